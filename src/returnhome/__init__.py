@@ -1,0 +1,1 @@
+"""returnhome: missing children and Return Home Interviews."""

@@ -1,0 +1,210 @@
+"""Children, with aliases, legal-status history, placements and risk flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from returnhome.core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from returnhome.accounts.models import User
+
+
+class ChildQuerySet(models.QuerySet["Child"]):
+    def visible_to(self, user: User) -> ChildQuerySet:
+        """Children whose records this user may see. The one place that decides."""
+        from returnhome.core.access import child_filter
+
+        return self.filter(child_filter(user)).distinct()
+
+
+class Child(TimeStampedModel):
+    class Sex(models.TextChoices):
+        FEMALE = "F", "Female"
+        MALE = "M", "Male"
+        OTHER = "X", "Other / not stated"
+
+    class Service(models.TextChoices):
+        EARLY_HELP = "early_help", "Early help"
+        CHILD_IN_NEED = "child_in_need", "Child in need"
+        CHILD_PROTECTION = "child_protection", "Child protection plan"
+        LOOKED_AFTER = "looked_after", "Looked after"
+        YOUTH_JUSTICE = "youth_justice", "Youth justice"
+        CAMHS = "camhs", "CAMHS"
+
+    council = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The council that holds this record",
+    )
+    la_child_id = models.CharField("Council child ID", max_length=40, blank=True)
+    forename = models.CharField(max_length=100)
+    surname = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.OTHER)
+    gender = models.CharField(max_length=60, blank=True)
+    ethnicity = models.CharField(max_length=60, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True)
+    services_involved: models.JSONField[Any] = models.JSONField(default=list, blank=True)
+    allocated_social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="allocated_children",
+    )
+    photographs_held = models.BooleanField(default=False)
+    photographs_location = models.CharField(max_length=200, blank=True)
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["surname", "forename"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "la_child_id"],
+                condition=~Q(la_child_id=""),
+                name="unique_child_id_per_council",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.forename} {self.surname}"
+
+    def age_on(self, day: dt.date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    def services_display(self) -> list[str]:
+        labels = dict(self.Service.choices)
+        return [str(labels.get(s, s)) for s in self.services_involved]
+
+    def legal_status_on(self, day: dt.date) -> LegalStatus | None:
+        return (
+            self.legal_statuses.filter(start_date__lte=day)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+            .order_by("-start_date")
+            .first()
+        )
+
+    def placement_on(self, day: dt.date) -> Placement | None:
+        return (
+            self.placements.filter(start_date__lte=day)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+            .order_by("-start_date")
+            .first()
+        )
+
+
+class Alias(models.Model):
+    class Kind(models.TextChoices):
+        ALIAS = "alias", "Alias"
+        NICKNAME = "nickname", "Nickname"
+        PREVIOUS = "previous", "Previous name"
+        ONLINE = "online", "Online name"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ALIAS)
+
+    class Meta:
+        verbose_name_plural = "aliases"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LegalStatus(models.Model):
+    """A period of legal status. Looked after: which council looks after the child."""
+
+    class Status(models.TextChoices):
+        NOT_LOOKED_AFTER = "not_looked_after", "Not looked after"
+        LOOKED_AFTER = "looked_after", "Looked after"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="legal_statuses")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    responsible_council = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The council looking after the child",
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start_date"]
+        verbose_name_plural = "legal statuses"
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} from {self.start_date:%d/%m/%Y}"
+
+
+class Placement(models.Model):
+    class Type(models.TextChoices):
+        FOSTER = "foster", "Foster care"
+        HOME_COUNCIL = "home_council", "Children's home (council)"
+        HOME_PRIVATE = "home_private", "Children's home (private)"
+        SUPPORTED = "supported", "Supported accommodation"
+        SECURE = "secure", "Secure"
+        WITH_PARENTS = "with_parents", "With parents"
+        OTHER = "other", "Other"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
+    placement_type = models.CharField(max_length=20, choices=Type.choices)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    council_area = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The council whose area the placement is in",
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start_date"]
+
+    def __str__(self) -> str:
+        return f"{self.get_placement_type_display()} in {self.council_area}"
+
+
+class RiskFlag(models.Model):
+    class Flag(models.TextChoices):
+        CSE = "cse", "Child sexual exploitation"
+        CCE = "cce", "Child criminal exploitation"
+        COUNTY_LINES = "county_lines", "County lines"
+        TRAFFICKING = "trafficking", "Trafficking"
+        GANGS = "gangs", "Gangs"
+        SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse"
+        MENTAL_HEALTH = "mental_health", "Mental health"
+        LEARNING_DIFFICULTY = "learning_difficulty", "Learning difficulty"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="risk_flags")
+    flag = models.CharField(max_length=30, choices=Flag.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["start_date"]
+
+    def __str__(self) -> str:
+        return self.get_flag_display()

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from returnhome.accounts.rules import is_front_door_of
+from returnhome.children import services
+from returnhome.children.forms import ChildForm, LegalStatusForm, PlacementForm, search_children
+from returnhome.children.models import Child
+from returnhome.children.timeline import timeline_for
+from returnhome.core.access import can_see_child_records, get_visible_or_404
+from returnhome.core.audit import record_list_read
+from returnhome.core.errors import require
+from returnhome.core.forms import add_service_errors
+from returnhome.core.http import AuthedHttpRequest
+from returnhome.episodes.forms import FindChildForm
+
+
+def child_list(request: AuthedHttpRequest) -> HttpResponse:
+    require(can_see_child_records(request.user))
+    find = FindChildForm(request.GET or None)
+    query = find.cleaned_data["q"] if find.is_valid() else ""
+    children = list(search_children(request.user, query, limit=100))
+    record_list_read(request.user, "list_children", children)
+    return render(
+        request, "children/list.html", {"find": find, "children": children, "query": query}
+    )
+
+
+def child_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    child = get_visible_or_404(request.user, Child.objects.select_related("council"), pk)
+    return render(
+        request,
+        "children/detail.html",
+        {
+            "child": child,
+            "timeline": timeline_for(child, request.user),
+            "can_edit": is_front_door_of(request.user, child.council),
+        },
+    )
+
+
+def _history_form(
+    request: AuthedHttpRequest, pk: int, form_class: type, service: str, title: str
+) -> HttpResponse:
+    child = get_visible_or_404(request.user, Child.objects, pk)
+    require(is_front_door_of(request.user, child.council))
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            getattr(services, service)(child, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{title} recorded")
+            return redirect("children:detail", pk=child.pk)
+    return render(
+        request, "children/history_form.html", {"form": form, "child": child, "title": title}
+    )
+
+
+def add_legal_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _history_form(request, pk, LegalStatusForm, "record_legal_status", "Legal status")
+
+
+def add_placement(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _history_form(request, pk, PlacementForm, "record_placement", "Placement")
+
+
+def edit_child(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    child = get_visible_or_404(request.user, Child.objects, pk)
+    require(is_front_door_of(request.user, child.council))
+    form = ChildForm(
+        request.POST or None, initial={f: getattr(child, f) for f in ChildForm.base_fields}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_child(child, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Child's details updated")
+            return redirect("children:detail", pk=child.pk)
+    return render(
+        request,
+        "children/history_form.html",
+        {"form": form, "child": child, "title": "Child's details"},
+    )

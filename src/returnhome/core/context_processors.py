@@ -1,0 +1,54 @@
+"""The service navigation, by role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from returnhome.accounts.models import Role
+
+NAV: list[tuple[str, str, set[str]]] = [
+    ("interviews:mine", "My RHIs", {Role.PRACTITIONER, Role.MANAGER}),
+    ("interviews:team", "Team RHIs", {Role.MANAGER, Role.PRACTITIONER}),
+    (
+        "episodes:open",
+        "Still missing",
+        {
+            Role.FRONT_DOOR,
+            Role.MANAGER,
+            Role.PRACTITIONER,
+            Role.POLICE,
+            Role.PERFORMANCE,
+            Role.SOCIAL_WORKER,
+        },
+    ),
+    ("episodes:record_missing", "Report missing", {Role.FRONT_DOOR, Role.MANAGER}),
+    (
+        "children:list",
+        "Children",
+        {
+            Role.FRONT_DOOR,
+            Role.MANAGER,
+            Role.PRACTITIONER,
+            Role.PERFORMANCE,
+            Role.SOCIAL_WORKER,
+            Role.ADMIN,
+        },
+    ),
+    ("followup:list", "Actions", {Role.MANAGER, Role.PRACTITIONER, Role.SOCIAL_WORKER}),
+    ("organisations:service", "Service settings", {Role.ADMIN}),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for name, text, roles in NAV:
+        if user.role in roles:
+            href = reverse(name)
+            items.append({"href": href, "text": text, "active": request.path.startswith(href)})
+    return {"nav_items": items}

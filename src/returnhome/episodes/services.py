@@ -1,0 +1,192 @@
+"""Recording missing and found notifications, and the episodes they open and close."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from returnhome.accounts.models import User
+from returnhome.accounts.rules import is_front_door_of
+from returnhome.children.models import Child, LegalStatus
+from returnhome.core.audit import record_write
+from returnhome.core.errors import Problems, require
+from returnhome.episodes.models import Episode, Notification
+from returnhome.lib.groups import Group, group_for
+from returnhome.organisations.models import Organisation
+
+
+def derive_group(child: Child, council: Organisation, started_at: dt.datetime) -> Group:
+    """The episode's group: the child's legal status and placement on the local day it started."""
+    day = timezone.localdate(started_at)
+    status = child.legal_status_on(day)
+    looked_after = status is not None and status.status == LegalStatus.Status.LOOKED_AFTER
+    placement = child.placement_on(day) if looked_after else None
+    return group_for(
+        council.pk,
+        looked_after=looked_after,
+        responsible_council_id=status.responsible_council_id if status and looked_after else None,
+        placement_council_id=placement.council_area_id if placement else None,
+    )
+
+
+def refresh_groups(child: Child) -> int:
+    """Re-derive the group of each of the child's episodes after its history changed."""
+    changed = 0
+    for episode in child.episodes.select_related("council"):
+        group = derive_group(child, episode.council, episode.reported_missing_at)
+        if group != episode.group:
+            Episode.objects.filter(pk=episode.pk).update(group=group)
+            changed += 1
+    return changed
+
+
+def _not_future(problems: Problems, field: str, value: dt.datetime | None, what: str) -> None:
+    if value is not None and value > timezone.now() + dt.timedelta(minutes=5):
+        problems.add(field, f"{what} cannot be in the future")
+
+
+@transaction.atomic
+def record_missing(
+    child: Child,
+    *,
+    reported_missing_at: dt.datetime,
+    received_at: dt.datetime,
+    source: str,
+    acting_user: User | None,
+    last_seen_at: dt.datetime | None = None,
+    missing_from: str = "",
+    police_force: Organisation | None = None,
+    police_reference: str = "",
+    risk_level: str = "",
+    classification: str = Episode.Classification.MISSING,
+    reported_by: str = "",
+    circumstances: str = "",
+    content: dict[str, Any] | None = None,
+    check_permission: bool = True,
+) -> Episode:
+    """A child has been reported missing: open an episode and keep the notification."""
+    council = child.council
+    if check_permission:
+        require(
+            is_front_door_of(acting_user, council), "Only the front door records notifications."
+        )
+    problems = Problems()
+    _not_future(problems, "reported_missing_at", reported_missing_at, "Reported missing time")
+    _not_future(problems, "last_seen_at", last_seen_at, "Last seen time")
+    _not_future(problems, "received_at", received_at, "Time the notification was received")
+    if last_seen_at is not None and last_seen_at > reported_missing_at:
+        problems.add("last_seen_at", "Last seen must be before the child was reported missing")
+    if received_at < reported_missing_at - dt.timedelta(minutes=1):
+        problems.add(
+            "received_at",
+            "The notification cannot be received before the child was reported missing",
+        )
+    if police_force is not None and police_force.kind != Organisation.Kind.POLICE:
+        problems.add("police_force", "Choose a police force")
+    open_episode = child.episodes.open().first()
+    if open_episode is not None:
+        local = timezone.localtime(open_episode.reported_missing_at)
+        problems.add(
+            "__all__",
+            f"{child.full_name} is already missing (reported {local:%d/%m/%Y %H:%M}). "
+            "Record their return on that episode first.",
+        )
+    problems.raise_if_any()
+    episode = Episode.objects.create(
+        child=child,
+        council=council,
+        group=derive_group(child, council, reported_missing_at),
+        reported_missing_at=reported_missing_at,
+        last_seen_at=last_seen_at,
+        missing_from=missing_from,
+        police_force=police_force,
+        police_reference=police_reference,
+        risk_level=risk_level,
+        classification=classification,
+        reported_by=reported_by,
+        circumstances=circumstances,
+    )
+    Notification.objects.create(
+        episode=episode,
+        council=council,
+        event=Notification.Event.MISSING,
+        source=source,
+        received_at=received_at,
+        content=content or {},
+        recorded_by=acting_user,
+    )
+    record_write(acting_user, "record_missing", episode, source=source, group=episode.group)
+    return episode
+
+
+@transaction.atomic
+def record_return(
+    episode: Episode,
+    *,
+    returned_at: dt.datetime,
+    received_at: dt.datetime,
+    source: str,
+    acting_user: User | None,
+    found_location: str = "",
+    content: dict[str, Any] | None = None,
+    check_permission: bool = True,
+) -> Episode:
+    """The child is back: close the episode and refer the RHI to the provider."""
+    from returnhome.interviews.services import refer_rhi
+
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if check_permission:
+        require(
+            is_front_door_of(acting_user, episode.council),
+            "Only the front door records notifications.",
+        )
+    problems = Problems()
+    if not episode.is_open:
+        problems.add("__all__", "This episode is already closed: the child's return was recorded.")
+    _not_future(problems, "returned_at", returned_at, "Return time")
+    _not_future(problems, "received_at", received_at, "Time the notification was received")
+    if returned_at < episode.reported_missing_at:
+        problems.add("returned_at", "The child cannot return before they were reported missing")
+    if received_at < returned_at - dt.timedelta(minutes=1):
+        problems.add(
+            "received_at", "The found notification cannot be received before the child returned"
+        )
+    problems.raise_if_any()
+    episode.returned_at = returned_at
+    episode.found_location = found_location
+    episode.save(update_fields=["returned_at", "found_location", "updated_at"])
+    Notification.objects.create(
+        episode=episode,
+        council=episode.council,
+        event=Notification.Event.FOUND,
+        source=source,
+        received_at=received_at,
+        content=content or {},
+        recorded_by=acting_user,
+    )
+    record_write(acting_user, "record_return", episode, source=source)
+    refer_rhi(episode, acting_user=acting_user, referred_at=received_at)
+    return episode
+
+
+@transaction.atomic
+def record_missing_with_child(
+    child: Child | None,
+    new_child: dict[str, Any] | None,
+    *,
+    council: Organisation,
+    acting_user: User,
+    **notification: Any,
+) -> Episode:
+    """Record a missing notification for an existing child, or a new child: all or nothing."""
+    from returnhome.children.services import create_child
+
+    if child is None:
+        require(
+            is_front_door_of(acting_user, council), "Only the front door records notifications."
+        )
+        child = create_child(council, acting_user=acting_user, **(new_child or {}))
+    return record_missing(child, acting_user=acting_user, **notification)

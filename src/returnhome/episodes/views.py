@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from returnhome.accounts.rules import is_front_door_of
+from returnhome.children.forms import ChildForm, search_children
+from returnhome.children.models import Child
+from returnhome.core.access import can_see_child_records, get_visible_or_404
+from returnhome.core.audit import record_list_read
+from returnhome.core.errors import require
+from returnhome.core.forms import add_service_errors
+from returnhome.core.http import AuthedHttpRequest
+from returnhome.episodes import services
+from returnhome.episodes.forms import FindChildForm, FoundForm, MissingForm, notification_content
+from returnhome.episodes.models import Episode
+
+
+def open_episodes(request: AuthedHttpRequest) -> HttpResponse:
+    require(can_see_child_records(request.user))
+    episodes = list(
+        Episode.objects.visible_to(request.user)
+        .open()
+        .select_related("child", "police_force")
+        .order_by("reported_missing_at")
+    )
+    record_list_read(request.user, "list_open_episodes", episodes)
+    can_record = is_front_door_of(request.user, request.user.organisation)
+    return render(request, "episodes/open.html", {"episodes": episodes, "can_record": can_record})
+
+
+def record_missing(request: AuthedHttpRequest) -> HttpResponse:
+    """Step 1: find the child (or start a new one). Step 2 is the notification form."""
+    council = request.user.organisation
+    require(is_front_door_of(request.user, council), "Only the front door records notifications.")
+    find = FindChildForm(request.GET or None)
+    results = search_children(request.user, find.cleaned_data["q"]) if find.is_valid() else None
+    return render(request, "episodes/find_child.html", {"find": find, "results": results})
+
+
+def record_missing_for(request: AuthedHttpRequest, child_pk: int | None = None) -> HttpResponse:
+    council = request.user.organisation
+    require(is_front_door_of(request.user, council), "Only the front door records notifications.")
+    assert council is not None
+    child = get_visible_or_404(request.user, Child.objects, child_pk) if child_pk else None
+    form = MissingForm(request.POST or None, council=council)
+    child_form = ChildForm(request.POST or None, prefix="child") if child is None else None
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (child_form is None or child_form.is_valid())
+    ):
+        try:
+            episode = services.record_missing_with_child(
+                child,
+                child_form.cleaned_data if child_form else None,
+                council=council,
+                acting_user=request.user,
+                content=notification_content(form.cleaned_data),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_errors(child_form if child_form and _is_child_error(error) else form, error)
+        else:
+            messages.success(request, f"{episode.child} recorded as missing")
+            return redirect("episodes:detail", pk=episode.pk)
+    return render(
+        request,
+        "episodes/missing_form.html",
+        {"form": form, "child_form": child_form, "child": child},
+    )
+
+
+def _is_child_error(error: ValidationError) -> bool:
+    return hasattr(error, "error_dict") and bool(set(error.error_dict) & set(ChildForm.base_fields))
+
+
+def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    episode = get_visible_or_404(
+        request.user, Episode.objects.select_related("child", "police_force"), pk
+    )
+    return render(
+        request,
+        "episodes/detail.html",
+        {
+            "episode": episode,
+            "notifications": episode.notifications.select_related("recorded_by"),
+            "rhi": getattr(episode, "rhi", None),
+            "can_record": is_front_door_of(request.user, episode.council),
+        },
+    )
+
+
+def record_found(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    episode = get_visible_or_404(request.user, Episode.objects.select_related("child"), pk)
+    require(
+        is_front_door_of(request.user, episode.council),
+        "Only the front door records notifications.",
+    )
+    form = FoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_return(
+                episode,
+                acting_user=request.user,
+                content=notification_content(form.cleaned_data),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{episode.child} recorded as returned. The RHI is in the provider's queue.",
+            )
+            return redirect("episodes:detail", pk=episode.pk)
+    return render(request, "episodes/found_form.html", {"form": form, "episode": episode})

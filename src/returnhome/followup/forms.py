@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django import forms
+
+from returnhome.followup.models import ProposedAction
+
+PROGRESS_STATUSES = [
+    (s.value, s.label)
+    for s in (
+        ProposedAction.Status.IN_PROGRESS,
+        ProposedAction.Status.DONE,
+        ProposedAction.Status.NOT_DONE,
+    )
+]
+
+
+class ProgressForm(forms.Form):
+    status = forms.ChoiceField(choices=PROGRESS_STATUSES, widget=forms.RadioSelect)
+    outcome = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Required when the action is done or not done",
+    )

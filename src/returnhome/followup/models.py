@@ -1,0 +1,95 @@
+"""Proposed actions and referrals after an interview, with the manager's response and the outcome."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from returnhome.core.models import TimeStampedModel
+from returnhome.interviews.models import Interview
+
+if TYPE_CHECKING:
+    from returnhome.accounts.models import User
+
+
+class ActionQuerySet(models.QuerySet["ProposedAction"]):
+    def visible_to(self, user: User) -> ActionQuerySet:
+        from returnhome.core.access import interview_filter
+
+        return self.filter(
+            interview__in=Interview.objects.filter(interview_filter(user)).values("pk")
+        )
+
+    def overdue(self) -> ActionQuerySet:
+        return self.filter(
+            status__in=[ProposedAction.Status.AGREED, ProposedAction.Status.IN_PROGRESS],
+            due_date__lt=timezone.localdate(),
+        )
+
+
+class ProposedAction(TimeStampedModel):
+    class Service(models.TextChoices):
+        SOCIAL_CARE = "social_care", "Children's social care"
+        EARLY_HELP = "early_help", "Early help"
+        CAMHS = "camhs", "CAMHS"
+        SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse service"
+        SEXUAL_EXPLOITATION = "sexual_exploitation", "Sexual exploitation service"
+        DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse support"
+        YOUTH_JUSTICE = "youth_justice", "Youth justice"
+        YOUTH_SERVICE = "youth_service", "Youth service / group work"
+        EDUCATION = "education", "Education"
+        FAMILY_SUPPORT = "family_support", "Family support"
+        MISSING_SERVICE = "missing_service", "Missing-specific service"
+        POLICE = "police", "Police"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed — awaiting manager"
+        AGREED = "agreed", "Agreed"
+        REJECTED = "rejected", "Rejected by manager"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        NOT_DONE = "not_done", "Not done"
+
+    class Response(models.TextChoices):
+        AGREED = "agreed", "Agree"
+        CHANGED = "changed", "Agree with changes"
+        REJECTED = "rejected", "Reject"
+
+    interview = models.ForeignKey(
+        "interviews.Interview", on_delete=models.CASCADE, related_name="actions"
+    )
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField()
+    service = models.CharField("Referral to", max_length=30, choices=Service.choices)
+    owner = models.CharField("Who", max_length=200, blank=True)
+    due_date = models.DateField("By when", null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    manager_response = models.CharField(max_length=10, choices=Response.choices, blank=True)
+    manager_comment = models.TextField(blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    @property
+    def is_overdue(self) -> bool:
+        open_statuses = {self.Status.AGREED, self.Status.IN_PROGRESS}
+        return (
+            self.status in open_statuses
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )

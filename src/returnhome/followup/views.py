@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from returnhome.core.access import can_see_interviews, get_visible_or_404
+from returnhome.core.audit import record_list_read
+from returnhome.core.errors import require
+from returnhome.core.forms import add_service_errors
+from returnhome.core.http import AuthedHttpRequest
+from returnhome.followup import services
+from returnhome.followup.forms import ProgressForm
+from returnhome.followup.models import ProposedAction
+
+OPEN = [
+    ProposedAction.Status.PROPOSED,
+    ProposedAction.Status.AGREED,
+    ProposedAction.Status.IN_PROGRESS,
+]
+
+
+def action_list(request: AuthedHttpRequest) -> HttpResponse:
+    require(can_see_interviews(request.user))
+    show = request.GET.get("show", "open")
+    actions = ProposedAction.objects.visible_to(request.user).select_related("child", "interview")
+    if show == "overdue":
+        actions = actions.overdue()
+    elif show == "open":
+        actions = actions.filter(status__in=OPEN)
+    rows = list(actions[:500])
+    record_list_read(request.user, "list_actions", rows)
+    return render(
+        request,
+        "followup/list.html",
+        {"actions": rows, "show": show, "today": timezone.localdate()},
+    )
+
+
+def action_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    require(can_see_interviews(request.user))
+    action = get_visible_or_404(
+        request.user, ProposedAction.objects.select_related("child", "interview"), pk
+    )
+    form = ProgressForm(
+        request.POST or None, initial={"status": action.status, "outcome": action.outcome}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_action_progress(action, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Action updated")
+            return redirect("followup:action", pk=action.pk)
+    return render(request, "followup/detail.html", {"action": action, "form": form})

@@ -1,0 +1,282 @@
+"""Return Home Interviews: one RHI per episode, contact attempts, and the interview record (Box O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from returnhome.core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from returnhome.accounts.models import User
+
+
+class DeclineReason(models.TextChoices):
+    CHILD_REFUSED = "child_refused", "Child refused"
+    PARENT_REFUSED = "parent_refused", "Parent or carer refused"
+    MISSING_AGAIN = "missing_again", "Missing again"
+    NO_CONTACT = "no_contact", "Could not be contacted"
+    IN_CUSTODY = "in_custody", "In custody"
+    MOVED_OUT_OF_AREA = "moved_out_of_area", "Moved out of area"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    OTHER = "other", "Other"
+
+
+class RHIQuerySet(models.QuerySet["RHI"]):
+    def visible_to(self, user: User) -> RHIQuerySet:
+        from returnhome.core.access import rhi_filter
+
+        return self.filter(rhi_filter(user)).distinct()
+
+    def in_provider_queue(self, user: User) -> RHIQuerySet:
+        """RHIs this user's team delivers and has not closed."""
+        return self.filter(provider_id=user.organisation_id).exclude(status=RHI.Status.CLOSED)
+
+    def awaiting_interview(self) -> RHIQuerySet:
+        return self.filter(status__in=RHI.WAITING_STATUSES)
+
+    def overdue(self, now: dt.datetime) -> RHIQuerySet:
+        return self.awaiting_interview().filter(due_at__lt=now)
+
+    def by_deadline(self, now: dt.datetime) -> RHIQuerySet:
+        """Overdue first, then by deadline; interviews awaiting review after those still to do."""
+        overdue = models.Q(status__in=RHI.WAITING_STATUSES, due_at__lt=now)
+        return self.annotate(
+            overdue_first=models.Case(
+                models.When(overdue, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        ).order_by("-overdue_first", models.F("due_at").asc(nulls_last=True), "referred_at")
+
+
+class RHI(TimeStampedModel):
+    """The Return Home Interview owed for one episode."""
+
+    class Status(models.TextChoices):
+        AWAITING_ALLOCATION = "awaiting_allocation", "Awaiting allocation"
+        ALLOCATED = "allocated", "Allocated"
+        OFFERED = "offered", "Offered"
+        ACCEPTED = "accepted", "Accepted — interview to do"
+        AWAITING_REVIEW = "awaiting_review", "Awaiting manager review"
+        CLOSED = "closed", "Closed"
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+    class ConsentBy(models.TextChoices):
+        CHILD = "child", "The young person (competent to consent)"
+        PARENT = "parent", "Parent"
+        CARER = "carer", "Carer"
+        CORPORATE_PARENT = "corporate_parent", "The council as corporate parent"
+        SCHOOL = "school", "School (in loco parentis)"
+
+    class OfferedTo(models.TextChoices):
+        CHILD = "child", "Child"
+        PARENT_CARER = "parent_carer", "Parent or carer"
+        BOTH = "both", "Child and parent or carer"
+
+    episode = models.OneToOneField("episodes.Episode", on_delete=models.PROTECT, related_name="rhi")
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="rhis")
+    council = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    provider = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="rhis"
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.AWAITING_ALLOCATION, db_index=True
+    )
+    referred_at = models.DateTimeField()
+    clock_started_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocated_rhis",
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    independence_reason = models.TextField(
+        blank=True, help_text="Why the child's own social worker does this RHI"
+    )
+    consent_needed = models.BooleanField(null=True, blank=True)
+    consent_given_by = models.CharField(max_length=20, choices=ConsentBy.choices, blank=True)
+    consent_given_by_name = models.CharField(max_length=200, blank=True)
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    offer_made_at = models.DateTimeField(null=True, blank=True)
+    offered_to = models.CharField(max_length=20, choices=OfferedTo.choices, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
+    outcome_note = models.TextField(blank=True, help_text="Why declined or not applicable")
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    interview = models.ForeignKey(
+        "interviews.Interview",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rhis",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    WAITING_STATUSES = (
+        Status.AWAITING_ALLOCATION,
+        Status.ALLOCATED,
+        Status.OFFERED,
+        Status.ACCEPTED,
+    )
+
+    objects = RHIQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "RHI"
+        verbose_name_plural = "RHIs"
+
+    def __str__(self) -> str:
+        return f"RHI for {self.child} ({self.episode})"
+
+    def is_overdue(self, now: dt.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.status in self.WAITING_STATUSES and self.due_at is not None and self.due_at < now
+        )
+
+
+class ContactAttempt(models.Model):
+    class Method(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+        VISIT = "visit", "Visit"
+        LETTER = "letter", "Letter"
+        CALLING_CARD = "calling_card", "Calling card"
+        SCHOOL = "school", "At school"
+        EMAIL = "email", "Email"
+
+    class Contacted(models.TextChoices):
+        CHILD = "child", "Child"
+        PARENT = "parent", "Parent"
+        CARER = "carer", "Carer or placement"
+        SCHOOL = "school", "School"
+        SOCIAL_WORKER = "social_worker", "Social worker"
+        OTHER = "other", "Other"
+
+    class Result(models.TextChoices):
+        NO_ANSWER = "no_answer", "No answer"
+        MESSAGE_LEFT = "message_left", "Message left"
+        SPOKE = "spoke", "Spoke to them"
+        ARRANGED = "arranged", "Interview arranged"
+        REFUSED = "refused", "Refused"
+        NOT_THERE = "not_there", "Not there"
+
+    rhi = models.ForeignKey(RHI, on_delete=models.CASCADE, related_name="contact_attempts")
+    attempted_at = models.DateTimeField()
+    method = models.CharField(max_length=20, choices=Method.choices)
+    contacted = models.CharField("To whom", max_length=20, choices=Contacted.choices)
+    result = models.CharField("Outcome", max_length=20, choices=Result.choices)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["attempted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} to {self.get_contacted_display()}"
+
+    @property
+    def child_id(self) -> int:
+        return self.rhi.child_id
+
+
+class InterviewQuerySet(models.QuerySet["Interview"]):
+    def visible_to(self, user: User) -> InterviewQuerySet:
+        from returnhome.core.access import interview_filter
+
+        return self.filter(interview_filter(user)).distinct()
+
+    def awaiting_review(self) -> InterviewQuerySet:
+        return self.filter(submitted_at__isnull=False, reviewed_at__isnull=True)
+
+
+class Interview(TimeStampedModel):
+    """The standard interview record (Box O). One interview may cover several episodes."""
+
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", "Interview with the child"
+        CARER_ONLY = "carer_only", "Information from a parent, carer or placement only"
+
+    class Place(models.TextChoices):
+        HOME = "home", "Home"
+        SCHOOL = "school", "School"
+        PLACEMENT = "placement", "Placement"
+        COMMUNITY = "community", "Community"
+        SECURE = "secure", "Secure setting"
+        OTHER = "other", "Other"
+
+    class Mode(models.TextChoices):
+        FACE_TO_FACE = "face_to_face", "Face to face"
+        TELEPHONE = "telephone", "Telephone"
+        VIDEO = "video", "Video"
+
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="interviews")
+    council = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    conducted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interviews_conducted"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INTERVIEW)
+    held_at = models.DateTimeField("When")
+    place = models.CharField(max_length=20, choices=Place.choices)
+    mode = models.CharField(max_length=20, choices=Mode.choices)
+    people_present = models.CharField(max_length=300, blank=True)
+    time_alone = models.BooleanField("The child had time alone", null=True, blank=True)
+    information_from = models.CharField(
+        max_length=200, blank=True, help_text="Carer-only: who gave the information"
+    )
+    # Box O
+    push_factors = models.TextField("Reasons for going missing: push factors", blank=True)
+    pull_factors = models.TextField("Reasons for going missing: pull factors", blank=True)
+    experiences = models.TextField("Experiences while missing", blank=True)
+    people_of_concern = models.TextField(
+        "People (names, nicknames, online names, phone numbers, vehicles, addresses)", blank=True
+    )
+    places_of_concern = models.TextField("Places (addresses, streets, areas, towns)", blank=True)
+    risk_factors = models.TextField(blank=True)
+    protective_factors = models.TextField(blank=True)
+    childs_words = models.TextField("The child's own words", blank=True)
+    reflection = models.TextField(
+        "Practitioner's reflection: what would stop risk escalating and prevent future missing",
+        blank=True,
+    )
+    cce_identified = models.BooleanField("Child criminal exploitation identified", default=False)
+    cse_identified = models.BooleanField("Child sexual exploitation identified", default=False)
+    child_feedback = models.TextField("The child's feedback on the interview", blank=True)
+    carer_feedback = models.TextField("The parent or carer's feedback on the interview", blank=True)
+    # Review
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    manager_comment = models.TextField(blank=True)
+
+    objects = InterviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.held_at:%d/%m/%Y}"
+
+    @property
+    def is_interview(self) -> bool:
+        return self.kind == self.Kind.INTERVIEW

@@ -1,0 +1,458 @@
+"""The RHI's life: referral, allocation, contact attempts, consent, offer, outcome, interview, review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from returnhome.accounts.models import Role, User
+from returnhome.accounts.rules import manages_rhi, reviews_interview, works_rhi
+from returnhome.core.audit import record_write
+from returnhome.core.errors import Problems, require
+from returnhome.episodes.models import Episode
+from returnhome.interviews.models import RHI, ContactAttempt, DeclineReason, Interview
+from returnhome.lib.clock import deadline
+from returnhome.organisations.models import Organisation, ServiceConfiguration
+
+WORKER_ROLES = {Role.PRACTITIONER, Role.MANAGER, Role.SOCIAL_WORKER}
+
+
+def provider_for(council: Organisation) -> Organisation:
+    config = (
+        ServiceConfiguration.objects.filter(council=council).select_related("rhi_provider").first()
+    )
+    return config.provider() if config else council
+
+
+def clock_for(episode: Episode) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """When the 72-hour clock started for this episode, and the deadline, under its council's rule."""
+    rule = episode.council.clock_rule()
+    start = rule.start_at(episode.returned_at, episode.found_notification_received_at())
+    return start, (deadline(start, rule.count) if start else None)
+
+
+@transaction.atomic
+def refer_rhi(
+    episode: Episode, *, acting_user: User | None, referred_at: dt.datetime | None = None
+) -> RHI:
+    """Put the episode's RHI in its provider's queue with its deadline (once per episode)."""
+    existing = RHI.objects.filter(episode=episode).first()
+    start, due = clock_for(episode)
+    if existing is not None:
+        existing.clock_started_at, existing.due_at = start, due
+        existing.save(update_fields=["clock_started_at", "due_at", "updated_at"])
+        return existing
+    rhi = RHI.objects.create(
+        episode=episode,
+        child_id=episode.child_id,
+        council=episode.council,
+        provider=provider_for(episode.council),
+        referred_at=referred_at or timezone.now(),
+        clock_started_at=start,
+        due_at=due,
+    )
+    record_write(acting_user, "refer_rhi", rhi, provider=rhi.provider, due_at=due)
+    return rhi
+
+
+def eligible_workers(rhi: RHI) -> list[User]:
+    return list(
+        User.objects.filter(organisation_id=rhi.provider_id, is_active=True, role__in=WORKER_ROLES)
+    )
+
+
+def suggest_worker(rhi: RHI) -> User | None:
+    """The worker who last interviewed this child, if they still work for the provider."""
+    last = (
+        Interview.objects.filter(
+            child_id=rhi.child_id,
+            conducted_by__is_active=True,
+            conducted_by__organisation_id=rhi.provider_id,
+            conducted_by__role__in=WORKER_ROLES,
+        )
+        .select_related("conducted_by")
+        .order_by("-held_at")
+        .first()
+    )
+    return last.conducted_by if last else None
+
+
+def independence_warning(rhi: RHI, worker: User | None) -> str | None:
+    """RHIs are done by someone independent: never the child's own allocated social worker."""
+    if worker is not None and worker.pk == rhi.child.allocated_social_worker_id:
+        return (
+            f"{worker} is {rhi.child.full_name}'s allocated social worker. RHIs should be done by "
+            "someone independent: record why, or choose another worker."
+        )
+    return None
+
+
+@transaction.atomic
+def allocate_rhi(
+    rhi: RHI, worker: User, *, acting_user: User, independence_reason: str = ""
+) -> RHI:
+    require(manages_rhi(acting_user, rhi), "Only a manager of the provider allocates RHIs.")
+    problems = Problems()
+    if (
+        worker.organisation_id != rhi.provider_id
+        or worker.role not in WORKER_ROLES
+        or not worker.is_active
+    ):
+        problems.add("worker", "Choose a worker in the team that delivers this RHI")
+    if rhi.status == RHI.Status.CLOSED:
+        problems.add("__all__", "This RHI is closed")
+    if independence_warning(rhi, worker) and not independence_reason.strip():
+        problems.add(
+            "independence_reason",
+            "This worker is the child's allocated social worker: record why they should do the RHI",
+        )
+    problems.raise_if_any()
+    rhi.allocated_worker = worker
+    rhi.allocated_at = timezone.now()
+    rhi.independence_reason = (
+        independence_reason.strip() if independence_warning(rhi, worker) else ""
+    )
+    if rhi.status == RHI.Status.AWAITING_ALLOCATION:
+        rhi.status = RHI.Status.ALLOCATED
+    rhi.save()
+    record_write(
+        acting_user, "allocate_rhi", rhi, worker=worker, independence_reason=rhi.independence_reason
+    )
+    return rhi
+
+
+def _check_when(
+    problems: Problems, field_name: str, when: dt.datetime, rhi: RHI, what: str
+) -> None:
+    if when > timezone.now() + dt.timedelta(minutes=5):
+        problems.add(field_name, f"{what} cannot be in the future")
+    returned = rhi.episode.returned_at
+    if returned is not None and when < returned:
+        problems.add(field_name, f"{what} cannot be before the child returned")
+
+
+@transaction.atomic
+def log_contact_attempt(
+    rhi: RHI,
+    *,
+    attempted_at: dt.datetime,
+    method: str,
+    contacted: str,
+    result: str,
+    note: str = "",
+    acting_user: User,
+) -> ContactAttempt:
+    require(works_rhi(acting_user, rhi), "Only the allocated worker or a manager can do this.")
+    problems = Problems()
+    _check_when(problems, "attempted_at", attempted_at, rhi, "The attempt")
+    problems.raise_if_any()
+    attempt = ContactAttempt.objects.create(
+        rhi=rhi,
+        attempted_at=attempted_at,
+        method=method,
+        contacted=contacted,
+        result=result,
+        note=note,
+        recorded_by=acting_user,
+    )
+    record_write(
+        acting_user, "log_contact_attempt", rhi, method=method, contacted=contacted, result=result
+    )
+    return attempt
+
+
+@transaction.atomic
+def record_consent(
+    rhi: RHI,
+    *,
+    consent_needed: bool,
+    given_by: str = "",
+    given_by_name: str = "",
+    acting_user: User,
+) -> RHI:
+    require(works_rhi(acting_user, rhi), "Only the allocated worker or a manager can do this.")
+    problems = Problems()
+    if consent_needed and not given_by:
+        problems.add("given_by", "Say who gave consent")
+    problems.raise_if_any()
+    rhi.consent_needed = consent_needed
+    rhi.consent_given_by = given_by if consent_needed else ""
+    rhi.consent_given_by_name = given_by_name if consent_needed else ""
+    rhi.consent_recorded_at = timezone.now()
+    rhi.save()
+    record_write(
+        acting_user, "record_consent", rhi, consent_needed=consent_needed, given_by=given_by
+    )
+    return rhi
+
+
+@transaction.atomic
+def record_offer(
+    rhi: RHI, *, offer_made_at: dt.datetime, offered_to: str, acting_user: User
+) -> RHI:
+    require(works_rhi(acting_user, rhi), "Only the allocated worker or a manager can do this.")
+    problems = Problems()
+    _check_when(problems, "offer_made_at", offer_made_at, rhi, "The offer")
+    if rhi.status == RHI.Status.CLOSED:
+        problems.add("__all__", "This RHI is closed")
+    problems.raise_if_any()
+    rhi.offer_made_at = offer_made_at
+    rhi.offered_to = offered_to
+    if rhi.status in {RHI.Status.AWAITING_ALLOCATION, RHI.Status.ALLOCATED}:
+        rhi.status = RHI.Status.OFFERED
+    rhi.save()
+    record_write(
+        acting_user, "record_offer", rhi, offer_made_at=offer_made_at, offered_to=offered_to
+    )
+    return rhi
+
+
+@transaction.atomic
+def record_outcome(
+    rhi: RHI, *, outcome: str, decline_reason: str = "", note: str = "", acting_user: User
+) -> RHI:
+    """Accepted; declined with a reason; or not applicable with why."""
+    require(works_rhi(acting_user, rhi), "Only the allocated worker or a manager can do this.")
+    problems = Problems()
+    if outcome in {RHI.Outcome.ACCEPTED, RHI.Outcome.DECLINED} and rhi.offer_made_at is None:
+        problems.add("outcome", "Record the offer before it is accepted or declined")
+    if outcome == RHI.Outcome.DECLINED and not decline_reason:
+        problems.add("decline_reason", "Select why the interview was declined")
+    if decline_reason == DeclineReason.OTHER and not note.strip():
+        problems.add("note", "Say why the interview was declined")
+    if outcome == RHI.Outcome.NOT_APPLICABLE and not note.strip():
+        problems.add("note", "Say why an interview is not applicable")
+    if rhi.interview_id is not None:
+        problems.add("outcome", "An interview has been recorded: the outcome cannot change")
+    problems.raise_if_any()
+    rhi.outcome = outcome
+    rhi.decline_reason = decline_reason if outcome == RHI.Outcome.DECLINED else ""
+    rhi.outcome_note = note.strip()
+    rhi.outcome_recorded_at = timezone.now()
+    if outcome == RHI.Outcome.ACCEPTED:
+        rhi.status = RHI.Status.ACCEPTED
+        rhi.closed_at = None
+    else:
+        rhi.status = RHI.Status.CLOSED
+        rhi.closed_at = timezone.now()
+    rhi.save()
+    record_write(acting_user, "record_outcome", rhi, outcome=outcome, decline_reason=decline_reason)
+    return rhi
+
+
+def rhis_coverable_with(rhi: RHI) -> list[RHI]:
+    """Other RHIs of the same child an interview can cover: returned, not yet interviewed, not closed."""
+    return list(
+        RHI.objects.filter(
+            child_id=rhi.child_id,
+            provider_id=rhi.provider_id,
+            interview__isnull=True,
+            episode__returned_at__isnull=False,
+        )
+        .exclude(pk=rhi.pk)
+        .exclude(status=RHI.Status.CLOSED)
+        .select_related("episode")
+        .order_by("episode__reported_missing_at")
+    )
+
+
+@dataclass
+class ActionProposal:
+    description: str
+    service: str
+    owner: str = ""
+    due_date: dt.date | None = None
+
+
+@dataclass
+class InterviewDetails:
+    kind: str
+    held_at: dt.datetime
+    place: str
+    mode: str
+    people_present: str = ""
+    time_alone: bool | None = None
+    information_from: str = ""
+    box_o: dict[str, Any] = field(default_factory=dict)
+
+
+BOX_O_FIELDS = {
+    "push_factors",
+    "pull_factors",
+    "experiences",
+    "people_of_concern",
+    "places_of_concern",
+    "risk_factors",
+    "protective_factors",
+    "childs_words",
+    "reflection",
+    "cce_identified",
+    "cse_identified",
+    "child_feedback",
+    "carer_feedback",
+}
+
+
+@transaction.atomic
+def record_interview(
+    rhis: list[RHI], details: InterviewDetails, actions: list[ActionProposal], *, acting_user: User
+) -> Interview:
+    """Record the interview (or carer-only information) on the standard form, covering one or more episodes."""
+    from returnhome.followup.services import propose_action
+
+    problems = Problems()
+    if not rhis:
+        raise ValueError("an interview covers at least one RHI")
+    require(works_rhi(acting_user, rhis[0]), "Only the allocated worker or a manager can do this.")
+    for rhi in rhis[
+        1:
+    ]:  # later episodes it covers: theirs, or not yet allocated to anyone in the team
+        unallocated_in_team = (
+            rhi.allocated_worker_id is None and acting_user.organisation_id == rhi.provider_id
+        )
+        require(
+            works_rhi(acting_user, rhi) or unallocated_in_team,
+            "Another worker is allocated to one of these episodes.",
+        )
+    if len({r.child_id for r in rhis}) != 1:
+        problems.add("rhis", "An interview can only cover episodes of the same child")
+    if set(details.box_o) - BOX_O_FIELDS:
+        raise TypeError(f"unknown interview fields: {sorted(set(details.box_o) - BOX_O_FIELDS)}")
+    if details.held_at > timezone.now() + dt.timedelta(minutes=5):
+        problems.add("held_at", "The interview cannot be in the future")
+    for rhi in rhis:
+        returned = rhi.episode.returned_at
+        if returned is None:
+            problems.add("rhis", "The child has not returned from one of these episodes")
+        elif details.held_at < returned:
+            local = timezone.localtime(returned)
+            problems.add(
+                "held_at",
+                f"The interview cannot be before the child returned ({local:%d/%m/%Y %H:%M})",
+            )
+        if rhi.interview_id is not None:
+            problems.add("rhis", "One of these episodes already has an interview recorded")
+    primary = rhis[0]
+    is_interview = details.kind == Interview.Kind.INTERVIEW
+    if is_interview and primary.outcome != RHI.Outcome.ACCEPTED:
+        problems.add("__all__", "Record that the interview was accepted before recording it")
+    if is_interview and details.time_alone is None:
+        problems.add("time_alone", "Say whether the child had time alone")
+    if not is_interview and not details.information_from.strip():
+        problems.add("information_from", "Say who gave the information")
+    for index, action in enumerate(actions):
+        if not action.description.strip():
+            problems.add(f"action_{index}", "Describe the action")
+    problems.raise_if_any()
+
+    now = timezone.now()
+    interview = Interview.objects.create(
+        child_id=primary.child_id,
+        council_id=primary.council_id,
+        conducted_by=acting_user,
+        kind=details.kind,
+        held_at=details.held_at,
+        place=details.place,
+        mode=details.mode,
+        people_present=details.people_present,
+        time_alone=details.time_alone if is_interview else None,
+        information_from=details.information_from,
+        submitted_at=now,
+        **details.box_o,
+    )
+    for rhi in rhis:
+        covered_detail: dict[str, Any] = {}
+        if is_interview and rhi.outcome != RHI.Outcome.ACCEPTED:
+            # A later episode covered by the same interview: the interview is its offer and acceptance.
+            rhi.offer_made_at = rhi.offer_made_at or details.held_at
+            rhi.offered_to = rhi.offered_to or RHI.OfferedTo.CHILD
+            rhi.outcome = RHI.Outcome.ACCEPTED
+            rhi.outcome_recorded_at = now
+            covered_detail["accepted_by_covering_interview"] = True
+        rhi.allocated_worker = rhi.allocated_worker or acting_user
+        rhi.interview = interview
+        rhi.status = RHI.Status.AWAITING_REVIEW
+        rhi.closed_at = None
+        rhi.save()
+        record_write(
+            acting_user,
+            "record_interview",
+            rhi,
+            interview=interview.pk,
+            kind=details.kind,
+            **covered_detail,
+        )
+    for action in actions:
+        propose_action(interview, action, acting_user=acting_user)
+    record_write(acting_user, "record_interview", interview, covers=[r.pk for r in rhis])
+    return interview
+
+
+@transaction.atomic
+def review_interview(
+    interview: Interview,
+    *,
+    responses: dict[int, tuple[str, str]],
+    comment: str = "",
+    acting_user: User,
+) -> Interview:
+    """The manager responds to each proposed action; the interview's RHIs close."""
+    from returnhome.followup.services import respond_to_action
+
+    require(
+        reviews_interview(acting_user, interview),
+        "Only a manager of the provider reviews interviews.",
+    )
+    problems = Problems()
+    if interview.reviewed_at is not None:
+        problems.add("__all__", "This interview has already been reviewed")
+    pending = list(interview.actions.all())
+    for action in pending:
+        if action.pk not in responses:
+            problems.add(f"action_{action.pk}", "Respond to this action")
+    problems.raise_if_any()
+    for action in pending:
+        response, action_comment = responses[action.pk]
+        respond_to_action(
+            action, response=response, comment=action_comment, acting_user=acting_user
+        )
+    now = timezone.now()
+    interview.reviewed_at = now
+    interview.reviewed_by = acting_user
+    interview.manager_comment = comment
+    interview.save()
+    interview.rhis.update(status=RHI.Status.CLOSED, closed_at=now)
+    record_write(acting_user, "review_interview", interview, comment=comment)
+    return interview
+
+
+def interview_details(kind: str, data: dict[str, Any]) -> InterviewDetails:
+    """Split a submitted standard form into the interview's own fields and its Box O answers."""
+    return InterviewDetails(
+        kind=kind,
+        held_at=data["held_at"],
+        place=data["place"],
+        mode=data["mode"],
+        people_present=data.get("people_present", ""),
+        time_alone=data.get("time_alone"),
+        information_from=data.get("information_from", ""),
+        box_o={k: v for k, v in data.items() if k in BOX_O_FIELDS},
+    )
+
+
+def action_proposals(rows: list[dict[str, Any]]) -> list[ActionProposal]:
+    """The proposed actions filled in on the form (blank rows ignored)."""
+    return [
+        ActionProposal(
+            description=row["description"],
+            service=row.get("service") or "other",
+            owner=row.get("owner", ""),
+            due_date=row.get("due_date"),
+        )
+        for row in rows
+        if row and str(row.get("description", "")).strip()
+    ]

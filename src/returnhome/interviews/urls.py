@@ -1,0 +1,29 @@
+from django.urls import path
+
+from returnhome.interviews import interview_views, views
+
+app_name = "interviews"
+urlpatterns = [
+    path("rhis/mine/", views.my_rhis, name="mine"),
+    path("rhis/team/", views.team_rhis, name="team"),
+    path("rhis/<int:pk>/", views.rhi_detail, name="rhi"),
+    path("rhis/<int:pk>/allocate/", views.allocate, name="allocate"),
+    path("rhis/<int:pk>/contact/", views.contact_attempt, name="contact"),
+    path("rhis/<int:pk>/consent/", views.consent, name="consent"),
+    path("rhis/<int:pk>/offer/", views.offer, name="offer"),
+    path("rhis/<int:pk>/outcome/", views.outcome, name="outcome"),
+    path(
+        "rhis/<int:pk>/interview/",
+        interview_views.record_interview,
+        {"kind": "interview"},
+        name="record_interview",
+    ),
+    path(
+        "rhis/<int:pk>/carer-information/",
+        interview_views.record_interview,
+        {"kind": "carer_only"},
+        name="record_carer_only",
+    ),
+    path("interviews/<int:pk>/", interview_views.interview_detail, name="interview"),
+    path("interviews/<int:pk>/review/", interview_views.review, name="review"),
+]

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from returnhome.accounts.rules import manages_rhi, works_rhi
+from returnhome.core.access import can_see_rhis, get_visible_or_404
+from returnhome.core.audit import record_list_read
+from returnhome.core.errors import require
+from returnhome.core.forms import add_service_errors
+from returnhome.core.http import AuthedHttpRequest
+from returnhome.interviews import services
+from returnhome.interviews.forms import (
+    AllocateForm,
+    ConsentForm,
+    ContactAttemptForm,
+    OfferForm,
+    OutcomeForm,
+)
+from returnhome.interviews.models import RHI
+
+RHI_RELATED = ("child", "episode", "provider", "allocated_worker", "interview")
+
+
+def _queue(request: AuthedHttpRequest, rhis: Any, template: str, title: str) -> HttpResponse:
+    now = timezone.now()
+    rows = list(rhis.select_related(*RHI_RELATED).by_deadline(now))
+    record_list_read(request.user, "list_rhis", rows)
+    return render(request, template, {"rhis": rows, "now": now, "title": title})
+
+
+def my_rhis(request: AuthedHttpRequest) -> HttpResponse:
+    require(can_see_rhis(request.user))
+    rhis = RHI.objects.visible_to(request.user).filter(allocated_worker=request.user)
+    return _queue(
+        request, rhis.exclude(status=RHI.Status.CLOSED), "interviews/queue.html", "My RHIs"
+    )
+
+
+def team_rhis(request: AuthedHttpRequest) -> HttpResponse:
+    require(can_see_rhis(request.user))
+    rhis = RHI.objects.visible_to(request.user).in_provider_queue(request.user)
+    return _queue(request, rhis, "interviews/queue.html", "Team RHIs")
+
+
+def rhi_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    rhi = get_visible_or_404(request.user, RHI.objects.select_related(*RHI_RELATED), pk)
+    return render(
+        request,
+        "interviews/rhi_detail.html",
+        {
+            "rhi": rhi,
+            "attempts": rhi.contact_attempts.select_related("recorded_by"),
+            "can_allocate": manages_rhi(request.user, rhi),
+            "can_work": works_rhi(request.user, rhi),
+            "now": timezone.now(),
+        },
+    )
+
+
+def allocate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    rhi = get_visible_or_404(request.user, RHI.objects.select_related("child"), pk)
+    require(manages_rhi(request.user, rhi), "Only a manager of the provider allocates RHIs.")
+    suggested = services.suggest_worker(rhi)
+    form = AllocateForm(
+        request.POST or None,
+        workers=services.eligible_workers(rhi),
+        initial={"worker": suggested.pk if suggested else rhi.allocated_worker_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocate_rhi(
+                rhi,
+                form.cleaned_data["worker"],
+                acting_user=request.user,
+                independence_reason=form.cleaned_data["independence_reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Allocated to {form.cleaned_data['worker']}")
+            return redirect("interviews:rhi", pk=rhi.pk)
+    social_worker = rhi.child.allocated_social_worker
+    return render(
+        request,
+        "interviews/allocate.html",
+        {
+            "rhi": rhi,
+            "form": form,
+            "suggested": suggested,
+            "independence_warning": services.independence_warning(rhi, social_worker)
+            if social_worker
+            else None,
+        },
+    )
+
+
+def _rhi_step(
+    request: AuthedHttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    step: Callable[..., Any],
+    title: str,
+    done: str,
+) -> HttpResponse:
+    rhi = get_visible_or_404(request.user, RHI.objects.select_related("child", "episode"), pk)
+    require(works_rhi(request.user, rhi), "Only the allocated worker or a manager can do this.")
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            step(rhi, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("interviews:rhi", pk=rhi.pk)
+    return render(request, "interviews/step_form.html", {"rhi": rhi, "form": form, "title": title})
+
+
+def contact_attempt(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _rhi_step(
+        request,
+        pk,
+        ContactAttemptForm,
+        services.log_contact_attempt,
+        "Log a contact attempt",
+        "Contact attempt logged",
+    )
+
+
+def consent(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _rhi_step(
+        request, pk, ConsentForm, services.record_consent, "Record consent", "Consent recorded"
+    )
+
+
+def offer(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _rhi_step(
+        request, pk, OfferForm, services.record_offer, "Record the offer", "Offer recorded"
+    )
+
+
+def outcome(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _rhi_step(
+        request, pk, OutcomeForm, services.record_outcome, "Record the outcome", "Outcome recorded"
+    )

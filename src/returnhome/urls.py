@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from returnhome.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("children/", include("returnhome.children.urls")),
+    path("episodes/", include("returnhome.episodes.urls")),
+    path("", include("returnhome.interviews.urls")),
+    path("actions/", include("returnhome.followup.urls")),
+    path("settings/", include("returnhome.organisations.urls")),
+]

@@ -1,0 +1,184 @@
+"""Every page and endpoint, for every member of the cast: who gets in, who does not.
+
+One scenario: a child of the council with a closed episode whose RHI has an interview awaiting
+review (with one proposed action), and an open episode. The police force in the cast reported both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from tests.conftest import Cast, missing, returned
+from tests.factories import ChildFactory, ago
+
+from returnhome.core.models import AuditEvent
+from returnhome.interviews import services
+from returnhome.interviews.services import ActionProposal, InterviewDetails
+
+EVERYONE = [
+    "practitioner",
+    "practitioner2",
+    "manager",
+    "front_door",
+    "police",
+    "partner",
+    "outsider",
+    "reporter",
+    "performance",
+    "admin",
+    "social_worker",
+]
+COUNCIL_STAFF = {
+    "practitioner",
+    "practitioner2",
+    "manager",
+    "front_door",
+    "performance",
+    "admin",
+    "social_worker",
+}
+CHILD_RECORDS = COUNCIL_STAFF | {"police"}
+INTERVIEW_READERS = {"practitioner", "practitioner2", "manager", "social_worker"}
+FRONT_DOOR = {"front_door", "manager"}
+RHI_WORKERS = {"practitioner", "manager"}  # the allocated worker and the team manager
+# The partner is a manager at another council: its own lists open, but hold none of our records.
+PARTNER = {"partner"}
+
+
+@dataclass
+class Scenario:
+    child_pk: int
+    episode_pk: int
+    open_episode_pk: int
+    rhi_pk: int
+    interview_pk: int
+    action_pk: int
+
+
+@pytest.fixture
+def scenario(cast: Cast) -> Scenario:
+    child = ChildFactory(council=cast.council, surname="Scenariochild")
+    rhi = returned(cast, missing(cast, child, ago(days=3)), ago(days=2))
+    services.allocate_rhi(rhi, cast.practitioner, acting_user=cast.manager)
+    services.record_offer(
+        rhi, offer_made_at=ago(days=1), offered_to="child", acting_user=cast.practitioner
+    )
+    services.record_outcome(rhi, outcome="accepted", acting_user=cast.practitioner)
+    record = services.record_interview(
+        [rhi],
+        InterviewDetails(
+            kind="interview",
+            held_at=ago(hours=20),
+            place="home",
+            mode="face_to_face",
+            time_alone=True,
+        ),
+        [ActionProposal("Refer to youth service", "youth_service")],
+        acting_user=cast.practitioner,
+    )
+    open_episode = missing(cast, child, ago(hours=5))
+    return Scenario(
+        child.pk, rhi.episode_id, open_episode.pk, rhi.pk, record.pk, record.actions.get().pk
+    )
+
+
+def pages(s: Scenario) -> list[tuple[str, set[str]]]:
+    return [
+        (reverse("episodes:open"), CHILD_RECORDS | PARTNER),
+        (reverse("episodes:record_missing"), FRONT_DOOR | PARTNER),
+        (reverse("episodes:record_missing_new_child"), FRONT_DOOR | PARTNER),
+        (reverse("episodes:record_missing_for", args=[s.child_pk]), FRONT_DOOR),
+        (reverse("episodes:detail", args=[s.episode_pk]), CHILD_RECORDS),
+        (reverse("episodes:record_found", args=[s.open_episode_pk]), FRONT_DOOR),
+        (reverse("children:list"), CHILD_RECORDS | PARTNER),
+        (reverse("children:detail", args=[s.child_pk]), CHILD_RECORDS),
+        (reverse("children:edit", args=[s.child_pk]), FRONT_DOOR),
+        (reverse("children:add_legal_status", args=[s.child_pk]), FRONT_DOOR),
+        (reverse("children:add_placement", args=[s.child_pk]), FRONT_DOOR),
+        (reverse("interviews:mine"), COUNCIL_STAFF | PARTNER),
+        (reverse("interviews:team"), COUNCIL_STAFF | PARTNER),
+        (reverse("interviews:rhi", args=[s.rhi_pk]), COUNCIL_STAFF),
+        (reverse("interviews:allocate", args=[s.rhi_pk]), {"manager"}),
+        (reverse("interviews:contact", args=[s.rhi_pk]), RHI_WORKERS),
+        (reverse("interviews:consent", args=[s.rhi_pk]), RHI_WORKERS),
+        (reverse("interviews:offer", args=[s.rhi_pk]), RHI_WORKERS),
+        (reverse("interviews:outcome", args=[s.rhi_pk]), RHI_WORKERS),
+        (reverse("interviews:record_interview", args=[s.rhi_pk]), RHI_WORKERS),
+        (reverse("interviews:record_carer_only", args=[s.rhi_pk]), RHI_WORKERS),
+        (reverse("interviews:interview", args=[s.interview_pk]), INTERVIEW_READERS),
+        (reverse("interviews:review", args=[s.interview_pk]), {"manager"}),
+        (reverse("followup:list"), INTERVIEW_READERS | PARTNER),
+        (reverse("followup:action", args=[s.action_pk]), INTERVIEW_READERS),
+        (reverse("organisations:service"), {"admin"}),
+    ]
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+def test_every_page_lets_in_exactly_who_it_should(cast: Cast, scenario: Scenario, who: str) -> None:
+    client = Client()
+    client.force_login(getattr(cast, who))
+    wrong = []
+    for url, allowed in pages(scenario):
+        response = client.get(url)
+        status = response.status_code
+        expected_ok = who in allowed
+        if (status == 200) != expected_ok or status not in (200, 403, 404):
+            wrong.append(f"{url}: {status} (expected {'200' if expected_ok else '403/404'})")
+        if who not in CHILD_RECORDS and b"Scenariochild" in response.content:
+            wrong.append(f"{url}: shows the child to {who}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(scenario: Scenario) -> None:
+    client = Client()
+    for url, _ in pages(scenario):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), (
+            url
+        )
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+def test_home_sends_each_role_to_their_work(cast: Cast, who: str) -> None:
+    client = Client()
+    client.force_login(getattr(cast, who))
+    response = client.get(reverse("home"))
+    if who in {"outsider", "reporter"}:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302
+
+
+def test_reading_a_childs_record_is_audited(cast: Cast, scenario: Scenario) -> None:
+    client = Client()
+    client.force_login(cast.practitioner)
+    client.get(reverse("children:detail", args=[scenario.child_pk]))
+    assert AuditEvent.objects.filter(
+        actor=cast.practitioner,
+        kind="read",
+        object_type="children.child",
+        child_id=scenario.child_pk,
+    ).exists()
+
+
+def test_lists_only_show_the_users_own_organisation(cast: Cast, scenario: Scenario) -> None:
+    other = ChildFactory(council=cast.partner_council, forename="Elsewhere")
+    client = Client()
+    client.force_login(cast.front_door)
+    assert b"Elsewhere" not in client.get(reverse("children:list")).content
+    client.force_login(cast.partner)
+    content = client.get(reverse("children:list")).content
+    assert b"Elsewhere" in content and other.surname.encode() in content
+    assert client.get(reverse("children:detail", args=[scenario.child_pk])).status_code == 404
+
+
+def test_security_headers(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.manager)
+    response = client.get(reverse("interviews:team"))
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert "no-store" in response["Cache-Control"]
