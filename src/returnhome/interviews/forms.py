@@ -34,7 +34,7 @@ class AllocateForm(forms.Form):
 
 
 class ContactAttemptForm(forms.Form):
-    attempted_at = datetime_field("When")
+    attempted_at = datetime_field("When was the attempt made?")
     method = forms.ChoiceField(choices=ContactAttempt.Method.choices, widget=forms.RadioSelect)
     contacted = forms.ChoiceField(
         label="To whom", choices=ContactAttempt.Contacted.choices, widget=forms.RadioSelect
@@ -95,7 +95,7 @@ class InterviewForm(forms.Form):
         required=False,
         label="This interview also covers these episodes",
     )
-    held_at = datetime_field("When")
+    held_at = datetime_field("When did the interview take place?")
     place = forms.ChoiceField(choices=Interview.Place.choices, widget=forms.RadioSelect)
     mode = forms.ChoiceField(label="How", choices=Interview.Mode.choices, widget=forms.RadioSelect)
     people_present = forms.CharField(max_length=300, required=False, label="Who was present")
