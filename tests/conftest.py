@@ -6,6 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+
+from returnhome.accounts.models import Role, User
+from returnhome.children.models import Child
+from returnhome.episodes import services as episode_services
+from returnhome.episodes.models import Episode, Notification
+from returnhome.interviews.models import RHI
+from returnhome.organisations.models import Organisation
 from tests.factories import (
     ChildFactory,
     CouncilFactory,
@@ -14,13 +21,6 @@ from tests.factories import (
     UserFactory,
     ago,
 )
-
-from returnhome.accounts.models import Role, User
-from returnhome.children.models import Child
-from returnhome.episodes import services as episode_services
-from returnhome.episodes.models import Episode, Notification
-from returnhome.interviews.models import RHI
-from returnhome.organisations.models import Organisation
 
 
 @dataclass

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from django.urls import reverse
-from tests.conftest import Cast, missing, returned
-from tests.factories import ChildFactory, ago
 
 from returnhome.core.models import AuditEvent
 from returnhome.interviews import services
 from returnhome.interviews.services import ActionProposal, InterviewDetails
+from tests.conftest import Cast, missing, returned
+from tests.factories import ChildFactory, ago
 
 EVERYONE = [
     "practitioner",

@@ -7,8 +7,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from tests.conftest import Cast, missing, returned
-from tests.factories import CouncilFactory, ago
 
 from returnhome.children import services as child_services
 from returnhome.children.models import Child, LegalStatus, Placement
@@ -17,6 +15,8 @@ from returnhome.episodes import services
 from returnhome.episodes.models import Episode, Notification
 from returnhome.interviews.models import RHI
 from returnhome.lib.clock import ClockCount, deadline
+from tests.conftest import Cast, missing, returned
+from tests.factories import CouncilFactory, ago
 
 
 def test_missing_then_found_refers_an_rhi_with_a_72_hour_deadline(cast: Cast, child: Child) -> None:

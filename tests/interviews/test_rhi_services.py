@@ -7,8 +7,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from tests.conftest import Cast, missing, returned
-from tests.factories import ChildFactory, ago
 
 from returnhome.children.models import Child
 from returnhome.followup import services as followup_services
@@ -16,6 +14,8 @@ from returnhome.followup.models import ProposedAction
 from returnhome.interviews import services
 from returnhome.interviews.models import RHI, DeclineReason, Interview
 from returnhome.interviews.services import ActionProposal, InterviewDetails
+from tests.conftest import Cast, missing, returned
+from tests.factories import ChildFactory, ago
 
 
 def offered_and_accepted(cast: Cast, rhi: RHI, worker: object = None) -> RHI:

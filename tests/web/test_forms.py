@@ -7,12 +7,12 @@ import datetime as dt
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from tests.conftest import Cast, missing, returned
-from tests.factories import ago
 
 from returnhome.children.models import Child
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import RHI, Interview
+from tests.conftest import Cast, missing, returned
+from tests.factories import ago
 
 
 def local(value: dt.datetime) -> str:
