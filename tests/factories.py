@@ -23,7 +23,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class CouncilFactory(OrganisationFactory):
     name = factory.Sequence(lambda n: f"Testshire Council {n}")
     kind = Organisation.Kind.COUNCIL
-    la_code = factory.Sequence(lambda n: f"Z{n:02d}")
+    la_code = factory.Sequence(lambda n: f"Z{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
 
 
 class PoliceFactory(OrganisationFactory):
