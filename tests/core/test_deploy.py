@@ -13,7 +13,14 @@ def test_check_deploy_passes_with_production_settings(tmp_path: Path) -> None:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "RETURNHOME_INSECURE_DEV_KEY", "RETURNHOME_HTTPS", "DATABASE_URL"}
+        if k
+        not in {
+            "DEBUG",
+            "RETURNHOME_INSECURE_DEV_KEY",
+            "RETURNHOME_HTTPS",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env.update(
         {

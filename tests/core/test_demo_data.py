@@ -1,0 +1,110 @@
+"""`returnhome demo-data`: a small, fixed demo data set has every state the product must show."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import models
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from returnhome.accounts.models import User
+from returnhome.children.models import Child
+from returnhome.core import demo
+from returnhome.episodes.models import Episode
+from returnhome.followup.models import ProposedAction
+from returnhome.interviews.models import RHI, DeclineReason, Interview
+from returnhome.lib.groups import Group
+from returnhome.organisations.models import Organisation
+
+TODAY = "2026-03-14"
+OPTIONS = {"seed": 7, "children": 40, "today": TODAY}
+
+
+def run(**extra: object) -> str:
+    out = io.StringIO()
+    call_command("demo-data", stdout=out, **OPTIONS, **extra)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_data_has_every_state_the_product_shows() -> None:
+    output = run()
+
+    main = Organisation.objects.get(la_code=demo.MAIN_AREA.la_code)
+    children = demo.demo_children()
+    assert children.count() == 40
+    assert "frontdoor" in output and "Every demo user's password" in output
+
+    groups = set(Episode.objects.filter(council=main).values_list("group", flat=True))
+    assert groups == {g.value for g in Group}
+
+    per_child = children.annotate(n=Count("episodes")).aggregate(most=Max("n"))["most"]
+    assert per_child >= 30
+    assert Episode.objects.open().filter(child__in=children).exists()
+
+    reasons = set(
+        RHI.objects.filter(outcome=RHI.Outcome.DECLINED).values_list("decline_reason", flat=True)
+    )
+    assert reasons == set(DeclineReason.values)
+    assert RHI.objects.filter(outcome=RHI.Outcome.NOT_APPLICABLE).exclude(outcome_note="").exists()
+    assert Interview.objects.filter(kind=Interview.Kind.CARER_ONLY).exists()
+    assert Interview.objects.awaiting_review().exists()
+    covering = RHI.objects.values("interview").annotate(n=Count("pk")).filter(n__gt=1)
+    assert covering.exclude(interview=None).exists()
+    assert set(ProposedAction.objects.values_list("status", flat=True)) == set(
+        ProposedAction.Status.values
+    )
+
+    # Synthetic identifiers: NHS numbers pass the modulus 11 check.
+    nhs = [n for n in children.values_list("nhs_number", flat=True) if n]
+    assert nhs and all(demo.nhs_number_is_valid(n) for n in nhs)
+    assert User.objects.get(username="manager").check_password(demo.DEFAULT_PASSWORD)
+
+    # Nothing is in the future.
+    now = timezone.now()
+    for model in apps.get_models():
+        if not model.__module__.startswith("returnhome."):
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.DateTimeField):
+                latest = model._default_manager.aggregate(m=Max(field.name))["m"]
+                assert latest is None or latest <= now, (model, field.name, latest)
+
+
+@pytest.mark.django_db
+def test_same_seed_and_today_give_the_same_data_and_reloading_needs_reset() -> None:
+    small = {"seed": 3, "children": 12, "today": TODAY}
+    call_command("demo-data", stdout=io.StringIO(), **small)
+    first = demo.fingerprint()
+    assert len(first) > 12 + 50  # children, their episodes and actions
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("demo-data", stdout=io.StringIO(), **small)
+    # An invalid option changes nothing, even with --reset.
+    with pytest.raises(CommandError, match="future"):
+        call_command("demo-data", stdout=io.StringIO(), reset=True, seed=3, today="2999-01-01")
+    assert demo.fingerprint() == first
+    call_command("demo-data", stdout=io.StringIO(), reset=True, **small)
+    assert demo.fingerprint() == first
+    assert Child.objects.filter(la_child_id__startswith=demo.CHILD_ID_PREFIX).count() == 12
+    assert User.objects.filter(username__in=demo.DEMO_USERNAMES).count() == len(demo.DEMO_USERNAMES)
+
+
+@pytest.mark.django_db
+def test_if_empty_skips_a_database_with_data() -> None:
+    call_command("demo-data", seed=1, children=3, today=TODAY, stdout=io.StringIO())
+    before = demo.fingerprint()
+    out = io.StringIO()
+    call_command("demo-data", seed=2, children=3, today=TODAY, if_empty=True, stdout=out)
+    assert "not loaded" in out.getvalue()
+    assert demo.fingerprint() == before
+
+
+def test_nhs_number_check_digit() -> None:
+    assert demo.nhs_number_is_valid("9434765919")
+    assert not demo.nhs_number_is_valid("9434765918")
+    assert not demo.nhs_number_is_valid("94347659")
