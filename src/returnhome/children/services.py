@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from returnhome.accounts.models import User
-from returnhome.children.models import Alias, Child, LegalStatus, Placement
+from returnhome.children.models import Alias, Child, LegalStatus, Placement, RiskFlag
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems
 from returnhome.organisations.models import Organisation
@@ -179,3 +179,25 @@ def record_placement(
         start_date=start_date,
     )
     return placement
+
+
+@transaction.atomic
+def add_risk_flag(
+    child: Child,
+    *,
+    flag: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    note: str = "",
+    acting_user: User | None,
+) -> RiskFlag:
+    problems = Problems()
+    if flag not in RiskFlag.Flag.values:
+        problems.add("flag", "Choose a risk flag")
+    _check_period(problems, start_date, end_date)
+    problems.raise_if_any()
+    risk = RiskFlag.objects.create(
+        child=child, flag=flag, start_date=start_date, end_date=end_date, note=note
+    )
+    record_write(acting_user, "add_risk_flag", child, flag=flag, start_date=start_date)
+    return risk

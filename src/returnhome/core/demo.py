@@ -26,7 +26,6 @@ from django.utils import timezone
 from returnhome.accounts.models import Role, User
 from returnhome.children import services as child_services
 from returnhome.children.models import Alias, Child, LegalStatus, Placement, RiskFlag
-from returnhome.core.audit import record_write
 from returnhome.core.models import AuditEvent
 from returnhome.episodes import services as episode_services
 from returnhome.episodes.models import Episode, Notification, RiskLevel
@@ -1301,15 +1300,14 @@ class DemoBuilder:
                 end = None
                 if rng.random() < 0.2 and start < self.today - dt.timedelta(days=30):
                     end = start + dt.timedelta(days=rng.randint(20, (self.today - start).days))
-                # There is no service for risk flags yet: write the row and audit it here.
-                RiskFlag.objects.create(
-                    child=child,
+                child_services.add_risk_flag(
+                    child,
                     flag=flag,
                     start_date=start,
                     end_date=end,
                     note="Identified at a strategy discussion" if rng.random() < 0.5 else "",
+                    acting_user=actor,
                 )
-                record_write(actor, "add_risk_flag", child, flag=flag, start_date=start)
             ctx.flags = chosen
 
     # ------------------------------------------------------------------ episodes

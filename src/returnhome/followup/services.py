@@ -37,6 +37,11 @@ def propose_action(
 def respond_to_action(
     action: ProposedAction, *, response: str, comment: str = "", acting_user: User
 ) -> ProposedAction:
+    from returnhome.accounts.rules import reviews_interview
+
+    require(
+        reviews_interview(acting_user, action.interview), "Only a manager of the provider responds."
+    )
     problems = Problems()
     if response not in ProposedAction.Response.values:
         problems.add(f"action_{action.pk}", "Choose agree, agree with changes or reject")
@@ -69,6 +74,13 @@ def record_action_progress(
         "Only the team working with this child can update its actions.",
     )
     problems = Problems()
+    progress = {
+        ProposedAction.Status.IN_PROGRESS,
+        ProposedAction.Status.DONE,
+        ProposedAction.Status.NOT_DONE,
+    }
+    if status not in progress:
+        problems.add("status", "Choose in progress, done or not done")
     if action.status in {ProposedAction.Status.PROPOSED, ProposedAction.Status.REJECTED}:
         problems.add("status", "Only agreed actions can progress")
     if (

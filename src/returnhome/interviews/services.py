@@ -66,9 +66,13 @@ def eligible_workers(rhi: RHI) -> list[User]:
 
 
 def suggest_worker(rhi: RHI) -> User | None:
-    """The worker who last interviewed this child, if they still work for the provider."""
+    """The worker who last interviewed this child, if they still work for the provider.
+
+    Never the child's own allocated social worker: that was an exception needing a reason.
+    """
     last = (
-        Interview.objects.filter(
+        Interview.objects.exclude(conducted_by_id=rhi.child.allocated_social_worker_id or 0)
+        .filter(
             child_id=rhi.child_id,
             conducted_by__is_active=True,
             conducted_by__organisation_id=rhi.provider_id,
@@ -336,8 +340,18 @@ def record_interview(
             )
         if rhi.interview_id is not None:
             problems.add("rhis", "One of these episodes already has an interview recorded")
+        if rhi is not rhis[0] and rhi.status == RHI.Status.CLOSED:
+            problems.add("rhis", "One of these episodes' RHIs is closed")
     primary = rhis[0]
     is_interview = details.kind == Interview.Kind.INTERVIEW
+    own_social_worker = any(
+        r.allocated_worker_id is None and independence_warning(r, acting_user) for r in rhis[1:]
+    )
+    if own_social_worker and not primary.independence_reason:
+        problems.add(
+            "rhis",
+            "You are this child's allocated social worker: a manager must allocate these episodes",
+        )
     if is_interview and primary.outcome != RHI.Outcome.ACCEPTED:
         problems.add("__all__", "Record that the interview was accepted before recording it")
     if is_interview and details.time_alone is None:
@@ -373,7 +387,11 @@ def record_interview(
             rhi.outcome = RHI.Outcome.ACCEPTED
             rhi.outcome_recorded_at = now
             covered_detail["accepted_by_covering_interview"] = True
-        rhi.allocated_worker = rhi.allocated_worker or acting_user
+        if rhi.allocated_worker_id is None:
+            rhi.allocated_worker = acting_user
+            rhi.allocated_at = now
+            if independence_warning(rhi, acting_user):
+                rhi.independence_reason = primary.independence_reason
         rhi.interview = interview
         rhi.status = RHI.Status.AWAITING_REVIEW
         rhi.closed_at = None
