@@ -379,3 +379,56 @@ def test_queue_orders_overdue_first_then_by_deadline(cast: Cast) -> None:
     queue = list(RHI.objects.in_provider_queue(cast.manager).by_deadline(timezone.now()))
     assert queue == [late, soon, fresh]
     assert late.is_overdue() and not fresh.is_overdue()
+
+
+def test_the_childs_own_social_worker_is_never_suggested(cast: Cast) -> None:
+    child = ChildFactory(council=cast.council, allocated_social_worker=cast.social_worker)
+    first = returned(cast, missing(cast, child, ago(days=10)), ago(days=9))
+    services.allocate_rhi(
+        first, cast.social_worker, acting_user=cast.manager, independence_reason="Trusted"
+    )
+    services.record_offer(
+        first, offer_made_at=ago(days=9), offered_to="child", acting_user=cast.social_worker
+    )
+    services.record_outcome(first, outcome="accepted", acting_user=cast.social_worker)
+    services.record_interview(
+        [first],
+        InterviewDetails(
+            kind="interview",
+            held_at=ago(days=8),
+            place="home",
+            mode="face_to_face",
+            time_alone=True,
+        ),
+        [],
+        acting_user=cast.social_worker,
+    )
+    second = returned(cast, missing(cast, child, ago(hours=20)), ago(hours=4))
+    assert services.suggest_worker(second) is None
+
+
+def test_only_a_manager_responds_to_actions(cast: Cast, returned_rhi: RHI) -> None:
+    offered_and_accepted(cast, returned_rhi)
+    record = interview(cast, [returned_rhi])
+    action = record.actions.get()
+    with pytest.raises(PermissionDenied):
+        followup_services.respond_to_action(
+            action, response="agreed", acting_user=cast.practitioner
+        )
+
+
+def test_action_progress_only_to_known_states(cast: Cast, returned_rhi: RHI) -> None:
+    offered_and_accepted(cast, returned_rhi)
+    record = interview(cast, [returned_rhi])
+    action = record.actions.get()
+    services.review_interview(
+        record, responses={action.pk: ("agreed", "")}, acting_user=cast.manager
+    )
+    with pytest.raises(ValidationError):
+        followup_services.record_action_progress(
+            action, status="rejected", acting_user=cast.practitioner
+        )
+    with pytest.raises(PermissionDenied):
+        followup_services.record_action_progress(
+            action, status="in_progress", acting_user=cast.front_door
+        )
