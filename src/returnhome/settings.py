@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "returnhome.episodes",
     "returnhome.interviews",
     "returnhome.followup",
+    "returnhome.reports",
+    "returnhome.imports",
 ]
 
 MIDDLEWARE = [
