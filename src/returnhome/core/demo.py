@@ -1590,6 +1590,18 @@ class DemoBuilder:
             if rhi is None or index in ctx.covered:
                 continue
             pending = self._simulate_rhi(ctx, index, rhi, pending)
+        # Nothing sits forgotten for months: a manager closes what was left waiting long ago.
+        stale = [p for p in pending if p.due_at and p.due_at < self.now - dt.timedelta(days=42)]
+        for other in stale:
+            if other.status != RHI.Status.CLOSED and other.outcome == "":
+                assert other.due_at is not None
+                self._set_outcome(
+                    other,
+                    self._team(other).manager,
+                    self.office(other.due_at + self.minutes(24, 72)),
+                    RHI.Outcome.NOT_APPLICABLE.value,
+                    note="No contact after repeated attempts; closed at the missing meeting.",
+                )
 
     def _simulate_rhi(self, ctx: ChildCtx, index: int, rhi: RHI, pending: list[RHI]) -> list[RHI]:
         """Walk one RHI through its life, stopping wherever the simulated clock reaches now."""
@@ -2036,7 +2048,8 @@ class DemoBuilder:
         rng = self.rng
         behind = held > self.now - dt.timedelta(days=21)
         reviewed = self.office(submitted + self.minutes(4, 400 if behind else 200))
-        if reviewed >= self.now or rng.random() < 0.015:
+        recent = reviewed > self.now - dt.timedelta(days=42)
+        if reviewed >= self.now or (recent and rng.random() < 0.015):
             return  # awaiting the manager's review
         manager = team.manager
         actions = list(interview.actions.order_by("pk"))
@@ -2243,3 +2256,17 @@ def fingerprint() -> list[tuple[Any, ...]]:
             )
         )
     return rows
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(username, role, organisation) of the demo users present in the database."""
+    usernames = [spec[0] for spec in USER_SPECS]
+    found = {
+        u.username: u
+        for u in User.objects.filter(username__in=usernames).select_related("organisation")
+    }
+    return [
+        (name, found[name].get_role_display(), str(found[name].organisation or ""))
+        for name in usernames
+        if name in found
+    ]

@@ -63,7 +63,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         today = _date(options["today"]) if options["today"] else timezone.localdate()
         if options["if_empty"] and (demo.demo_data_present() or Child.objects.exists()):
-            self.stdout.write("The database already has data: demo data not loaded.")
+            self.stdout.write("The database already has data: demo data not loaded again.")
+            logins = demo.demo_logins()
+            if logins:
+                self._print_logins(
+                    logins, f"{demo.DEFAULT_PASSWORD} (unless built with --password)"
+                )
             return
         try:
             builder = demo.DemoBuilder(
@@ -104,15 +109,16 @@ class Command(BaseCommand):
         for line in summary.lines:
             self.stdout.write(line)
         self.stdout.write("")
-        widths = [
-            max(len(row[i]) for row in [("Username", "Role", "Organisation"), *summary.users])
-            for i in range(3)
-        ]
-        for row in [("Username", "Role", "Organisation"), *summary.users]:
-            self.stdout.write(
-                "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-            )
-        self.stdout.write(f"Every demo user's password: {options['password']}")
+        self._print_logins(summary.users, options["password"])
         self.stdout.write(
             self.style.SUCCESS(f"Demo data built in {time.monotonic() - started:.1f} s.")
         )
+
+    def _print_logins(self, users: list[tuple[str, str, str]], password: str) -> None:
+        rows = [("Username", "Role", "Organisation"), *users]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        for row in rows:
+            self.stdout.write(
+                "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            )
+        self.stdout.write(f"Every demo user's password: {password}")
