@@ -98,6 +98,7 @@ def pages(s: Scenario) -> list[tuple[str, set[str]]]:
         (reverse("children:edit", args=[s.child_pk]), FRONT_DOOR),
         (reverse("children:add_legal_status", args=[s.child_pk]), FRONT_DOOR),
         (reverse("children:add_placement", args=[s.child_pk]), FRONT_DOOR),
+        (reverse("children:add_alias", args=[s.child_pk]), FRONT_DOOR),
         (reverse("interviews:mine"), COUNCIL_STAFF | PARTNER),
         (reverse("interviews:team"), COUNCIL_STAFF | PARTNER),
         (reverse("interviews:rhi", args=[s.rhi_pk]), COUNCIL_STAFF),

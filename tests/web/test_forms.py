@@ -154,3 +154,14 @@ def test_a_second_episode_appears_on_the_interview_form(cast: Cast, child: Child
     client = client_for(cast.manager)
     response = client.get(reverse("interviews:record_interview", args=[first.pk]))
     assert "This interview also covers these episodes" in response.content.decode()
+
+
+def test_an_alias_is_added_once(cast: Cast, child: Child) -> None:
+    client = client_for(cast.front_door)
+    url = reverse("children:add_alias", args=[child.pk])
+    assert client.post(url, {"name": "Kizzy", "kind": "nickname"}).status_code == 302
+    response = client.post(url, {"name": "kizzy", "kind": "nickname"})
+    assert response.context["form"].errors["name"] == [
+        "This name is already recorded for the child"
+    ]
+    assert list(child.aliases.values_list("name", flat=True)) == ["Kizzy"]

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.db.models import Q, QuerySet
 
-from returnhome.children.models import Child, LegalStatus, Placement
+from returnhome.children.models import Alias, Child, LegalStatus, Placement
 from returnhome.core.forms import date_field
 from returnhome.organisations.models import Organisation
 
@@ -32,6 +32,16 @@ class ChildForm(forms.Form):
 
     def clean_postcode(self) -> str:
         return str(self.cleaned_data["postcode"]).upper().strip()
+
+
+class AliasForm(forms.Form):
+    name = forms.CharField(label="Name the child is also known by", max_length=200)
+    kind = forms.ChoiceField(
+        label="Kind of name",
+        choices=Alias.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Alias.Kind.ALIAS,
+    )
 
 
 class LegalStatusForm(forms.Form):

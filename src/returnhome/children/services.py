@@ -80,6 +80,14 @@ def update_child(child: Child, *, acting_user: User | None, **fields: Any) -> Ch
 def add_alias(
     child: Child, name: str, kind: str = Alias.Kind.ALIAS, *, acting_user: User | None
 ) -> Alias:
+    problems = Problems()
+    if not name.strip():
+        problems.add("name", "Enter the name")
+    if kind not in Alias.Kind.values:
+        problems.add("kind", "Choose the kind of name")
+    if child.aliases.filter(name__iexact=name.strip()).exists():
+        problems.add("name", "This name is already recorded for the child")
+    problems.raise_if_any()
     alias = Alias.objects.create(child=child, name=name.strip(), kind=kind)
     record_write(acting_user, "add_alias", child, alias=alias.name, kind=kind)
     return alias

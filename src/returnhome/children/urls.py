@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit_child, name="edit"),
     path("<int:pk>/legal-status/", views.add_legal_status, name="add_legal_status"),
     path("<int:pk>/placement/", views.add_placement, name="add_placement"),
+    path("<int:pk>/alias/", views.add_alias, name="add_alias"),
 ]

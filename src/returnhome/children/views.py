@@ -7,7 +7,13 @@ from django.shortcuts import redirect, render
 
 from returnhome.accounts.rules import is_front_door_of
 from returnhome.children import services
-from returnhome.children.forms import ChildForm, LegalStatusForm, PlacementForm, search_children
+from returnhome.children.forms import (
+    AliasForm,
+    ChildForm,
+    LegalStatusForm,
+    PlacementForm,
+    search_children,
+)
 from returnhome.children.models import Child
 from returnhome.children.timeline import timeline_for
 from returnhome.core.access import can_see_child_records, get_visible_or_404
@@ -63,6 +69,10 @@ def _history_form(
 
 def add_legal_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _history_form(request, pk, LegalStatusForm, "record_legal_status", "Legal status")
+
+
+def add_alias(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _history_form(request, pk, AliasForm, "add_alias", "Also known as")
 
 
 def add_placement(request: AuthedHttpRequest, pk: int) -> HttpResponse:

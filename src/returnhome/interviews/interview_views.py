@@ -67,7 +67,9 @@ def interview_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "interviews/interview_detail.html",
         {
             "interview": interview,
-            "rhis": interview.rhis.select_related("episode"),
+            "rhis": interview.rhis.select_related("episode").prefetch_related(
+                "episode__notifications"
+            ),
             "actions": interview.actions.all(),
             "can_review": interview.reviewed_at is None
             and reviews_interview(request.user, interview),
