@@ -105,10 +105,13 @@ def timeline_for(child: Child, user: User) -> list[Entry]:
                     reverse("interviews:interview", args=[interview.pk]),
                 )
             )
-        for action in ProposedAction.objects.visible_to(user).filter(child=child):
+        actions = (
+            ProposedAction.objects.visible_to(user).filter(child=child).select_related("interview")
+        )
+        for action in actions:
             entries.append(
                 Entry(
-                    action.created_at,
+                    action.interview.held_at,  # proposed at the interview
                     "action",
                     f"Action: {action.get_service_display()} — {action.get_status_display()}",
                     action.description,
