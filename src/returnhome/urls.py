@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("returnhome.interviews.urls")),
     path("actions/", include("returnhome.followup.urls")),
     path("settings/", include("returnhome.organisations.urls")),
+    path("reports/", include("returnhome.reports.urls")),
 ]

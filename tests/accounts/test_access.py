@@ -46,6 +46,7 @@ FRONT_DOOR = {"front_door", "manager"}
 RHI_WORKERS = {"practitioner", "manager"}  # the allocated worker and the team manager
 # The partner is a manager at another council: its own lists open, but hold none of our records.
 PARTNER = {"partner"}
+REPORT_READERS = {"manager", "performance", "admin"} | PARTNER
 
 
 @dataclass
@@ -114,6 +115,10 @@ def pages(s: Scenario) -> list[tuple[str, set[str]]]:
         (reverse("followup:list"), INTERVIEW_READERS | PARTNER),
         (reverse("followup:action", args=[s.action_pk]), INTERVIEW_READERS),
         (reverse("organisations:service"), {"admin"}),
+        # Figures for the user's own council only (no child named): the partner sees its own.
+        (reverse("reports:indicators"), REPORT_READERS),
+        (reverse("reports:indicators_csv"), REPORT_READERS),
+        (reverse("reports:indicators_xlsx"), REPORT_READERS),
     ]
 
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from returnhome.accounts.models import Role
+from returnhome.reports.access import can_see_reports
 
 NAV: list[tuple[str, str, set[str]]] = [
     ("interviews:mine", "My RHIs", {Role.PRACTITIONER, Role.MANAGER}),
@@ -38,6 +39,7 @@ NAV: list[tuple[str, str, set[str]]] = [
         },
     ),
     ("followup:list", "Actions", {Role.MANAGER, Role.PRACTITIONER, Role.SOCIAL_WORKER}),
+    ("reports:indicators", "Reports", {Role.PERFORMANCE, Role.MANAGER, Role.ADMIN}),
     ("organisations:service", "Service settings", {Role.ADMIN}),
 ]
 
@@ -48,6 +50,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     items = []
     for name, text, roles in NAV:
+        if name == "reports:indicators" and not can_see_reports(user):
+            continue  # e.g. a commissioned charity's manager: reports are the council's
         if user.role in roles:
             href = reverse(name)
             items.append({"href": href, "text": text, "active": request.path.startswith(href)})

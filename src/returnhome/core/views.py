@@ -14,7 +14,7 @@ HOME_BY_ROLE = {
     Role.MANAGER: "interviews:team",
     Role.FRONT_DOOR: "episodes:open",
     Role.POLICE: "episodes:open",
-    Role.PERFORMANCE: "episodes:open",
+    Role.PERFORMANCE: "reports:indicators",
     Role.SOCIAL_WORKER: "children:list",
     Role.ADMIN: "organisations:service",
 }

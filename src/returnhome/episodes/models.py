@@ -67,6 +67,13 @@ class Episode(TimeStampedModel):
 
     class Meta:
         ordering = ["-reported_missing_at"]
+        indexes = [
+            # Finding the episode a police notification is about (imports).
+            models.Index(
+                fields=["council", "police_force", "police_reference"],
+                name="episode_police_ref_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         when = timezone.localtime(self.reported_missing_at)
@@ -126,9 +133,26 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # What identifies a police notification, so importing it again never records it twice.
+    police_force = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The force that sent it (police notifications)",
+    )
+    police_reference = models.CharField(max_length=60, blank=True)
 
     class Meta:
         ordering = ["received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "police_force", "police_reference", "event"],
+                condition=models.Q(police_force__isnull=False) & ~models.Q(police_reference=""),
+                name="unique_police_notification",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} notification from {self.get_source_display()}"

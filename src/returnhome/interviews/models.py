@@ -96,6 +96,14 @@ class RHI(TimeStampedModel):
     referred_at = models.DateTimeField()
     clock_started_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The deadline under every 72-hour rule (due_<start>_<count>), fixed when the clock start is
+    # known, so reports under any rule compare in the database (see reports/indicators.py).
+    due_return_hours = models.DateTimeField(null=True, blank=True, editable=False)
+    due_return_calendar_days = models.DateTimeField(null=True, blank=True, editable=False)
+    due_return_working_days = models.DateTimeField(null=True, blank=True, editable=False)
+    due_notification_hours = models.DateTimeField(null=True, blank=True, editable=False)
+    due_notification_calendar_days = models.DateTimeField(null=True, blank=True, editable=False)
+    due_notification_working_days = models.DateTimeField(null=True, blank=True, editable=False)
     allocated_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

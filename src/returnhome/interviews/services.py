@@ -15,7 +15,7 @@ from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import RHI, ContactAttempt, DeclineReason, Interview
-from returnhome.lib.clock import deadline
+from returnhome.lib.clock import ClockCount, ClockRule, ClockStart, deadline
 from returnhome.organisations.models import Organisation, ServiceConfiguration
 
 WORKER_ROLES = {Role.PRACTITIONER, Role.MANAGER, Role.SOCIAL_WORKER}
@@ -36,15 +36,36 @@ def clock_for(episode: Episode) -> tuple[dt.datetime | None, dt.datetime | None]
 
 
 @transaction.atomic
+def due_field(rule: ClockRule) -> str:
+    """The RHI field holding the deadline under `rule`, e.g. ``due_return_working_days``."""
+    return f"due_{ClockStart(rule.start).value}_{ClockCount(rule.count).value.replace('-', '_')}"
+
+
+def deadlines_by_rule(
+    returned_at: dt.datetime | None, notification_received_at: dt.datetime | None
+) -> dict[str, dt.datetime | None]:
+    """The deadline under every 72-hour rule, by RHI field, so reports can use any rule in SQL."""
+    result: dict[str, dt.datetime | None] = {}
+    for start in ClockStart:
+        for count in ClockCount:
+            rule = ClockRule(start=start, count=count)
+            at = rule.start_at(returned_at, notification_received_at)
+            result[due_field(rule)] = deadline(at, count) if at is not None else None
+    return result
+
+
 def refer_rhi(
     episode: Episode, *, acting_user: User | None, referred_at: dt.datetime | None = None
 ) -> RHI:
     """Put the episode's RHI in its provider's queue with its deadline (once per episode)."""
     existing = RHI.objects.filter(episode=episode).first()
     start, due = clock_for(episode)
+    every_due = deadlines_by_rule(episode.returned_at, episode.found_notification_received_at())
     if existing is not None:
         existing.clock_started_at, existing.due_at = start, due
-        existing.save(update_fields=["clock_started_at", "due_at", "updated_at"])
+        for name, value in every_due.items():
+            setattr(existing, name, value)
+        existing.save(update_fields=["clock_started_at", "due_at", *every_due, "updated_at"])
         return existing
     rhi = RHI.objects.create(
         episode=episode,
@@ -54,6 +75,7 @@ def refer_rhi(
         referred_at=referred_at or timezone.now(),
         clock_started_at=start,
         due_at=due,
+        **every_due,
     )
     record_write(acting_user, "refer_rhi", rhi, provider=rhi.provider, due_at=due)
     return rhi

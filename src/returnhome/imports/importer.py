@@ -1,0 +1,202 @@
+"""Importing a police notification file: the stages put together, with its summary.
+
+parse + validate (`pipeline.read_file`) -> match + plan (`pipeline.plan_import`, which is also the
+preview and the dry run) -> commit (`services.commit_batch`, or `commit_rows` one at a time).
+All or nothing by default; with `skip_invalid` the valid rows go in and the others come back as
+rejects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from returnhome.accounts.models import User
+from returnhome.imports import services
+from returnhome.imports.pipeline import Checked, make_validator, plan_import, read_file
+from returnhome.imports.rows import COLUMNS, RowError
+from returnhome.lib.tabular import write_csv
+from returnhome.organisations.models import Organisation
+
+MAX_WARNINGS = 50
+SUMMARY_ORDER = (
+    "file",
+    "council",
+    "dry_run",
+    "committed",
+    "nothing_imported_because",
+    "rows",
+    "valid_rows",
+    "episodes_created",
+    "episodes_updated",
+    "episodes_closed",
+    "children_matched",
+    "children_created",
+    "sent_to_review",
+    "found_waiting_for_missing",
+    "unchanged",
+    "rejected_rows",
+    "rejected",
+    "warnings",
+    "matching",
+    "import_run",
+    "seconds",
+    "timings",
+)
+
+
+@dataclass
+class ImportReport:
+    summary: dict[str, Any]
+    errors: list[RowError] = field(default_factory=list)
+    rejected_rows: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        """0 if imported (or a dry run that would import), 2 if nothing was (or would be)."""
+        if self.summary.get("committed"):
+            return 0
+        would = "nothing_imported_because" not in self.summary
+        return 0 if self.summary.get("dry_run") and would else 2
+
+    def write_rejects(self, handle: IO[str]) -> None:
+        """The rejected rows as sent, with why: fix them and import this file again."""
+        by_row: dict[int, list[RowError]] = {}
+        for error in self.errors:
+            by_row.setdefault(error.row, []).append(error)
+        rows = []
+        for number in sorted(by_row):
+            cells = self.rejected_rows.get(number, {})
+            errors = by_row[number]
+            rows.append(
+                [cells.get(c, "") for c in COLUMNS]
+                + [
+                    number,
+                    " | ".join(e.column for e in errors),
+                    " | ".join(e.message for e in errors),
+                ]
+            )
+        write_csv(
+            handle, [*COLUMNS, "rejected_row", "rejected_column", "rejected_reason"], iter(rows)
+        )
+
+
+def _warnings(items: Iterable[str]) -> list[str]:
+    items = list(items)
+    if len(items) > MAX_WARNINGS:
+        return [*items[:MAX_WARNINGS], f"... and {len(items) - MAX_WARNINGS} more"]
+    return items
+
+
+def import_notifications(
+    source: str | Path | bytes | IO[bytes],
+    council: Organisation,
+    *,
+    name: str = "",
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    acting_user: User | None = None,
+    per_row: bool = False,
+) -> ImportReport:
+    """Import a CSV/XLSX file of police notifications for `council`."""
+    started = time.monotonic()
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        name = name or path.name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            data = b""
+            name = f"{name} ({exc.strerror})"
+    elif isinstance(source, bytes):
+        data = source
+    else:
+        data = source.read()
+    now = timezone.now()
+    validator = make_validator(now)
+    checked: Checked = read_file(io.BytesIO(data), name, validator)
+    timings = {"read_and_check": round(time.monotonic() - started, 3)}
+    summary: dict[str, Any] = {
+        "file": name,
+        "council": council.la_code or council.code or council.pk,
+        "dry_run": dry_run,
+        "committed": False,
+        "rows": checked.rows,
+        "valid_rows": len(checked.notices),
+    }
+    errors = list(checked.errors)
+    counts: dict[str, int] = {}
+    matching: dict[str, int] = {}
+    run_id = None
+    if not checked.fatal:
+        with transaction.atomic():
+            # One import at a time per council: the plan must see what the last one wrote.
+            Organisation.objects.select_for_update().get(pk=council.pk)
+            mark = time.monotonic()
+            plan = plan_import(council, checked.notices, received_at=now)
+            timings["match_and_plan"] = round(time.monotonic() - mark, 3)
+            errors.extend(plan.errors)
+            for error in plan.errors:
+                notice = next((n for n in checked.notices if n.row == error.row), None)
+                if notice is not None:
+                    checked.raw_rows[error.row] = notice.raw
+            counts = plan.counts()
+            matching = dict(plan.match_how)
+            if not dry_run and (skip_invalid or not errors):
+                run = services.start_run(
+                    council,
+                    source="file",
+                    file_name=name,
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    acting_user=acting_user,
+                    started_at=now,
+                )
+                commit = services.commit_rows if per_row else services.commit_batch
+                mark = time.monotonic()
+                commit(plan, acting_user=acting_user, run=run)
+                timings["commit"] = round(time.monotonic() - mark, 3)
+                summary["timings"] = timings
+                run_id = run.pk
+                summary["committed"] = True
+                summary.update(counts)
+                summary["seconds"] = round(time.monotonic() - started, 3)
+                services.finish_run(run, summary, acting_user=acting_user)
+    zero = dict.fromkeys(
+        (
+            "episodes_created",
+            "episodes_updated",
+            "episodes_closed",
+            "children_matched",
+            "children_created",
+            "sent_to_review",
+            "found_waiting_for_missing",
+            "unchanged",
+        ),
+        0,
+    )
+    summary.update(counts if counts else zero)
+    if errors and not skip_invalid:
+        summary.update(zero)
+        summary["nothing_imported_because"] = (
+            "the file has errors: nothing was imported (fix them, or use --skip-invalid)"
+        )
+    elif checked.fatal:
+        summary["nothing_imported_because"] = "the file cannot be read"
+    summary["rejected_rows"] = len({e.row for e in errors})
+    summary["rejected"] = [e.as_dict() for e in sorted(errors, key=lambda e: (e.row, e.column))]
+    summary["warnings"] = _warnings(checked.warnings)
+    summary["matching"] = matching
+    summary["import_run"] = run_id
+    summary["seconds"] = round(time.monotonic() - started, 3)
+    summary["timings"] = timings
+    order = [*SUMMARY_ORDER, *(k for k in summary if k not in SUMMARY_ORDER)]
+    summary = {k: summary[k] for k in order if k in summary}
+    return ImportReport(summary, errors, checked.raw_rows)

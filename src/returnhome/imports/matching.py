@@ -1,0 +1,353 @@
+"""Which child is a notification about? Exact identifiers first, then weighed evidence.
+
+Three outcomes (`Decision.outcome`): ``auto`` (one child, clearly), ``new`` (nobody like it: a new
+child), ``review`` (the front door decides). A wrong automatic match puts one child's information
+in another child's file, so every rule leans to ``review``.
+
+1. Exact: the council child ID or the NHS number (within the importing council). Taken only if
+   name or date of birth agree too, and both identifiers (if both given) point to the same child.
+2. Otherwise candidates come from blocks (same date of birth, day/month swapped, same postcode,
+   and the surname's Soundex code with two of year/month/day of birth, or with the forename's
+   initial when there is no date of birth) and each is scored: name (nicknames, aliases, typos,
+   double-barrelled and swapped names, via rapidfuzz Jaro-Winkler), date of birth (typos by
+   rapidfuzz's OSA distance, day/month swapped), postcode, address, sex. An automatic match needs
+   a high score, some agreement on the date of birth, and a clear lead over the next candidate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from returnhome.lib.dates import swap_day_month
+from returnhome.lib.names import (
+    forename_similarity,
+    name_tokens,
+    normalise_name,
+    normalise_postcode,
+    phonetic,
+    postcode_district,
+    surname_similarity,
+)
+
+AUTO = 12.5
+REVIEW = 7.0
+MARGIN = 3.0
+KEEP_CANDIDATES = 5
+
+
+@dataclass(slots=True)
+class Person:
+    """A child as matching sees them (normalised)."""
+
+    id: int
+    forename: str
+    surname: str
+    dob: dt.date | None
+    sex: str = ""
+    postcode: str = ""
+    address: str = ""
+    la_child_id: str = ""
+    nhs_number: str = ""
+    aliases: tuple[tuple[str, str], ...] = ()
+    dob_text: str = ""
+
+    @classmethod
+    def build(
+        cls,
+        id: int,
+        forename: str,
+        surname: str,
+        dob: dt.date | None,
+        *,
+        sex: str = "",
+        postcode: str = "",
+        address: str = "",
+        la_child_id: str = "",
+        nhs_number: str = "",
+        aliases: Iterable[str] = (),
+    ) -> Person:
+        fn, sn = normalise_name(forename), normalise_name(surname)
+        return cls(
+            id=id,
+            forename=fn,
+            surname=sn,
+            dob=dob,
+            sex=sex if sex in ("M", "F") else "",
+            postcode=normalise_postcode(postcode) if postcode else "",
+            address=" ".join(address.lower().replace(",", " ").split()),
+            la_child_id=la_child_id.strip().upper(),
+            nhs_number=nhs_number.replace(" ", ""),
+            aliases=tuple(_alias_pairs(aliases, fn, sn)),
+            dob_text=dob.strftime("%Y%m%d") if dob else "",
+        )
+
+
+def _alias_pairs(aliases: Iterable[str], forename: str, surname: str) -> Iterable[tuple[str, str]]:
+    """An alias of one word is another forename; of several, a forename and a surname."""
+    for alias in aliases:
+        tokens = normalise_name(alias).split()
+        if not tokens or any(ch.isdigit() for ch in alias):
+            continue
+        if len(tokens) == 1:
+            yield (tokens[0], surname)
+        else:
+            yield (tokens[0], tokens[-1])
+
+
+@dataclass(slots=True)
+class Candidate:
+    child_id: int
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"child_id": self.child_id, "score": round(self.score, 2), "reasons": self.reasons}
+
+
+@dataclass(slots=True)
+class Decision:
+    outcome: str  # "auto" | "new" | "review"
+    child_id: int | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    how: str = ""  # "council child ID", "NHS number", "score"
+    conflict: bool = False  # identifiers point to different children
+
+    @property
+    def suggested(self) -> int | None:
+        return self.child_id or (self.candidates[0].child_id if self.candidates else None)
+
+
+def _name_points(f: float, s: float) -> float:
+    fp = 4.0 if f >= 1.0 else 3.0 if f >= 0.95 else 2.5 if f >= 0.92 else 1.0 if f >= 0.87 else -3.0
+    sp = 4.0 if s >= 1.0 else 3.0 if s >= 0.95 else 2.5 if s >= 0.92 else 1.0 if s >= 0.87 else -2.0
+    return fp + sp
+
+
+def _dob_points(a: Person, b: Person) -> float:
+    if a.dob is None or b.dob is None:
+        return 0.0
+    if a.dob == b.dob:
+        return 5.0
+    if swap_day_month(a.dob) == b.dob:
+        return 3.0
+    if OSA.distance(a.dob_text, b.dob_text) <= 1:
+        return 2.0
+    return -6.0
+
+
+def score(probe: Person, child: Person, explain: bool = False) -> Candidate | None:
+    """How strongly the evidence says `probe` (the notification) is `child`.
+
+    None (unless `explain`) when the dates of birth disagree: whatever else agrees, such a
+    candidate cannot reach the review threshold, so it is not worth weighing.
+    """
+    dob = _dob_points(probe, child)
+    if dob < 0 and not explain:
+        return None
+    reasons: list[str] = []
+    f = forename_similarity(probe.forename, child.forename)
+    s = surname_similarity(probe.surname, child.surname)
+    names = _name_points(f, s)
+    how = "name"
+    if names < 8.0:
+        swapped = (
+            _name_points(
+                forename_similarity(probe.surname, child.forename),
+                surname_similarity(probe.forename, child.surname),
+            )
+            - 0.5
+        )
+        if swapped > names:
+            names, how = swapped, "forename and surname swapped"
+        for af, asn in child.aliases:
+            alias = (
+                _name_points(
+                    forename_similarity(probe.forename, af), surname_similarity(probe.surname, asn)
+                )
+                - 0.5
+            )
+            if alias > names:
+                names, how = alias, "the child's alias"
+        for af, asn in probe.aliases:
+            alias = (
+                _name_points(
+                    forename_similarity(af, child.forename), surname_similarity(asn, child.surname)
+                )
+                - 0.5
+            )
+            if alias > names:
+                names, how = alias, "an alias in the notification"
+    total = names + dob
+    if probe.postcode and child.postcode:
+        if probe.postcode == child.postcode:
+            total += 2.0
+        elif postcode_district(probe.postcode) == postcode_district(child.postcode):
+            total += 0.5
+        else:
+            total -= 0.5
+    address = 0.0
+    if probe.address and child.address:
+        address = fuzz.token_set_ratio(probe.address, child.address)
+        if address >= 90:
+            total += 1.0
+    if probe.sex and child.sex:
+        total += 0.5 if probe.sex == child.sex else -3.0
+    if probe.la_child_id and child.la_child_id and probe.la_child_id != child.la_child_id:
+        total -= 10.0
+    if probe.nhs_number and child.nhs_number and probe.nhs_number != child.nhs_number:
+        total -= 10.0
+    if explain:
+        reasons.append(f"name {names:+.1f} ({how})")
+        reasons.append(
+            "date of birth "
+            + (
+                "not given"
+                if probe.dob is None or child.dob is None
+                else {5.0: "same", 3.0: "day and month swapped", 2.0: "one digit different"}.get(
+                    dob, "different"
+                )
+            )
+        )
+        if probe.postcode and child.postcode:
+            reasons.append(
+                "postcode " + ("same" if probe.postcode == child.postcode else "different")
+            )
+        if address >= 90:
+            reasons.append("address similar")
+        if probe.sex and child.sex and probe.sex != child.sex:
+            reasons.append("sex different")
+    return Candidate(child.id, total, reasons)
+
+
+def explained(probe: Person, child: Person) -> Candidate:
+    """The candidate's score with the reasons, for the front door."""
+    candidate = score(probe, child, explain=True)
+    assert candidate is not None
+    return candidate
+
+
+class ChildIndex:
+    """The council's children, indexed for blocking. New children planned in an import are added."""
+
+    def __init__(self) -> None:
+        self.people: dict[int, Person] = {}
+        self.by_la_id: dict[str, list[int]] = defaultdict(list)
+        self.by_nhs: dict[str, list[int]] = defaultdict(list)
+        self.by_dob: dict[dt.date, list[int]] = defaultdict(list)
+        self.by_postcode: dict[str, list[int]] = defaultdict(list)
+        self.by_name_dob: dict[tuple[str, int, int, int], list[int]] = defaultdict(list)
+        self.by_name_initial: dict[tuple[str, str], list[int]] = defaultdict(list)
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+    @staticmethod
+    def _name_codes(person: Person) -> set[str]:
+        tokens = set(name_tokens(person.surname))
+        tokens.update(asn for _, asn in person.aliases)
+        return {phonetic(t) for t in tokens if t}
+
+    @staticmethod
+    def _initials(person: Person) -> set[str]:
+        initials = {person.forename[:1]}
+        initials.update(af[:1] for af, _ in person.aliases)
+        return {i for i in initials if i}
+
+    def add(self, person: Person) -> None:
+        self.people[person.id] = person
+        if person.la_child_id:
+            self.by_la_id[person.la_child_id].append(person.id)
+        if person.nhs_number:
+            self.by_nhs[person.nhs_number].append(person.id)
+        if person.postcode:
+            self.by_postcode[person.postcode].append(person.id)
+        codes = self._name_codes(person)
+        if person.dob is not None:
+            self.by_dob[person.dob].append(person.id)
+            y, m, d = person.dob.year, person.dob.month, person.dob.day
+            for code in codes:
+                self.by_name_dob[(code, y, m, 0)].append(person.id)
+                self.by_name_dob[(code, y, 0, d)].append(person.id)
+                self.by_name_dob[(code, 0, m, d)].append(person.id)
+        for code in codes:
+            for initial in self._initials(person):
+                self.by_name_initial[(code, initial)].append(person.id)
+
+    def candidates(self, probe: Person) -> set[int]:
+        found: set[int] = set()
+        if probe.dob is not None:
+            found.update(self.by_dob.get(probe.dob, ()))
+            swapped = swap_day_month(probe.dob)
+            if swapped:
+                found.update(self.by_dob.get(swapped, ()))
+        if probe.postcode and " " in probe.postcode:
+            found.update(self.by_postcode.get(probe.postcode, ()))
+        # The surname (each part, and the forename in case they were swapped) and aliases.
+        codes = {phonetic(t) for t in name_tokens(probe.surname)}
+        codes.update(phonetic(t) for t in name_tokens(probe.forename))
+        codes.update(phonetic(asn) for _, asn in probe.aliases)
+        codes.discard("")
+        if probe.dob is not None:
+            y, m, d = probe.dob.year, probe.dob.month, probe.dob.day
+            for code in codes:
+                for key in ((code, y, m, 0), (code, y, 0, d), (code, 0, m, d)):
+                    found.update(self.by_name_dob.get(key, ()))
+        else:
+            initials = {probe.forename[:1], probe.surname[:1]}
+            initials.update(af[:1] for af, _ in probe.aliases)
+            for code in codes:
+                for initial in initials:
+                    found.update(self.by_name_initial.get((code, initial), ()))
+        return found
+
+    def match(self, probe: Person) -> Decision:
+        """Decide which child the notification is about."""
+        by_id = self.by_la_id.get(probe.la_child_id, []) if probe.la_child_id else []
+        by_nhs = self.by_nhs.get(probe.nhs_number, []) if probe.nhs_number else []
+        exact = set(by_id) | set(by_nhs)
+        if len(exact) > 1:
+            candidates = sorted(
+                (explained(probe, self.people[i]) for i in exact),
+                key=lambda c: -c.score,
+            )
+            return Decision("review", None, candidates, "identifiers", conflict=True)
+        if exact:
+            child_id = next(iter(exact))
+            candidate = explained(probe, self.people[child_id])
+            child = self.people[child_id]
+            names = _name_points(
+                forename_similarity(probe.forename, child.forename),
+                surname_similarity(probe.surname, child.surname),
+            )
+            agrees = _dob_points(probe, child) >= 2.0 or names >= 5.0
+            how = "council child ID" if by_id else "NHS number"
+            if agrees:
+                return Decision("auto", child_id, [candidate], how)
+            return Decision("review", None, [candidate], how, conflict=True)
+        people = self.people
+        scored = [
+            c
+            for c in (score(probe, people[i]) for i in self.candidates(probe))
+            if c is not None and c.score >= REVIEW - 3.0
+        ]
+        if not scored:
+            return Decision("new", None, [], "score")
+        scored.sort(key=lambda c: (-c.score, c.child_id))
+        top = scored[:KEEP_CANDIDATES]
+        best = top[0]
+        second = top[1].score if len(top) > 1 else float("-inf")
+        child = self.people[best.child_id]
+        dob_ok = _dob_points(probe, child) >= 2.0
+        if best.score >= AUTO and dob_ok and best.score - second >= MARGIN:
+            return Decision("auto", best.child_id, [best], "score")
+        if best.score >= REVIEW:
+            shown = [explained(probe, self.people[c.child_id]) for c in top]
+            return Decision("review", None, shown, "score")
+        return Decision("new", None, [], "score")

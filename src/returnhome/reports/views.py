@@ -1,0 +1,190 @@
+"""The indicators page and its CSV/XLSX downloads: the same engine as `returnhome report indicators`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from returnhome.core.errors import require
+from returnhome.core.forms import date_field
+from returnhome.core.http import AuthedHttpRequest
+from returnhome.core.models import AuditEvent
+from returnhome.lib.clock import ClockRule
+from returnhome.organisations.models import CLOCK_COUNT_CHOICES, CLOCK_START_CHOICES, Organisation
+from returnhome.reports.access import can_see_reports
+from returnhome.reports.indicators import (
+    COLUMNS,
+    COUNTS,
+    NOT_AVAILABLE,
+    IndicatorReport,
+    indicators,
+)
+
+FIELDS = ("date_from", "date_to", "clock", "count")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last full financial year (1 April to 31 March) before `today`."""
+    end_year = today.year if today.month >= 4 else today.year - 1
+    return dt.date(end_year - 1, 4, 1), dt.date(end_year, 3, 31)
+
+
+class IndicatorsForm(forms.Form):
+    date_from = date_field("From", help_text="Episodes reported missing on or after this date")
+    date_to = date_field("To", help_text="Episodes reported missing on or before this date")
+    clock = forms.ChoiceField(
+        label="The 72-hour clock starts", choices=CLOCK_START_CHOICES, widget=forms.RadioSelect
+    )
+    count = forms.ChoiceField(
+        label="72 hours are counted in", choices=CLOCK_COUNT_CHOICES, widget=forms.RadioSelect
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date must be the same as or after the start date")
+        return data
+
+
+def _council(request: AuthedHttpRequest) -> Organisation:
+    require(
+        can_see_reports(request.user),
+        "Reports are for a council's performance leads, managers and administrators.",
+    )
+    council = request.user.organisation
+    assert council is not None
+    return council
+
+
+def _form(request: AuthedHttpRequest, council: Organisation) -> IndicatorsForm:
+    rule = council.clock_rule()
+    start, end = default_period(timezone.localdate())
+    initial = {
+        "date_from": start,
+        "date_to": end,
+        "clock": rule.start.value,
+        "count": rule.count.value,
+    }
+    bound = any(name in request.GET for name in FIELDS)
+    return IndicatorsForm(request.GET if bound else None, initial=initial)
+
+
+def _params(form: IndicatorsForm) -> dict[str, Any] | None:
+    """The period and rule asked for: the submitted values, else the defaults."""
+    if form.is_bound:
+        return dict(form.cleaned_data) if form.is_valid() else None
+    return {name: form.initial[name] for name in FIELDS}
+
+
+def _report(council: Organisation, params: dict[str, Any]) -> IndicatorReport:
+    rule = ClockRule(start=params["clock"], count=params["count"])
+    return indicators(council, params["date_from"], params["date_to"], rule)
+
+
+def _audit(
+    request: AuthedHttpRequest, council: Organisation, params: dict[str, Any], fmt: str
+) -> None:
+    AuditEvent.objects.create(
+        actor=request.user,
+        kind=AuditEvent.Kind.READ,
+        action="report_indicators",
+        object_type="organisations.organisation",
+        object_id=str(council.pk),
+        detail={
+            "from": params["date_from"].isoformat(),
+            "to": params["date_to"].isoformat(),
+            "clock": params["clock"],
+            "count": params["count"],
+            "format": fmt,
+        },
+    )
+
+
+def _query(params: dict[str, Any]) -> str:
+    return urlencode(
+        {
+            "date_from": params["date_from"].isoformat(),
+            "date_to": params["date_to"].isoformat(),
+            "clock": params["clock"],
+            "count": params["count"],
+        }
+    )
+
+
+def _display(value: int | float | None, rate: bool) -> str:
+    if value is None:
+        return NOT_AVAILABLE
+    if rate:
+        return f"{value * 100:.1f}%"
+    return str(value)
+
+
+def _sections(report: IndicatorReport) -> list[dict[str, Any]]:
+    """The engine's table, split for the page: counts, rates, decline reasons, referrals."""
+    sections: dict[str, dict[str, Any]] = {
+        "counts": {"title": "Episodes, offers and interviews", "rows": []},
+        "rates": {"title": "Rates", "rows": []},
+        "declined_reasons": {"title": "Why interviews were declined", "rows": []},
+        "referrals": {"title": "Follow-up referrals after interviews", "rows": []},
+    }
+    count_keys = {key for key, _ in COUNTS}
+    for key, label, values in report.rows():
+        section = key.split(".", 1)[0] if key not in count_keys else "counts"
+        if key.startswith("referrals.by_service.") and not any(values):
+            continue  # services with no referrals in any group
+        is_rate = section == "rates"
+        sections[section]["rows"].append(
+            {
+                "key": key,
+                "label": label,
+                "values": [_display(v, is_rate) for v in values],
+            }
+        )
+    return list(sections.values())
+
+
+def indicators_page(request: AuthedHttpRequest) -> HttpResponse:
+    council = _council(request)
+    form = _form(request, council)
+    params = _params(form)
+    context: dict[str, Any] = {"form": form, "council": council, "columns": COLUMNS}
+    if params is not None:
+        report = _report(council, params)
+        _audit(request, council, params, "html")
+        context.update(
+            report=report,
+            sections=_sections(report),
+            query=_query(params),
+        )
+    return render(
+        request, "reports/indicators.html", context, status=200 if params is not None else 400
+    )
+
+
+def indicators_download(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
+    council = _council(request)
+    form = _form(request, council)
+    params = _params(form)
+    if params is None:
+        context = {"form": form, "council": council, "columns": COLUMNS}
+        return render(request, "reports/indicators.html", context, status=400)
+    report = _report(council, params)
+    _audit(request, council, params, fmt)
+    body: bytes = (
+        report.to_xlsx() if fmt == "xlsx" else ("\ufeff" + report.to_csv()).encode("utf-8")
+    )
+    name = f"indicators-{council.la_code or council.pk}-{params['date_from']}-{params['date_to']}"
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
