@@ -29,16 +29,22 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def write_fields(actor: Any, action: str, obj: models.Model, **detail: Any) -> dict[str, Any]:
+    """The fields of the audit row for a write: for `record_write`, and for bulk paths that
+    build unsaved rows themselves (one row per record, exactly as `record_write` writes it)."""
+    return {
+        "actor_id": actor.pk if getattr(actor, "pk", None) else None,
+        "kind": AuditEvent.Kind.WRITE,
+        "action": action,
+        "object_type": obj._meta.label_lower,
+        "object_id": str(obj.pk),
+        "child_id": _child_id(obj),
+        "detail": _jsonable(detail),
+    }
+
+
 def record_write(actor: Any, action: str, obj: models.Model, **detail: Any) -> AuditEvent:
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        kind=AuditEvent.Kind.WRITE,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        child_id=_child_id(obj),
-        detail=_jsonable(detail),
-    )
+    return AuditEvent.objects.create(**write_fields(actor, action, obj, **detail))
 
 
 def record_read(actor: Any, obj: models.Model, action: str = "view") -> AuditEvent:

@@ -29,7 +29,7 @@ from django.utils import timezone
 from returnhome.accounts.models import User
 from returnhome.children import services as child_services
 from returnhome.children.models import Alias, Child, LegalStatus, Placement
-from returnhome.core.audit import _child_id, _jsonable, record_write
+from returnhome.core.audit import record_write, write_fields
 from returnhome.core.models import AuditEvent
 from returnhome.episodes import services as episode_services
 from returnhome.episodes.models import Episode, Notification
@@ -395,16 +395,7 @@ def _new(model: type[M], **attrs: Any) -> M:
 
 def _audit(actor: User | None, action: str, obj: Model, **detail: Any) -> AuditEvent:
     """The audit row `core.audit.record_write` writes, not yet saved."""
-    return _new(
-        AuditEvent,
-        actor_id=actor.pk if actor is not None else None,
-        kind=AuditEvent.Kind.WRITE,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        child_id=_child_id(obj),
-        detail=_jsonable(detail),
-    )
+    return _new(AuditEvent, **write_fields(actor, action, obj, **detail))
 
 
 def _on(periods: list[Any], day: dt.date) -> Any:
