@@ -1971,14 +1971,7 @@ class DemoBuilder:
                     (Interview.Place.OTHER.value, 7),
                 ],
             )
-            mode = _weighted(
-                rng,
-                [
-                    (Interview.Mode.FACE_TO_FACE.value, 85),
-                    (Interview.Mode.TELEPHONE.value, 10),
-                    (Interview.Mode.VIDEO.value, 5),
-                ],
-            )
+            mode = self._in_person_mode()
         else:
             place = _weighted(
                 rng,
@@ -1989,14 +1982,7 @@ class DemoBuilder:
                     (Interview.Place.OTHER.value, 5),
                 ],
             )
-            mode = _weighted(
-                rng,
-                [
-                    (Interview.Mode.FACE_TO_FACE.value, 85),
-                    (Interview.Mode.TELEPHONE.value, 10),
-                    (Interview.Mode.VIDEO.value, 5),
-                ],
-            )
+            mode = self._in_person_mode()
         box = self._box_o(ctx, carer_only)
         if carer_only:
             source = self.pick(INFORMATION_FROM)
@@ -2041,6 +2027,17 @@ class DemoBuilder:
                 RHI.objects.filter(pk=rhi.pk).update(outcome_recorded_at=held)
                 rhi.outcome_recorded_at = held
         self._review(interview, self._team(rhis[0]), submitted, held)
+
+    def _in_person_mode(self) -> str:
+        """How an interview arranged in person mostly happens."""
+        return _weighted(
+            self.rng,
+            [
+                (Interview.Mode.FACE_TO_FACE.value, 85),
+                (Interview.Mode.TELEPHONE.value, 10),
+                (Interview.Mode.VIDEO.value, 5),
+            ],
+        )
 
     def _review(
         self, interview: Interview, team: Team, submitted: dt.datetime, held: dt.datetime

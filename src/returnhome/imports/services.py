@@ -37,8 +37,7 @@ from returnhome.imports.models import ImportRun, PendingNotification, ReviewItem
 from returnhome.imports.pipeline import Action, Plan, chunked
 from returnhome.imports.rows import Notice
 from returnhome.interviews.models import RHI
-from returnhome.interviews.services import deadlines_by_rule, provider_for
-from returnhome.lib.clock import deadline
+from returnhome.interviews.services import deadlines_by_rule, due_field, provider_for
 from returnhome.lib.groups import Group, group_for
 from returnhome.organisations.models import Organisation
 
@@ -619,8 +618,8 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
         )
         closed_episodes.append(obj)
         start = rule.start_at(returned_at, received_at)
-        due = deadline(start, rule.count) if start else None
         every_due = deadlines_by_rule(returned_at, received_at)
+        due = every_due[due_field(rule)]
         current = existing_rhis.get(obj.pk)
         if current is not None:  # as refer_rhi: an RHI already there gets its clock recomputed
             current.clock_started_at, current.due_at = start, due
