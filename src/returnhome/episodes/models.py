@@ -62,6 +62,11 @@ class Episode(TimeStampedModel):
     )
     reported_by = models.CharField(max_length=200, blank=True, help_text="Who reported it missing")
     circumstances = models.TextField(blank=True)
+    external_id = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The episode's ID in the system it was imported from (history import)",
+    )
 
     objects = EpisodeQuerySet.as_manager()
 
@@ -72,6 +77,13 @@ class Episode(TimeStampedModel):
             models.Index(
                 fields=["council", "police_force", "police_reference"],
                 name="episode_police_ref_idx",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unique_episode_external_id",
             )
         ]
 
