@@ -146,6 +146,27 @@ class RHI(TimeStampedModel):
     class Meta:
         verbose_name = "RHI"
         verbose_name_plural = "RHIs"
+        # Covering indexes for the indicator engine (reports/indicators.py): its aggregates read
+        # only these columns, so SQLite never visits the wide rows. Measured by bench/indicators.py.
+        indexes = [
+            models.Index(
+                fields=[
+                    "episode",
+                    "offer_made_at",
+                    "outcome",
+                    "decline_reason",
+                    "interview",
+                    "due_return_hours",
+                    "due_return_calendar_days",
+                    "due_return_working_days",
+                    "due_notification_hours",
+                    "due_notification_calendar_days",
+                    "due_notification_working_days",
+                ],
+                name="rhi_report_idx",
+            ),
+            models.Index(fields=["interview", "episode"], name="rhi_report_by_interview_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"RHI for {self.child} ({self.episode})"
@@ -281,6 +302,14 @@ class Interview(TimeStampedModel):
 
     class Meta:
         ordering = ["-held_at"]
+        # Covering indexes for the indicator engine (reports/indicators.py): its aggregates read
+        # only these columns, so SQLite never visits the wide rows. Measured by bench/indicators.py.
+        indexes = [
+            models.Index(
+                fields=["id", "kind", "held_at", "cce_identified", "cse_identified"],
+                name="interview_report_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.held_at:%d/%m/%Y}"

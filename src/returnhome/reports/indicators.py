@@ -115,33 +115,39 @@ def _in_period(
 
 
 def _episode_aggregates(rule: ClockRule) -> dict[str, Any]:
-    """One conditional COUNT per figure, over Episode LEFT JOIN RHI LEFT JOIN Interview."""
+    """One conditional COUNT per figure, over Episode LEFT JOIN RHI LEFT JOIN Interview.
+
+    Each filter's most selective test comes first (SQLite stops at the first false one).
+    """
     due = F(f"rhi__{due_field(rule)}")
     offered = Q(rhi__offer_made_at__isnull=False)
     returned = Q(returned_at__isnull=False)  # open episodes are in no 72-hour figure
     interviewed = Q(rhi__interview__kind=Interview.Kind.INTERVIEW)
+
+    def outcome(value: str) -> Q:
+        return Q(rhi__outcome=value) & offered
+
     aggregates: dict[str, Any] = {
         "episodes": Count("pk"),
         "children": Count("child_id", distinct=True),
         "offered": Count("pk", filter=offered),
-        "accepted": Count("pk", filter=offered & Q(rhi__outcome=RHI.Outcome.ACCEPTED)),
-        "declined": Count("pk", filter=offered & Q(rhi__outcome=RHI.Outcome.DECLINED)),
-        "not_applicable": Count("pk", filter=offered & Q(rhi__outcome=RHI.Outcome.NOT_APPLICABLE)),
+        "accepted": Count("pk", filter=outcome(RHI.Outcome.ACCEPTED)),
+        "declined": Count("pk", filter=outcome(RHI.Outcome.DECLINED)),
+        "not_applicable": Count("pk", filter=outcome(RHI.Outcome.NOT_APPLICABLE)),
         "undertaken": Count("pk", filter=interviewed),
         "carer_only": Count("pk", filter=Q(rhi__interview__kind=Interview.Kind.CARER_ONLY)),
         "within_72h": Count(
-            "pk", filter=interviewed & returned & Q(rhi__interview__held_at__lte=due)
+            "pk", filter=interviewed & Q(rhi__interview__held_at__lte=due) & returned
         ),
         "offered_within_72h": Count(
-            "pk", filter=offered & returned & Q(rhi__offer_made_at__lte=due)
+            "pk", filter=Q(rhi__offer_made_at__lte=due) & offered & returned
         ),
         "cce_raised": Count("pk", filter=Q(rhi__interview__cce_identified=True)),
         "cse_raised": Count("pk", filter=Q(rhi__interview__cse_identified=True)),
     }
     for code, _label in DECLINE_REASONS:
         aggregates[f"declined__{code}"] = Count(
-            "pk",
-            filter=offered & Q(rhi__outcome=RHI.Outcome.DECLINED, rhi__decline_reason=code),
+            "pk", filter=Q(rhi__decline_reason=code) & outcome(RHI.Outcome.DECLINED)
         )
     return aggregates
 
