@@ -42,7 +42,10 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="rh-bench-"))
     os.environ["RETURNHOME_DATA_DIR"] = str(work)
-    os.environ["DEBUG"] = "true"
+    # As in production: DEBUG off (Django then keeps no log of every query).
+    os.environ["DEBUG"] = "false"
+    os.environ["RETURNHOME_INSECURE_DEV_KEY"] = "true"
+    os.environ["RETURNHOME_HTTPS"] = "false"
     os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "returnhome.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))

@@ -4,20 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('children', '0001_initial'),
-        ('episodes', '0003_episode_external_id'),
-        ('organisations', '0001_initial'),
+        ("children", "0001_initial"),
+        ("episodes", "0003_episode_external_id"),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='episode',
-            index=models.Index(fields=['council', 'reported_missing_at', 'group', 'child', 'returned_at'], name='episode_report_idx'),
+            model_name="episode",
+            index=models.Index(
+                fields=["council", "reported_missing_at", "group", "child", "returned_at"],
+                name="episode_report_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='episode',
-            index=models.Index(fields=['id', 'council', 'reported_missing_at', 'group'], name='episode_report_by_id_idx'),
+            model_name="episode",
+            index=models.Index(
+                fields=["id", "council", "reported_missing_at", "group"],
+                name="episode_report_by_id_idx",
+            ),
         ),
     ]

@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('children', '0001_initial'),
-        ('followup', '0001_initial'),
-        ('interviews', '0002_rhi_deadlines_by_rule'),
+        ("children", "0001_initial"),
+        ("followup", "0001_initial"),
+        ("interviews", "0002_rhi_deadlines_by_rule"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='proposedaction',
-            index=models.Index(fields=['interview', 'status', 'service'], name='action_report_idx'),
+            model_name="proposedaction",
+            index=models.Index(fields=["interview", "status", "service"], name="action_report_idx"),
         ),
     ]

@@ -5,26 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('children', '0001_initial'),
-        ('episodes', '0004_report_indexes'),
-        ('interviews', '0002_rhi_deadlines_by_rule'),
-        ('organisations', '0001_initial'),
+        ("children", "0001_initial"),
+        ("episodes", "0004_report_indexes"),
+        ("interviews", "0002_rhi_deadlines_by_rule"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='interview',
-            index=models.Index(fields=['id', 'kind', 'held_at', 'cce_identified', 'cse_identified'], name='interview_report_idx'),
+            model_name="interview",
+            index=models.Index(
+                fields=["id", "kind", "held_at", "cce_identified", "cse_identified"],
+                name="interview_report_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='rhi',
-            index=models.Index(fields=['episode', 'offer_made_at', 'outcome', 'decline_reason', 'interview', 'due_return_hours', 'due_return_calendar_days', 'due_return_working_days', 'due_notification_hours', 'due_notification_calendar_days', 'due_notification_working_days'], name='rhi_report_idx'),
+            model_name="rhi",
+            index=models.Index(
+                fields=[
+                    "episode",
+                    "offer_made_at",
+                    "outcome",
+                    "decline_reason",
+                    "interview",
+                    "due_return_hours",
+                    "due_return_calendar_days",
+                    "due_return_working_days",
+                    "due_notification_hours",
+                    "due_notification_calendar_days",
+                    "due_notification_working_days",
+                ],
+                name="rhi_report_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='rhi',
-            index=models.Index(fields=['interview', 'episode'], name='rhi_report_by_interview_idx'),
+            model_name="rhi",
+            index=models.Index(fields=["interview", "episode"], name="rhi_report_by_interview_idx"),
         ),
     ]
