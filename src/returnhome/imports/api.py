@@ -69,7 +69,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class BearerTokenScheme(OpenApiAuthenticationExtension):
     target_class = "returnhome.accounts.api_auth.ApiTokenAuthentication"
     name = "policeToken"
 
@@ -94,7 +94,7 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-unty
         "nullable": True,
     }
 )
-class AliasesField(serializers.Field):  # type: ignore[type-arg]
+class AliasesField(serializers.Field):
     pass
 
 
@@ -108,7 +108,7 @@ def _text(help_text: str, max_length: int | None = None, required: bool = False)
     )
 
 
-class NotificationIn(serializers.Serializer):  # type: ignore[type-arg]
+class NotificationIn(serializers.Serializer):
     """One notification: the fields of a row of the notification file."""
 
     police_reference = _text("The force's reference for the missing person report", 60, True)
@@ -139,14 +139,14 @@ class NotificationIn(serializers.Serializer):  # type: ignore[type-arg]
     circumstances = _text("Free text", 10_000)
 
 
-class NotificationsIn(serializers.Serializer):  # type: ignore[type-arg]
+class NotificationsIn(serializers.Serializer):
     council = serializers.CharField(help_text="The receiving council's DfE LA code, e.g. 886")
     notifications = NotificationIn(
         many=True, help_text=f"1 to {MAX_NOTIFICATIONS} notifications, all or nothing"
     )
 
 
-class ResultOut(serializers.Serializer):  # type: ignore[type-arg]
+class ResultOut(serializers.Serializer):
     index = serializers.IntegerField(help_text="Position in notifications, from 0")
     police_reference = serializers.CharField()
     event = serializers.CharField()
@@ -155,7 +155,7 @@ class ResultOut(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class SummaryOut(serializers.Serializer):  # type: ignore[type-arg]
+class SummaryOut(serializers.Serializer):
     council = serializers.CharField()
     committed = serializers.BooleanField()
     rows = serializers.IntegerField(help_text="Notifications received")
@@ -174,7 +174,7 @@ class SummaryOut(serializers.Serializer):  # type: ignore[type-arg]
     results = ResultOut(many=True)
 
 
-class ErrorOut(serializers.Serializer):  # type: ignore[type-arg]
+class ErrorOut(serializers.Serializer):
     index = serializers.IntegerField(
         allow_null=True, help_text="The notification (from 0); null for the request as a whole"
     )
@@ -184,11 +184,11 @@ class ErrorOut(serializers.Serializer):  # type: ignore[type-arg]
     message = serializers.CharField()
 
 
-class ErrorsOut(serializers.Serializer):  # type: ignore[type-arg]
+class ErrorsOut(serializers.Serializer):
     errors = ErrorOut(many=True)
 
 
-class StatusItemOut(serializers.Serializer):  # type: ignore[type-arg]
+class StatusItemOut(serializers.Serializer):
     council = serializers.CharField()
     event = serializers.CharField()
     event_at = serializers.DateTimeField(allow_null=True)
@@ -198,14 +198,14 @@ class StatusItemOut(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class EpisodeOut(serializers.Serializer):  # type: ignore[type-arg]
+class EpisodeOut(serializers.Serializer):
     council = serializers.CharField()
     reported_missing_at = serializers.DateTimeField()
     returned_at = serializers.DateTimeField(allow_null=True)
     status = serializers.ChoiceField(choices=["open", "returned"])
 
 
-class StatusOut(serializers.Serializer):  # type: ignore[type-arg]
+class StatusOut(serializers.Serializer):
     police_reference = serializers.CharField()
     notifications = StatusItemOut(many=True)
     episodes = EpisodeOut(many=True)
