@@ -364,11 +364,13 @@ def _as_json(content: bytes) -> list[dict[str, Any]]:
     return [{k: v for k, v in r.items() if v} for r in reader]
 
 
-@pytest.mark.django_db(transaction=False)
+@pytest.mark.parametrize("per_row_limit", [intake.PER_ROW_LIMIT, 0])
 def test_the_api_and_the_file_import_write_the_same_records(
-    area: Area, api: Api, monkeypatch: pytest.MonkeyPatch
+    area: Area, api: Api, monkeypatch: pytest.MonkeyPatch, per_row_limit: int
 ) -> None:
+    """One at a time through the services (small requests) or in bulk (large ones): the same."""
     monkeypatch.setattr(timezone, "now", lambda: NOW)
+    monkeypatch.setattr(intake, "PER_ROW_LIMIT", per_row_limit)
     CouncilFactory(la_code="T02", name="Other council")
     batches = files(area)
     results = []
