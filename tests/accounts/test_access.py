@@ -188,3 +188,16 @@ def test_security_headers(cast: Cast) -> None:
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+def test_the_api_takes_tokens_not_sessions(cast: Cast, scenario: Scenario, who: str) -> None:
+    """The police API (docs/formats/api.md) answers every signed-in user 401, as JSON."""
+    client = Client()
+    client.force_login(getattr(cast, who))
+    for response in (
+        client.get(reverse("api:notification", args=["ANY-1"])),
+        client.post(reverse("api:notifications"), "{}", content_type="application/json"),
+    ):
+        assert response.status_code == 401
+        assert response.json()["errors"][0]["field"] == "Authorization"

@@ -72,9 +72,15 @@ def make_validator(now: dt.datetime) -> RowValidator:
 
 
 def validate_rows(
-    rows: Iterable[tuple[int, Mapping[str, str]]], validator: RowValidator, checked: Checked
+    rows: Iterable[tuple[int, Mapping[str, str]]],
+    validator: RowValidator,
+    checked: Checked,
+    noun: str = "row",
 ) -> Checked:
-    """Validate each row; then the checks that need several rows (duplicates, found before missing)."""
+    """Validate each row; then the checks that need several rows (duplicates, found before missing).
+
+    `noun` names a row in messages: "row" in a file, "notification" in an API request.
+    """
     seen: dict[tuple[int, str, str], Notice] = {}
     for number, values in rows:
         checked.rows += 1
@@ -91,12 +97,14 @@ def validate_rows(
                         number,
                         "police_reference",
                         f"The {result.event} notification {result.police_reference} of "
-                        f"{result.force_name} is also in row {previous.row} with different details",
+                        f"{result.force_name} is also in {noun} {previous.row} with different details",
                     )
                 )
                 checked.raw_rows[number] = result.raw
             else:
-                checked.warnings.append(f"Row {number} repeats row {previous.row} and was skipped")
+                checked.warnings.append(
+                    f"{noun.capitalize()} {number} repeats {noun} {previous.row} and was skipped"
+                )
             continue
         seen[result.key] = result
         checked.notices.append(result)
@@ -111,7 +119,7 @@ def validate_rows(
                     notice.row,
                     "event_at",
                     f"Found at {notice.raw['event_at']}, before the child was reported missing "
-                    f"({missing.raw['event_at']}, row {missing.row})",
+                    f"({missing.raw['event_at']}, {noun} {missing.row})",
                 )
             )
     bad = {e.row for e in checked.errors}

@@ -1,0 +1,137 @@
+"""Benchmark: POST /api/v1/notifications/ with a full batch, against the file import of the same rows.
+
+    python bench/api_notifications.py --rows 5000 --children 20000
+
+Builds a fresh SQLite database in a temporary directory, two councils of the same force each with
+the same M synthetic children, and N notifications (half missing, half their found). Sends them
+to one council as one API request (through the whole HTTP stack: token, JSON, the services one
+notification at a time) and imports them as a file to the other (bulk path); then sends the same
+request again (every notification unchanged). Prints each time and the ratio of the API to the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=5000, help="notifications (default 5000)")
+    parser.add_argument("--children", type=int, default=20_000, help="children per council")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="rh-bench-api-"))
+    os.environ["RETURNHOME_DATA_DIR"] = str(work)
+    os.environ["DEBUG"] = "true"
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "returnhome.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.utils import timezone
+
+    from returnhome.accounts.services import create_api_token
+    from returnhome.children.models import Child
+    from returnhome.imports.rows import COLUMNS
+    from returnhome.imports.synthetic import Generator
+    from returnhome.organisations.models import Organisation
+
+    call_command("migrate", verbosity=0)
+    force = Organisation.objects.create(
+        code="police:SYN", name="Synthetic Police", kind=Organisation.Kind.POLICE
+    )
+    councils = [
+        Organisation.objects.create(
+            la_code=code, name=f"Council {code}", kind="council", police_force=force
+        )
+        for code in ("Z98", "Z99")
+    ]
+    generator = Generator(args.seed, timezone.localdate())
+    register = generator.register(args.children)
+    for council in councils:
+        Child.objects.bulk_create(
+            [
+                Child(
+                    council=council,
+                    forename=c.forename,
+                    surname=c.surname,
+                    date_of_birth=c.dob,
+                    sex=c.sex,
+                    postcode=c.postcode,
+                    la_child_id=c.la_child_id,
+                    nhs_number=c.nhs_number,
+                )
+                for c in register
+            ],
+            batch_size=2000,
+        )
+    rng = random.Random(args.seed)
+    latest = timezone.now() - dt.timedelta(hours=1)
+    rows: list[dict[str, str]] = []
+    for labelled in generator.labelled_rows(register, args.rows // 2, new_share=0.2):
+        missing = labelled.values
+        missing["force"] = "Synthetic Police"
+        rows.append(missing)
+        at = dt.datetime.fromisoformat(missing["event_at"]) + dt.timedelta(hours=rng.randint(1, 20))
+        found = dict(missing, event="found", last_seen_at="", risk_level="", missing_from="")
+        found["event_at"] = min(at, latest).isoformat(timespec="minutes")
+        rows.append(found)
+    body = json.dumps(
+        {"council": "Z98", "notifications": [{k: v for k, v in r.items() if v} for r in rows]}
+    )
+    secret = create_api_token(force, name="bench", acting_user=None).secret
+    client = Client()
+
+    def post() -> tuple[float, dict[str, object]]:
+        t0 = time.perf_counter()
+        response = client.post(
+            "/api/v1/notifications/",
+            body,
+            content_type="application/json",
+            headers={"authorization": f"Bearer {secret}"},
+        )
+        elapsed = time.perf_counter() - t0
+        assert response.status_code == 200, response.content[:2000]
+        return elapsed, response.json()
+
+    first, summary = post()
+    again, repeat = post()
+    handle = io.StringIO()
+    writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
+    writer.writeheader()
+    writer.writerows(rows)
+    path = work / "police.csv"
+    path.write_text(handle.getvalue(), encoding="utf-8")
+    t0 = time.perf_counter()
+    call_command("import-notifications", str(path), "--org", "Z99", stdout=io.StringIO())
+    file_time = time.perf_counter() - t0
+    counts = {k: v for k, v in summary.items() if isinstance(v, int)}
+    print(f"request: {len(rows)} notifications, {len(body) / 1e6:.1f} MB, {args.children} children")
+    print("summary:", json.dumps(counts))
+    print(f"API, first time: {first:.2f} s = {len(rows) / first:,.0f} notifications/s")
+    print(f"API, same request again: {again:.2f} s (unchanged: {repeat['unchanged']})")
+    print(f"file import of the same rows (bulk path): {file_time:.2f} s")
+    print(f"ratio: the API takes {first / file_time:.1f} x the file import's time")
+    import shutil
+
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

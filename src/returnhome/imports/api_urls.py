@@ -1,0 +1,23 @@
+"""/api/: the police systems' API (token authentication, not the sign-in page) and its schema."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from returnhome.imports import api
+
+app_name = "api"
+urlpatterns = [
+    path(
+        "v1/notifications/",
+        login_not_required(api.NotificationsView.as_view()),
+        name="notifications",
+    ),
+    path(
+        "v1/notifications/<path:police_reference>/",
+        login_not_required(api.NotificationStatusView.as_view()),
+        name="notification",
+    ),
+    # YAML; JSON with ?format=json or 'Accept: application/json'. No Swagger UI (strict CSP).
+    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+]
