@@ -14,4 +14,6 @@ urlpatterns = [
     path("actions/", include("returnhome.followup.urls")),
     path("settings/", include("returnhome.organisations.urls")),
     path("reports/", include("returnhome.reports.urls")),
+    path("reporting/", include("returnhome.episodes.reporting_urls")),
+    path("alerts/", include("returnhome.alerts.urls")),
 ]
