@@ -223,6 +223,12 @@ class DirectReport(TimeStampedModel):
     # The missing episode.
     reported_at = models.DateTimeField(help_text="When the report was made")
     last_seen_at = models.DateTimeField()
+    missing_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the reporter realised the child was missing, if before the report "
+        "(e.g. a child reported after coming back)",
+    )
     missing_from = models.CharField(max_length=300)
     reported_to_police = models.BooleanField(
         help_text="False: a hidden missing report (nobody had told the police)"
@@ -275,6 +281,11 @@ class DirectReport(TimeStampedModel):
     def child_id(self) -> int | None:
         """For the audit trail: the child the report was recorded on, once it is."""
         return self.episode.child_id if self.episode_id and self.episode else None
+
+    @property
+    def missing_at(self) -> dt.datetime:
+        """When the child was reported missing, for the episode."""
+        return self.missing_since or self.reported_at
 
     @property
     def hidden_missing(self) -> bool:

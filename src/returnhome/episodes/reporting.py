@@ -61,6 +61,7 @@ class MissingDetails:
     date_of_birth: dt.date | None = None
     la_child_id: str = ""
     last_seen_at: dt.datetime
+    missing_since: dt.datetime | None = None
     missing_from: str
     reported_to_police: bool
     police_force: Organisation | None = None
@@ -119,12 +120,19 @@ def _text(value: Any) -> str:
 def report_content(report: DirectReport) -> dict[str, Any]:
     """The report as a notification's content (text, as received; column names as the police
     notification format where they mean the same)."""
-    fields = ["forename", "surname", "date_of_birth", "la_child_id", "last_seen_at"]
+    fields = [
+        "forename",
+        "surname",
+        "date_of_birth",
+        "la_child_id",
+        "last_seen_at",
+        "missing_since",
+    ]
     fields += ["missing_from", "reported_to_police", "police_reference", *DirectReport.BOX_D]
     content: dict[str, Any] = {f: _text(getattr(report, f)) for f in fields}
     content.update(
         direct_report=report.pk,
-        event_at=_local(report.reported_at),
+        event_at=_local(report.missing_at),
         force=report.police_force.name if report.reported_to_police and report.police_force else "",
         hidden_missing=_text(report.hidden_missing),
         reporter=str(report.reporter),
@@ -150,6 +158,12 @@ def _check_missing(
         problems.add("date_of_birth", f"Date of birth is more than {OLDEST_YEARS} years ago")
     if d.last_seen_at > reported_at + FUTURE_TOLERANCE:
         problems.add("last_seen_at", "When they were last seen cannot be in the future")
+    if d.missing_since is not None and d.missing_since > reported_at + FUTURE_TOLERANCE:
+        problems.add("missing_since", "When you realised they were missing cannot be in the future")
+    elif d.missing_since is not None and d.missing_since < d.last_seen_at:
+        problems.add(
+            "missing_since", "You cannot realise they were missing before they were last seen"
+        )
     if not d.missing_from.strip():
         problems.add("missing_from", "Enter where they went missing from")
     if d.reporter_risk not in DirectReport.ReporterRisk.values:
@@ -266,11 +280,11 @@ def _route(report: DirectReport) -> None:
     assert child is not None
     episode = services.record_missing(
         child,
-        reported_missing_at=report.reported_at,
+        reported_missing_at=report.missing_at,
         received_at=report.reported_at,
         source=report.source,
         acting_user=report.reporter,
-        last_seen_at=min(report.last_seen_at, report.reported_at),
+        last_seen_at=min(report.last_seen_at, report.missing_at),
         missing_from=report.missing_from,
         police_force=report.police_force,
         police_reference=report.police_reference,
@@ -309,7 +323,7 @@ def _send_to_review(
         message=message[:500],
         source=report.source,
         event=event,
-        event_at=event_at or report.reported_at,
+        event_at=event_at or report.missing_at,
         received_at=timezone.now(),
         data=report_content(report),
         candidates=[c.as_dict() for c in decision.candidates] if decision else [],
@@ -381,7 +395,7 @@ def report_return(
         problems.add("returned_at", "The return time cannot be in the future")
     elif details.returned_at < report.last_seen_at:
         problems.add("returned_at", "The child cannot return before they were last seen")
-    elif details.returned_at < report.reported_at:
+    elif details.returned_at < report.missing_at:
         problems.add("returned_at", "The child cannot return before they were reported missing")
     problems.raise_if_any()
     for name, value in asdict(details).items():

@@ -56,6 +56,12 @@ class ReportMissingForm(forms.Form):
         label="Council child ID", max_length=40, required=False, help_text="If you know it"
     )
     last_seen_at = datetime_field("When were they last seen?")
+    missing_since = datetime_field(
+        "When did you realise they were missing?",
+        required=False,
+        help_text="Leave blank if just now. If they have already come back, say when you "
+        "realised, then report their return.",
+    )
     missing_from = forms.CharField(
         label="Where did they go missing from?",
         max_length=300,
