@@ -187,7 +187,8 @@ def report_missing(
     require(is_reporter(reporter), "Only reporters and social workers report children directly.")
     if reporter.role == Role.SOCIAL_WORKER:
         require(council.pk == reporter.organisation_id, "Social workers report to their council.")
-    reported_at = reported_at or timezone.now()
+    # To the minute, as people give times: a return reported in the same minute is not "before".
+    reported_at = reported_at or timezone.now().replace(second=0, microsecond=0)
     source = source or default_source(reporter)
     problems = Problems()
     _check_missing(problems, council, details, reported_at)
