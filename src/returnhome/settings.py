@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "returnhome.imports",
     "rest_framework",
     "drf_spectacular",
+    "returnhome.alerts",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "returnhome.core.context_processors.navigation",
+                "returnhome.alerts.context_processors.unread_alerts",
             ],
         },
     }
@@ -135,6 +137,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="returnhome@localhost")
+# Where alert emails point (the links are paths inside the app).
+RETURNHOME_BASE_URL = env.str("RETURNHOME_BASE_URL", default="http://localhost:8000")
 
 # Sessions: short, closed with the browser; children's records are sensitive.
 SESSION_COOKIE_AGE = 8 * 60 * 60

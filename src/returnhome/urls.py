@@ -15,4 +15,6 @@ urlpatterns = [
     path("settings/", include("returnhome.organisations.urls")),
     path("reports/", include("returnhome.reports.urls")),
     path("api/", include("returnhome.imports.api_urls")),
+    path("reporting/", include("returnhome.episodes.reporting_urls")),
+    path("alerts/", include("returnhome.alerts.urls")),
 ]

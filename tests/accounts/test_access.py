@@ -12,11 +12,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from returnhome.accounts.models import Role
+from returnhome.alerts.models import Alert
 from returnhome.core.models import AuditEvent
+from returnhome.episodes import reporting
+from returnhome.episodes.reporting import MissingDetails
 from returnhome.interviews import services
 from returnhome.interviews.services import ActionProposal, InterviewDetails
+from returnhome.organisations.models import Organisation
 from tests.conftest import Cast, missing, returned
-from tests.factories import ChildFactory, ago
+from tests.factories import ChildFactory, OrganisationFactory, UserFactory, ago
 
 EVERYONE = [
     "practitioner",
@@ -47,6 +52,7 @@ RHI_WORKERS = {"practitioner", "manager"}  # the allocated worker and the team m
 # The partner is a manager at another council: its own lists open, but hold none of our records.
 PARTNER = {"partner"}
 REPORT_READERS = {"manager", "performance", "admin"} | PARTNER
+REPORTERS = {"reporter", "social_worker"}
 
 
 @dataclass
@@ -57,6 +63,8 @@ class Scenario:
     rhi_pk: int
     interview_pk: int
     action_pk: int
+    report_pk: int = 0
+    alert_pk: int = 0
 
 
 @pytest.fixture
@@ -81,8 +89,30 @@ def scenario(cast: Cast) -> Scenario:
         acting_user=cast.practitioner,
     )
     open_episode = missing(cast, child, ago(hours=5))
+    # A direct report by another home's worker, of another child (the cast's reporter made none).
+    other_home = OrganisationFactory(kind=Organisation.Kind.CHILDRENS_HOME)
+    worker = UserFactory(organisation=other_home, role=Role.REPORTER)
+    report = reporting.report_missing(
+        worker,
+        council=cast.council,
+        details=MissingDetails(
+            forename="Reported",
+            surname="Scenariochild",
+            last_seen_at=ago(hours=2),
+            missing_from="Another home",
+            reported_to_police=False,
+        ),
+    )
+    alert = Alert.objects.filter(recipient=cast.front_door).get()
     return Scenario(
-        child.pk, rhi.episode_id, open_episode.pk, rhi.pk, record.pk, record.actions.get().pk
+        child.pk,
+        rhi.episode_id,
+        open_episode.pk,
+        rhi.pk,
+        record.pk,
+        record.actions.get().pk,
+        report.pk,
+        alert.pk,
     )
 
 
@@ -119,6 +149,14 @@ def pages(s: Scenario) -> list[tuple[str, set[str]]]:
         (reverse("reports:indicators"), REPORT_READERS),
         (reverse("reports:indicators_csv"), REPORT_READERS),
         (reverse("reports:indicators_xlsx"), REPORT_READERS),
+        # Direct reporting: reporters and social workers report; a report is seen by its reporter,
+        # the receiving council's staff and the police force told (not by other reporters).
+        (reverse("reporting:mine"), REPORTERS),
+        (reverse("reporting:report_missing"), REPORTERS),
+        (reverse("reporting:detail", args=[s.report_pk]), CHILD_RECORDS),
+        (reverse("reporting:report_return", args=[s.report_pk]), set()),
+        # Everyone signed in has an inbox; an alert opens for its recipient only (POST).
+        (reverse("alerts:inbox"), set(EVERYONE)),
     ]
 
 
@@ -152,7 +190,7 @@ def test_home_sends_each_role_to_their_work(cast: Cast, who: str) -> None:
     client = Client()
     client.force_login(getattr(cast, who))
     response = client.get(reverse("home"))
-    if who in {"outsider", "reporter"}:
+    if who == "outsider":
         assert response.status_code == 403
     else:
         assert response.status_code == 302
@@ -201,3 +239,15 @@ def test_the_api_takes_tokens_not_sessions(cast: Cast, scenario: Scenario, who: 
     ):
         assert response.status_code == 401
         assert response.json()["errors"][0]["field"] == "Authorization"
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+def test_an_alert_opens_only_for_its_recipient(cast: Cast, scenario: Scenario, who: str) -> None:
+    client = Client()
+    client.force_login(getattr(cast, who))
+    response = client.post(reverse("alerts:open", args=[scenario.alert_pk]))
+    if who == "front_door":
+        assert response.status_code == 302
+        assert response["Location"] == Alert.objects.get(pk=scenario.alert_pk).link
+    else:
+        assert response.status_code == 404

@@ -76,6 +76,26 @@ def episode_filter(user: User) -> Q:
     return NOTHING
 
 
+def direct_report_filter(user: User) -> Q:
+    """Direct reports (a home, school, carer or worker reporting a child missing): the reporter
+    sees their own; the receiving council's staff and the police force told see them too."""
+    kind = _kind(user)
+    if kind == "council":
+        return Q(council_id=user.organisation_id) | Q(reporter_id=user.pk)
+    if kind == "police":
+        return Q(police_force_id=user.organisation_id)
+    if kind == "reporter":
+        return Q(reporter_id=user.pk)
+    return NOTHING
+
+
+def is_reporter(user: User) -> bool:
+    """Reports children missing and returned directly: reporters and social workers."""
+    return _kind(user) == "reporter" or (
+        _kind(user) == "council" and user.role == Role.SOCIAL_WORKER
+    )
+
+
 def rhi_filter(user: User) -> Q:
     kind = _kind(user)
     if kind == "council":

@@ -636,6 +636,12 @@ class DemoSummary:
 # --------------------------------------------------------------------------- presence and reset
 
 
+def place_home_in_council_area(home: Organisation, council: Organisation) -> None:
+    """Oak House is in the demo council's area: its direct reports go to that front door."""
+    Organisation.objects.filter(pk=home.pk).update(council_area=council)
+    home.council_area = council
+
+
 def demo_children() -> Any:
     return Child.objects.filter(la_child_id__startswith=CHILD_ID_PREFIX)
 
@@ -2113,6 +2119,7 @@ class DemoBuilder:
     def build(self, *, progress: Any = None) -> DemoSummary:
         with transaction.atomic():
             self.setup_organisations()
+            place_home_in_council_area(self.home, self.main)
             self.setup_users()
             self.setup_services()
             plans = self.plan_children()

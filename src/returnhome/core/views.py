@@ -17,6 +17,7 @@ HOME_BY_ROLE = {
     Role.PERFORMANCE: "reports:indicators",
     Role.SOCIAL_WORKER: "children:list",
     Role.ADMIN: "organisations:service",
+    Role.REPORTER: "reporting:mine",
 }
 
 

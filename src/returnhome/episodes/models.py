@@ -183,3 +183,147 @@ class Notification(models.Model):
     @property
     def child_id(self) -> int | None:
         return self.episode.child_id if self.episode else None
+
+
+class DirectReportQuerySet(models.QuerySet["DirectReport"]):
+    def visible_to(self, user: User) -> DirectReportQuerySet:
+        from returnhome.core.access import direct_report_filter
+
+        return self.filter(direct_report_filter(user)).distinct()
+
+
+class DirectReport(TimeStampedModel):
+    """A child reported missing straight to the service by a children's home, foster carer, school,
+    social worker or youth worker (Box G), holding what a good missing report holds (Box D), and
+    later their return. Kept as the reporter gave it: the reporter sees this and nothing else."""
+
+    class Status(models.TextChoices):
+        RECORDED = "recorded", "Missing: recorded by the front door"
+        WITH_FRONT_DOOR = "with_front_door", "Missing: the front door is checking the child"
+        RETURNED = "returned", "Returned"
+
+    class ReporterRisk(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+        NOT_SURE = "not_sure", "Not sure"
+
+    council = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The council whose front door received the report",
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="direct_reports"
+    )
+    reporter_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source = models.CharField(max_length=20, choices=Notification.Source.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
+    # The child, as the reporter knows them.
+    forename = models.CharField(max_length=100)
+    surname = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    la_child_id = models.CharField("Council child ID", max_length=40, blank=True)
+    # The missing episode.
+    reported_at = models.DateTimeField(help_text="When the report was made")
+    last_seen_at = models.DateTimeField()
+    missing_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the reporter realised the child was missing, if before the report "
+        "(e.g. a child reported after coming back)",
+    )
+    missing_from = models.CharField(max_length=300)
+    reported_to_police = models.BooleanField(
+        help_text="False: a hidden missing report (nobody had told the police)"
+    )
+    police_force = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The force told: by the reporter, or by returnhome for a hidden missing report",
+    )
+    police_reference = models.CharField(max_length=60, blank=True)
+    # Box D: what a good missing report holds.
+    description = models.TextField("Description and clothing", blank=True)
+    with_whom = models.TextField("Who they may be with or who picked them up", blank=True)
+    vehicles = models.TextField("Vehicles and registrations", blank=True)
+    whereabouts = models.TextField("Where they might be", blank=True)
+    contact_details = models.TextField("Phone numbers and social media", blank=True)
+    concerns = models.TextField("Risks and concerns", blank=True)
+    medication = models.TextField(blank=True)
+    reporter_risk = models.CharField(
+        "Risk as the reporter sees it", max_length=10, choices=ReporterRisk.choices
+    )
+    # Where it went.
+    episode = models.ForeignKey(
+        Episode, null=True, blank=True, on_delete=models.PROTECT, related_name="direct_reports"
+    )
+    review_item = models.ForeignKey(
+        "imports.ReviewItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The return, as reported.
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_reported_at = models.DateTimeField(null=True, blank=True)
+    found_location = models.CharField("Where they were found", max_length=300, blank=True)
+    brought_back_by = models.CharField("Who brought them back", max_length=300, blank=True)
+    wellbeing = models.TextField("How they are", blank=True)
+    return_concerns = models.TextField("Injuries or concerns", blank=True)
+
+    objects = DirectReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.reported_at)
+        return f"Missing report {when:%d/%m/%Y %H:%M}"
+
+    @property
+    def child_id(self) -> int | None:
+        """For the audit trail: the child the report was recorded on, once it is."""
+        return self.episode.child_id if self.episode_id and self.episode else None
+
+    @property
+    def missing_at(self) -> dt.datetime:
+        """When the child was reported missing, for the episode."""
+        return self.missing_since or self.reported_at
+
+    @property
+    def hidden_missing(self) -> bool:
+        return not self.reported_to_police
+
+    @property
+    def child_name(self) -> str:
+        return f"{self.forename} {self.surname}"
+
+    BOX_D = (
+        "description",
+        "with_whom",
+        "vehicles",
+        "whereabouts",
+        "contact_details",
+        "concerns",
+        "medication",
+    )
+    RETURN_FIELDS = ("found_location", "brought_back_by", "wellbeing", "return_concerns")
+
+    def box_d(self) -> list[tuple[str, str]]:
+        """The Box D details, labelled, for pages."""
+        return [(_label(self, f), getattr(self, f)) for f in self.BOX_D]
+
+    def return_details(self) -> list[tuple[str, str]]:
+        return [(_label(self, f), getattr(self, f)) for f in self.RETURN_FIELDS]
+
+
+def _label(obj: models.Model, name: str) -> str:
+    return str(getattr(obj._meta.get_field(name), "verbose_name", name))

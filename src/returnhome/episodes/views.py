@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from returnhome.accounts.models import Role
 from returnhome.accounts.rules import is_front_door_of
 from returnhome.children.forms import ChildForm, search_children
 from returnhome.children.models import Child
@@ -15,7 +16,7 @@ from returnhome.core.forms import add_service_errors
 from returnhome.core.http import AuthedHttpRequest
 from returnhome.episodes import services
 from returnhome.episodes.forms import FindChildForm, FoundForm, MissingForm, notification_content
-from returnhome.episodes.models import Episode
+from returnhome.episodes.models import DirectReport, Episode
 
 
 def open_episodes(request: AuthedHttpRequest) -> HttpResponse:
@@ -78,6 +79,11 @@ def _is_child_error(error: ValidationError) -> bool:
 
 
 def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    if request.user.role == Role.REPORTER:  # a reporter sees what they reported, not the episode
+        mine = DirectReport.objects.visible_to(request.user).filter(episode_id=pk).first()
+        if mine is None:
+            raise Http404("Not found")
+        return redirect("reporting:detail", pk=mine.pk)
     episode = get_visible_or_404(
         request.user, Episode.objects.select_related("child", "police_force"), pk
     )
@@ -89,6 +95,9 @@ def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "notifications": episode.notifications.select_related("recorded_by"),
             "rhi": getattr(episode, "rhi", None),
             "can_record": is_front_door_of(request.user, episode.council),
+            "direct_reports": episode.direct_reports.select_related(
+                "reporter", "reporter_organisation", "police_force"
+            ),
         },
     )
 

@@ -51,6 +51,16 @@ class Organisation(models.Model):
         related_name="council_areas",
         limit_choices_to={"kind": Kind.POLICE},
     )
+    council_area = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": Kind.COUNCIL},
+        help_text="Children's homes, schools and others: the council whose area they are in "
+        "(their direct reports go to its front door)",
+    )
     is_reference = models.BooleanField(
         default=False, help_text="Shipped reference data (every council and police force)"
     )
