@@ -45,6 +45,7 @@ class PendingNotification(TimeStampedModel):
     class Status(models.TextChoices):
         WAITING = "waiting", "Waiting for the missing notification"
         JOINED = "joined", "Joined to its episode"
+        DISCARDED = "discarded", "Discarded by the front door"
 
     council = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
@@ -74,6 +75,15 @@ class PendingNotification(TimeStampedModel):
     import_run = models.ForeignKey(
         ImportRun, null=True, blank=True, on_delete=models.PROTECT, related_name="pending"
     )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The front door, when they joined or discarded it by hand",
+    )
+    resolution_reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -108,6 +118,7 @@ class ReviewItem(TimeStampedModel):
         NEW_CHILD = "new_child", "Recorded as a new child"
         MERGED = "merged", "Added to the open episode"
         RECORDED = "recorded", "Recorded as a new episode"
+        KEPT_WAITING = "kept_waiting", "Kept waiting for its missing notification"
         DISCARDED = "discarded", "Discarded"
 
     council = models.ForeignKey(
