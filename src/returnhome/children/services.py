@@ -433,11 +433,11 @@ def undo_merge(merge: ChildMerge, *, acting_user: User, reason: str) -> ChildMer
             setattr(keep, attname, default)
         else:
             kept_changed.append(attname)
-    if la_id and "la_child_id" not in kept_changed:
-        Child.objects.filter(pk=duplicate.pk).update(la_child_id=la_id)
     added = merge.moved.get("services_added", [])
     keep.services_involved = [s for s in keep.services_involved if s not in added]
     keep.save()
+    if la_id and "la_child_id" not in kept_changed:
+        Child.objects.filter(pk=duplicate.pk).update(la_child_id=la_id)
     if merge.moved.get("alias"):
         Alias.objects.filter(pk=merge.moved["alias"], child=keep).delete()
     Child.objects.filter(pk=duplicate.pk).update(merged_into=None, updated_at=timezone.now())
