@@ -14,4 +14,5 @@ urlpatterns = [
     path("actions/", include("returnhome.followup.urls")),
     path("settings/", include("returnhome.organisations.urls")),
     path("reports/", include("returnhome.reports.urls")),
+    path("front-door/", include("returnhome.imports.urls")),
 ]

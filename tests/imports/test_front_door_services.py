@@ -193,7 +193,7 @@ def test_found_kept_waiting_then_joined_when_its_missing_arrives(
 
 
 def test_reviewing_a_found_before_missing(area: Area, tmp_path: Path, front_door: User) -> None:
-    code, summary = run_import(tmp_path, csv_bytes([found(police_reference="TST-5")]), area.council)
+    _, summary = run_import(tmp_path, csv_bytes([found(police_reference="TST-5")]), area.council)
     assert summary["found_waiting_for_missing"] == 1
     pending = PendingNotification.objects.get()
     # The front door recorded the episode by phone, without the police reference.

@@ -222,6 +222,13 @@ class RiskFlag(models.Model):
         return self.get_flag_display()
 
 
+class ChildMergeQuerySet(models.QuerySet["ChildMerge"]):
+    def visible_to(self, user: User) -> ChildMergeQuerySet:
+        from returnhome.core.access import front_door_filter
+
+        return self.filter(front_door_filter(user))
+
+
 class ChildMerge(models.Model):
     """Two records of one child merged: what moved from the duplicate to the kept record, so that
     the merge can be undone exactly (children.services.merge_children / undo_merge)."""
@@ -246,6 +253,8 @@ class ChildMerge(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     undo_reason = models.TextField(blank=True)
+
+    objects = ChildMergeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-merged_at"]

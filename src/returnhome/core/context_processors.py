@@ -41,6 +41,7 @@ NAV: list[tuple[str, str, set[str]]] = [
     ("followup:list", "Actions", {Role.MANAGER, Role.PRACTITIONER, Role.SOCIAL_WORKER}),
     ("reports:indicators", "Reports", {Role.PERFORMANCE, Role.MANAGER, Role.ADMIN}),
     ("organisations:service", "Service settings", {Role.ADMIN}),
+    ("imports:queue", "Front door", {Role.FRONT_DOOR, Role.MANAGER}),
 ]
 
 

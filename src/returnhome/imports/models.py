@@ -3,13 +3,23 @@ one, and the front door's review queue for notifications the system will not dec
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from returnhome.core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from returnhome.accounts.models import User
+
+
+class FrontDoorQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: User) -> FrontDoorQuerySet:
+        from returnhome.core.access import front_door_filter
+
+        return self.filter(front_door_filter(user))
 
 
 class ImportRun(models.Model):
@@ -84,6 +94,8 @@ class PendingNotification(TimeStampedModel):
         help_text="The front door, when they joined or discarded it by hand",
     )
     resolution_reason = models.TextField(blank=True)
+
+    objects = FrontDoorQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -166,6 +178,8 @@ class ReviewItem(TimeStampedModel):
     import_run = models.ForeignKey(
         ImportRun, null=True, blank=True, on_delete=models.PROTECT, related_name="review_items"
     )
+
+    objects = FrontDoorQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
