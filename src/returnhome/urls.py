@@ -17,4 +17,5 @@ urlpatterns = [
     path("api/", include("returnhome.imports.api_urls")),
     path("reporting/", include("returnhome.episodes.reporting_urls")),
     path("alerts/", include("returnhome.alerts.urls")),
+    path("front-door/", include("returnhome.imports.urls")),
 ]

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from returnhome.accounts.models import Role
+from returnhome.accounts.models import Role, User
 from returnhome.alerts.models import Alert
 from returnhome.core.models import AuditEvent
 from returnhome.episodes import reporting
@@ -157,6 +157,44 @@ def pages(s: Scenario) -> list[tuple[str, set[str]]]:
         (reverse("reporting:report_return", args=[s.report_pk]), set()),
         # Everyone signed in has an inbox; an alert opens for its recipient only (POST).
         (reverse("alerts:inbox"), set(EVERYONE)),
+        *front_door_pages(s),
+    ]
+
+
+def front_door_pages(s: Scenario) -> list[tuple[str, set[str]]]:
+    """The front door's queue, an item, a waiting found notification, merging and its undo."""
+    from returnhome.children.models import Child, ChildMerge
+    from returnhome.children.services import merge_children
+    from returnhome.episodes.models import Episode
+    from returnhome.imports.models import PendingNotification, ReviewItem
+
+    child = Child.objects.get(pk=s.child_pk)
+    episode = Episode.objects.get(pk=s.episode_pk)
+    when = {"event_at": episode.reported_missing_at, "received_at": episode.reported_missing_at}
+    item, _ = ReviewItem.objects.get_or_create(
+        council=child.council,
+        reason=ReviewItem.Reason.UNCERTAIN_MATCH,
+        event="missing",
+        defaults={**when, "data": {"surname": "Scenariochild"}, "suggested_child": child},
+    )
+    pending, _ = PendingNotification.objects.get_or_create(
+        council=child.council,
+        police_force=episode.police_force,
+        police_reference="SCN-WAIT",
+        defaults={**when, "content": {"surname": "Scenariochild"}, "child": child},
+    )
+    merge = ChildMerge.objects.filter(keep=child).first()
+    if merge is None:
+        duplicate = ChildFactory(council=child.council, surname="Scenariochild")
+        front_door = User.objects.get(username="frontdoor")
+        merge = merge_children(child, duplicate, acting_user=front_door, reason="Same child")
+    return [
+        (reverse("imports:queue"), FRONT_DOOR | PARTNER),
+        (reverse("imports:item", args=[item.pk]), FRONT_DOOR),
+        (reverse("imports:pending", args=[pending.pk]), FRONT_DOOR),
+        (reverse("imports:merge_choose", args=[s.child_pk]), FRONT_DOOR),
+        (reverse("imports:merge_confirm", args=[s.child_pk, merge.duplicate_id]), FRONT_DOOR),
+        (reverse("imports:undo_merge", args=[merge.pk]), FRONT_DOOR),
     ]
 
 

@@ -365,3 +365,35 @@ def test_a_child_reported_after_coming_back_is_caught(cast: Cast) -> None:
     episode = Episode.objects.get(pk=r.episode_id)
     assert not episode.is_open and episode.returned_at is not None
     assert RHI.objects.filter(episode=episode).exists()
+
+
+def test_the_front_door_resolving_a_report_lets_the_home_report_the_return(cast: Cast) -> None:
+    """The whole path through the queue: an uncertain report, the front door picks the child
+    (imports.review), and the home's return report closes that child's episode."""
+    from returnhome.imports import review
+
+    robyn = ChildFactory(
+        council=cast.council,
+        forename="Robyn",
+        surname="Reportchild",
+        date_of_birth=dt.date(2010, 4, 3),
+    )
+    ChildFactory(
+        council=cast.council,
+        forename="Robin",
+        surname="Reportchild",
+        date_of_birth=dt.date(2010, 3, 14),
+    )
+    r = report(cast)
+    assert r.review_item is not None
+    review.match_to_child(
+        r.review_item, robyn, acting_user=cast.front_door, reason="Home confirmed her date of birth"
+    )
+    r.refresh_from_db()
+    assert r.status == DirectReport.Status.RECORDED and r.episode is not None
+    assert r.episode.child == robyn and r.episode.is_open
+    reporting.report_return(
+        r, acting_user=cast.reporter, details=ReturnDetails(returned_at=ago(minutes=30))
+    )
+    episode = Episode.objects.get(pk=r.episode.pk)
+    assert not episode.is_open and RHI.objects.filter(episode=episode).exists()

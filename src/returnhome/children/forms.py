@@ -66,7 +66,7 @@ class PlacementForm(forms.Form):
 
 def search_children(user: User, query: str, limit: int = 50) -> QuerySet[Child]:
     """Children visible to the user whose name, alias, council ID or NHS number matches."""
-    children = Child.objects.visible_to(user)
+    children = Child.objects.visible_to(user).current()
     for term in query.split():
         children = children.filter(
             Q(forename__icontains=term)

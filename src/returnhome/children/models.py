@@ -22,6 +22,10 @@ class ChildQuerySet(models.QuerySet["Child"]):
 
         return self.filter(child_filter(user)).distinct()
 
+    def current(self) -> ChildQuerySet:
+        """Not merged into another record: what lists, search and matching show."""
+        return self.filter(merged_into__isnull=True)
+
 
 class Child(TimeStampedModel):
     class Sex(models.TextChoices):
@@ -63,6 +67,14 @@ class Child(TimeStampedModel):
     )
     photographs_held = models.BooleanField(default=False)
     photographs_location = models.CharField(max_length=200, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        help_text="A duplicate record, merged into this one (kept, hidden from lists and matching)",
+    )
 
     objects = ChildQuerySet.as_manager()
 
@@ -208,3 +220,53 @@ class RiskFlag(models.Model):
 
     def __str__(self) -> str:
         return self.get_flag_display()
+
+
+class ChildMergeQuerySet(models.QuerySet["ChildMerge"]):
+    def visible_to(self, user: User) -> ChildMergeQuerySet:
+        from returnhome.core.access import front_door_filter
+
+        return self.filter(front_door_filter(user))
+
+
+class ChildMerge(models.Model):
+    """Two records of one child merged: what moved from the duplicate to the kept record, so that
+    the merge can be undone exactly (children.services.merge_children / undo_merge)."""
+
+    council = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    keep = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_kept")
+    duplicate = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="merges_as_duplicate"
+    )
+    merged_at = models.DateTimeField()
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    moved: models.JSONField[Any] = models.JSONField(
+        default=dict, help_text="What moved: record ids by relation, fields filled, alias added"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undo_reason = models.TextField(blank=True)
+
+    objects = ChildMergeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.duplicate} merged into {self.keep}"
+
+    @property
+    def child_id(self) -> int:
+        """For the audit trail: the kept record."""
+        return int(self.keep_id)
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.apps import apps
+from django.db import models, transaction
 from django.utils import timezone
 
 from returnhome.accounts.models import User
-from returnhome.children.models import Alias, Child, LegalStatus, Placement, RiskFlag
+from returnhome.children.models import Alias, Child, ChildMerge, LegalStatus, Placement, RiskFlag
 from returnhome.core.audit import record_write
-from returnhome.core.errors import Problems
+from returnhome.core.errors import Problems, require
 from returnhome.organisations.models import Organisation
 
 CHILD_FIELDS = {
@@ -209,3 +210,255 @@ def add_risk_flag(
     )
     record_write(acting_user, "add_risk_flag", child, flag=flag, start_date=start_date)
     return risk
+
+
+# --------------------------------------------------------------------------- merging duplicates
+
+# Filled on the kept record from the duplicate where the kept record has nothing.
+FILLABLE = (
+    "la_child_id",
+    "nhs_number",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "address",
+    "postcode",
+    "allocated_social_worker",
+    "photographs_location",
+)
+# Records that point at a child but are not the child's information: decisions already taken.
+NOT_MOVED = {
+    "children.child.merged_into",
+    "children.childmerge.keep",
+    "children.childmerge.duplicate",
+}
+NOT_MOVED_MODELS = {"imports.reviewitem"}
+
+
+def _child_relations() -> list[tuple[str, type[models.Model], str]]:
+    """(key, model, field name) for every foreign key to Child that a merge moves."""
+    found: list[tuple[str, type[models.Model], str]] = []
+    for rel in Child._meta.get_fields(include_hidden=True):
+        if not (isinstance(rel, models.ForeignObjectRel) and rel.one_to_many):
+            continue
+        model: Any = rel.related_model
+        key = f"{model._meta.label_lower}.{rel.field.name}"
+        if key in NOT_MOVED or model._meta.label_lower in NOT_MOVED_MODELS:
+            continue
+        found.append((key, model, rel.field.name))
+    return sorted(found, key=lambda item: item[0])
+
+
+def _blank(value: Any) -> bool:
+    return value in (None, "", [], False)
+
+
+@transaction.atomic
+def merge_children(keep: Child, duplicate: Child, *, acting_user: User, reason: str) -> ChildMerge:
+    """Two records of the same child: everything the duplicate holds moves to the kept record.
+
+    The duplicate stays (marked merged, hidden from lists, search and matching); the merge records
+    exactly what moved so `undo_merge` can put it back.
+    """
+    from returnhome.accounts.rules import is_front_door_of
+
+    keep = Child.objects.select_for_update().get(pk=keep.pk)
+    duplicate = Child.objects.select_for_update().get(pk=duplicate.pk)
+    require(
+        is_front_door_of(acting_user, keep.council)
+        and is_front_door_of(acting_user, duplicate.council),
+        "Only the front door merges children's records.",
+    )
+    problems = Problems()
+    if keep.pk == duplicate.pk:
+        problems.add(
+            "duplicate", "Choose a different record: a record cannot be merged into itself"
+        )
+    if keep.council_id != duplicate.council_id:
+        problems.add("duplicate", "Both records must belong to the same council")
+    if keep.merged_into_id is not None:
+        problems.add("keep", f"{keep.full_name}'s record was itself merged into another")
+    if duplicate.merged_into_id is not None:
+        problems.add("duplicate", f"{duplicate.full_name}'s record is already merged")
+    if not reason.strip():
+        problems.add("reason", "Say why these are the same child")
+    problems.raise_if_any()
+
+    moved: dict[str, Any] = {"records": {}, "filled": {}, "services_added": [], "alias": None}
+    for key, model, field in _child_relations():
+        ids = sorted(
+            model._default_manager.filter(**{field: duplicate}).values_list("pk", flat=True)
+        )
+        if ids:
+            model._default_manager.filter(pk__in=ids).update(**{field: keep})
+            moved["records"][key] = ids
+    # Identity details the kept record lacks. The council child ID moves (it is unique).
+    for name in FILLABLE:
+        attname = Child._meta.get_field(name).attname  # type: ignore[union-attr]
+        theirs = getattr(duplicate, attname)
+        if _blank(getattr(keep, attname)) and not _blank(theirs):
+            moved["filled"][attname] = theirs
+            setattr(keep, attname, theirs)
+    if "la_child_id" in moved["filled"]:
+        Child.objects.filter(pk=duplicate.pk).update(la_child_id="")
+    if duplicate.photographs_held and not keep.photographs_held:
+        moved["filled"]["photographs_held"] = True
+        keep.photographs_held = True
+    added = [s for s in duplicate.services_involved if s not in keep.services_involved]
+    if added:
+        moved["services_added"] = added
+        keep.services_involved = [*keep.services_involved, *added]
+    keep.save()
+    # The duplicate's name, so a notification using it finds the kept record.
+    name = duplicate.full_name.strip()
+    if (
+        name.lower() != keep.full_name.strip().lower()
+        and not keep.aliases.filter(name__iexact=name).exists()
+    ):
+        alias = Alias.objects.create(child=keep, name=name, kind=Alias.Kind.PREVIOUS)
+        moved["alias"] = alias.pk
+    Child.objects.filter(pk=duplicate.pk).update(merged_into=keep, updated_at=timezone.now())
+    refresh_groups(keep)
+    merge = ChildMerge.objects.create(
+        council=keep.council,
+        keep=keep,
+        duplicate=duplicate,
+        merged_at=timezone.now(),
+        merged_by=acting_user,
+        reason=reason.strip(),
+        moved=moved,
+    )
+    record_write(
+        acting_user,
+        "merge_children",
+        keep,
+        duplicate=duplicate.pk,
+        merge=merge.pk,
+        reason=merge.reason,
+        moved={k: len(v) for k, v in moved["records"].items()},
+        filled=sorted(moved["filled"]),
+    )
+    record_write(
+        acting_user, "merged_into", duplicate, keep=keep.pk, merge=merge.pk, reason=merge.reason
+    )
+    return merge
+
+
+def _going_back(merge: ChildMerge, keep: Child) -> tuple[dict[str, list[int]], list[str]]:
+    """What goes back to the duplicate on undo, and the reasons it cannot."""
+    from returnhome.interviews.models import RHI, Interview
+
+    records: dict[str, list[int]] = {k: list(v) for k, v in merge.moved.get("records", {}).items()}
+    problems: list[str] = []
+    episodes = records.get("episodes.episode.child", [])
+    Episode = apps.get_model("episodes", "Episode")
+    elsewhere = Episode.objects.filter(pk__in=episodes).exclude(child=keep).count()
+    if elsewhere:
+        problems.append(
+            f"{elsewhere} of the episodes that moved are no longer on {keep.full_name}'s record"
+        )
+    # RHIs of the moved episodes (including ones referred since), interviews that cover only
+    # those, and the actions of those interviews.
+    rhis = set(RHI.objects.filter(episode_id__in=episodes).values_list("pk", flat=True))
+    records["interviews.rhi.child"] = sorted(rhis | set(records.get("interviews.rhi.child", [])))
+    interviews = set(records.get("interviews.interview.child", []))
+    for interview in Interview.objects.filter(rhis__in=rhis).distinct().prefetch_related("rhis"):
+        covered = {r.pk for r in interview.rhis.all()}
+        if covered <= rhis:
+            interviews.add(interview.pk)
+        else:
+            problems.append(
+                f"The interview of {timezone.localtime(interview.held_at):%d/%m/%Y} covers episodes "
+                "from both records"
+            )
+    records["interviews.interview.child"] = sorted(interviews)
+    Action = apps.get_model("followup", "ProposedAction")
+    actions = set(Action.objects.filter(interview_id__in=interviews).values_list("pk", flat=True))
+    records["followup.proposedaction.child"] = sorted(
+        actions | set(records.get("followup.proposedaction.child", []))
+    )
+    return {k: v for k, v in records.items() if v}, problems
+
+
+@transaction.atomic
+def undo_merge(merge: ChildMerge, *, acting_user: User, reason: str) -> ChildMerge:
+    """Put back exactly what the merge moved; refuse, saying why, when that is no longer possible."""
+    from returnhome.accounts.rules import is_front_door_of
+
+    merge = ChildMerge.objects.select_for_update().get(pk=merge.pk)
+    keep = Child.objects.select_for_update().get(pk=merge.keep_id)
+    duplicate = Child.objects.select_for_update().get(pk=merge.duplicate_id)
+    require(is_front_door_of(acting_user, merge.council), "Only the front door undoes a merge.")
+    problems = Problems()
+    if merge.is_undone:
+        problems.add("__all__", "This merge has already been undone")
+    if not reason.strip():
+        problems.add("reason", "Say why the merge is being undone")
+    if keep.merged_into_id is not None:
+        problems.add(
+            "__all__",
+            f"{keep.full_name}'s record has since been merged into another: undo that first",
+        )
+    if duplicate.merged_into_id != keep.pk:
+        problems.add(
+            "__all__", f"{duplicate.full_name}'s record is not merged into {keep.full_name}'s"
+        )
+    problems.raise_if_any()
+    records, blockers = _going_back(merge, keep)
+    la_id = merge.moved.get("filled", {}).get("la_child_id")
+    if (
+        la_id
+        and Child.objects.filter(council=merge.council, la_child_id=la_id)
+        .exclude(pk=keep.pk)
+        .exists()
+    ):
+        blockers.append(f"Another child now has the council child ID {la_id}")
+    for blocker in blockers:
+        problems.add("__all__", f"The merge cannot be undone: {blocker}.")
+    problems.raise_if_any()
+
+    relations = {key: (model, field) for key, model, field in _child_relations()}
+    for key, ids in records.items():
+        model, field = relations[key]
+        model._default_manager.filter(pk__in=ids, **{field: keep}).update(**{field: duplicate})
+    kept_changed = []
+    for attname, value in merge.moved.get("filled", {}).items():
+        current = getattr(keep, attname)
+        if current == value or (attname == "date_of_birth" and str(current) == str(value)):
+            default: Any = (
+                False
+                if attname == "photographs_held"
+                else (None if attname in ("date_of_birth", "allocated_social_worker_id") else "")
+            )
+            setattr(keep, attname, default)
+        else:
+            kept_changed.append(attname)
+    added = merge.moved.get("services_added", [])
+    keep.services_involved = [s for s in keep.services_involved if s not in added]
+    keep.save()
+    if la_id and "la_child_id" not in kept_changed:
+        Child.objects.filter(pk=duplicate.pk).update(la_child_id=la_id)
+    if merge.moved.get("alias"):
+        Alias.objects.filter(pk=merge.moved["alias"], child=keep).delete()
+    Child.objects.filter(pk=duplicate.pk).update(merged_into=None, updated_at=timezone.now())
+    duplicate.refresh_from_db()
+    refresh_groups(keep)
+    refresh_groups(duplicate)
+    merge.undone_at = timezone.now()
+    merge.undone_by = acting_user
+    merge.undo_reason = reason.strip()
+    merge.save(update_fields=["undone_at", "undone_by", "undo_reason"])
+    record_write(
+        acting_user,
+        "undo_merge",
+        keep,
+        duplicate=duplicate.pk,
+        merge=merge.pk,
+        reason=merge.undo_reason,
+        moved_back={k: len(v) for k, v in records.items()},
+        changed_since=kept_changed,
+    )
+    record_write(
+        acting_user, "unmerged", duplicate, keep=keep.pk, merge=merge.pk, reason=merge.undo_reason
+    )
+    return merge

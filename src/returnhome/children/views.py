@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -14,7 +15,7 @@ from returnhome.children.forms import (
     PlacementForm,
     search_children,
 )
-from returnhome.children.models import Child
+from returnhome.children.models import Child, ChildMerge
 from returnhome.children.timeline import timeline_for
 from returnhome.core.access import can_see_child_records, get_visible_or_404
 from returnhome.core.audit import record_list_read
@@ -36,7 +37,9 @@ def child_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def child_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    child = get_visible_or_404(request.user, Child.objects.select_related("council"), pk)
+    child = get_visible_or_404(
+        request.user, Child.objects.select_related("council", "merged_into"), pk
+    )
     return render(
         request,
         "children/detail.html",
@@ -44,6 +47,9 @@ def child_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "child": child,
             "timeline": timeline_for(child, request.user),
             "can_edit": is_front_door_of(request.user, child.council),
+            "merges": ChildMerge.objects.visible_to(request.user)
+            .filter(Q(keep=child) | Q(duplicate=child))
+            .select_related("keep", "duplicate", "merged_by", "undone_by"),
         },
     )
 

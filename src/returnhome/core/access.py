@@ -114,6 +114,17 @@ def interview_filter(user: User) -> Q:
     return Q(rhis__provider_id=user.organisation_id)
 
 
+FRONT_DOOR_ROLES = {Role.FRONT_DOOR, Role.MANAGER}
+
+
+def front_door_filter(user: User) -> Q:
+    """The front door's work (review queue, waiting notifications, merges): its own council's,
+    for the front door and managers only."""
+    if _kind(user) == "council" and user.role in FRONT_DOOR_ROLES:
+        return Q(council_id=user.organisation_id)
+    return NOTHING
+
+
 def can_see_child_records(user: User) -> bool:
     """Children's files and timelines: council and provider staff, police for their episodes."""
     return _kind(user) in {"council", "provider", "police"}

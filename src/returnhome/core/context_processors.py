@@ -42,6 +42,7 @@ NAV: list[tuple[str, str, set[str]]] = [
     ("reports:indicators", "Reports", {Role.PERFORMANCE, Role.MANAGER, Role.ADMIN}),
     ("organisations:service", "Service settings", {Role.ADMIN}),
     ("reporting:mine", "My reports", {Role.REPORTER, Role.SOCIAL_WORKER}),
+    ("imports:queue", "Front door", {Role.FRONT_DOOR, Role.MANAGER}),
 ]
 
 

@@ -12,7 +12,7 @@ from returnhome.core.http import AuthedHttpRequest
 HOME_BY_ROLE = {
     Role.PRACTITIONER: "interviews:mine",
     Role.MANAGER: "interviews:team",
-    Role.FRONT_DOOR: "episodes:open",
+    Role.FRONT_DOOR: "imports:queue",
     Role.POLICE: "episodes:open",
     Role.PERFORMANCE: "reports:indicators",
     Role.SOCIAL_WORKER: "children:list",

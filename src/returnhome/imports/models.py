@@ -3,13 +3,23 @@ one, and the front door's review queue for notifications the system will not dec
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from returnhome.core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from returnhome.accounts.models import User
+
+
+class FrontDoorQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: User) -> FrontDoorQuerySet:
+        from returnhome.core.access import front_door_filter
+
+        return self.filter(front_door_filter(user))
 
 
 class ImportRun(models.Model):
@@ -45,6 +55,7 @@ class PendingNotification(TimeStampedModel):
     class Status(models.TextChoices):
         WAITING = "waiting", "Waiting for the missing notification"
         JOINED = "joined", "Joined to its episode"
+        DISCARDED = "discarded", "Discarded by the front door"
 
     council = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
@@ -74,6 +85,17 @@ class PendingNotification(TimeStampedModel):
     import_run = models.ForeignKey(
         ImportRun, null=True, blank=True, on_delete=models.PROTECT, related_name="pending"
     )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The front door, when they joined or discarded it by hand",
+    )
+    resolution_reason = models.TextField(blank=True)
+
+    objects = FrontDoorQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -108,6 +130,7 @@ class ReviewItem(TimeStampedModel):
         NEW_CHILD = "new_child", "Recorded as a new child"
         MERGED = "merged", "Added to the open episode"
         RECORDED = "recorded", "Recorded as a new episode"
+        KEPT_WAITING = "kept_waiting", "Kept waiting for its missing notification"
         DISCARDED = "discarded", "Discarded"
 
     council = models.ForeignKey(
@@ -155,6 +178,8 @@ class ReviewItem(TimeStampedModel):
     import_run = models.ForeignKey(
         ImportRun, null=True, blank=True, on_delete=models.PROTECT, related_name="review_items"
     )
+
+    objects = FrontDoorQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]

@@ -181,23 +181,27 @@ def read_file(source: Any, name: str, validator: RowValidator) -> Checked:
 
 
 def load_index(council: Organisation) -> ChildIndex:
-    """Every child the council holds, for matching."""
+    """Every child the council holds, for matching (not records merged into another)."""
     index = ChildIndex()
     aliases: dict[int, list[str]] = defaultdict(list)
-    for child_id, name in Alias.objects.filter(child__council=council).values_list(
-        "child_id", "name"
-    ):
+    for child_id, name in Alias.objects.filter(
+        child__council=council, child__merged_into__isnull=True
+    ).values_list("child_id", "name"):
         aliases[child_id].append(name)
-    rows = Child.objects.filter(council=council).values_list(
-        "pk",
-        "forename",
-        "surname",
-        "date_of_birth",
-        "sex",
-        "postcode",
-        "address",
-        "la_child_id",
-        "nhs_number",
+    rows = (
+        Child.objects.filter(council=council)
+        .current()
+        .values_list(
+            "pk",
+            "forename",
+            "surname",
+            "date_of_birth",
+            "sex",
+            "postcode",
+            "address",
+            "la_child_id",
+            "nhs_number",
+        )
     )
     for pk, forename, surname, dob, sex, postcode, address, la_id, nhs in rows.iterator(
         chunk_size=5000

@@ -1,0 +1,35 @@
+"""The front door's forms: every decision carries its reason."""
+
+from __future__ import annotations
+
+from django import forms
+
+from returnhome.core.forms import datetime_field
+from returnhome.imports.models import ReviewItem
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded with your name. Needed for anything but confirming the suggested child.",
+    )
+    child = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class NewEpisodeForm(ReasonForm):
+    earlier_returned_at = datetime_field(
+        "When did the child come back from the earlier episode?", required=False
+    )
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("open", "Open"), ("resolved", "Resolved"), ("all", "All")],
+        required=False,
+        initial="open",
+    )
+    reason = forms.ChoiceField(
+        choices=[("", "Any reason"), *ReviewItem.Reason.choices], required=False
+    )
