@@ -1,9 +1,9 @@
-"""A 200,000-row file: read, checked and matched in reasonable time, all or nothing."""
+"""A 200,000-row file: read and checked, all or nothing (its speed is bench/import_notifications.py's
+business, not a timed test)."""
 
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 from returnhome.episodes.models import Episode
@@ -25,15 +25,12 @@ def test_a_200000_row_file(area: Area, tmp_path: Path) -> None:
             base["date_of_birth"] = f"{1 + i % 28:02d}/{1 + i % 12:02d}/2011"
             base["risk_level"] = "severe" if i == ROWS - 1 else "low"
             writer.writerow([base[c] for c in COLUMNS])
-    started = time.monotonic()
     code, summary = run_import(tmp_path, path.read_bytes(), area.council, name="big.csv")
-    seconds = time.monotonic() - started
-    print(f"\n{ROWS} rows checked, matched and planned in {seconds:.1f} s")
     # The last row is invalid: all or nothing, so nothing is imported; its row is named.
     assert code == 2
     assert summary["rows"] == ROWS and summary["valid_rows"] == ROWS - 1
     assert summary["rejected"] == [
         {"row": ROWS + 1, "column": "risk_level", "message": summary["rejected"][0]["message"]}
     ]
+    assert "severe" in summary["rejected"][0]["message"]
     assert not Episode.objects.exists()
-    assert seconds < 90
