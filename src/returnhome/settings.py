@@ -159,3 +159,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Freedom of Information questionnaires: directories of a council's own questionnaire files
+# (TOML, docs/formats/foi.md), besides the ones shipped in returnhome/reports/questionnaires.
+RETURNHOME_QUESTIONNAIRE_DIRS = env.list("RETURNHOME_QUESTIONNAIRE_DIRS", default=[])
