@@ -41,6 +41,7 @@ NAV: list[tuple[str, str, set[str]]] = [
     ("followup:list", "Actions", {Role.MANAGER, Role.PRACTITIONER, Role.SOCIAL_WORKER}),
     ("reports:indicators", "Reports", {Role.PERFORMANCE, Role.MANAGER, Role.ADMIN}),
     ("organisations:service", "Service settings", {Role.ADMIN}),
+    ("reports:foi", "FOI answers", {Role.PERFORMANCE, Role.MANAGER, Role.ADMIN}),
 ]
 
 
@@ -50,7 +51,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     items = []
     for name, text, roles in NAV:
-        if name == "reports:indicators" and not can_see_reports(user):
+        if name.startswith("reports:") and not can_see_reports(user):
             continue  # e.g. a commissioned charity's manager: reports are the council's
         if user.role in roles:
             href = reverse(name)
