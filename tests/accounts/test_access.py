@@ -6,6 +6,7 @@ review (with one proposed action), and an open episode. The police force in the 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -15,6 +16,7 @@ from django.urls import reverse
 from returnhome.core.models import AuditEvent
 from returnhome.interviews import services
 from returnhome.interviews.services import ActionProposal, InterviewDetails
+from returnhome.organisations.services import ContractDetails, add_contract
 from tests.conftest import Cast, missing, returned
 from tests.factories import ChildFactory, ago
 
@@ -47,6 +49,7 @@ RHI_WORKERS = {"practitioner", "manager"}  # the allocated worker and the team m
 # The partner is a manager at another council: its own lists open, but hold none of our records.
 PARTNER = {"partner"}
 REPORT_READERS = {"manager", "performance", "admin"} | PARTNER
+FOI_QUERY = "?questionnaire=seed-000&date_from=2025-04-01&date_to=2026-03-31"
 
 
 @dataclass
@@ -57,6 +60,7 @@ class Scenario:
     rhi_pk: int
     interview_pk: int
     action_pk: int
+    contract_pk: int
 
 
 @pytest.fixture
@@ -81,8 +85,19 @@ def scenario(cast: Cast) -> Scenario:
         acting_user=cast.practitioner,
     )
     open_episode = missing(cast, child, ago(hours=5))
+    contract = add_contract(
+        cast.council,
+        ContractDetails("Open Door", "rhi", start_date=dt.date(2024, 4, 1)),
+        acting_user=cast.admin,
+    )
     return Scenario(
-        child.pk, rhi.episode_id, open_episode.pk, rhi.pk, record.pk, record.actions.get().pk
+        child.pk,
+        rhi.episode_id,
+        open_episode.pk,
+        rhi.pk,
+        record.pk,
+        record.actions.get().pk,
+        contract.pk,
     )
 
 
@@ -119,6 +134,14 @@ def pages(s: Scenario) -> list[tuple[str, set[str]]]:
         (reverse("reports:indicators"), REPORT_READERS),
         (reverse("reports:indicators_csv"), REPORT_READERS),
         (reverse("reports:indicators_xlsx"), REPORT_READERS),
+        (reverse("organisations:delivery"), {"admin"}),
+        (reverse("organisations:contract_add"), {"admin"}),
+        (reverse("organisations:contract_edit", args=[s.contract_pk]), {"admin"}),
+        (reverse("organisations:contract_end", args=[s.contract_pk]), {"admin"}),
+        (reverse("reports:foi"), REPORT_READERS),
+        (reverse("reports:foi") + FOI_QUERY, REPORT_READERS),
+        (reverse("reports:foi_download", args=["md"]) + FOI_QUERY, REPORT_READERS),
+        (reverse("reports:foi_download", args=["docx"]) + FOI_QUERY, REPORT_READERS),
     ]
 
 
