@@ -185,6 +185,7 @@ class TestSeed003Figures:
         assert answers["6c(iii)"].startswith(REPEAT_RULE)
         rule = ClockRule(ClockStart.NOTIFICATION, ClockCount.CALENDAR_DAYS)
         assert answers["6c"].startswith(rule.describe())
+        assert answers["6c(ii)"] not in answers["6c"]  # said once, under its own part
         # The figures follow the council's rule too: the engine's, under that rule.
         within = indicators(june.council, *JUNE, rule).groups["total"].counts["within_72h"]
         assert answers["6b"].startswith(f"{within} of the 4 episodes")

@@ -400,11 +400,14 @@ class _Answerer:
         matches: list[str] = []
         recorded = False
         if service == "rhi":
+            # One line per deliverer, naming the groups it serves.
+            served: dict[str, list[str]] = {}
             for group in part.get("groups", [g.value for g in Group]):
                 by, name = self.config.rhi_delivery(group) if self.config else ("", "")
                 recorded = recorded or bool(by)
                 if by in kinds:
-                    matches.append(f"{self.delivery_words(by, name)}, for {GROUP_WORDS[group]}")
+                    served.setdefault(self.delivery_words(by, name), []).append(GROUP_WORDS[group])
+            matches += [f"{who}, for {'; '.join(groups)}" for who, groups in served.items()]
         elif self.config is not None and self.config.post_missing_support is not None:
             recorded = True
             config = self.config
@@ -466,7 +469,8 @@ class _Answerer:
         modes = self.modes()
         if not modes:
             return [NOT_RECORDED]
-        words = [str(DeliveryMode(m).label).lower() for m in DeliveryMode.values if m in modes]
+        labels = [str(DeliveryMode(m).label) for m in DeliveryMode.values if m in modes]
+        words = [label[0].lower() + label[1:] for label in labels]
         lines: list[str | Table] = [f"Offered: {', '.join(words)}."]
         if self.config and self.config.delivery_note:
             lines.append(self.config.delivery_note)
