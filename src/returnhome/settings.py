@@ -191,3 +191,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Freedom of Information questionnaires: directories of a council's own questionnaire files
+# (TOML, docs/formats/foi.md), besides the ones shipped in returnhome/reports/questionnaires.
+RETURNHOME_QUESTIONNAIRE_DIRS = env.list("RETURNHOME_QUESTIONNAIRE_DIRS", default=[])

@@ -6,6 +6,7 @@ review (with one proposed action), and an open episode. The police force in the 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -20,6 +21,7 @@ from returnhome.episodes.reporting import MissingDetails
 from returnhome.interviews import services
 from returnhome.interviews.services import ActionProposal, InterviewDetails
 from returnhome.organisations.models import Organisation
+from returnhome.organisations.services import ContractDetails, add_contract
 from tests.conftest import Cast, missing, returned
 from tests.factories import ChildFactory, OrganisationFactory, UserFactory, ago
 
@@ -53,6 +55,7 @@ RHI_WORKERS = {"practitioner", "manager"}  # the allocated worker and the team m
 PARTNER = {"partner"}
 REPORT_READERS = {"manager", "performance", "admin"} | PARTNER
 REPORTERS = {"reporter", "social_worker"}
+FOI_QUERY = "?questionnaire=seed-000&date_from=2025-04-01&date_to=2026-03-31"
 
 
 @dataclass
@@ -65,6 +68,7 @@ class Scenario:
     action_pk: int
     report_pk: int = 0
     alert_pk: int = 0
+    contract_pk: int = 0
 
 
 @pytest.fixture
@@ -104,6 +108,11 @@ def scenario(cast: Cast) -> Scenario:
         ),
     )
     alert = Alert.objects.filter(recipient=cast.front_door).get()
+    contract = add_contract(
+        cast.council,
+        ContractDetails("Open Door", "rhi", start_date=dt.date(2024, 4, 1)),
+        acting_user=cast.admin,
+    )
     return Scenario(
         child.pk,
         rhi.episode_id,
@@ -113,6 +122,7 @@ def scenario(cast: Cast) -> Scenario:
         record.actions.get().pk,
         report.pk,
         alert.pk,
+        contract.pk,
     )
 
 
@@ -149,6 +159,14 @@ def pages(s: Scenario) -> list[tuple[str, set[str]]]:
         (reverse("reports:indicators"), REPORT_READERS),
         (reverse("reports:indicators_csv"), REPORT_READERS),
         (reverse("reports:indicators_xlsx"), REPORT_READERS),
+        (reverse("organisations:delivery"), {"admin"}),
+        (reverse("organisations:contract_add"), {"admin"}),
+        (reverse("organisations:contract_edit", args=[s.contract_pk]), {"admin"}),
+        (reverse("organisations:contract_end", args=[s.contract_pk]), {"admin"}),
+        (reverse("reports:foi"), REPORT_READERS),
+        (reverse("reports:foi") + FOI_QUERY, REPORT_READERS),
+        (reverse("reports:foi_download", args=["md"]) + FOI_QUERY, REPORT_READERS),
+        (reverse("reports:foi_download", args=["docx"]) + FOI_QUERY, REPORT_READERS),
         # Direct reporting: reporters and social workers report; a report is seen by its reporter,
         # the receiving council's staff and the police force told (not by other reporters).
         (reverse("reporting:mine"), REPORTERS),

@@ -43,6 +43,7 @@ NAV: list[tuple[str, str, set[str]]] = [
     ("organisations:service", "Service settings", {Role.ADMIN}),
     ("reporting:mine", "My reports", {Role.REPORTER, Role.SOCIAL_WORKER}),
     ("imports:queue", "Front door", {Role.FRONT_DOOR, Role.MANAGER}),
+    ("reports:foi", "FOI answers", {Role.PERFORMANCE, Role.MANAGER, Role.ADMIN}),
 ]
 
 
@@ -50,11 +51,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = []
+    items: list[dict[str, Any]] = []
     for name, text, roles in NAV:
-        if name == "reports:indicators" and not can_see_reports(user):
+        if name.startswith("reports:") and not can_see_reports(user):
             continue  # e.g. a commissioned charity's manager: reports are the council's
         if user.role in roles:
             href = reverse(name)
             items.append({"href": href, "text": text, "active": request.path.startswith(href)})
+    # Only the closest match is the current page (/reports/ and /reports/foi/).
+    longest = max((len(item["href"]) for item in items if item["active"]), default=0)
+    for item in items:
+        item["active"] = item["active"] and len(item["href"]) == longest
     return {"nav_items": items}

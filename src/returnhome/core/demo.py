@@ -887,6 +887,7 @@ class DemoBuilder:
             acting_user=None,
             check_permission=False,
         )
+        _demo_service_delivery(self.main, self.admin, self.today)
         # The configuration is cached on the council objects the services read.
         for council in (self.main, self.n1, self.n2):
             council.refresh_from_db()
@@ -2190,6 +2191,60 @@ class DemoBuilder:
         order = {name: i for i, name in enumerate(DEMO_USERNAMES)}
         users.sort(key=lambda row: order[row[0]])
         return DemoSummary(lines, users, self.notes)
+
+
+def _demo_service_delivery(council: Organisation, admin: Any, today: dt.date) -> None:
+    """Who delivers the demo council's service (for its FOI answers), and one contract."""
+    from decimal import Decimal
+
+    from returnhome.organisations.models import Contract
+    from returnhome.organisations.services import (
+        ContractDetails,
+        ServiceDelivery,
+        add_contract,
+        configure_delivery,
+    )
+
+    team = "Missing and Exploitation Team (RHI workers)"
+    configure_delivery(
+        council,
+        ServiceDelivery(
+            mfh_rhi_by="in_house_team",
+            mfh_rhi_by_name=team,
+            lac_in_rhi_by="in_house_team",
+            lac_in_rhi_by_name=team,
+            lac_out_rhi_by="in_house_team",
+            lac_out_rhi_by_name=team,
+            hosted_rhi_by="in_house_team",
+            hosted_rhi_by_name=team,
+            post_missing_support=True,
+            post_missing_by="third_sector",
+            post_missing_by_name="Open Door Young People's Service (demo)",
+            delivery_modes=["face_to_face", "telephone", "digital"],
+            delivery_note="Mainly face to face; telephone or video when the child prefers.",
+            freephone=True,
+            freephone_number="116 000",
+            freephone_provider="Missing People (Runaway Helpline)",
+            eligible_groups=["MFH", "LAC-in", "LAC-out", "Hosted"],
+            eligible_under_age=18,
+            eligible_care_leavers=False,
+        ),
+        acting_user=admin,
+        check_permission=False,
+    )
+    if not Contract.objects.filter(council=council).exists():
+        add_contract(
+            council,
+            ContractDetails(
+                provider_name="Open Door Young People's Service (demo)",
+                covers="post_missing",
+                start_date=dt.date(today.year - 2, 4, 1),
+                end_date=dt.date(today.year + 1, 3, 31),
+                annual_value=Decimal(85000),
+                total_value=Decimal(255000),
+            ),
+            acting_user=admin,
+        )
 
 
 def build_demo_data(

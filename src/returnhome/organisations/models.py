@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.db import models
 
 from returnhome.lib.clock import ClockCount, ClockRule, ClockStart
+from returnhome.lib.groups import Group
 
 CLOCK_START_CHOICES = [
     (ClockStart.RETURN.value, "From the child's return"),
@@ -83,6 +87,26 @@ class Organisation(models.Model):
         return config.clock_rule() if config is not None else ClockRule()
 
 
+class DeliveredBy(models.TextChoices):
+    """Who delivers RHIs or post-missing support (the kinds FOI requests ask about)."""
+
+    IN_HOUSE_TEAM = "in_house_team", "A team in the council (an RHI or missing team)"
+    SOCIAL_WORKERS = "social_workers", "The child's social worker or another council worker"
+    THIRD_SECTOR = "third_sector", "A third-sector or commissioned agency"
+    HOST_COUNCIL = "host_council", "Bought case by case from the host council's RHI service"
+    POLICE = "police", "The police"
+    OTHER = "other", "Other"
+    NOT_OFFERED = "not_offered", "Not offered to this group"
+
+
+class DeliveryMode(models.TextChoices):
+    FACE_TO_FACE = "face_to_face", "Face to face"
+    TELEPHONE = "telephone", "Telephone"
+    DIGITAL = "digital", "Video or digital (e.g. Teams, FaceTime, WhatsApp video)"
+    TEXT_CHAT = "text_chat", "Text or online chat"
+    LETTER = "letter", "Letter"
+
+
 class ServiceConfiguration(models.Model):
     """How a council runs its RHI service. Edited by the council's administrator."""
 
@@ -110,6 +134,66 @@ class ServiceConfiguration(models.Model):
         default=ClockCount.HOURS.value,
     )
 
+    # Who delivers RHIs (and post-missing support), as a council answers a Freedom of
+    # Information request: per group, the kind of deliverer and its name (team or agency).
+    mfh_rhi_by = models.CharField(
+        "Who delivers RHIs to children missing from home",
+        max_length=20,
+        choices=DeliveredBy.choices,
+        blank=True,
+    )
+    mfh_rhi_by_name = models.CharField("Team, role or agency", max_length=200, blank=True)
+    lac_in_rhi_by = models.CharField(
+        "Who delivers RHIs to looked after children placed in the area",
+        max_length=20,
+        choices=DeliveredBy.choices,
+        blank=True,
+    )
+    lac_in_rhi_by_name = models.CharField("Team, role or agency", max_length=200, blank=True)
+    lac_out_rhi_by = models.CharField(
+        "Who delivers RHIs to looked after children placed outside the area",
+        max_length=20,
+        choices=DeliveredBy.choices,
+        blank=True,
+    )
+    lac_out_rhi_by_name = models.CharField("Team, role or agency", max_length=200, blank=True)
+    hosted_rhi_by = models.CharField(
+        "Who delivers RHIs to children placed here by other councils",
+        max_length=20,
+        choices=DeliveredBy.choices,
+        blank=True,
+    )
+    hosted_rhi_by_name = models.CharField("Team, role or agency", max_length=200, blank=True)
+
+    post_missing_support = models.BooleanField(
+        "Post-missing support is provided", null=True, blank=True
+    )
+    post_missing_by = models.CharField(
+        "Who delivers post-missing support",
+        max_length=20,
+        choices=DeliveredBy.choices,
+        blank=True,
+    )
+    post_missing_by_name = models.CharField("Team, role or agency", max_length=200, blank=True)
+
+    delivery_modes = models.JSONField("How RHIs are delivered", default=list, blank=True)
+    delivery_note = models.CharField(
+        "More about how RHIs are delivered", max_length=500, blank=True
+    )
+
+    freephone = models.BooleanField("Out-of-hours freephone number", null=True, blank=True)
+    freephone_number = models.CharField("Freephone number", max_length=40, blank=True)
+    freephone_provider = models.CharField("Who provides the freephone", max_length=200, blank=True)
+
+    eligible_groups = models.JSONField("Groups offered an RHI", default=list, blank=True)
+    eligible_under_age = models.PositiveSmallIntegerField(
+        "Children under this age are eligible", null=True, blank=True
+    )
+    eligible_care_leavers = models.BooleanField(
+        "Care leavers are offered RHIs", null=True, blank=True
+    )
+    eligibility_note = models.CharField("More about who is eligible", max_length=500, blank=True)
+
     def __str__(self) -> str:
         return f"Service configuration for {self.council}"
 
@@ -118,3 +202,77 @@ class ServiceConfiguration(models.Model):
 
     def provider(self) -> Organisation:
         return self.rhi_provider or self.council
+
+    GROUP_PREFIXES = {
+        Group.MFH.value: "mfh",
+        Group.LAC_IN.value: "lac_in",
+        Group.LAC_OUT.value: "lac_out",
+        Group.HOSTED.value: "hosted",
+    }
+
+    def rhi_delivery(self, group: str) -> tuple[str, str]:
+        """(who delivers RHIs to `group`: a DeliveredBy code or "", the team/agency name)."""
+        prefix = self.GROUP_PREFIXES[group]
+        return getattr(self, f"{prefix}_rhi_by"), getattr(self, f"{prefix}_rhi_by_name")
+
+
+class ContractQuerySet(models.QuerySet["Contract"]):
+    def visible_to(self, user: object) -> ContractQuerySet:
+        """A council's contracts, for its administrator only."""
+        if getattr(user, "is_active", False) and getattr(user, "role", "") == "admin":
+            return self.filter(council_id=getattr(user, "organisation_id", None))
+        return self.none()
+
+    def in_force(self, date_from: dt.date, date_to: dt.date) -> ContractQuerySet:
+        """Contracts in force on any day of date_from..date_to."""
+        return self.filter(start_date__lte=date_to).exclude(end_date__lt=date_from)
+
+
+class Contract(models.Model):
+    """A commissioned contract for RHIs and/or post-missing support."""
+
+    class Covers(models.TextChoices):
+        RHI = "rhi", "Return Home Interviews"
+        POST_MISSING = "post_missing", "Post-missing support"
+        BOTH = "both", "Both Return Home Interviews and post-missing support"
+
+    class Kind(models.TextChoices):
+        THIRD_SECTOR = "third_sector", "A third-sector agency"
+        OTHER = "other", "Another organisation (not third sector)"
+
+    council = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contracts")
+    provider_name = models.CharField("Provider", max_length=200)
+    provider_kind = models.CharField(
+        "Kind of provider", max_length=20, choices=Kind.choices, default=Kind.THIRD_SECTOR
+    )
+    covers = models.CharField("What it covers", max_length=20, choices=Covers.choices)
+    annual_value = models.DecimalField(
+        "Annual value (£)", max_digits=12, decimal_places=2, default=Decimal(0)
+    )
+    total_value = models.DecimalField(
+        "Total value of the contract (£)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    start_date = models.DateField("Start date")
+    end_date = models.DateField("End date", null=True, blank=True)
+    ended_early = models.BooleanField(default=False)
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "provider_name"]
+
+    def __str__(self) -> str:
+        return f"{self.provider_name} ({self.get_covers_display()})"
+
+    def covers_rhi(self) -> bool:
+        return self.covers in (self.Covers.RHI, self.Covers.BOTH)
+
+    def covers_post_missing(self) -> bool:
+        return self.covers in (self.Covers.POST_MISSING, self.Covers.BOTH)
+
+    def length_months(self) -> int | None:
+        """Whole months from the start date to the end date (inclusive), or None if open-ended."""
+        if self.end_date is None:
+            return None
+        after = self.end_date + dt.timedelta(days=1)
+        return (after.year - self.start_date.year) * 12 + after.month - self.start_date.month

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from returnhome.accounts.models import User
 from returnhome.accounts.rules import is_council_admin
 from returnhome.core.audit import record_write
-from returnhome.core.errors import require
-from returnhome.organisations.models import Organisation, ServiceConfiguration
+from returnhome.core.errors import Problems, require
+from returnhome.lib.groups import Group
+from returnhome.organisations.models import (
+    Contract,
+    DeliveredBy,
+    DeliveryMode,
+    Organisation,
+    ServiceConfiguration,
+)
 
 
 @transaction.atomic
@@ -52,3 +64,184 @@ def configure_service(
         clock_count=clock_count,
     )
     return config
+
+
+DELIVERY_FIELDS: tuple[str, ...] = (
+    "mfh_rhi_by",
+    "mfh_rhi_by_name",
+    "lac_in_rhi_by",
+    "lac_in_rhi_by_name",
+    "lac_out_rhi_by",
+    "lac_out_rhi_by_name",
+    "hosted_rhi_by",
+    "hosted_rhi_by_name",
+    "post_missing_support",
+    "post_missing_by",
+    "post_missing_by_name",
+    "delivery_modes",
+    "delivery_note",
+    "freephone",
+    "freephone_number",
+    "freephone_provider",
+    "eligible_groups",
+    "eligible_under_age",
+    "eligible_care_leavers",
+    "eligibility_note",
+)
+
+
+@dataclass
+class ServiceDelivery:
+    """Who delivers RHIs and post-missing support, how, out-of-hours help, and who is eligible."""
+
+    mfh_rhi_by: str = ""
+    mfh_rhi_by_name: str = ""
+    lac_in_rhi_by: str = ""
+    lac_in_rhi_by_name: str = ""
+    lac_out_rhi_by: str = ""
+    lac_out_rhi_by_name: str = ""
+    hosted_rhi_by: str = ""
+    hosted_rhi_by_name: str = ""
+    post_missing_support: bool | None = None
+    post_missing_by: str = ""
+    post_missing_by_name: str = ""
+    delivery_modes: list[str] = field(default_factory=list)
+    delivery_note: str = ""
+    freephone: bool | None = None
+    freephone_number: str = ""
+    freephone_provider: str = ""
+    eligible_groups: list[str] = field(default_factory=list)
+    eligible_under_age: int | None = None
+    eligible_care_leavers: bool | None = None
+    eligibility_note: str = ""
+
+    @classmethod
+    def of(cls, config: ServiceConfiguration | None) -> ServiceDelivery:
+        if config is None:
+            return cls()
+        return cls(**{name: getattr(config, name) for name in DELIVERY_FIELDS})
+
+
+def _check_delivery(delivery: ServiceDelivery) -> None:
+    problems = Problems()
+    kinds = set(DeliveredBy.values)
+    for name in (
+        "mfh_rhi_by",
+        "lac_in_rhi_by",
+        "lac_out_rhi_by",
+        "hosted_rhi_by",
+        "post_missing_by",
+    ):
+        if getattr(delivery, name) not in kinds | {""}:
+            problems.add(name, "Choose who delivers it from the list")
+    if set(delivery.delivery_modes) - set(DeliveryMode.values):
+        problems.add("delivery_modes", "Choose how RHIs are delivered from the list")
+    if set(delivery.eligible_groups) - {g.value for g in Group}:
+        problems.add("eligible_groups", "Choose the groups from the list")
+    age = delivery.eligible_under_age
+    if age is not None and not 1 <= age <= 25:
+        problems.add("eligible_under_age", "Enter an age from 1 to 25")
+    if delivery.post_missing_support is not True and delivery.post_missing_by:
+        problems.add("post_missing_by", "Say that post-missing support is provided first")
+    problems.raise_if_any()
+
+
+@transaction.atomic
+def configure_delivery(
+    council: Organisation,
+    delivery: ServiceDelivery,
+    *,
+    acting_user: User | None,
+    check_permission: bool = True,
+) -> ServiceConfiguration:
+    """Record who delivers RHIs and support, how, out-of-hours help and eligibility (FOI answers)."""
+    if check_permission:
+        require(
+            is_council_admin(acting_user, council), "Only the council's administrator can do this."
+        )
+    _check_delivery(delivery)
+    config, _ = ServiceConfiguration.objects.get_or_create(council=council)
+    changed = {}
+    for name in DELIVERY_FIELDS:
+        value = getattr(delivery, name)
+        if getattr(config, name) != value:
+            changed[name] = value
+        setattr(config, name, value)
+    config.save()
+    council.service_configuration = config
+    record_write(acting_user, "configure_delivery", config, **changed)
+    return config
+
+
+@dataclass
+class ContractDetails:
+    provider_name: str
+    covers: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+    annual_value: Decimal = Decimal(0)
+    total_value: Decimal | None = None
+    provider_kind: str = Contract.Kind.THIRD_SECTOR
+
+
+def _check_contract(details: ContractDetails) -> None:
+    problems = Problems()
+    if not details.provider_name.strip():
+        problems.add("provider_name", "Enter the provider's name")
+    if details.covers not in Contract.Covers.values:
+        problems.add("covers", "Choose what the contract covers")
+    if details.provider_kind not in Contract.Kind.values:
+        problems.add("provider_kind", "Choose the kind of provider")
+    if details.end_date is not None and details.end_date < details.start_date:
+        problems.add("end_date", "The end date must be the same as or after the start date")
+    if details.annual_value < 0:
+        problems.add("annual_value", "Enter an amount of £0 or more")
+    if details.total_value is not None and details.total_value < 0:
+        problems.add("total_value", "Enter an amount of £0 or more")
+    problems.raise_if_any()
+
+
+def _save_contract(
+    contract: Contract, details: ContractDetails, acting_user: User | None, action: str
+) -> Contract:
+    require(
+        is_council_admin(acting_user, contract.council),
+        "Only the council's administrator can do this.",
+    )
+    _check_contract(details)
+    for name, value in asdict(details).items():
+        setattr(contract, name, value.strip() if isinstance(value, str) else value)
+    contract.save()
+    record_write(acting_user, action, contract, **asdict(details))
+    return contract
+
+
+@transaction.atomic
+def add_contract(
+    council: Organisation, details: ContractDetails, *, acting_user: User | None
+) -> Contract:
+    """A commissioned contract for RHIs and/or post-missing support."""
+    return _save_contract(Contract(council=council), details, acting_user, "add_contract")
+
+
+@transaction.atomic
+def change_contract(
+    contract: Contract, details: ContractDetails, *, acting_user: User | None
+) -> Contract:
+    return _save_contract(contract, details, acting_user, "change_contract")
+
+
+@transaction.atomic
+def end_contract(contract: Contract, *, ended_on: dt.date, acting_user: User | None) -> Contract:
+    """The contract ended (early, or on a date not known before): its end date becomes `ended_on`."""
+    require(
+        is_council_admin(acting_user, contract.council),
+        "Only the council's administrator can do this.",
+    )
+    if ended_on < contract.start_date:
+        raise ValidationError({"ended_on": "The contract cannot end before it started"})
+    contract.end_date = ended_on
+    contract.ended_early = True
+    contract.save(update_fields=["end_date", "ended_early"])
+    record_write(acting_user, "end_contract", contract, ended_on=ended_on)
+    return contract

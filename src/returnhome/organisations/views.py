@@ -2,16 +2,31 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from returnhome.accounts.rules import is_council_admin
+from returnhome.core.access import get_visible_or_404
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
 from returnhome.core.http import AuthedHttpRequest
-from returnhome.organisations.forms import ServiceConfigurationForm
-from returnhome.organisations.models import ServiceConfiguration
-from returnhome.organisations.services import configure_service
+from returnhome.organisations.forms import (
+    ContractForm,
+    EndContractForm,
+    ServiceConfigurationForm,
+    ServiceDeliveryForm,
+)
+from returnhome.organisations.models import Contract, Organisation, ServiceConfiguration
+from returnhome.organisations.services import (
+    ServiceDelivery,
+    add_contract,
+    change_contract,
+    configure_delivery,
+    configure_service,
+    end_contract,
+)
 
 
 def service_settings(request: AuthedHttpRequest) -> HttpResponse:
@@ -35,4 +50,90 @@ def service_settings(request: AuthedHttpRequest) -> HttpResponse:
             messages.success(request, "Service settings saved")
             return redirect("organisations:service")
     rule = council.clock_rule() if council else None
-    return render(request, "organisations/service.html", {"form": form, "rule": rule})
+    context = {
+        "form": form,
+        "rule": rule,
+        "config": config,
+        "delivery": _delivery_summary(config),
+        "contracts": Contract.objects.filter(council=council),
+    }
+    return render(request, "organisations/service.html", context)
+
+
+def _delivery_summary(config: ServiceConfiguration | None) -> list[tuple[str, str]]:
+    """The delivery settings as (label, value in words) rows for the settings page."""
+    form = ServiceDeliveryForm(initial=ServiceDeliveryForm.initial_from(ServiceDelivery.of(config)))
+    rows = []
+    for bound in form:
+        value = form.initial.get(bound.name)
+        field = bound.field
+        if isinstance(value, list):
+            choices = dict(getattr(field, "choices", []))
+            words = ", ".join(str(choices.get(v, v)) for v in value)
+        elif hasattr(field, "choices"):
+            words = str(dict(field.choices).get(value, value))
+        else:
+            words = "" if value is None else str(value)
+        rows.append((str(bound.label), words or "Not recorded"))
+    return rows
+
+
+def _admin_council(request: AuthedHttpRequest) -> Organisation:
+    council = request.user.organisation
+    require(
+        is_council_admin(request.user, council), "Only the council's administrator can do this."
+    )
+    assert council is not None
+    return council
+
+
+def service_delivery(request: AuthedHttpRequest) -> HttpResponse:
+    council = _admin_council(request)
+    config = ServiceConfiguration.objects.filter(council=council).first()
+    initial = ServiceDeliveryForm.initial_from(ServiceDelivery.of(config))
+    form = ServiceDeliveryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            configure_delivery(council, form.delivery(), acting_user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Service delivery saved")
+            return redirect("organisations:service")
+    return render(request, "organisations/delivery.html", {"form": form})
+
+
+def contract_form(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
+    council = _admin_council(request)
+    contract = get_visible_or_404(request.user, Contract.objects, pk) if pk else None
+    initial = model_to_dict(contract) if contract else {}
+    form = ContractForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if contract is None:
+                add_contract(council, form.details(), acting_user=request.user)
+            else:
+                change_contract(contract, form.details(), acting_user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Contract saved")
+            return redirect("organisations:service")
+    context = {"form": form, "contract": contract}
+    return render(request, "organisations/contract.html", context)
+
+
+def contract_end(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    _admin_council(request)
+    contract = get_visible_or_404(request.user, Contract.objects, pk)
+    form = EndContractForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            end_contract(contract, ended_on=form.cleaned_data["ended_on"], acting_user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Contract ended")
+            return redirect("organisations:service")
+    context = {"form": form, "contract": contract}
+    return render(request, "organisations/contract_end.html", context)

@@ -1,4 +1,4 @@
-"""`returnhome report <REPORT> ...`: reports from the command line (today: `indicators`)."""
+"""`returnhome report <REPORT> ...`: reports from the command line (`indicators`, `foi`)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from returnhome.organisations.models import Organisation
 from returnhome.reports.indicators import IndicatorReport, indicators
 
 FORMATS = ("json", "csv", "xlsx")
+FOI_FORMATS = ("md", "docx", "pdf")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -78,9 +79,32 @@ class Command(BaseCommand):
             "--output", metavar="FILE", help="Write to FILE (default: standard output)"
         )
 
+        foi = reports.add_parser(
+            "foi",
+            help="Answer a Freedom of Information questionnaire",
+            description=(
+                "Answers every question of a questionnaire (a data file, docs/formats/foi.md) for "
+                "one council and the episodes reported missing from --from to --to inclusive, "
+                "from records and the council's service configuration. `--list` lists the "
+                "questionnaires. Markdown goes to standard output unless --output is given; "
+                "DOCX and PDF need --output."
+            ),
+        )
+        foi.add_argument(
+            "questionnaire", nargs="?", metavar="QUESTIONNAIRE", help="Its name (see --list)"
+        )
+        foi.add_argument("--list", action="store_true", help="List the questionnaires")
+        foi.add_argument("--org", metavar="LA_CODE", help="The council's DfE LA code")
+        foi.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
+        foi.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+        foi.add_argument("--format", choices=FOI_FORMATS, default="md", help="Default md")
+        foi.add_argument("--output", metavar="FILE", help="Write to FILE")
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["report"] == "indicators":
             self.indicators(options)
+        elif options["report"] == "foi":
+            self.foi(options)
         else:  # pragma: no cover - argparse allows only the sub-commands above
             raise usage_error(f"Unknown report {options['report']!r}")
 
@@ -108,3 +132,47 @@ class Command(BaseCommand):
             Path(output).write_text(text, encoding="utf-8", newline="")
         else:
             self.stdout.write(text, ending="")
+
+    def foi(self, options: dict[str, Any]) -> None:
+        from returnhome.reports.foi import answer_questionnaire
+        from returnhome.reports.questionnaire import QuestionnaireError, find, load_all
+
+        if options["list"]:
+            found, problems = load_all()
+            for questionnaire in found:
+                self.stdout.write(
+                    f"{questionnaire.name}\t{questionnaire.title} "
+                    f"({len(questionnaire.questions)} questions)\t{questionnaire.path}"
+                )
+            for problem in problems:
+                self.stderr.write(f"cannot be used: {problem}")
+            return
+        if not options["questionnaire"]:
+            raise usage_error("Name the questionnaire (`returnhome report foi --list` lists them)")
+        for option, flag in (("org", "--org"), ("date_from", "--from"), ("date_to", "--to")):
+            if not options[option]:
+                raise usage_error(f"{flag} is required")
+        date_from = parse_date(options["date_from"], "--from")
+        date_to = parse_date(options["date_to"], "--to")
+        if date_from > date_to:
+            raise usage_error(f"--from ({date_from}) is after --to ({date_to})")
+        fmt, output = options["format"], options.get("output")
+        if fmt != "md" and not output:
+            raise usage_error(f"A {fmt.upper()} document is a binary file: give --output FILE")
+        try:
+            questionnaire = find(options["questionnaire"])
+        except LookupError as error:
+            raise usage_error(str(error.args[0])) from None
+        except QuestionnaireError as error:
+            raise CommandError(str(error)) from None
+        council = find_council(options["org"])
+        document = answer_questionnaire(questionnaire, council, date_from, date_to)
+        if fmt == "md":
+            text = document.to_markdown()
+            if output:
+                Path(output).write_text(text, encoding="utf-8")
+            else:
+                self.stdout.write(text, ending="")
+            return
+        assert output is not None
+        Path(output).write_bytes(document.to_docx() if fmt == "docx" else document.to_pdf())
