@@ -32,6 +32,7 @@ from returnhome.imports.rows import (
     check_header,
 )
 from returnhome.interviews.models import DeclineReason, Interview
+from returnhome.lib.clock import LONDON
 from returnhome.lib.dates import DateError, parse_date, parse_datetime
 from returnhome.lib.groups import Group, group_for
 from returnhome.lib.tabular import TableError, read_table
@@ -111,7 +112,8 @@ class HistoryRow:
 
     @property
     def start_day(self) -> dt.date:
-        return timezone.localdate(self.reported_missing_at)
+        """The UK date it started: the day the group is decided on."""
+        return self.reported_missing_at.astimezone(LONDON).date()
 
     @property
     def status(self) -> History:
@@ -259,9 +261,9 @@ class HistoryValidator:
             else:
                 if dob > self.now.date():
                     error("date_of_birth", "Date of birth is in the future")
-                elif started and dob > timezone.localdate(started):
+                elif started and dob > started.astimezone(LONDON).date():
                     error("date_of_birth", "Date of birth is after the child was reported missing")
-                elif started and dob.year < timezone.localdate(started).year - OLDEST_YEARS:
+                elif started and dob.year < started.astimezone(LONDON).year - OLDEST_YEARS:
                     error(
                         "date_of_birth",
                         f"Date of birth {dob:%d/%m/%Y} is more than {OLDEST_YEARS} years before "

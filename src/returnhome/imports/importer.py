@@ -241,6 +241,7 @@ def import_history(
         data = source.read()
     now = timezone.now()
     checked = read_history(io.BytesIO(data), name, council, now)
+    timings = {"read_and_check": round(time.monotonic() - started, 3)}
     summary: dict[str, Any] = {
         "file": name,
         "council": council.la_code or council.code or council.pk,
@@ -255,7 +256,9 @@ def import_history(
     if not checked.fatal:
         with transaction.atomic():
             Organisation.objects.select_for_update().get(pk=council.pk)
+            mark = time.monotonic()
             plan = plan_history(council, checked.rows)
+            timings["plan"] = round(time.monotonic() - mark, 3)
             counts = plan.counts()
             if not dry_run and (skip_invalid or not errors) and checked.rows:
                 run = services.start_run(
@@ -266,7 +269,9 @@ def import_history(
                     acting_user=acting_user,
                     started_at=now,
                 )
+                mark = time.monotonic()
                 services.commit_history(plan, acting_user=acting_user, run=run)
+                timings["commit"] = round(time.monotonic() - mark, 3)
                 run_id = run.pk
                 summary["committed"] = True
                 summary.update(counts)
@@ -287,4 +292,5 @@ def import_history(
     summary["warnings"] = _warnings(checked.warnings)
     summary["import_run"] = run_id
     summary["seconds"] = round(time.monotonic() - started, 3)
+    summary["timings"] = timings
     return ImportReport(summary, errors, checked.raw_rows, columns=ALL_COLUMNS)

@@ -316,6 +316,15 @@ def allocate_ids(model: type[Model], count: int) -> list[int] | None:
 def _adapter(field: models.Field[Any, Any]) -> Any:
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
+        if connection.vendor == "sqlite":
+            # What SQLite's adapt_datetimefield_value writes for an aware datetime (naive UTC
+            # text), without its per-value settings lookups; anything else goes through it.
+            def sqlite_datetime(value: Any) -> Any:
+                if isinstance(value, dt.datetime) and value.tzinfo is not None:
+                    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+                return ops.adapt_datetimefield_value(value)
+
+            return sqlite_datetime
         return ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value

@@ -35,7 +35,6 @@ def clock_for(episode: Episode) -> tuple[dt.datetime | None, dt.datetime | None]
     return start, (deadline(start, rule.count) if start else None)
 
 
-@transaction.atomic
 def due_field(rule: ClockRule) -> str:
     """The RHI field holding the deadline under `rule`, e.g. ``due_return_working_days``."""
     return f"due_{ClockStart(rule.start).value}_{ClockCount(rule.count).value.replace('-', '_')}"
