@@ -709,3 +709,12 @@ def test_indicators_from_an_imported_history_equal_the_hand_computed_figures(
         ClockRule(start=ClockStart.NOTIFICATION, count=ClockCount.CALENDAR_DAYS),
     )
     assert by_notification.groups["MFH"].counts["within_72h"] == 1
+
+
+def test_a_blank_date_of_birth_or_sex_never_erases_what_is_known(kent: Organisation) -> None:
+    known = ChildFactory(council=kent, la_child_id="H1", sex="F", date_of_birth=dt.date(2010, 4, 3))
+    summary = run(kent, [row(date_of_birth="", sex="")])
+    assert summary["committed"], summary["rejected"]
+    known.refresh_from_db()
+    assert known.date_of_birth == dt.date(2010, 4, 3) and known.sex == "F"
+    assert known.forename == "Amelia"  # the file's name is taken

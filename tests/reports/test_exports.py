@@ -240,3 +240,18 @@ def test_annex_a_csv_to_standard_output(kent: Organisation) -> None:
     )  # fmt: skip
     table = list(csv.reader(io.StringIO(out.getvalue())))
     assert tuple(table[0]) == ANNEX_A_LIST_8_COLUMNS and len(table) == 4
+
+
+def test_each_child_in_an_export_is_audited_as_read(kent: Organisation) -> None:
+    from returnhome.core.models import AuditEvent
+
+    ssda903_missing(kent, 2025)
+    read = AuditEvent.objects.filter(kind=AuditEvent.Kind.READ, action="export_ssda903_missing")
+    from returnhome.children.models import Child
+
+    ids = set(read.values_list("child_id", flat=True))
+    assert set(Child.objects.filter(pk__in=ids).values_list("la_child_id", flat=True)) == {
+        "L1",
+        "L2",
+        "L3",
+    }

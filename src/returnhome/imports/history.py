@@ -668,8 +668,14 @@ def plan_children(council: Organisation, rows: list[HistoryRow]) -> list[ChildPl
     for child_id, items in by_child.items():
         fields = items[0].child_fields()
         child = existing.get(child_id)
+        # A blank date of birth or sex in the file never erases what the record knows.
+        given = {
+            k: v
+            for k, v in fields.items()
+            if not (k == "date_of_birth" and v is None) and not (k == "sex" and not items[0].sex)
+        }
         changed = (
-            {k: v for k, v in fields.items() if getattr(child, k) != v} if child is not None else {}
+            {k: v for k, v in given.items() if getattr(child, k) != v} if child is not None else {}
         )
         last_day = max(i.start_day for i in items)
         status_runs = runs_of(

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from returnhome.children.models import Child, LegalStatus, Placement
+from returnhome.core.audit import record_list_read
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import RHI
 from returnhome.lib.groups import Group
@@ -142,7 +143,7 @@ def _looked_after_periods(council: Organisation, child_ids: list[int]) -> dict[i
     return periods
 
 
-def ssda903_missing(council: Organisation, year: int) -> Export:
+def ssda903_missing(council: Organisation, year: int, *, acting_user: Any = None) -> Export:
     """The 903 Missing table for the collection year ending 31 March `year`.
 
     A period is in the year when it started on or before 31 March and had not ended before
@@ -192,6 +193,7 @@ def ssda903_missing(council: Organisation, year: int) -> Export:
         export.warnings.append(
             f"No date of birth for child ID(s) {', '.join(sorted(no_dob))}: DOB is blank"
         )
+    record_list_read(acting_user, "export_ssda903_missing", list(children.values()))
     periods = _looked_after_periods(council, [c.pk for c in children.values()])
     for child_id, child in sorted(children.items()):
         export.header_rows.append(
@@ -294,7 +296,9 @@ def check_ssda903(export: Export) -> list[RuleFailure]:
     return failures
 
 
-def annex_a_missing(council: Organisation, date_from: dt.date, date_to: dt.date) -> Export:
+def annex_a_missing(
+    council: Organisation, date_from: dt.date, date_to: dt.date, *, acting_user: Any = None
+) -> Export:
     """Annex A List 8 (children in care) with the missing columns, for the period.
 
     Children: those this council looked after on any day of the period (a legal-status period
@@ -380,4 +384,5 @@ def annex_a_missing(council: Organisation, date_from: dt.date, date_to: dt.date)
         export.warnings.append(
             f"{no_id} child(ren) have no council child ID: their Child Unique ID is blank"
         )
+    record_list_read(acting_user, "export_annex_a_missing", children)
     return export
