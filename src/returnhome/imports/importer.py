@@ -58,6 +58,7 @@ class ImportReport:
     summary: dict[str, Any]
     errors: list[RowError] = field(default_factory=list)
     rejected_rows: dict[int, dict[str, str]] = field(default_factory=dict)
+    columns: tuple[str, ...] = COLUMNS  # the format's columns, for the rejects file
 
     @property
     def exit_code(self) -> int:
@@ -77,7 +78,7 @@ class ImportReport:
             cells = self.rejected_rows.get(number, {})
             errors = by_row[number]
             rows.append(
-                [cells.get(c, "") for c in COLUMNS]
+                [cells.get(c, "") for c in self.columns]
                 + [
                     number,
                     " | ".join(e.column for e in errors),
@@ -85,7 +86,9 @@ class ImportReport:
                 ]
             )
         write_csv(
-            handle, [*COLUMNS, "rejected_row", "rejected_column", "rejected_reason"], iter(rows)
+            handle,
+            [*self.columns, "rejected_row", "rejected_column", "rejected_reason"],
+            iter(rows),
         )
 
 
@@ -200,3 +203,94 @@ def import_notifications(
     order = [*SUMMARY_ORDER, *(k for k in summary if k not in SUMMARY_ORDER)]
     summary = {k: summary[k] for k in order if k in summary}
     return ImportReport(summary, errors, checked.raw_rows)
+
+
+HISTORY_COUNTS = (
+    "children_created",
+    "children_updated",
+    "episodes_created",
+    "episodes_updated",
+    "episodes_unchanged",
+)
+
+
+def import_history(
+    source: str | Path | bytes | IO[bytes],
+    council: Organisation,
+    *,
+    name: str = "",
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    acting_user: User | None = None,
+) -> ImportReport:
+    """Import a council's past episodes (docs/formats/history.md): all or nothing by default."""
+    from returnhome.imports.history import ALL_COLUMNS, plan_history, read_history
+
+    started = time.monotonic()
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        name = name or path.name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            data = b""
+            name = f"{name} ({exc.strerror})"
+    elif isinstance(source, bytes):
+        data = source
+    else:
+        data = source.read()
+    now = timezone.now()
+    checked = read_history(io.BytesIO(data), name, council, now)
+    timings = {"read_and_check": round(time.monotonic() - started, 3)}
+    summary: dict[str, Any] = {
+        "file": name,
+        "council": council.la_code or council.code or council.pk,
+        "dry_run": dry_run,
+        "committed": False,
+        "rows": checked.count,
+        "valid_rows": len(checked.rows),
+    }
+    counts = dict.fromkeys(HISTORY_COUNTS, 0)
+    errors = list(checked.errors)
+    run_id = None
+    if not checked.fatal:
+        with transaction.atomic():
+            Organisation.objects.select_for_update().get(pk=council.pk)
+            mark = time.monotonic()
+            plan = plan_history(council, checked.rows)
+            timings["plan"] = round(time.monotonic() - mark, 3)
+            counts = plan.counts()
+            if not dry_run and (skip_invalid or not errors) and checked.rows:
+                run = services.start_run(
+                    council,
+                    source="history",
+                    file_name=name,
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    acting_user=acting_user,
+                    started_at=now,
+                )
+                mark = time.monotonic()
+                services.commit_history(plan, acting_user=acting_user, run=run)
+                timings["commit"] = round(time.monotonic() - mark, 3)
+                run_id = run.pk
+                summary["committed"] = True
+                summary.update(counts)
+                summary["seconds"] = round(time.monotonic() - started, 3)
+                services.finish_run(run, summary, acting_user=acting_user, action="import_history")
+    summary.update(counts)
+    if errors and not skip_invalid:
+        summary.update(dict.fromkeys(HISTORY_COUNTS, 0))
+        summary["nothing_imported_because"] = (
+            "the file has errors: nothing was imported (fix them, or use --skip-invalid)"
+        )
+    elif checked.fatal:
+        summary["nothing_imported_because"] = "the file cannot be read"
+    elif not checked.rows:
+        summary["nothing_imported_because"] = "the file has no valid rows"
+    summary["rejected_rows"] = len({e.row for e in errors})
+    summary["rejected"] = [e.as_dict() for e in sorted(errors, key=lambda e: (e.row, e.column))]
+    summary["warnings"] = _warnings(checked.warnings)
+    summary["import_run"] = run_id
+    summary["seconds"] = round(time.monotonic() - started, 3)
+    summary["timings"] = timings
+    return ImportReport(summary, errors, checked.raw_rows, columns=ALL_COLUMNS)

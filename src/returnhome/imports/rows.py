@@ -139,11 +139,13 @@ class HeaderCheck:
     warnings: list[str]
 
 
-def check_header(header: list[str]) -> HeaderCheck:
+def check_header(
+    header: list[str], columns: tuple[str, ...] = COLUMNS, optional: tuple[str, ...] = ()
+) -> HeaderCheck:
     """Map each column to its position. Names are matched ignoring case and surrounding spaces.
 
-    Every column of the format must be present (values may be blank); unknown columns are
-    ignored with a warning; a column named twice is an error.
+    Every column of the format must be present (values may be blank), except those in
+    `optional`; unknown columns are ignored with a warning; a column named twice is an error.
     """
     positions: dict[str, int] = {}
     errors: list[RowError] = []
@@ -153,13 +155,13 @@ def check_header(header: list[str]) -> HeaderCheck:
         key = name.strip().lower()
         if not key:
             continue
-        if key in COLUMNS:
+        if key in columns or key in optional:
             if key in positions:
                 errors.append(RowError(1, key, f"Column {key!r} appears more than once"))
             positions[key] = index
         else:
             unknown.append(name.strip())
-    missing = [c for c in COLUMNS if c not in positions]
+    missing = [c for c in columns if c not in positions]
     for column in missing:
         guess = process.extractOne(column, unknown, scorer=fuzz.WRatio, score_cutoff=60)
         if guess is None and len(missing) == 1 and len(unknown) == 1:

@@ -33,10 +33,11 @@ from returnhome.core.audit import record_write, write_fields
 from returnhome.core.models import AuditEvent
 from returnhome.episodes import services as episode_services
 from returnhome.episodes.models import Episode, Notification
+from returnhome.imports.history import HistoryPlan, HistoryRow
 from returnhome.imports.models import ImportRun, PendingNotification, ReviewItem
 from returnhome.imports.pipeline import Action, Plan, chunked
 from returnhome.imports.rows import Notice
-from returnhome.interviews.models import RHI
+from returnhome.interviews.models import RHI, Interview
 from returnhome.interviews.services import deadlines_by_rule, due_field, provider_for
 from returnhome.lib.groups import Group, group_for
 from returnhome.organisations.models import Organisation
@@ -315,6 +316,15 @@ def allocate_ids(model: type[Model], count: int) -> list[int] | None:
 def _adapter(field: models.Field[Any, Any]) -> Any:
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
+        if connection.vendor == "sqlite":
+            # What SQLite's adapt_datetimefield_value writes for an aware datetime (naive UTC
+            # text), without its per-value settings lookups; anything else goes through it.
+            def sqlite_datetime(value: Any) -> Any:
+                if isinstance(value, dt.datetime) and value.tzinfo is not None:
+                    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+                return ops.adapt_datetimefield_value(value)
+
+            return sqlite_datetime
         return ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value
@@ -746,15 +756,362 @@ def start_run(
     )
 
 
-def finish_run(run: ImportRun, summary: dict[str, Any], *, acting_user: User | None) -> None:
+def finish_run(
+    run: ImportRun,
+    summary: dict[str, Any],
+    *,
+    acting_user: User | None,
+    action: str = "import_notifications",
+) -> None:
     run.finished_at = timezone.now()
     run.summary = summary
     run.save(update_fields=["finished_at", "summary"])
     record_write(
         acting_user,
-        "import_notifications",
+        action,
         run,
         file=run.file_name,
         sha256=run.sha256,
         **{k: v for k, v in summary.items() if isinstance(v, int)},
     )
+
+
+# --------------------------------------------------------------------------- history import
+
+HISTORY_SOURCE = Notification.Source.OTHER
+HISTORY_WORKER = "imported-history"
+
+
+def history_worker() -> User:
+    """Who "conducted" an imported interview: the file does not say, so a named placeholder
+    (inactive, no organisation, no role, cannot log in)."""
+    user, created = User.objects.get_or_create(
+        username=HISTORY_WORKER,
+        defaults={
+            "first_name": "Imported history",
+            "last_name": "(worker not recorded)",
+            "is_active": False,
+        },
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _history_rhi_fields(item: HistoryRow, rule: Any, now: dt.datetime) -> dict[str, Any]:
+    """The RHI of an imported returned episode: its clock as refer_rhi sets it, its offer and
+    outcome as the row says. Imported RHIs are closed: they are history, not work to do."""
+    received = item.received_at
+    every_due = deadlines_by_rule(item.returned_at, received)
+    outcome = item.rhi_outcome
+    return {
+        "referred_at": received,
+        "clock_started_at": rule.start_at(item.returned_at, received),
+        "due_at": every_due[due_field(rule)],
+        **every_due,
+        "offer_made_at": item.rhi_offered_at,
+        "outcome": outcome,
+        "decline_reason": item.decline_reason,
+        "outcome_note": "Imported from history" if outcome else "",
+        "outcome_recorded_at": (item.interview_at or item.rhi_offered_at or received)
+        if outcome
+        else None,
+        "status": RHI.Status.CLOSED,
+        "closed_at": now,
+    }
+
+
+def _history_interview_fields(item: HistoryRow, now: dt.datetime) -> dict[str, Any]:
+    assert item.interview_at is not None
+    return {
+        "kind": Interview.Kind.CARER_ONLY if item.carer_only else Interview.Kind.INTERVIEW,
+        "held_at": item.interview_at,
+        "place": Interview.Place.OTHER,
+        "mode": "",
+        "information_from": "Not recorded (imported history)" if item.carer_only else "",
+        "cce_identified": item.cce_identified,
+        "cse_identified": item.cse_identified,
+        "submitted_at": item.interview_at,
+        "reviewed_at": now,
+        "manager_comment": "Imported from history: not reviewed in returnhome",
+    }
+
+
+def _write_periods(model: Any, plans: list[tuple[int, list[Any]]]) -> list[Any]:
+    """Replace each child's periods (legal status or placement) with the planned ones."""
+    ids = [child_pk for child_pk, _ in plans]
+    for part in chunked(ids):
+        model.objects.filter(child_id__in=part).delete()
+    objs = [
+        model(child_id=child_pk, start_date=p.start_date, end_date=p.end_date, **p.fields)
+        for child_pk, periods in plans
+        for p in periods
+    ]
+    model.objects.bulk_create(objs, batch_size=BATCH)
+    return objs
+
+
+@transaction.atomic
+def commit_history(
+    plan: HistoryPlan, *, acting_user: User | None, run: ImportRun | None = None
+) -> dict[str, int]:
+    """Carry out a history plan: children, their legal-status and placement history, episodes,
+    found notifications, RHIs and interviews, in bulk, with one audit row per record written."""
+    council = Organisation.objects.select_related("service_configuration").get(pk=plan.council.pk)
+    actor = acting_user if acting_user is not None and acting_user.pk else None
+    audit: list[AuditEvent] = []
+    now = timezone.now()
+    rule = council.clock_rule()
+    provider = provider_for(council)
+    worker = history_worker()
+
+    # Children: new ones, changed details, and their history where it changes.
+    children: dict[str, int] = {c.child_id: c.pk for c in plan.children if c.pk is not None}
+    new_children = [
+        Child(council=council, la_child_id=c.child_id, **c.fields)
+        for c in plan.children
+        if c.pk is None
+    ]
+    Child.objects.bulk_create(new_children, batch_size=BATCH)
+    for new in new_children:
+        children[new.la_child_id] = new.pk
+        audit.append(
+            _audit(
+                actor,
+                "create_child",
+                new,
+                fields={"la_child_id": new.la_child_id},
+                source="history",
+            )
+        )
+    for child_plan in plan.children:
+        if child_plan.pk is not None and child_plan.changed:
+            Child.objects.filter(pk=child_plan.pk).update(updated_at=now, **child_plan.changed)
+            target = Child(pk=child_plan.pk)
+            audit.append(_audit(actor, "update_child", target, changed=child_plan.changed))
+    status_plans = [
+        (children[c.child_id], c.statuses) for c in plan.children if c.statuses is not None
+    ]
+    place_plans = [
+        (children[c.child_id], c.placements) for c in plan.children if c.placements is not None
+    ]
+    _write_periods(LegalStatus, status_plans)
+    _write_periods(Placement, place_plans)
+    for child_pk, periods in status_plans:
+        audit.append(
+            _audit(
+                actor,
+                "record_legal_status",
+                Child(pk=child_pk),
+                source="history",
+                periods=[[p.start_date, p.end_date, *p.key] for p in periods],
+            )
+        )
+    for child_pk, periods in place_plans:
+        audit.append(
+            _audit(
+                actor,
+                "record_placement",
+                Child(pk=child_pk),
+                source="history",
+                periods=[[p.start_date, p.end_date, p.key] for p in periods],
+            )
+        )
+
+    # New episodes, with their found notification, interview and RHI.
+    creates = [e.row for e in plan.episodes if e.pk is None]
+    episode_objs = [
+        _new(
+            Episode,
+            child_id=children[item.child_id],
+            council_id=council.pk,
+            group=str(item.group),
+            reported_missing_at=item.reported_missing_at,
+            returned_at=item.returned_at,
+            risk_level=item.risk_level,
+            classification=item.classification,
+            external_id=item.episode_id,
+        )
+        for item in creates
+    ]
+    fast_insert(Episode, episode_objs)
+    notes = []
+    interviews: dict[str, Interview] = {}
+    for item, episode in zip(creates, episode_objs, strict=True):
+        audit.append(
+            _audit(
+                actor, "import_episode", episode, external_id=item.episode_id, group=episode.group
+            )
+        )
+        if item.returned_at is not None:
+            notes.append(
+                _new(
+                    Notification,
+                    episode_id=episode.pk,
+                    council_id=council.pk,
+                    event=Notification.Event.FOUND,
+                    source=HISTORY_SOURCE,
+                    received_at=item.received_at,
+                    content={"import": "history", "episode_id": item.episode_id, "row": item.row},
+                    recorded_by_id=actor.pk if actor else None,
+                )
+            )
+        if item.interview_at is not None:
+            interviews[item.episode_id] = _new(
+                Interview,
+                child_id=episode.child_id,
+                council_id=council.pk,
+                conducted_by_id=worker.pk,
+                **_history_interview_fields(item, now),
+            )
+    fast_insert(Notification, notes)
+    fast_insert(Interview, list(interviews.values()))
+    rhis = []
+    for item, episode in zip(creates, episode_objs, strict=True):
+        if item.returned_at is None:
+            continue
+        interview = interviews.get(item.episode_id)
+        rhis.append(
+            _new(
+                RHI,
+                episode_id=episode.pk,
+                child_id=episode.child_id,
+                council_id=council.pk,
+                provider_id=provider.pk,
+                interview_id=interview.pk if interview else None,
+                **_history_rhi_fields(item, rule, now),
+            )
+        )
+    fast_insert(RHI, rhis)
+    for rhi in rhis:
+        audit.append(
+            _audit(
+                actor,
+                "import_rhi",
+                rhi,
+                offer_made_at=rhi.offer_made_at,
+                outcome=rhi.outcome,
+                interview=rhi.interview_id,
+            )
+        )
+
+    # Episodes imported before whose row changed.
+    updates = [e for e in plan.episodes if e.pk is not None and e.changes]
+    for episode_plan in updates:
+        assert episode_plan.pk is not None
+        _update_history_episode(
+            episode_plan.pk,
+            episode_plan.row,
+            children[episode_plan.row.child_id],
+            rule=rule,
+            provider=provider,
+            worker=worker,
+            now=now,
+        )
+        audit.append(
+            _audit(
+                actor,
+                "update_imported_episode",
+                Episode(pk=episode_plan.pk, child_id=children[episode_plan.row.child_id]),
+                external_id=episode_plan.row.episode_id,
+                changed=sorted(episode_plan.changes),
+            )
+        )
+
+    # Other episodes of children whose history changed take their group from it again.
+    changed = sorted({pk for pk, _ in status_plans} | {pk for pk, _ in place_plans})
+    in_file = {e.row.episode_id for e in plan.episodes}
+    others: set[int] = set()
+    for part in chunked(changed):
+        for child_pk, external in Episode.objects.filter(child_id__in=part).values_list(
+            "child_id", "external_id"
+        ):
+            if not external or external not in in_file:
+                others.add(child_pk)
+    for child in Child.objects.filter(pk__in=sorted(others)):
+        episode_services.refresh_groups(child)
+
+    fast_insert(AuditEvent, audit)
+    return plan.counts()
+
+
+def _update_history_episode(
+    pk: int,
+    item: HistoryRow,
+    child_pk: int,
+    *,
+    rule: Any,
+    provider: Organisation,
+    worker: User,
+    now: dt.datetime,
+) -> None:
+    """Make an episode imported earlier (and its notification, RHI, interview) match its row."""
+    episode = Episode.objects.select_for_update().get(pk=pk)
+    for name, value in (
+        ("child_id", child_pk),
+        ("reported_missing_at", item.reported_missing_at),
+        ("returned_at", item.returned_at),
+        ("risk_level", item.risk_level),
+        ("classification", item.classification),
+        ("group", str(item.group)),
+    ):
+        setattr(episode, name, value)
+    episode.save()
+    found = list(
+        episode.notifications.filter(event=Notification.Event.FOUND).order_by("received_at")
+    )
+    rhi = RHI.objects.filter(episode=episode).select_related("interview").first()
+    if item.returned_at is None:
+        for note in found:
+            note.delete()
+        if rhi is not None:
+            old = rhi.interview
+            rhi.delete()
+            if old is not None and not old.rhis.exists():
+                old.delete()
+        return
+    received = item.received_at or item.returned_at
+    if found:
+        Notification.objects.filter(pk=found[0].pk).update(received_at=received)
+    else:
+        Notification.objects.create(
+            episode=episode,
+            council_id=episode.council_id,
+            event=Notification.Event.FOUND,
+            source=HISTORY_SOURCE,
+            received_at=received,
+            content={"import": "history", "episode_id": item.episode_id, "row": item.row},
+        )
+    interview = rhi.interview if rhi is not None else None
+    if item.interview_at is None:
+        if interview is not None:
+            RHI.objects.filter(interview=interview, episode=episode).update(interview=None)
+            if not interview.rhis.exists():
+                interview.delete()
+            interview = None
+    elif interview is None:
+        interview = Interview.objects.create(
+            child_id=child_pk,
+            council_id=episode.council_id,
+            conducted_by=worker,
+            **_history_interview_fields(item, now),
+        )
+    else:
+        for name, value in {"child_id": child_pk, **_history_interview_fields(item, now)}.items():
+            setattr(interview, name, value)
+        interview.save()
+    fields = _history_rhi_fields(item, rule, now)
+    if rhi is None:
+        RHI.objects.create(
+            episode=episode,
+            child_id=child_pk,
+            council_id=episode.council_id,
+            provider=provider,
+            interview=interview,
+            **fields,
+        )
+        return
+    for name, value in {**fields, "child_id": child_pk, "interview": interview}.items():
+        setattr(rhi, name, value)
+    rhi.save()
