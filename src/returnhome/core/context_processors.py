@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from returnhome.accounts.models import Role
 from returnhome.reports.access import can_see_reports
+from returnhome.reports.meeting_pack import can_see_meeting_pack
 
 NAV: list[tuple[str, str, set[str]]] = [
     ("interviews:mine", "My RHIs", {Role.PRACTITIONER, Role.MANAGER}),
@@ -41,6 +42,7 @@ NAV: list[tuple[str, str, set[str]]] = [
     ("followup:list", "Actions", {Role.MANAGER, Role.PRACTITIONER, Role.SOCIAL_WORKER}),
     ("reports:indicators", "Reports", {Role.PERFORMANCE, Role.MANAGER, Role.ADMIN}),
     ("organisations:service", "Service settings", {Role.ADMIN}),
+    ("reports:meeting_pack", "Meeting pack", {Role.MANAGER, Role.FRONT_DOOR, Role.PERFORMANCE}),
 ]
 
 
@@ -52,6 +54,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for name, text, roles in NAV:
         if name == "reports:indicators" and not can_see_reports(user):
             continue  # e.g. a commissioned charity's manager: reports are the council's
+        if name == "reports:meeting_pack" and not can_see_meeting_pack(user):
+            continue  # the pack names the council's children
         if user.role in roles:
             href = reverse(name)
             items.append({"href": href, "text": text, "active": request.path.startswith(href)})

@@ -29,7 +29,9 @@ from returnhome.reports.indicators import (
     COLUMNS,
     GROUPS,
     TOTAL,
+    GroupFigures,
     _episode_aggregates,
+    _fill,
     _in_period,
     due_field,
     period_bounds,
@@ -107,26 +109,6 @@ class MonthlySeries:
     figures: dict[str, dict[str, list[int]]]
 
 
-def monthly_series(
-    council: Organisation, date_from: dt.date, date_to: dt.date, rule: ClockRule
-) -> MonthlySeries:
-    """Episodes, offered, accepted, undertaken and within 72 hours per group per month: one query."""
-    periods = months(date_from, date_to)
-    aggregates = _episode_aggregates(rule)
-    figures = {column: {key: [0] * len(periods) for key, _ in MONTH_FIGURES} for column in COLUMNS}
-    rows = (
-        _episodes([council], date_from, date_to)
-        .annotate(month=_month_case(periods))
-        .values("group", "month")
-        .annotate(**{key: aggregates[key] for key, _ in MONTH_FIGURES})
-    )
-    for row in rows:
-        for column in {row["group"], TOTAL} & set(COLUMNS):
-            for key, _ in MONTH_FIGURES:
-                figures[column][key][row["month"]] += row[key]
-    return MonthlySeries(periods, figures)
-
-
 class MillisecondsAfter(Func):
     """later - earlier in whole milliseconds (NULL if either is NULL), on SQLite and PostgreSQL."""
 
@@ -144,45 +126,101 @@ class MillisecondsAfter(Func):
         return self.as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
 
 
-def _time_case(rule: ClockRule) -> Case:
-    """Which bucket an episode falls in (needs the `after_due` annotation: held_at - due_72h)."""
-    interviewed = Q(rhi__interview__kind=Interview.Kind.INTERVIEW)
-    whens = [When(interviewed & Q(**{f"{_due72(rule)}__isnull": True}), then=Value(NO_CLOCK[0]))]
+def _due72(rule: ClockRule) -> str:
+    """The RHI's deadline under "elapsed hours" from the rule's start: clock start + 72 hours."""
+    return f"rhi__{due_field(ClockRule(start=rule.start, count=ClockCount.HOURS))}"
+
+
+def _time_aggregates(rule: ClockRule) -> dict[str, Any]:
+    """Returned episodes by hours from the clock start to the interview with the child.
+
+    Needs the `after_due` annotation (held_at - (clock start + 72 h), in ms). Buckets are
+    inclusive at the top ("within 24 hours" includes exactly 24 hours).
+    """
+    returned = Q(returned_at__isnull=False)
+    interviewed = returned & Q(rhi__interview__kind=Interview.Kind.INTERVIEW)
+    timed = interviewed & Q(**{f"{_due72(rule)}__isnull": False})
+    aggregates: dict[str, Any] = {
+        "time__returned": Count("pk", filter=returned),
+        f"time__{NO_CLOCK[0]}": Count("pk", filter=interviewed & ~timed),
+    }
+    # The 72-hour edge compares held_at with the stored deadline exactly (as "within 72 hours"
+    # does); the 24 h, 48 h and 7 day edges are measured to the millisecond.
+    in_time = Q(rhi__interview__held_at__lte=F(_due72(rule)))
+    lower: Q | None = None
     for key, _label, hours in TIME_BUCKETS:
         if hours is None:
-            whens.append(When(interviewed, then=Value(key)))
-        else:  # hours from the clock start <= limit  <=>  held_at - (start + 72 h) <= limit - 72 h
-            whens.append(
-                When(interviewed & Q(after_due__lte=(hours - 72) * HOUR_MS), then=Value(key))
-            )
-    return Case(*whens, default=Value(NOT_INTERVIEWED[0]))
+            upper = None
+        elif hours == 72:
+            upper = in_time
+        else:
+            upper = Q(after_due__lte=(hours - 72) * HOUR_MS)
+        window = timed
+        if lower is not None:
+            window &= ~lower
+        if upper is not None:
+            window &= upper
+        aggregates[f"time__{key}"] = Count("pk", filter=window)
+        lower = upper
+    return aggregates
 
 
-def time_to_interview(
+@dataclass
+class DashboardFigures:
+    """The dashboard's figures: per group (as `indicators`, without referrals), per month, timing."""
+
+    groups: dict[str, GroupFigures]
+    series: MonthlySeries
+    times: dict[str, int]
+
+
+def dashboard_figures(
     council: Organisation, date_from: dt.date, date_to: dt.date, rule: ClockRule
-) -> dict[str, int]:
-    """Returned episodes of the period by hours from the clock start to the interview.
+) -> DashboardFigures:
+    """Two queries over the period's episodes.
 
-    Open episodes have no clock and are left out. Buckets are inclusive at the top ("within 24
-    hours" includes exactly 24 hours). Episodes not interviewed with the child (declined, not
-    applicable, carer-only information, or still waiting) are "never".
+    1. Per (group, month): every episode figure of the indicator engine (its own
+       `_episode_aggregates`) and the time-to-interview buckets. Summed over the months these are
+       exactly `indicators(...)`'s counts and decline reasons.
+    2. Distinct children per group and in total (a child may be in two groups in one period).
+    Referrals are not on the dashboard (the Reports page has them) and are left at 0 here.
     """
-    counts = {key: 0 for key, _label in time_bucket_labels()}
+    periods = months(date_from, date_to)
+    aggregates = _episode_aggregates(rule)
+    del aggregates["children"]
+    aggregates.update(_time_aggregates(rule))
+    episodes = _episodes([council], date_from, date_to)
     rows = (
-        _episodes([council], date_from, date_to)
-        .filter(returned_at__isnull=False)
-        .annotate(after_due=MillisecondsAfter(F("rhi__interview__held_at"), F(_due72(rule))))
-        .annotate(bucket=_time_case(rule))
-        .values("bucket")
-        .annotate(n=Count("pk"))
+        episodes.annotate(
+            month=_month_case(periods),
+            after_due=MillisecondsAfter(F("rhi__interview__held_at"), F(_due72(rule))),
+        )
+        .values("group", "month")
+        .annotate(**aggregates)
     )
+    groups = {column: GroupFigures.empty() for column in COLUMNS}
+    series = {c: {key: [0] * len(periods) for key, _ in MONTH_FIGURES} for c in COLUMNS}
+    times = {key: 0 for key, _label in time_bucket_labels()}
     for row in rows:
-        counts[row["bucket"]] += row["n"]
-    return counts
-
-
-def _due72(rule: ClockRule) -> str:
-    return f"rhi__{due_field(ClockRule(start=rule.start, count=ClockCount.HOURS))}"
+        row["children"] = 0
+        for column in {row["group"], TOTAL} & set(COLUMNS):
+            _fill(groups[column], row)
+            for key, _ in MONTH_FIGURES:
+                series[column][key][row["month"]] += row[key]
+        for key, _label, _hours in TIME_BUCKETS:
+            times[key] += row[f"time__{key}"]
+        times[NO_CLOCK[0]] += row[f"time__{NO_CLOCK[0]}"]
+        times[NOT_INTERVIEWED[0]] += row["time__returned"]
+    times[NOT_INTERVIEWED[0]] -= sum(v for k, v in times.items() if k != NOT_INTERVIEWED[0])
+    children = {
+        column: Count(
+            "child_id", distinct=True, filter=None if column == TOTAL else Q(group=column)
+        )
+        for column in COLUMNS
+    }
+    for column, n in episodes.aggregate(**children).items():
+        groups[column].counts["children"] = n
+    return DashboardFigures(groups, MonthlySeries(periods, series), times)
 
 
 def time_bucket_labels() -> list[tuple[str, str]]:
@@ -232,12 +270,12 @@ def last_twelve_months(today: dt.date) -> tuple[dt.date, dt.date]:
 __all__ = [
     "GROUPS",
     "MONTH_FIGURES",
+    "DashboardFigures",
     "Month",
     "MonthlySeries",
     "RepeatChild",
+    "dashboard_figures",
     "last_twelve_months",
-    "monthly_series",
     "months",
     "repeat_children",
-    "time_to_interview",
 ]

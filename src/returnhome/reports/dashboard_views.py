@@ -31,18 +31,16 @@ from returnhome.reports.dashboard import (
     MONTH_FIGURES,
     MonthlySeries,
     RepeatChild,
+    dashboard_figures,
     last_twelve_months,
-    monthly_series,
     repeat_children,
     time_bucket_labels,
-    time_to_interview,
 )
 from returnhome.reports.indicators import (
     COLUMNS,
     DECLINE_REASONS,
     TOTAL,
     IndicatorReport,
-    indicators,
 )
 from returnhome.reports.tables import DataTable, download
 from returnhome.reports.views import FIELDS, IndicatorsForm, _council
@@ -98,20 +96,15 @@ def build(
 ) -> Dashboard:
     rule = ClockRule(start=params["clock"], count=params["count"])
     date_from, date_to = params["date_from"], params["date_to"]
-    report = indicators(council, date_from, date_to, rule)
+    figures = dashboard_figures(council, date_from, date_to, rule)
+    report = IndicatorReport(council, date_from, date_to, rule, figures.groups)
     repeat = repeat_children([council], date_from, date_to)
     names = None
     if can_see_child_records(user):
         shown = [r.child_id for r in repeat[:limit]]
         names = Child.objects.visible_to(user).in_bulk(shown)
         record_list_read(user, "dashboard_repeat_children", list(names.values()))
-    return Dashboard(
-        report,
-        monthly_series(council, date_from, date_to, rule),
-        time_to_interview(council, date_from, date_to, rule),
-        repeat,
-        names,
-    )
+    return Dashboard(report, figures.series, figures.times, repeat, names)
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:
