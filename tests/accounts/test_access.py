@@ -47,6 +47,10 @@ RHI_WORKERS = {"practitioner", "manager"}  # the allocated worker and the team m
 # The partner is a manager at another council: its own lists open, but hold none of our records.
 PARTNER = {"partner"}
 REPORT_READERS = {"manager", "performance", "admin"} | PARTNER
+# The meeting pack names children: the council's managers, front door and performance leads.
+MEETING_PACK = {"manager", "front_door", "performance"} | PARTNER
+# The partner's council has no police force or region in the cast: nothing to download.
+BENCHMARK_DOWNLOAD = REPORT_READERS - PARTNER
 
 
 @dataclass
@@ -119,6 +123,22 @@ def pages(s: Scenario) -> list[tuple[str, set[str]]]:
         (reverse("reports:indicators"), REPORT_READERS),
         (reverse("reports:indicators_csv"), REPORT_READERS),
         (reverse("reports:indicators_xlsx"), REPORT_READERS),
+        (reverse("reports:dashboard"), REPORT_READERS),
+        (reverse("reports:dashboard_download", args=["csv"]) + "?table=repeat", REPORT_READERS),
+        (reverse("reports:dashboard_download", args=["xlsx"]) + "?table=funnel", REPORT_READERS),
+        (reverse("reports:meeting_pack"), MEETING_PACK),
+        (reverse("reports:meeting_pack_pdf"), MEETING_PACK),
+        (reverse("reports:meeting_pack_csv") + "?table=missing", MEETING_PACK),
+        (reverse("reports:meeting_pack_xlsx") + "?table=overdue", MEETING_PACK),
+        (reverse("reports:benchmark"), REPORT_READERS),
+        (
+            reverse("reports:benchmark_download", args=["csv"]) + "?table=councils",
+            BENCHMARK_DOWNLOAD,
+        ),
+        (
+            reverse("reports:benchmark_download", args=["xlsx"]) + "?table=councils",
+            BENCHMARK_DOWNLOAD,
+        ),
     ]
 
 

@@ -66,7 +66,13 @@ def test_time_to_interview_buckets(cast: Cast) -> None:
     back = b.local(2025, 6, 2, 10)
     hours = dt.timedelta(hours=1)
     minute = dt.timedelta(minutes=1)
-    for after in (24 * hours, 24 * hours + minute, 72 * hours, 72 * hours + minute, 168 * hours + minute):
+    for after in (
+        24 * hours,
+        24 * hours + minute,
+        72 * hours,
+        72 * hours + minute,
+        168 * hours + minute,
+    ):
         _, rhi = b.episode(cast, b.mfh_child(cast), back - 5 * hours, back)
         assert rhi is not None
         b.offer(cast, rhi, back + minute)
@@ -108,7 +114,12 @@ def test_repeat_children_three_or_more_in_the_period(cast: Cast) -> None:
 
 
 def _get(client: Client, name: str, **params: str) -> bytes:
-    query = {"date_from": "2025-06-01", "date_to": "2025-06-30", "clock": "return", "count": "hours"}
+    query = {
+        "date_from": "2025-06-01",
+        "date_to": "2025-06-30",
+        "clock": "return",
+        "count": "hours",
+    }
     response = client.get(reverse(name, args=params.pop("args", None) or []), {**query, **params})
     assert response.status_code == 200, response.content[:500]
     return response.content
@@ -133,9 +144,13 @@ def test_downloads_equal_the_page(june: Cast) -> None:
     client.force_login(june.performance)
     html = _get(client, "reports:dashboard").decode()
     assert often.full_name in html
-    csv_text = _get(client, "reports:dashboard_download", args=["csv"], table="funnel").decode("utf-8-sig")
+    csv_text = _get(client, "reports:dashboard_download", args=["csv"], table="funnel").decode(
+        "utf-8-sig"
+    )
     assert "Episodes,14," in csv_text  # the june scenario's 11 and these 3
-    book = load_workbook(io.BytesIO(_get(client, "reports:dashboard_download", args=["xlsx"], table="repeat")))
+    book = load_workbook(
+        io.BytesIO(_get(client, "reports:dashboard_download", args=["xlsx"], table="repeat"))
+    )
     sheet = book.active
     assert sheet is not None
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]

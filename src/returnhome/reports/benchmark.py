@@ -95,15 +95,15 @@ class Benchmark:
 
     @property
     def mean_per_child(self) -> float | None:
-        ratios = [r.ratios[PER_CHILD] for r in self.rows if r.ratios[PER_CHILD] is not None]
-        return round(statistics.fmean(ratios), 4) if ratios else None  # type: ignore[arg-type]
+        ratios = [v for r in self.rows if (v := r.ratios[PER_CHILD]) is not None]
+        return round(statistics.fmean(ratios), 4) if ratios else None
 
     @property
     def medians(self) -> dict[str, float | None]:
         result: dict[str, float | None] = {}
         for key, _label in COMPARED:
-            values = [r.ratios[key] for r in self.rows if r.ratios[key] is not None]
-            result[key] = round(statistics.median(values), 4) if values else None  # type: ignore[type-var]
+            values = [v for r in self.rows if (v := r.ratios[key]) is not None]
+            result[key] = round(statistics.median(values), 4) if values else None
         return result
 
     def positions(self, row: CouncilRow) -> dict[str, str]:

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from returnhome.core.http import AuthedHttpRequest
@@ -48,7 +48,9 @@ class BenchmarkForm(IndicatorsForm):
             choices.append(("police", f"{council.police_force.name} area"))
         if council.region:
             choices.append(("region", f"{council.region} region"))
-        self.fields["scope"].choices = choices
+        scope = self.fields["scope"]
+        assert isinstance(scope, forms.ChoiceField)
+        scope.choices = choices
 
 
 def _form(request: AuthedHttpRequest, council: Organisation) -> BenchmarkForm:
@@ -129,13 +131,16 @@ def benchmark_page(request: AuthedHttpRequest) -> HttpResponse:
                 for r in result.rows
             ],
         )
-    return render(request, "reports/benchmark.html", context, status=200 if result else 400)
+    invalid = form.is_bound and not form.is_valid()
+    return render(request, "reports/benchmark.html", context, status=400 if invalid else 200)
 
 
 def benchmark_download(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
     council = _council(request)
     form = _form(request, council)
     result = _build(council, form)
+    if result is None and not form.is_bound:
+        raise Http404("The council has no police force or region to compare within")
     if result is None:
         return HttpResponse(
             "The comparison asked for is not valid.", status=400, content_type="text/plain"
