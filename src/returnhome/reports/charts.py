@@ -132,7 +132,7 @@ def line_chart(
     height: int = 260,
 ) -> SafeString:
     """Lines over months: axis with gridlines, each series its own dash and marker, named at its end."""
-    left, right, top, bottom = 48, 190, 12, 40
+    left, right, top, bottom = 48, 260, 12, 40
     width = max(560, left + right + 48 * len(x_labels))
     plot_w, plot_h = width - left - right, height - top - bottom
     y_max = _nice_top(max([v for _, values in series for v in values] + [0]))
