@@ -10,7 +10,12 @@ Every figure is an aggregate in the database, built from the indicator engine's 
 - time to interview is measured in real elapsed time from the clock start of the rule's start
   (return or notification) to the interview, to the millisecond: the RHI stores the deadline
   `due_<start>_hours` = clock start + 72 hours, so the database needs only
-  held_at - due_<start>_hours (julianday on SQLite, EXTRACT(EPOCH) on PostgreSQL).
+  held_at - due_<start>_hours (julianday on SQLite, EXTRACT(EPOCH) on PostgreSQL); the 72-hour
+  edge itself compares held_at with that stored deadline exactly, as "within 72 hours" does.
+
+Performance (bench/dashboard.py): two queries over the period's episodes (every figure per group
+and month in one pass over Episode LEFT JOIN RHI LEFT JOIN Interview; distinct children) plus the
+repeat-children query; no referrals (the dashboard does not show them).
 """
 
 from __future__ import annotations
