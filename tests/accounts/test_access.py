@@ -56,6 +56,10 @@ PARTNER = {"partner"}
 REPORT_READERS = {"manager", "performance", "admin"} | PARTNER
 REPORTERS = {"reporter", "social_worker"}
 FOI_QUERY = "?questionnaire=seed-000&date_from=2025-04-01&date_to=2026-03-31"
+# The meeting pack names children: the council's managers, front door and performance leads.
+MEETING_PACK = {"manager", "front_door", "performance"} | PARTNER
+# The partner's council has no police force or region in the cast: nothing to download.
+BENCHMARK_DOWNLOAD = REPORT_READERS - PARTNER
 
 
 @dataclass
@@ -159,6 +163,22 @@ def pages(s: Scenario) -> list[tuple[str, set[str]]]:
         (reverse("reports:indicators"), REPORT_READERS),
         (reverse("reports:indicators_csv"), REPORT_READERS),
         (reverse("reports:indicators_xlsx"), REPORT_READERS),
+        (reverse("reports:dashboard"), REPORT_READERS),
+        (reverse("reports:dashboard_download", args=["csv"]) + "?table=repeat", REPORT_READERS),
+        (reverse("reports:dashboard_download", args=["xlsx"]) + "?table=funnel", REPORT_READERS),
+        (reverse("reports:meeting_pack"), MEETING_PACK),
+        (reverse("reports:meeting_pack_pdf"), MEETING_PACK),
+        (reverse("reports:meeting_pack_csv") + "?table=missing", MEETING_PACK),
+        (reverse("reports:meeting_pack_xlsx") + "?table=overdue", MEETING_PACK),
+        (reverse("reports:benchmark"), REPORT_READERS),
+        (
+            reverse("reports:benchmark_download", args=["csv"]) + "?table=councils",
+            BENCHMARK_DOWNLOAD,
+        ),
+        (
+            reverse("reports:benchmark_download", args=["xlsx"]) + "?table=councils",
+            BENCHMARK_DOWNLOAD,
+        ),
         (reverse("organisations:delivery"), {"admin"}),
         (reverse("organisations:contract_add"), {"admin"}),
         (reverse("organisations:contract_edit", args=[s.contract_pk]), {"admin"}),

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from returnhome.accounts.models import Role
 from returnhome.reports.access import can_see_reports
+from returnhome.reports.meeting_pack import can_see_meeting_pack
 
 NAV: list[tuple[str, str, set[str]]] = [
     ("interviews:mine", "My RHIs", {Role.PRACTITIONER, Role.MANAGER}),
@@ -44,6 +45,7 @@ NAV: list[tuple[str, str, set[str]]] = [
     ("reporting:mine", "My reports", {Role.REPORTER, Role.SOCIAL_WORKER}),
     ("imports:queue", "Front door", {Role.FRONT_DOOR, Role.MANAGER}),
     ("reports:foi", "FOI answers", {Role.PERFORMANCE, Role.MANAGER, Role.ADMIN}),
+    ("reports:meeting_pack", "Meeting pack", {Role.MANAGER, Role.FRONT_DOOR, Role.PERFORMANCE}),
 ]
 
 
@@ -55,6 +57,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for name, text, roles in NAV:
         if name.startswith("reports:") and not can_see_reports(user):
             continue  # e.g. a commissioned charity's manager: reports are the council's
+        if name == "reports:meeting_pack" and not can_see_meeting_pack(user):
+            continue  # the pack names the council's children
         if user.role in roles:
             href = reverse(name)
             items.append({"href": href, "text": text, "active": request.path.startswith(href)})

@@ -17,3 +17,36 @@ urlpatterns += [
     path("foi/", foi_views.foi_page, name="foi"),
     path("foi/answers.<str:fmt>", foi_views.foi_download, name="foi_download"),
 ]
+
+# Dashboard, weekly missing meeting pack and benchmark (reports/dashboard*.py, meeting_pack*.py,
+# benchmark*.py).
+from returnhome.reports import (  # noqa: E402
+    benchmark_views,
+    dashboard_views,
+    meeting_pack_views,
+)
+
+urlpatterns += [
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path(
+        "dashboard/table.<str:fmt>", dashboard_views.dashboard_download, name="dashboard_download"
+    ),
+    path("meeting-pack/", meeting_pack_views.meeting_pack_page, name="meeting_pack"),
+    path("meeting-pack/pack.pdf", meeting_pack_views.meeting_pack_pdf, name="meeting_pack_pdf"),
+    path(
+        "meeting-pack/table.csv",
+        meeting_pack_views.meeting_pack_download,
+        {"fmt": "csv"},
+        name="meeting_pack_csv",
+    ),
+    path(
+        "meeting-pack/table.xlsx",
+        meeting_pack_views.meeting_pack_download,
+        {"fmt": "xlsx"},
+        name="meeting_pack_xlsx",
+    ),
+    path("benchmark/", benchmark_views.benchmark_page, name="benchmark"),
+    path(
+        "benchmark/table.<str:fmt>", benchmark_views.benchmark_download, name="benchmark_download"
+    ),
+]

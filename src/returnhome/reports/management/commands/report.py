@@ -100,11 +100,16 @@ class Command(BaseCommand):
         foi.add_argument("--format", choices=FOI_FORMATS, default="md", help="Default md")
         foi.add_argument("--output", metavar="FILE", help="Write to FILE")
 
+        add_benchmark_parser(reports)
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["report"] == "indicators":
             self.indicators(options)
         elif options["report"] == "foi":
             self.foi(options)
+
+        elif options["report"] == "benchmark":
+            self.stdout.write(run_benchmark(options), ending="")
         else:  # pragma: no cover - argparse allows only the sub-commands above
             raise usage_error(f"Unknown report {options['report']!r}")
 
@@ -176,3 +181,42 @@ class Command(BaseCommand):
             return
         assert output is not None
         Path(output).write_bytes(document.to_docx() if fmt == "docx" else document.to_pdf())
+
+
+def add_benchmark_parser(reports: Any) -> None:
+    """`report benchmark`: several councils side by side (reports/benchmark.py)."""
+    bench = reports.add_parser(
+        "benchmark",
+        help="The indicators of every council in a police-force area or region, side by side",
+    )
+    where = bench.add_mutually_exclusive_group(required=True)
+    where.add_argument("--area", metavar="POLICE_CODE", help="e.g. kent (the police force code)")
+    where.add_argument("--region", metavar="NAME", help="e.g. 'South East'")
+    bench.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
+    bench.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD")
+    bench.add_argument("--clock", choices=[s.value for s in ClockStart], default="return")
+    bench.add_argument("--count", choices=[c.value for c in ClockCount], default="hours")
+    bench.add_argument("--format", choices=("json", "csv"), default="json")
+
+
+def run_benchmark(options: dict[str, Any]) -> str:
+    from returnhome.reports.benchmark import area_councils, benchmark, region_councils
+
+    date_from = parse_date(options["date_from"], "--from")
+    date_to = parse_date(options["date_to"], "--to")
+    if date_from > date_to:
+        raise usage_error(f"--from ({date_from}) is after --to ({date_to})")
+    if options["area"]:
+        code = options["area"].strip().removeprefix("police:")
+        force = Organisation.objects.police_forces().filter(code__iexact=f"police:{code}").first()
+        if force is None:
+            raise usage_error(f"No police force has the code {options['area']!r} (e.g. kent)")
+        name, councils = f"{force.name} area", area_councils(force)
+    else:
+        councils = region_councils(options["region"].strip())
+        if not councils:
+            raise usage_error(f"No council is in the region {options['region']!r}")
+        name = f"{options['region'].strip()} region"
+    rule = ClockRule(start=options["clock"], count=options["count"])
+    result = benchmark(name, councils, date_from, date_to, rule)
+    return result.to_json() if options["format"] == "json" else result.to_csv()

@@ -1,0 +1,202 @@
+"""Server-rendered SVG charts: no JavaScript, no internet, readable printed in black and white.
+
+Each chart is inline SVG with role="img", a <title> and a <desc> (the figures in words), direct
+labels on every bar and line (never colour alone: lines differ by dash pattern and marker shape),
+and the page shows the same figures in a table beside it. Presentation attributes only (no style
+attributes), so the strict Content-Security-Policy holds. All text is escaped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+INK = "#0b0c0c"
+GREY = "#505a5f"
+LIGHT = "#b1b4b6"
+FONT = 'font-family="Arial, sans-serif"'
+# (stroke, dash pattern, marker) per line series: distinguishable without colour.
+LINE_STYLES: tuple[tuple[str, str, str], ...] = (
+    (INK, "", "circle"),
+    (GREY, "8 4", "square"),
+    (INK, "2 3", "triangle"),
+    (GREY, "12 3 2 3", "diamond"),
+    (INK, "4 2", "cross"),
+)
+
+
+def _svg(
+    chart_id: str, title: str, desc: str, width: int, height: int, body: list[str]
+) -> SafeString:
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" data-chart="{escape(chart_id)}">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+        *body,
+        "</svg>",
+    ]
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+
+
+def _text(
+    x: float, y: float, text: str, anchor: str = "start", size: int = 13, bold: bool = False
+) -> str:
+    weight = ' font-weight="bold"' if bold else ""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" {FONT} '
+        f'fill="{INK}"{weight}>{escape(text)}</text>'
+    )
+
+
+def bar_chart(
+    chart_id: str, title: str, rows: Sequence[tuple[str, int]], *, note: str = ""
+) -> SafeString:
+    """Horizontal bars, one per row, each labelled with its value (and share of the total)."""
+    total = sum(v for _, v in rows)
+    label_w, bar_w, row_h = 250, 330, 26
+    width, height = label_w + bar_w + 110, 10 + row_h * max(1, len(rows))
+    top = max([v for _, v in rows] + [1])
+    body = []
+    for i, (label, value) in enumerate(rows):
+        y = 10 + i * row_h
+        w = bar_w * value / top
+        share = f" ({value / total:.0%})" if total else ""
+        body.append(_text(label_w - 8, y + 16, label, anchor="end"))
+        body.append(
+            f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" '
+            f'fill="{GREY}" stroke="{INK}" stroke-width="0.5"/>'
+        )
+        body.append(_text(label_w + w + 6, y + 16, f"{value}{share}"))
+    desc = "; ".join(f"{label}: {value}" for label, value in rows) + (f". {note}" if note else "")
+    return _svg(chart_id, title, desc, width, height, body)
+
+
+def funnel_chart(chart_id: str, title: str, steps: Sequence[tuple[str, int]]) -> SafeString:
+    """Centred bars narrowing step by step; each labelled with its count and % of the first."""
+    first = steps[0][1] if steps else 0
+    width, row_h, label_w = 700, 40, 230
+    bar_w = width - label_w - 20
+    height = 10 + row_h * max(1, len(steps))
+    body = []
+    for i, (label, value) in enumerate(steps):
+        y = 10 + i * row_h
+        w = max(2.0, bar_w * value / first) if first else 2.0
+        x = label_w + (bar_w - w) / 2
+        share = f"{value / first:.0%} of episodes" if first else "n/a"
+        body.append(_text(label_w - 8, y + 24, label, anchor="end"))
+        body.append(
+            f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
+            f'fill="{LIGHT if i % 2 else "#dddddd"}" stroke="{INK}" stroke-width="1"/>'
+        )
+        body.append(_text(label_w + bar_w / 2, y + 25, f"{value} ({share})", "middle", bold=True))
+    desc = "; ".join(
+        f"{label}: {value}" + (f" ({value / first:.0%} of episodes)" if first else "")
+        for label, value in steps
+    )
+    return _svg(chart_id, title, desc, width, height, body)
+
+
+def _marker(shape: str, x: float, y: float, stroke: str) -> str:
+    if shape == "circle":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{stroke}"/>'
+    if shape == "square":
+        return f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="white" stroke="{stroke}" stroke-width="1.5"/>'
+    if shape == "triangle":
+        return f'<path d="M{x:.1f} {y - 4.5:.1f} L{x + 4:.1f} {y + 3:.1f} L{x - 4:.1f} {y + 3:.1f} Z" fill="{stroke}"/>'
+    if shape == "diamond":
+        return f'<path d="M{x:.1f} {y - 4.5:.1f} L{x + 4.5:.1f} {y:.1f} L{x:.1f} {y + 4.5:.1f} L{x - 4.5:.1f} {y:.1f} Z" fill="white" stroke="{stroke}" stroke-width="1.5"/>'
+    return f'<path d="M{x - 4:.1f} {y - 4:.1f} L{x + 4:.1f} {y + 4:.1f} M{x + 4:.1f} {y - 4:.1f} L{x - 4:.1f} {y + 4:.1f}" stroke="{stroke}" stroke-width="1.5"/>'
+
+
+def _nice_top(value: int) -> int:
+    """A round axis maximum at or above `value`."""
+    if value <= 5:
+        return 5
+    magnitude = 10 ** (len(str(value)) - 1)
+    for step in (1, 2, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return value  # pragma: no cover
+
+
+def line_chart(
+    chart_id: str,
+    title: str,
+    x_labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[int]]],
+    *,
+    height: int = 260,
+) -> SafeString:
+    """Lines over months: axis with gridlines, each series its own dash and marker, named at its end."""
+    left, right, top, bottom = 48, 260, 12, 40
+    width = max(560, left + right + 48 * len(x_labels))
+    plot_w, plot_h = width - left - right, height - top - bottom
+    y_max = _nice_top(max([v for _, values in series for v in values] + [0]))
+    step = plot_w / max(1, len(x_labels) - 1)
+    body = []
+    for tick in range(5):
+        value = y_max * tick / 4
+        y = top + plot_h - plot_h * tick / 4
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{LIGHT}" stroke-width="0.7"/>'
+        )
+        body.append(_text(left - 6, y + 4, f"{value:g}", anchor="end", size=11))
+    for i, label in enumerate(x_labels):
+        x = left + step * i if len(x_labels) > 1 else left + plot_w / 2
+        body.append(_text(x, height - bottom + 16, label.split()[0], "middle", size=11))
+        if i == 0 or label.startswith("Jan"):
+            body.append(_text(x, height - bottom + 30, label.split()[-1], "middle", size=11))
+    label_ys: list[float] = []
+    for n, (name, values) in enumerate(series):
+        stroke, dash, marker = LINE_STYLES[n % len(LINE_STYLES)]
+        points = [
+            (
+                left + step * i if len(values) > 1 else left + plot_w / 2,
+                top + plot_h - plot_h * v / y_max,
+            )
+            for i, v in enumerate(values)
+        ]
+        path = " ".join(
+            f"{'M' if i == 0 else 'L'}{x:.1f} {y:.1f}" for i, (x, y) in enumerate(points)
+        )
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        body.append(f'<path d="{path}" fill="none" stroke="{stroke}" stroke-width="2"{dash_attr}/>')
+        body.extend(_marker(marker, x, y, stroke) for x, y in points)
+        if points:
+            end_y = points[-1][1]
+            while any(abs(end_y - other) < 14 for other in label_ys):
+                end_y += 14
+            label_ys.append(end_y)
+            x_end = left + plot_w + 10
+            body.append(_marker(marker, x_end + 4, end_y, stroke))
+            body.append(_text(x_end + 14, end_y + 4, f"{name} ({values[-1]})", size=12))
+    desc = "; ".join(
+        f"{name}: " + ", ".join(f"{label} {v}" for label, v in zip(x_labels, values, strict=True))
+        for name, values in series
+    )
+    return _svg(chart_id, title, desc, width, height, body)
+
+
+def column_chart(
+    chart_id: str, title: str, x_labels: Sequence[str], values: Sequence[int]
+) -> SafeString:
+    """Small columns (a tile's monthly trend), each column's value written above it."""
+    width, height, bottom = 300, 110, 18
+    top_value = max([*values, 1])
+    col_w = width / max(1, len(values))
+    body = []
+    for i, value in enumerate(values):
+        h = (height - bottom - 16) * value / top_value
+        x = i * col_w
+        body.append(
+            f'<rect x="{x + 2:.1f}" y="{height - bottom - h:.1f}" width="{col_w - 4:.1f}" '
+            f'height="{h:.1f}" fill="{GREY}"/>'
+        )
+        body.append(_text(x + col_w / 2, height - bottom - h - 3, str(value), "middle", size=9))
+        body.append(_text(x + col_w / 2, height - 5, x_labels[i][:1], "middle", size=9))
+    desc = ", ".join(f"{label}: {v}" for label, v in zip(x_labels, values, strict=True))
+    return _svg(chart_id, title, desc, width, height, body)

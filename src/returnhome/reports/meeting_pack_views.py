@@ -1,0 +1,221 @@
+"""The weekly missing meeting pack page, its PDF and the CSV/XLSX of each table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from returnhome.core.audit import record_list_read
+from returnhome.core.errors import require
+from returnhome.core.forms import date_field
+from returnhome.core.http import AuthedHttpRequest
+from returnhome.core.models import AuditEvent
+from returnhome.organisations.models import Organisation
+from returnhome.reports.meeting_pack import (
+    MeetingPack,
+    Recurring,
+    build_pack,
+    can_see_meeting_pack,
+    week_of,
+)
+from returnhome.reports.tables import DataTable, download
+
+
+class WeekForm(forms.Form):
+    week = date_field("Week", help_text="Any day of the week (Monday to Sunday) the pack is for")
+
+
+def _council(request: AuthedHttpRequest) -> Organisation:
+    require(
+        can_see_meeting_pack(request.user),
+        "The meeting pack is for a council's team managers, front door and performance leads.",
+    )
+    assert request.user.organisation is not None
+    return request.user.organisation
+
+
+def _monday(request: AuthedHttpRequest) -> tuple[WeekForm, dt.date | None]:
+    if "week" not in request.GET:
+        return WeekForm(initial={"week": timezone.localdate()}), week_of(timezone.localdate())[0]
+    form = WeekForm(request.GET)
+    return form, (week_of(form.cleaned_data["week"])[0] if form.is_valid() else None)
+
+
+def _when(value: dt.datetime | None, empty: str = "") -> str:
+    return f"{timezone.localtime(value):%d/%m/%Y %H:%M}" if value else empty
+
+
+def _duration(delta: dt.timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    return f"{hours // 24} days {hours % 24} hours" if hours >= 24 else f"{hours} hours"
+
+
+def _recurring_table(key: str, title: str, items: list[Recurring]) -> DataTable:
+    return DataTable(
+        key,
+        title,
+        ["Mentioned", "Mentions", "Children", "Where"],
+        [[r.text, r.mentions, len(r.children), ", ".join(sorted(r.sources))] for r in items],
+        numeric={1, 2},
+    )
+
+
+def tables(pack: MeetingPack) -> list[DataTable]:
+    recent = f"{pack.recent_from:%d/%m/%Y} to {pack.sunday:%d/%m/%Y}"
+    result = [
+        DataTable(
+            "missing",
+            "Who went missing this week",
+            [
+                "Child",
+                "Council child ID",
+                "Group",
+                "Reported missing",
+                "Risk",
+                "Times missing in the 12 months before",
+                "Returned",
+            ],
+            [
+                [
+                    e.child.full_name,
+                    e.child.la_child_id,
+                    e.group,
+                    _when(e.reported_missing_at),
+                    e.get_risk_level_display() or "Not recorded",
+                    e.before,  # type: ignore[attr-defined]
+                    _when(e.returned_at, "Still missing"),
+                ]
+                for e in pack.missing
+            ],
+            numeric={5},
+        ),
+        DataTable(
+            "still_missing",
+            f"Still missing (as at {_when(pack.now)})",
+            ["Child", "Council child ID", "Group", "Reported missing", "Risk", "Missing for"],
+            [
+                [
+                    e.child.full_name,
+                    e.child.la_child_id,
+                    e.group,
+                    _when(e.reported_missing_at),
+                    e.get_risk_level_display() or "Not recorded",
+                    _duration(pack.now - e.reported_missing_at),
+                ]
+                for e in pack.still_missing
+            ],
+        ),
+        DataTable(
+            "overdue",
+            f"RHIs past their deadline with no interview (as at {_when(pack.now)})",
+            ["Child", "Council child ID", "Returned", "Deadline", "Overdue by", "Status", "Worker"],
+            [
+                [
+                    r.child.full_name,
+                    r.child.la_child_id,
+                    _when(r.episode.returned_at),
+                    _when(r.due_at),
+                    _duration(pack.now - r.due_at) if r.due_at else "",
+                    r.get_status_display(),
+                    str(r.allocated_worker or "Not allocated"),
+                ]
+                for r in pack.overdue
+            ],
+        ),
+        DataTable(
+            "repeat",
+            f"Children missing 3 or more times in the 12 months to {pack.sunday:%d/%m/%Y}",
+            ["Child", "Council child ID", "Episodes", "Missing this week"],
+            _repeat_rows(pack),
+            numeric={2},
+        ),
+        _recurring_table("places", f"Places that recur ({recent})", pack.places),
+    ]
+    if pack.people is not None:
+        result.append(
+            _recurring_table(
+                "people", f"People that recur in interview records ({recent})", pack.people
+            )
+        )
+    return result
+
+
+def _repeat_rows(pack: MeetingPack) -> list[list[Any]]:
+    from returnhome.children.models import Child
+
+    children = Child.objects.filter(council_id=pack.council.pk).in_bulk(
+        [r.child_id for r in pack.repeat]
+    )
+    return [
+        [
+            children[r.child_id].full_name,
+            children[r.child_id].la_child_id,
+            r.episodes,
+            "Yes" if r.child_id in pack.repeat_this_week else "No",
+        ]
+        for r in pack.repeat
+        if r.child_id in children
+    ]
+
+
+def _audit(request: AuthedHttpRequest, pack: MeetingPack, what: str) -> None:
+    AuditEvent.objects.create(
+        actor=request.user, kind=AuditEvent.Kind.READ, action="report_meeting_pack",
+        object_type="organisations.organisation", object_id=str(pack.council.pk),
+        detail={"week": pack.monday.isoformat(), "what": what},
+    )  # fmt: skip
+    record_list_read(
+        request.user, "meeting_pack", [*pack.missing, *pack.still_missing, *pack.overdue]
+    )
+
+
+def _context(request: AuthedHttpRequest) -> tuple[dict[str, Any], MeetingPack | None]:
+    council = _council(request)
+    form, monday = _monday(request)
+    context: dict[str, Any] = {"form": form, "council": council}
+    if monday is None:
+        return context, None
+    pack = build_pack(request.user, council, monday)
+    context.update(
+        pack=pack, tables={t.key: t for t in tables(pack)}, query=f"week={monday.isoformat()}"
+    )
+    return context, pack
+
+
+def meeting_pack_page(request: AuthedHttpRequest) -> HttpResponse:
+    context, pack = _context(request)
+    if pack is not None:
+        _audit(request, pack, "html")
+    return render(request, "reports/meeting_pack.html", context, status=200 if pack else 400)
+
+
+def meeting_pack_pdf(request: AuthedHttpRequest) -> HttpResponse:
+    from weasyprint import HTML
+
+    context, pack = _context(request)
+    if pack is None:
+        return render(request, "reports/meeting_pack.html", context, status=400)
+    _audit(request, pack, "pdf")
+    html = render_to_string("reports/meeting_pack_pdf.html", context, request=request)
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="meeting-pack-{pack.monday}.pdf"'
+    return response
+
+
+def meeting_pack_download(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
+    context, pack = _context(request)
+    if pack is None:
+        return render(request, "reports/meeting_pack.html", context, status=400)
+    key = request.GET.get("table", "")
+    _audit(request, pack, f"{key}.{fmt}")
+    heading = [
+        ("Council", f"{pack.council.name} ({pack.council.la_code or ''})"),
+        ("Week", f"{pack.monday:%d/%m/%Y} to {pack.sunday:%d/%m/%Y} (UK time)"),
+    ]
+    return download(tables(pack), key, fmt, f"meeting-pack-{pack.monday}", heading)
