@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,10 @@ AUTO = 12.5
 REVIEW = 7.0
 MARGIN = 3.0
 KEEP_CANDIDATES = 5
+# Below this a name part earns no points; a candidate none of whose name pairings (as given,
+# swapped, aliases) reaches it scores at most 3.5 (-5 for names, 8.5 for the rest), under the
+# REVIEW - 3 that `ChildIndex.match` keeps, so it is not worth scoring.
+NAME_FLOOR = 0.87
 
 
 @dataclass(slots=True)
@@ -125,8 +129,28 @@ class Decision:
 
 
 def _name_points(f: float, s: float) -> float:
-    fp = 4.0 if f >= 1.0 else 3.0 if f >= 0.95 else 2.5 if f >= 0.92 else 1.0 if f >= 0.87 else -3.0
-    sp = 4.0 if s >= 1.0 else 3.0 if s >= 0.95 else 2.5 if s >= 0.92 else 1.0 if s >= 0.87 else -2.0
+    fp = (
+        4.0
+        if f >= 1.0
+        else 3.0
+        if f >= 0.95
+        else 2.5
+        if f >= 0.92
+        else 1.0
+        if f >= NAME_FLOOR
+        else -3.0
+    )
+    sp = (
+        4.0
+        if s >= 1.0
+        else 3.0
+        if s >= 0.95
+        else 2.5
+        if s >= 0.92
+        else 1.0
+        if s >= NAME_FLOOR
+        else -2.0
+    )
     return fp + sp
 
 
@@ -307,6 +331,38 @@ class ChildIndex:
                     found.update(self.by_name_initial.get((code, initial), ()))
         return found
 
+    def _worth_scoring(self, probe: Person) -> Iterator[Person]:
+        """The candidates `score` could keep: the cheap tests that make it return None (the dates
+        of birth disagree) or a total under REVIEW - 3 (no name pairing reaches NAME_FLOOR),
+        done first, so most of a block is never scored."""
+        people = self.people
+        dob, dob_text = probe.dob, probe.dob_text
+        swapped = swap_day_month(dob) if dob is not None else None
+        pf, ps = probe.forename, probe.surname
+        probe_aliases = bool(probe.aliases)
+        floor = NAME_FLOOR
+        for i in self.candidates(probe):
+            child = people[i]
+            cdob = child.dob
+            if (
+                dob is not None
+                and cdob is not None
+                and cdob != dob
+                and cdob != swapped
+                and OSA.distance(dob_text, child.dob_text) > 1
+            ):
+                continue
+            if not (probe_aliases or child.aliases):
+                cf, cs = child.forename, child.surname
+                if (
+                    forename_similarity(pf, cf) < floor
+                    and surname_similarity(ps, cs) < floor
+                    and forename_similarity(ps, cf) < floor
+                    and surname_similarity(pf, cs) < floor
+                ):
+                    continue
+            yield child
+
     def match(self, probe: Person) -> Decision:
         """Decide which child the notification is about."""
         by_id = self.by_la_id.get(probe.la_child_id, []) if probe.la_child_id else []
@@ -331,10 +387,9 @@ class ChildIndex:
             if agrees:
                 return Decision("auto", child_id, [candidate], how)
             return Decision("review", None, [candidate], how, conflict=True)
-        people = self.people
         scored = [
             c
-            for c in (score(probe, people[i]) for i in self.candidates(probe))
+            for c in (score(probe, child) for child in self._worth_scoring(probe))
             if c is not None and c.score >= REVIEW - 3.0
         ]
         if not scored:
