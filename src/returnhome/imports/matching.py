@@ -20,15 +20,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from returnhome.lib.dates import swap_day_month
 from returnhome.lib.names import (
     forename_similarity,
     name_tokens,
+    nickname_keys,
     normalise_name,
     normalise_postcode,
     phonetic,
@@ -89,7 +91,7 @@ class Person:
             la_child_id=la_child_id.strip().upper(),
             nhs_number=nhs_number.replace(" ", ""),
             aliases=tuple(_alias_pairs(aliases, fn, sn)),
-            dob_text=dob.strftime("%Y%m%d") if dob else "",
+            dob_text=dob.isoformat().replace("-", "") if dob else "",
         )
 
 
@@ -126,6 +128,58 @@ class Decision:
     @property
     def suggested(self) -> int | None:
         return self.child_id or (self.candidates[0].child_id if self.candidates else None)
+
+
+def _plain(name: str) -> bool:
+    return " " not in name and "-" not in name
+
+
+@lru_cache(maxsize=1_000_000)
+def _forename_reaches(a: str, b: str) -> bool:
+    """forename_similarity(a, b) >= NAME_FLOOR, for one-word names without computing it all:
+    there it is 1.0 (same), 0.95 (nickname) or min(0.94, Jaro-Winkler)."""
+    if not (_plain(a) and _plain(b)):
+        return forename_similarity(a, b) >= NAME_FLOOR
+    if not a or not b:
+        return False
+    return (
+        a == b
+        or JaroWinkler.normalized_similarity(a, b) >= NAME_FLOOR
+        or bool(nickname_keys(a) & nickname_keys(b))
+    )
+
+
+@lru_cache(maxsize=1_000_000)
+def _surname_reaches(a: str, b: str) -> bool:
+    """surname_similarity(a, b) >= NAME_FLOOR; for one-word names it is 1.0 or min(0.94, JW)."""
+    if not (_plain(a) and _plain(b)):
+        return surname_similarity(a, b) >= NAME_FLOOR
+    if not a or not b:
+        return False
+    return a == b or JaroWinkler.normalized_similarity(a, b) >= NAME_FLOOR
+
+
+@lru_cache(maxsize=50_000)
+def _dates_not_disagreeing(dob: dt.date) -> frozenset[dt.date]:
+    """The dates of birth `_dob_points` does not count against `dob`: the same, day and month
+    swapped, or written (YYYYMMDD) one digit different or with two neighbouring digits swapped
+    (an OSA distance of at most 1 between two texts of the same length)."""
+    text = dob.isoformat().replace("-", "")
+    texts = {text}
+    for i in range(len(text)):
+        texts.update(text[:i] + digit + text[i + 1 :] for digit in "0123456789")
+        if i + 1 < len(text):
+            texts.add(text[:i] + text[i + 1] + text[i] + text[i + 2 :])
+    dates = set()
+    for t in texts:
+        try:
+            dates.add(dt.date(int(t[:4]), int(t[4:6]), int(t[6:])))
+        except ValueError:
+            continue
+    swapped = swap_day_month(dob)
+    if swapped is not None:
+        dates.add(swapped)
+    return frozenset(dates)
 
 
 def _name_points(f: float, s: float) -> float:
@@ -257,6 +311,12 @@ def explained(probe: Person, child: Person) -> Candidate:
     return candidate
 
 
+@lru_cache(maxsize=200_000)
+def _surname_codes(surname: str) -> frozenset[str]:
+    """The phonetic codes of each part of a surname, for blocking."""
+    return frozenset(phonetic(t) for t in name_tokens(surname) if t)
+
+
 class ChildIndex:
     """The council's children, indexed for blocking. New children planned in an import are added."""
 
@@ -273,16 +333,19 @@ class ChildIndex:
         return len(self.people)
 
     @staticmethod
-    def _name_codes(person: Person) -> set[str]:
-        tokens = set(name_tokens(person.surname))
-        tokens.update(asn for _, asn in person.aliases)
-        return {phonetic(t) for t in tokens if t}
+    def _name_codes(person: Person) -> frozenset[str]:
+        codes = _surname_codes(person.surname)
+        if person.aliases:
+            codes = codes | {phonetic(asn) for _, asn in person.aliases if asn}
+        return codes
 
     @staticmethod
-    def _initials(person: Person) -> set[str]:
+    def _initials(person: Person) -> frozenset[str] | tuple[str, ...]:
+        if not person.aliases:
+            return (person.forename[:1],) if person.forename else ()
         initials = {person.forename[:1]}
         initials.update(af[:1] for af, _ in person.aliases)
-        return {i for i in initials if i}
+        return frozenset(i for i in initials if i)
 
     def add(self, person: Person) -> None:
         self.people[person.id] = person
@@ -300,8 +363,9 @@ class ChildIndex:
                 self.by_name_dob[(code, y, m, 0)].append(person.id)
                 self.by_name_dob[(code, y, 0, d)].append(person.id)
                 self.by_name_dob[(code, 0, m, d)].append(person.id)
+        initials = self._initials(person)
         for code in codes:
-            for initial in self._initials(person):
+            for initial in initials:
                 self.by_name_initial[(code, initial)].append(person.id)
 
     def candidates(self, probe: Person) -> set[int]:
@@ -336,29 +400,21 @@ class ChildIndex:
         of birth disagree) or a total under REVIEW - 3 (no name pairing reaches NAME_FLOOR),
         done first, so most of a block is never scored."""
         people = self.people
-        dob, dob_text = probe.dob, probe.dob_text
-        swapped = swap_day_month(dob) if dob is not None else None
+        dob = probe.dob
+        dates = _dates_not_disagreeing(dob) if dob is not None else None
         pf, ps = probe.forename, probe.surname
         probe_aliases = bool(probe.aliases)
-        floor = NAME_FLOOR
         for i in self.candidates(probe):
             child = people[i]
-            cdob = child.dob
-            if (
-                dob is not None
-                and cdob is not None
-                and cdob != dob
-                and cdob != swapped
-                and OSA.distance(dob_text, child.dob_text) > 1
-            ):
+            if dates is not None and child.dob is not None and child.dob not in dates:
                 continue
             if not (probe_aliases or child.aliases):
                 cf, cs = child.forename, child.surname
-                if (
-                    forename_similarity(pf, cf) < floor
-                    and surname_similarity(ps, cs) < floor
-                    and forename_similarity(ps, cf) < floor
-                    and surname_similarity(pf, cs) < floor
+                if not (
+                    _forename_reaches(pf, cf)
+                    or _surname_reaches(ps, cs)
+                    or _forename_reaches(ps, cf)
+                    or _surname_reaches(pf, cs)
                 ):
                     continue
             yield child
