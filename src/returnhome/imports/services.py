@@ -365,7 +365,7 @@ def fast_insert(model: type[Model], objs: list[Any]) -> None:
         elif adapt is not None:
             # Adapted once per distinct value (many rows share a moment or a received time).
             cache: dict[Any, Any] = {}
-            column = []
+            column: list[Any] = []
             for value in values:
                 if value is None:
                     column.append(None)
