@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from returnhome.lib.dates import swap_day_month
 from returnhome.lib.names import (
     forename_similarity,
     name_tokens,
+    nickname_keys,
     normalise_name,
     normalise_postcode,
     phonetic,
@@ -40,6 +42,10 @@ AUTO = 12.5
 REVIEW = 7.0
 MARGIN = 3.0
 KEEP_CANDIDATES = 5
+# Below this a name part earns no points; a candidate none of whose name pairings (as given,
+# swapped, aliases) reaches it scores at most 3.5 (-5 for names, 8.5 for the rest), under the
+# REVIEW - 3 that `ChildIndex.match` keeps, so it is not worth scoring.
+NAME_FLOOR = 0.87
 
 
 @dataclass(slots=True)
@@ -85,7 +91,7 @@ class Person:
             la_child_id=la_child_id.strip().upper(),
             nhs_number=nhs_number.replace(" ", ""),
             aliases=tuple(_alias_pairs(aliases, fn, sn)),
-            dob_text=dob.strftime("%Y%m%d") if dob else "",
+            dob_text=dob.isoformat().replace("-", "") if dob else "",
         )
 
 
@@ -124,9 +130,81 @@ class Decision:
         return self.child_id or (self.candidates[0].child_id if self.candidates else None)
 
 
+def _plain(name: str) -> bool:
+    return " " not in name and "-" not in name
+
+
+@lru_cache(maxsize=1_000_000)
+def _forename_reaches(a: str, b: str) -> bool:
+    """forename_similarity(a, b) >= NAME_FLOOR, for one-word names without computing it all:
+    there it is 1.0 (same), 0.95 (nickname) or min(0.94, Jaro-Winkler)."""
+    if not (_plain(a) and _plain(b)):
+        return forename_similarity(a, b) >= NAME_FLOOR
+    if not a or not b:
+        return False
+    return (
+        a == b
+        or JaroWinkler.normalized_similarity(a, b) >= NAME_FLOOR
+        or bool(nickname_keys(a) & nickname_keys(b))
+    )
+
+
+@lru_cache(maxsize=1_000_000)
+def _surname_reaches(a: str, b: str) -> bool:
+    """surname_similarity(a, b) >= NAME_FLOOR; for one-word names it is 1.0 or min(0.94, JW)."""
+    if not (_plain(a) and _plain(b)):
+        return surname_similarity(a, b) >= NAME_FLOOR
+    if not a or not b:
+        return False
+    return a == b or JaroWinkler.normalized_similarity(a, b) >= NAME_FLOOR
+
+
+@lru_cache(maxsize=50_000)
+def _dates_not_disagreeing(dob: dt.date) -> frozenset[dt.date]:
+    """The dates of birth `_dob_points` does not count against `dob`: the same, day and month
+    swapped, or written (YYYYMMDD) one digit different or with two neighbouring digits swapped
+    (an OSA distance of at most 1 between two texts of the same length)."""
+    text = dob.isoformat().replace("-", "")
+    texts = {text}
+    for i in range(len(text)):
+        texts.update(text[:i] + digit + text[i + 1 :] for digit in "0123456789")
+        if i + 1 < len(text):
+            texts.add(text[:i] + text[i + 1] + text[i] + text[i + 2 :])
+    dates = set()
+    for t in texts:
+        try:
+            dates.add(dt.date(int(t[:4]), int(t[4:6]), int(t[6:])))
+        except ValueError:
+            continue
+    swapped = swap_day_month(dob)
+    if swapped is not None:
+        dates.add(swapped)
+    return frozenset(dates)
+
+
 def _name_points(f: float, s: float) -> float:
-    fp = 4.0 if f >= 1.0 else 3.0 if f >= 0.95 else 2.5 if f >= 0.92 else 1.0 if f >= 0.87 else -3.0
-    sp = 4.0 if s >= 1.0 else 3.0 if s >= 0.95 else 2.5 if s >= 0.92 else 1.0 if s >= 0.87 else -2.0
+    fp = (
+        4.0
+        if f >= 1.0
+        else 3.0
+        if f >= 0.95
+        else 2.5
+        if f >= 0.92
+        else 1.0
+        if f >= NAME_FLOOR
+        else -3.0
+    )
+    sp = (
+        4.0
+        if s >= 1.0
+        else 3.0
+        if s >= 0.95
+        else 2.5
+        if s >= 0.92
+        else 1.0
+        if s >= NAME_FLOOR
+        else -2.0
+    )
     return fp + sp
 
 
@@ -233,6 +311,12 @@ def explained(probe: Person, child: Person) -> Candidate:
     return candidate
 
 
+@lru_cache(maxsize=200_000)
+def _surname_codes(surname: str) -> frozenset[str]:
+    """The phonetic codes of each part of a surname, for blocking."""
+    return frozenset(phonetic(t) for t in name_tokens(surname) if t)
+
+
 class ChildIndex:
     """The council's children, indexed for blocking. New children planned in an import are added."""
 
@@ -249,16 +333,19 @@ class ChildIndex:
         return len(self.people)
 
     @staticmethod
-    def _name_codes(person: Person) -> set[str]:
-        tokens = set(name_tokens(person.surname))
-        tokens.update(asn for _, asn in person.aliases)
-        return {phonetic(t) for t in tokens if t}
+    def _name_codes(person: Person) -> frozenset[str]:
+        codes = _surname_codes(person.surname)
+        if person.aliases:
+            codes = codes | {phonetic(asn) for _, asn in person.aliases if asn}
+        return codes
 
     @staticmethod
-    def _initials(person: Person) -> set[str]:
+    def _initials(person: Person) -> frozenset[str] | tuple[str, ...]:
+        if not person.aliases:
+            return (person.forename[:1],) if person.forename else ()
         initials = {person.forename[:1]}
         initials.update(af[:1] for af, _ in person.aliases)
-        return {i for i in initials if i}
+        return frozenset(i for i in initials if i)
 
     def add(self, person: Person) -> None:
         self.people[person.id] = person
@@ -276,8 +363,9 @@ class ChildIndex:
                 self.by_name_dob[(code, y, m, 0)].append(person.id)
                 self.by_name_dob[(code, y, 0, d)].append(person.id)
                 self.by_name_dob[(code, 0, m, d)].append(person.id)
+        initials = self._initials(person)
         for code in codes:
-            for initial in self._initials(person):
+            for initial in initials:
                 self.by_name_initial[(code, initial)].append(person.id)
 
     def candidates(self, probe: Person) -> set[int]:
@@ -307,6 +395,30 @@ class ChildIndex:
                     found.update(self.by_name_initial.get((code, initial), ()))
         return found
 
+    def _worth_scoring(self, probe: Person) -> Iterator[Person]:
+        """The candidates `score` could keep: the cheap tests that make it return None (the dates
+        of birth disagree) or a total under REVIEW - 3 (no name pairing reaches NAME_FLOOR),
+        done first, so most of a block is never scored."""
+        people = self.people
+        dob = probe.dob
+        dates = _dates_not_disagreeing(dob) if dob is not None else None
+        pf, ps = probe.forename, probe.surname
+        probe_aliases = bool(probe.aliases)
+        for i in self.candidates(probe):
+            child = people[i]
+            if dates is not None and child.dob is not None and child.dob not in dates:
+                continue
+            if not (probe_aliases or child.aliases):
+                cf, cs = child.forename, child.surname
+                if not (
+                    _forename_reaches(pf, cf)
+                    or _surname_reaches(ps, cs)
+                    or _forename_reaches(ps, cf)
+                    or _surname_reaches(pf, cs)
+                ):
+                    continue
+            yield child
+
     def match(self, probe: Person) -> Decision:
         """Decide which child the notification is about."""
         by_id = self.by_la_id.get(probe.la_child_id, []) if probe.la_child_id else []
@@ -331,10 +443,9 @@ class ChildIndex:
             if agrees:
                 return Decision("auto", child_id, [candidate], how)
             return Decision("review", None, [candidate], how, conflict=True)
-        people = self.people
         scored = [
             c
-            for c in (score(probe, people[i]) for i in self.candidates(probe))
+            for c in (score(probe, child) for child in self._worth_scoring(probe))
             if c is not None and c.score >= REVIEW - 3.0
         ]
         if not scored:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Model
 from django.db.models.base import ModelState
@@ -313,18 +314,20 @@ def allocate_ids(model: type[Model], count: int) -> list[int] | None:
     return None
 
 
+def _sqlite_datetime(value: dt.datetime) -> str:
+    """What Django's SQLite backend stores for an aware datetime (UTC, naive, str), faster."""
+    if value.tzinfo is None:
+        return str(value)
+    if value.tzinfo is not dt.UTC:
+        value = value.astimezone(dt.UTC)
+    return str(value.replace(tzinfo=None))
+
+
 def _adapter(field: models.Field[Any, Any]) -> Any:
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
-        if connection.vendor == "sqlite":
-            # What SQLite's adapt_datetimefield_value writes for an aware datetime (naive UTC
-            # text), without its per-value settings lookups; anything else goes through it.
-            def sqlite_datetime(value: Any) -> Any:
-                if isinstance(value, dt.datetime) and value.tzinfo is not None:
-                    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
-                return ops.adapt_datetimefield_value(value)
-
-            return sqlite_datetime
+        if connection.vendor == "sqlite" and settings.USE_TZ and connection.timezone == dt.UTC:
+            return _sqlite_datetime
         return ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value
@@ -336,7 +339,7 @@ def _adapter(field: models.Field[Any, Any]) -> Any:
 def fast_insert(model: type[Model], objs: list[Any]) -> None:
     """Insert unsaved instances with one prepared statement (executemany), setting their pks.
 
-    The same rows bulk_create writes (auto_now fields filled by the fields' own pre_save), without
+    The same rows bulk_create writes (auto_now fields set to one moment per call), without
     compiling SQL for every batch; falls back to bulk_create where ids cannot be reserved.
     """
     if not objs:
@@ -348,17 +351,33 @@ def fast_insert(model: type[Model], objs: list[Any]) -> None:
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
     fields = list(model._meta.local_concrete_fields)
-    plan = []
+    # auto_now(_add) fields: one moment for the whole insert (as one statement would have it).
+    now = timezone.now()
     for f in fields:
-        auto = bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
-        plan.append((f, f.attname, auto, _adapter(f)))
-    rows = []
-    for obj in objs:
-        values = []
-        for f, attname, auto, adapt in plan:
-            value = f.pre_save(obj, True) if auto else getattr(obj, attname)
-            values.append(adapt(value) if adapt is not None and value is not None else value)
-        rows.append(values)
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            for obj in objs:
+                setattr(obj, f.attname, now)
+    columns = []
+    for f in fields:
+        adapt = _adapter(f)
+        values = [getattr(obj, f.attname) for obj in objs]
+        if adapt is not None and isinstance(f, models.JSONField):
+            values = [None if v is None else adapt(v) for v in values]
+        elif adapt is not None:
+            # Adapted once per distinct value (many rows share a moment or a received time).
+            cache: dict[Any, Any] = {}
+            column: list[Any] = []
+            for value in values:
+                if value is None:
+                    column.append(None)
+                    continue
+                adapted = cache.get(value)
+                if adapted is None:
+                    adapted = cache[value] = adapt(value)
+                column.append(adapted)
+            values = column
+        columns.append(values)
+    rows = list(zip(*columns, strict=True))
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model)
         quote(model._meta.db_table),
@@ -465,7 +484,7 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
     created_children: list[Child] = []
     for part in chunked(new_children, BATCH):
         new_objs = [Child(council=council, **child_fields(a.notice)) for a in part if a.notice]
-        Child.objects.bulk_create(new_objs)
+        fast_insert(Child, new_objs)
         for action, new in zip(part, new_objs, strict=True):
             assert action.child_id is not None and action.notice is not None
             children[action.child_id] = new.pk
@@ -481,7 +500,7 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
         Alias(child_id=child_id, name=name.strip(), kind=Alias.Kind.ALIAS)
         for child_id, name in aliases
     ]
-    Alias.objects.bulk_create(alias_objs, batch_size=BATCH)
+    fast_insert(Alias, alias_objs)
     by_pk = {c.pk: c for c in created_children}
     for alias in alias_objs:
         audit.append(
@@ -718,7 +737,7 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
         for a in plan.actions
         if a.kind == "pending" and a.notice is not None
     ]
-    PendingNotification.objects.bulk_create(pending_objs, batch_size=BATCH)
+    fast_insert(PendingNotification, pending_objs)
     for p in pending_objs:
         audit.append(
             _audit(actor, "keep_found_notification", p, police_reference=p.police_reference)
@@ -726,7 +745,7 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
     review_objs = [
         ReviewItem(**_review_fields(plan, a, run)) for a in plan.actions if a.kind == "review"
     ]
-    ReviewItem.objects.bulk_create(review_objs, batch_size=BATCH)
+    fast_insert(ReviewItem, review_objs)
     for item in review_objs:
         audit.append(_audit(actor, "send_to_review", item, reason=item.reason, event=item.event))
 

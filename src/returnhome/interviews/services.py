@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.db import transaction
@@ -45,12 +46,19 @@ def deadlines_by_rule(
 ) -> dict[str, dt.datetime | None]:
     """The deadline under every 72-hour rule, by RHI field, so reports can use any rule in SQL."""
     result: dict[str, dt.datetime | None] = {}
-    for start in ClockStart:
-        for count in ClockCount:
-            rule = ClockRule(start=start, count=count)
-            at = rule.start_at(returned_at, notification_received_at)
-            result[due_field(rule)] = deadline(at, count) if at is not None else None
+    for name, rule in _every_rule():
+        at = rule.start_at(returned_at, notification_received_at)
+        result[name] = deadline(at, rule.count) if at is not None else None
     return result
+
+
+@cache
+def _every_rule() -> tuple[tuple[str, ClockRule], ...]:
+    """Every 72-hour rule with its RHI field (`deadlines_by_rule` runs once per return)."""
+    return tuple(
+        (due_field(rule), rule)
+        for rule in (ClockRule(start=s, count=c) for s in ClockStart for c in ClockCount)
+    )
 
 
 @transaction.atomic

@@ -197,7 +197,12 @@ def deadline(start: dt.datetime, count: ClockCount) -> dt.datetime:
     if count is ClockCount.HOURS:
         # In UTC, so a change to or from summer time counts real hours.
         return (start.astimezone(UTC) + dt.timedelta(hours=_HOURS)).astimezone(LONDON)
-    day = start.astimezone(LONDON).date()
+    return _day_deadline(start.astimezone(LONDON).date(), count)
+
+
+@lru_cache(maxsize=4096)
+def _day_deadline(day: dt.date, count: ClockCount) -> dt.datetime:
+    """The deadline of a clock counted in days: it depends only on the start's local date."""
     if count is ClockCount.CALENDAR_DAYS:
         return _end_of_day(day + dt.timedelta(days=_DAYS))
     found = 0
