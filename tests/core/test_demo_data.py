@@ -17,6 +17,7 @@ from returnhome.children.models import Child
 from returnhome.core import demo
 from returnhome.episodes.models import Episode
 from returnhome.followup.models import ProposedAction
+from returnhome.imports.models import PendingNotification, ReviewItem
 from returnhome.interviews.models import RHI, DeclineReason, Interview
 from returnhome.lib.groups import Group
 from returnhome.organisations.models import Organisation
@@ -37,7 +38,8 @@ def test_demo_data_has_every_state_the_product_shows() -> None:
 
     main = Organisation.objects.get(la_code=demo.MAIN_AREA.la_code)
     children = demo.demo_children()
-    assert children.count() == 40
+    # 40 planned, and one new to the council in last night's police file.
+    assert children.count() == 41
     assert "frontdoor" in output and "Every demo user's password" in output
 
     groups = set(Episode.objects.filter(council=main).values_list("group", flat=True))
@@ -59,6 +61,14 @@ def test_demo_data_has_every_state_the_product_shows() -> None:
     assert set(ProposedAction.objects.values_list("status", flat=True)) == set(
         ProposedAction.Status.values
     )
+
+    # Last night's police file left the front door work: decisions to make, a found notification
+    # waiting for its missing one.
+    reasons = set(
+        ReviewItem.objects.filter(council=main, status="open").values_list("reason", flat=True)
+    )
+    assert {"uncertain_match", "already_missing"} <= reasons
+    assert PendingNotification.objects.filter(council=main, status="waiting").exists()
 
     # Synthetic identifiers: NHS numbers pass the modulus 11 check.
     nhs = [n for n in children.values_list("nhs_number", flat=True) if n]

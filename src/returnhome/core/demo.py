@@ -11,7 +11,9 @@ outcome, submitted, reviewed, responded, completed); those are then set to the s
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import math
 import random
 from collections.abc import Sequence
@@ -669,6 +671,13 @@ def reset_demo_data() -> dict[str, int]:
         la_code__in=[MAIN_AREA.la_code] + [a.la_code for a in NEIGHBOUR_AREAS]
     )
     counts: dict[str, int] = {}
+    from returnhome.imports.models import ImportRun, PendingNotification, ReviewItem
+
+    counts["front-door queue"] = _delete(ReviewItem.objects.filter(council__in=councils))
+    counts["waiting notifications"] = _delete(
+        PendingNotification.objects.filter(council__in=councils)
+    )
+    counts["import runs"] = _delete(ImportRun.objects.filter(council__in=councils))
     counts["actions"] = _delete(ProposedAction.objects.filter(child_id__in=child_ids))
     counts["contact attempts"] = _delete(ContactAttempt.objects.filter(rhi__child_id__in=child_ids))
     counts["RHIs"] = _delete(RHI.objects.filter(child_id__in=child_ids))
@@ -697,6 +706,79 @@ def reset_demo_data() -> dict[str, int]:
             "they cannot be deleted automatically."
         ) from exc
     return counts
+
+
+def queue_police_notifications(
+    council: Organisation, force: Organisation, front_door: User, now: dt.datetime
+) -> None:
+    """Last night's police file, imported as the front door would: a few notifications the
+    matcher will not decide alone (a typo and a swapped date of birth, a child already missing),
+    a found notification before its missing one, a clear match and a child new to the council.
+    So the front door's queue has work in it."""
+    from returnhome.imports.importer import import_notifications
+    from returnhome.imports.rows import COLUMNS
+
+    children = list(
+        demo_children()
+        .filter(council=council, date_of_birth__isnull=False)
+        .exclude(episodes__returned_at__isnull=True, episodes__isnull=False)
+        .order_by("pk")[:5]
+    )
+    if len(children) < 5:
+        return
+    at = (now - dt.timedelta(hours=9)).astimezone(LONDON)
+
+    def row(child: Child | None, ref: str, **values: str) -> dict[str, str]:
+        out = dict.fromkeys(COLUMNS, "")
+        out.update(force=force.name, police_reference=ref, event="missing", risk_level="medium")
+        out["event_at"] = f"{at:%d/%m/%Y %H:%M}"
+        if child is not None:
+            dob = child.date_of_birth
+            assert dob is not None
+            out.update(
+                forename=child.forename,
+                surname=child.surname,
+                date_of_birth=f"{dob:%d/%m/%Y}",
+                sex=child.sex,
+                postcode=child.postcode,
+            )
+        out.update(values)
+        return out
+
+    typo, swapped, clear, found_first, twice = children
+    dob = swapped.date_of_birth
+    assert dob is not None
+    rows = [
+        row(typo, "DEMO-Q1", forename=typo.forename[:-1] + "y", postcode=""),
+        row(swapped, "DEMO-Q2", date_of_birth=f"{dob:%m/%d/%Y}", surname=swapped.surname.upper()),
+        row(twice, "DEMO-Q3", event_at=f"{at - dt.timedelta(days=1):%d/%m/%Y %H:%M}"),
+        row(twice, "DEMO-Q7", circumstances="Reported missing again by the carer."),
+        row(clear, "DEMO-Q4", la_child_id=clear.la_child_id),
+        row(
+            None,
+            "DEMO-Q5",
+            forename="Tegan",
+            surname="Ashdown-Vale",
+            date_of_birth="14/02/2011",
+            sex="F",
+            la_child_id=f"{CHILD_ID_PREFIX}-P5",
+            missing_from="Demo bus station",
+        ),
+        row(
+            found_first,
+            "DEMO-Q6",
+            event="found",
+            event_at=f"{at + dt.timedelta(hours=3):%d/%m/%Y %H:%M}",
+            found_location="Demo retail park",
+        ),
+    ]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
+    writer.writeheader()
+    writer.writerows(rows)
+    import_notifications(
+        out.getvalue().encode(), council, name="police-overnight.csv", acting_user=front_door
+    )
 
 
 # --------------------------------------------------------------------------- the builder
@@ -2129,6 +2211,9 @@ class DemoBuilder:
                 self.simulate_child(ctx)
                 if progress is not None and number % 50 == 0:
                     progress(f"  {number} of {len(plans)} children")
+            queue_police_notifications(
+                self.main, self.main_police, self.users["frontdoor"], self.now
+            )
         return self.summary()
 
     def summary(self) -> DemoSummary:
