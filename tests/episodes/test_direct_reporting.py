@@ -397,3 +397,39 @@ def test_the_front_door_resolving_a_report_lets_the_home_report_the_return(cast:
     )
     episode = Episode.objects.get(pk=r.episode.pk)
     assert not episode.is_open and RHI.objects.filter(episode=episode).exists()
+
+
+def test_a_commissioned_provider_hears_of_a_missing_report_at_once_and_can_open_it(
+    cast: Cast,
+) -> None:
+    """Box G: the home's report reaches the RHI provider at the same moment; the provider sees
+    children still missing from the councils it serves, and no closed episode it has no RHI for."""
+    charity = OrganisationFactory(kind=Organisation.Kind.PROVIDER, name="Test charity")
+    charity_manager = UserFactory(organisation=charity, role=Role.MANAGER)
+    configure_service(
+        cast.council,
+        rhi_provider=charity,
+        clock_start="return",
+        clock_count="hours",
+        acting_user=None,
+        check_permission=False,
+    )
+    old = missing(cast, ChildFactory(council=cast.council), ago(days=5))
+    services.record_return(
+        old,
+        returned_at=ago(days=4),
+        received_at=ago(days=4),
+        source=Notification.Source.POLICE,
+        acting_user=cast.front_door,
+    )
+    RHI.objects.filter(episode=old).update(provider=cast.council)  # an RHI someone else delivers
+    r = report(cast)
+    alert = Alert.objects.get(recipient=charity_manager)
+    assert alert.kind == Alert.Kind.REPORTED_MISSING and "Robin" not in alert.title
+    visible = Episode.objects.visible_to(charity_manager)
+    assert r.episode in visible and old not in visible
+    assert r.episode not in Episode.objects.visible_to(
+        UserFactory(
+            organisation=OrganisationFactory(kind=Organisation.Kind.PROVIDER), role=Role.MANAGER
+        )
+    )

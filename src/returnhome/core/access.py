@@ -2,7 +2,8 @@
 
 Today a user sees the records of their own organisation:
 - council staff: the children, episodes and RHIs their council holds;
-- an RHI provider's staff: the children and episodes whose RHI their organisation delivers;
+- an RHI provider's staff: the children and episodes whose RHI their organisation delivers, and
+  the episodes still open at the councils it serves (so it is ready when the child returns);
 - police coordinators: the episodes their force reported (never interview records);
 - reporters: only the notifications they made themselves.
 Sharing with partner councils (host / responsible) will add terms to these filters, not new paths.
@@ -68,7 +69,12 @@ def episode_filter(user: User) -> Q:
     if kind == "council":
         return Q(council_id=user.organisation_id)
     if kind == "provider":
-        return Q(rhi__provider_id=user.organisation_id)
+        # Its RHIs' episodes, and the children still missing from the councils it serves, so it
+        # is ready when they come back (Box G).
+        return Q(rhi__provider_id=user.organisation_id) | Q(
+            returned_at__isnull=True,
+            council__service_configuration__rhi_provider_id=user.organisation_id,
+        )
     if kind == "police":
         return Q(police_force_id=user.organisation_id)
     if kind == "reporter":

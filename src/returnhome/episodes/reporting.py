@@ -362,11 +362,27 @@ def police_coordinators(force: Organisation | None) -> list[User]:
     return list(User.objects.filter(organisation=force, role=Role.POLICE, is_active=True))
 
 
+def provider_managers(council: Organisation) -> list[User]:
+    """The managers of the council's commissioned RHI provider (none when the RHI team is the
+    council's own: its managers are the front door's colleagues, alerted already)."""
+    from returnhome.interviews.services import provider_for
+
+    provider = provider_for(council)
+    if provider.pk == council.pk:
+        return []
+    return list(User.objects.filter(organisation=provider, role=Role.MANAGER, is_active=True))
+
+
 def _alert_missing(report: DirectReport) -> None:
     hidden = " — hidden missing: the police had not been told" if report.hidden_missing else ""
     checking = "" if report.episode_id else " (the front door is checking which child)"
     title = f"Child reported missing by {_who(report)}{hidden}{checking}"
-    recipients = front_door_of(report.council) + police_coordinators(report.police_force)
+    # Box G: the home's report reaches the RHI provider and the police at the same moment.
+    recipients = (
+        front_door_of(report.council)
+        + police_coordinators(report.police_force)
+        + provider_managers(report.council)
+    )
     notify(
         recipients,
         kind=Alert.Kind.REPORTED_MISSING,
