@@ -78,11 +78,13 @@ class Episode(TimeStampedModel):
                 fields=["council", "police_force", "police_reference"],
                 name="episode_police_ref_idx",
             ),
-            # Covering indexes for the indicator engine (reports/indicators.py): its aggregates read
-            # only these columns, so SQLite never visits the wide rows. Measured by bench/indicators.py.
+            # Covering index for the indicator engine (reports/indicators.py): its aggregates read
+            # only these columns, so SQLite never visits the wide rows. The group comes before the
+            # date: the engine asks for `group IN (the four)`, so SQLite reads the period group
+            # after group, already in GROUP BY order (no sort). Measured by bench/indicators.py.
             models.Index(
-                fields=["council", "reported_missing_at", "group", "child", "returned_at"],
-                name="episode_report_idx",
+                fields=["council", "group", "reported_missing_at", "returned_at", "child"],
+                name="episode_indicator_idx",
             ),
             # Reached from an interview's RHIs (referrals by group): id first.
             models.Index(
