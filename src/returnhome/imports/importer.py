@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from returnhome.accounts.models import User
+from returnhome.core.db import refresh_statistics
 from returnhome.imports import services
 from returnhome.imports.pipeline import Checked, make_validator, plan_import, read_file
 from returnhome.imports.rows import COLUMNS, RowError
@@ -195,6 +196,7 @@ def _import(
                 summary.update(counts)
                 summary["seconds"] = round(time.monotonic() - started, 3)
                 services.finish_run(run, summary, acting_user=acting_user)
+                refresh_statistics(summary["rows"])
     zero = dict.fromkeys(
         (
             "episodes_created",
@@ -300,6 +302,7 @@ def import_history(
                 summary.update(counts)
                 summary["seconds"] = round(time.monotonic() - started, 3)
                 services.finish_run(run, summary, acting_user=acting_user, action="import_history")
+                refresh_statistics(summary["rows"])
     summary.update(counts)
     if errors and not skip_invalid:
         summary.update(dict.fromkeys(HISTORY_COUNTS, 0))
