@@ -105,10 +105,16 @@ def period_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt
 def _in_period(
     councils: Sequence[Organisation], start: dt.datetime, end: dt.datetime, prefix: str = ""
 ) -> Q:
-    """Episodes (reached through `prefix`) of these councils reported missing in [start, end)."""
+    """Episodes (reached through `prefix`) of these councils reported missing in [start, end).
+
+    The group is tested with an IN list of the four (every episode has one of them), so SQLite
+    reads episode_indicator_idx (council, group, reported missing, ...) group after group: in a
+    GROUP BY on the group, no sort of the period's rows; and never the wide table rows.
+    """
     return Q(
         **{
             f"{prefix}council_id__in": [c.pk for c in councils],
+            f"{prefix}group__in": GROUPS,
             f"{prefix}reported_missing_at__gte": start,
             f"{prefix}reported_missing_at__lt": end,
         }
@@ -396,10 +402,7 @@ def _compute(
     councils: Sequence[Organisation], date_from: dt.date, date_to: dt.date, rule: ClockRule
 ) -> dict[str, GroupFigures]:
     start, end = period_bounds(date_from, date_to)
-    # The group is tested with an IN list (every episode has one of the four), so SQLite reads
-    # episode_indicator_idx (council, group, reported missing, ...) group after group, in the
-    # GROUP BY's order: no sort of the period's rows.
-    episodes = Episode.objects.filter(_in_period(councils, start, end), group__in=GROUPS).order_by()
+    episodes = Episode.objects.filter(_in_period(councils, start, end)).order_by()
     groups = {name: GroupFigures.empty() for name in COLUMNS}
     total = groups[TOTAL]
     rows: Iterable[dict[str, Any]] = episodes.values("group").annotate(**_episode_aggregates(rule))
@@ -411,7 +414,6 @@ def _compute(
 
     actions = ProposedAction.objects.filter(
         _in_period(councils, start, end, prefix="interview__rhis__episode__"),
-        interview__rhis__episode__group__in=GROUPS,
         status__in=REFERRAL_STATUSES,
     ).order_by()
     for service, made, with_outcome, *by_group in _referral_rows(actions):
