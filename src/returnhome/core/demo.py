@@ -718,14 +718,24 @@ def queue_police_notifications(
     from returnhome.imports.importer import import_notifications
     from returnhome.imports.rows import COLUMNS
 
-    children = list(
+    candidates = list(
         demo_children()
         .filter(council=council, date_of_birth__isnull=False)
         .exclude(episodes__returned_at__isnull=True, episodes__isnull=False)
-        .order_by("pk")[:5]
+        .order_by("pk")[:40]
     )
-    if len(children) < 5:
+    # A date of birth whose day and month can be swapped and still be a date (police often do).
+    swappable = [
+        c
+        for c in candidates
+        if c.date_of_birth is not None
+        and c.date_of_birth.day <= 12
+        and c.date_of_birth.day != c.date_of_birth.month
+    ]
+    if len(candidates) < 5 or not swappable:
         return
+    others = [c for c in candidates if c.pk != swappable[0].pk]
+    children = [others[0], swappable[0], *others[1:4]]
     at = (now - dt.timedelta(hours=9)).astimezone(LONDON)
 
     def row(child: Child | None, ref: str, **values: str) -> dict[str, str]:
@@ -776,9 +786,11 @@ def queue_police_notifications(
     writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
     writer.writeheader()
     writer.writerows(rows)
-    import_notifications(
+    report = import_notifications(
         out.getvalue().encode(), council, name="police-overnight.csv", acting_user=front_door
     )
+    if not report.summary.get("committed"):
+        raise DemoDataError(f"The demo police file did not import: {report.summary['rejected']}")
 
 
 # --------------------------------------------------------------------------- the builder

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Min
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -53,6 +54,7 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         Notification.objects.filter(council=request.user.organisation, received_at__gte=since)
         .exclude(episode=None)
         .select_related("episode__child")
+        .annotate(child_first_missing=Min("episode__child__episodes__reported_missing_at"))
         .order_by("-received_at")[:200]
     )
     waiting = list(
@@ -72,9 +74,17 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _new_child(note: Notification) -> bool:
-    """The child's record was created with this notification (by the import or the front door)."""
-    child = note.episode.child if note.episode else None
-    return child is not None and abs((child.created_at - note.created_at).total_seconds()) < 120
+    """The child's record was created with this notification (by the import or the front door):
+    made at the same time, and this is the child's first episode."""
+    episode = note.episode
+    if episode is None:
+        return False
+    first = getattr(note, "child_first_missing", None)
+    return (
+        abs((episode.child.created_at - note.created_at).total_seconds()) < 120
+        and first is not None
+        and episode.reported_missing_at <= first
+    )
 
 
 def _candidates(request: AuthedHttpRequest, item: ReviewItem) -> list[dict[str, Any]]:

@@ -1,0 +1,23 @@
+"""The front door's queue page: what it shows of recent notifications."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import Cast, missing, returned
+from tests.factories import ChildFactory, ago
+
+
+def test_recent_notifications_tag_only_children_new_with_them(cast: Cast) -> None:
+    known = ChildFactory(council=cast.council, forename="Known", surname="Recentchild")
+    returned(cast, missing(cast, known, ago(days=30)), ago(days=29))
+    missing(cast, known, ago(hours=3))  # again this week: not a new child
+    first_time = ChildFactory(council=cast.council, forename="Newly", surname="Recentchild")
+    missing(cast, first_time, ago(hours=2))  # the child's record and first episode, together
+    client = Client()
+    client.force_login(cast.front_door)
+    page = client.get(reverse("imports:queue")).content.decode()
+    rows = {line for line in page.split("<tr") if "Recentchild" in line}
+    tagged = {("Known" if "Known" in r else "Newly"): ("New child" in r) for r in rows}
+    assert tagged == {"Known": False, "Newly": True}
