@@ -47,7 +47,8 @@ def record_write(actor: Any, action: str, obj: models.Model, **detail: Any) -> A
     return AuditEvent.objects.create(**write_fields(actor, action, obj, **detail))
 
 
-def record_read(actor: Any, obj: models.Model, action: str = "view") -> AuditEvent:
+def record_read(actor: Any, obj: models.Model, action: str = "view", **detail: Any) -> AuditEvent:
+    """One record read; `detail` says what of it (a report's period and format, say)."""
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         kind=AuditEvent.Kind.READ,
@@ -55,6 +56,7 @@ def record_read(actor: Any, obj: models.Model, action: str = "view") -> AuditEve
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         child_id=_child_id(obj),
+        detail=_jsonable(detail),
     )
 
 

@@ -14,8 +14,8 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from returnhome.core.audit import record_read
 from returnhome.core.http import AuthedHttpRequest
-from returnhome.core.models import AuditEvent
 from returnhome.lib.clock import ClockRule
 from returnhome.organisations.models import Organisation
 from returnhome.reports.benchmark import (
@@ -100,10 +100,9 @@ def bench_table(result: Benchmark) -> DataTable:
 
 
 def _audit(request: AuthedHttpRequest, council: Organisation, result: Benchmark, fmt: str) -> None:
-    AuditEvent.objects.create(
-        actor=request.user, kind=AuditEvent.Kind.READ, action="report_benchmark",
-        object_type="organisations.organisation", object_id=str(council.pk),
-        detail={"name": result.name, "from": result.date_from.isoformat(), "to": result.date_to.isoformat(), "format": fmt},
+    record_read(
+        request.user, council, "report_benchmark", name=result.name, format=fmt,
+        **{"from": result.date_from.isoformat(), "to": result.date_to.isoformat()},
     )  # fmt: skip
 
 

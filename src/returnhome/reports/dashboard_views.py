@@ -9,10 +9,8 @@ how many children went missing how often. Every figure comes from the indicator 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -21,9 +19,8 @@ from django.utils import timezone
 
 from returnhome.children.models import Child
 from returnhome.core.access import can_see_child_records
-from returnhome.core.audit import record_list_read
+from returnhome.core.audit import record_list_read, record_read
 from returnhome.core.http import AuthedHttpRequest
-from returnhome.core.models import AuditEvent
 from returnhome.lib.clock import ClockRule
 from returnhome.organisations.models import Organisation
 from returnhome.reports import charts
@@ -43,7 +40,7 @@ from returnhome.reports.indicators import (
     IndicatorReport,
 )
 from returnhome.reports.tables import DataTable, download
-from returnhome.reports.views import FIELDS, IndicatorsForm, _council
+from returnhome.reports.views import FIELDS, IndicatorsForm, _council, _period, _query
 
 PAGE_REPEAT_LIMIT = 25
 FUNNEL = (
@@ -258,30 +255,7 @@ def _charts(d: Dashboard) -> dict[str, Any]:
 def _audit(
     request: AuthedHttpRequest, council: Organisation, params: dict[str, Any], what: str
 ) -> None:
-    AuditEvent.objects.create(
-        actor=request.user,
-        kind=AuditEvent.Kind.READ,
-        action="report_dashboard",
-        object_type="organisations.organisation",
-        object_id=str(council.pk),
-        detail={
-            "from": params["date_from"].isoformat(),
-            "to": params["date_to"].isoformat(),
-            "clock": params["clock"],
-            "count": params["count"],
-            "what": what,
-        },
-    )
-
-
-def _query(params: dict[str, Any]) -> str:
-    return urlencode(
-        {
-            k: (v.isoformat() if isinstance(v, dt.date) else v)
-            for k, v in params.items()
-            if k in FIELDS
-        }
-    )
+    record_read(request.user, council, "report_dashboard", **_period(params), what=what)
 
 
 def dashboard_page(request: AuthedHttpRequest) -> HttpResponse:

@@ -10,10 +10,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from returnhome.core.audit import record_read
 from returnhome.core.errors import require
 from returnhome.core.forms import date_field
 from returnhome.core.http import AuthedHttpRequest
-from returnhome.core.models import AuditEvent
 from returnhome.organisations.models import Organisation
 from returnhome.reports.access import can_see_reports
 from returnhome.reports.foi import AnswerDocument, answer_questionnaire
@@ -72,18 +72,13 @@ def _document(
         form.add_error("questionnaire", str(error))
         return form, None
     document = answer_questionnaire(questionnaire, council, data["date_from"], data["date_to"])
-    AuditEvent.objects.create(
-        actor=request.user,
-        kind=AuditEvent.Kind.READ,
-        action="report_foi",
-        object_type="organisations.organisation",
-        object_id=str(council.pk),
-        detail={
-            "questionnaire": questionnaire.name,
-            "from": data["date_from"].isoformat(),
-            "to": data["date_to"].isoformat(),
-            "format": fmt,
-        },
+    record_read(
+        request.user,
+        council,
+        "report_foi",
+        questionnaire=questionnaire.name,
+        format=fmt,
+        **{"from": data["date_from"].isoformat(), "to": data["date_to"].isoformat()},
     )
     return form, document
 

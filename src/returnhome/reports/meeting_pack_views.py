@@ -11,11 +11,10 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from returnhome.core.audit import record_list_read
+from returnhome.core.audit import record_list_read, record_read
 from returnhome.core.errors import require
 from returnhome.core.forms import date_field
 from returnhome.core.http import AuthedHttpRequest
-from returnhome.core.models import AuditEvent
 from returnhome.organisations.models import Organisation
 from returnhome.reports.meeting_pack import (
     MeetingPack,
@@ -165,11 +164,9 @@ def _repeat_rows(pack: MeetingPack) -> list[list[Any]]:
 
 
 def _audit(request: AuthedHttpRequest, pack: MeetingPack, what: str) -> None:
-    AuditEvent.objects.create(
-        actor=request.user, kind=AuditEvent.Kind.READ, action="report_meeting_pack",
-        object_type="organisations.organisation", object_id=str(pack.council.pk),
-        detail={"week": pack.monday.isoformat(), "what": what},
-    )  # fmt: skip
+    record_read(
+        request.user, pack.council, "report_meeting_pack", week=pack.monday.isoformat(), what=what
+    )
     record_list_read(
         request.user, "meeting_pack", [*pack.missing, *pack.still_missing, *pack.overdue]
     )

@@ -11,10 +11,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from returnhome.core.audit import record_read
 from returnhome.core.errors import require
 from returnhome.core.forms import date_field
 from returnhome.core.http import AuthedHttpRequest
-from returnhome.core.models import AuditEvent
 from returnhome.lib.clock import ClockRule
 from returnhome.organisations.models import CLOCK_COUNT_CHOICES, CLOCK_START_CHOICES, Organisation
 from returnhome.reports.access import can_see_reports
@@ -95,20 +95,17 @@ def _report(council: Organisation, params: dict[str, Any]) -> IndicatorReport:
 def _audit(
     request: AuthedHttpRequest, council: Organisation, params: dict[str, Any], fmt: str
 ) -> None:
-    AuditEvent.objects.create(
-        actor=request.user,
-        kind=AuditEvent.Kind.READ,
-        action="report_indicators",
-        object_type="organisations.organisation",
-        object_id=str(council.pk),
-        detail={
-            "from": params["date_from"].isoformat(),
-            "to": params["date_to"].isoformat(),
-            "clock": params["clock"],
-            "count": params["count"],
-            "format": fmt,
-        },
-    )
+    record_read(request.user, council, "report_indicators", **_period(params), format=fmt)
+
+
+def _period(params: dict[str, Any]) -> dict[str, Any]:
+    """What a report's audit row records of the period and rule it was drawn for."""
+    return {
+        "from": params["date_from"].isoformat(),
+        "to": params["date_to"].isoformat(),
+        "clock": params["clock"],
+        "count": params["count"],
+    }
 
 
 def _query(params: dict[str, Any]) -> str:
