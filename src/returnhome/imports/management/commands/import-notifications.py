@@ -2,61 +2,37 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from returnhome.accounts.models import User
-from returnhome.imports.importer import import_notifications
+from returnhome.imports.file_command import FileImportCommand
+from returnhome.imports.importer import ImportReport, import_notifications
 from returnhome.organisations.models import Organisation
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = (
         "Import police missing/found notifications (CSV or XLSX; see "
         "docs/formats/police-notifications.md) for a council. Prints a JSON summary. All or "
         "nothing: one invalid row and nothing is imported (exit code 2), unless --skip-invalid."
     )
+    dry_run_help = "Check and match; change nothing"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="The CSV or XLSX file")
-        parser.add_argument("--org", required=True, help="The council's DfE LA code, e.g. 886")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Check and match; change nothing"
-        )
-        parser.add_argument(
-            "--skip-invalid",
-            action="store_true",
-            help="Import the valid rows; write the others, with why, to --rejects",
-        )
-        parser.add_argument("--rejects", help="Where to write rejected rows (CSV)")
-        parser.add_argument(
-            "--user", help="Username to record as having made the import (default: the system)"
-        )
+        super().add_arguments(parser)
         parser.add_argument(
             "--one-at-a-time",
             action="store_true",
             help="Commit each notification through the services one by one (slower; same result)",
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if options["skip_invalid"] and not options["rejects"]:
-            raise CommandError("--skip-invalid needs --rejects FILE for the rows it skips")
-        council = Organisation.objects.councils().filter(la_code=options["org"]).first()
-        if council is None:
-            raise CommandError(f"No council has the LA code {options['org']!r}")
-        user = None
-        if options["user"]:
-            user = User.objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"No user {options['user']!r}")
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"No such file: {path}")
-        report = import_notifications(
+    def run_import(
+        self, path: Path, council: Organisation, user: User | None, options: dict[str, Any]
+    ) -> ImportReport:
+        return import_notifications(
             path,
             council,
             dry_run=options["dry_run"],
@@ -64,10 +40,3 @@ class Command(BaseCommand):
             acting_user=user,
             per_row=options["one_at_a_time"],
         )
-        if options["rejects"] and report.errors:
-            with Path(options["rejects"]).open("w", newline="", encoding="utf-8") as handle:
-                report.write_rejects(handle)
-            report.summary["rejects_file"] = options["rejects"]
-        self.stdout.write(json.dumps(report.summary, indent=2, ensure_ascii=False))
-        if report.exit_code:
-            sys.exit(report.exit_code)
