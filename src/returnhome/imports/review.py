@@ -301,6 +301,29 @@ def _by_reference(item: ReviewItem, details: Details) -> Episode | None:
     )
 
 
+def _keep_waiting(
+    item: ReviewItem, details: Details, child: Child | None, acting_user: User
+) -> PendingNotification:
+    """Keep a police found notification until its missing one arrives (audited). The callers
+    have checked it is a police notification with a reference."""
+    assert details.force is not None
+    pending = PendingNotification.objects.create(
+        council=item.council,
+        police_force=details.force,
+        police_reference=details.reference,
+        event=details.event,
+        event_at=details.event_at,
+        received_at=item.received_at,
+        found_location=details.found_location,
+        content=details.content,
+        child=child,
+    )
+    record_write(
+        acting_user, "keep_found_notification", pending, police_reference=details.reference
+    )
+    return pending
+
+
 def _record_on_child(
     item: ReviewItem,
     child: Child,
@@ -393,20 +416,7 @@ def _record_on_child(
         raise ValidationError(
             {"__all__": [f"{child.full_name} has no open missing episode for this to close"]}
         )
-    pending = PendingNotification.objects.create(
-        council=item.council,
-        police_force=details.force,
-        police_reference=details.reference,
-        event=details.event,
-        event_at=details.event_at,
-        received_at=item.received_at,
-        found_location=details.found_location,
-        content=details.content,
-        child=child,
-    )
-    record_write(
-        acting_user, "keep_found_notification", pending, police_reference=details.reference
-    )
+    _keep_waiting(item, details, child, acting_user)
     return "kept waiting", None
 
 
@@ -553,20 +563,7 @@ def keep_waiting(
     details = details_of(item)
     if details.force is None or not details.reference:
         raise ValidationError({"__all__": ["Only a police notification with a reference can wait"]})
-    pending = PendingNotification.objects.create(
-        council=item.council,
-        police_force=details.force,
-        police_reference=details.reference,
-        event=details.event,
-        event_at=details.event_at,
-        received_at=item.received_at,
-        found_location=details.found_location,
-        content=details.content,
-        child=target,
-    )
-    record_write(
-        acting_user, "keep_found_notification", pending, police_reference=details.reference
-    )
+    pending = _keep_waiting(item, details, target, acting_user)
     return _resolve(
         item,
         Resolution.KEPT_WAITING,
