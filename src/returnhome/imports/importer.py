@@ -101,6 +101,21 @@ def _warnings(items: Iterable[str]) -> list[str]:
     return items
 
 
+def _read_source(source: str | Path | bytes | IO[bytes], name: str) -> tuple[bytes, str]:
+    """The file's bytes and the name to report it by (an unreadable path reads as empty, with
+    the reason in its name, so the summary says what went wrong)."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        name = name or path.name
+        try:
+            return path.read_bytes(), name
+        except OSError as exc:
+            return b"", f"{name} ({exc.strerror})"
+    if isinstance(source, bytes):
+        return source, name
+    return source.read(), name
+
+
 def import_notifications(
     source: str | Path | bytes | IO[bytes],
     council: Organisation,
@@ -113,18 +128,7 @@ def import_notifications(
 ) -> ImportReport:
     """Import a CSV/XLSX file of police notifications for `council`."""
     started = time.monotonic()
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        name = name or path.name
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            data = b""
-            name = f"{name} ({exc.strerror})"
-    elif isinstance(source, bytes):
-        data = source
-    else:
-        data = source.read()
+    data, name = _read_source(source, name)
     # The import builds hundreds of thousands of small objects that live until it ends (the
     # children's index, the rows, the plan): the cyclic garbage collector would walk them all
     # again and again for nothing. Paused for the import, resumed when it ends.
@@ -252,18 +256,7 @@ def import_history(
     from returnhome.imports.history import ALL_COLUMNS, plan_history, read_history
 
     started = time.monotonic()
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        name = name or path.name
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            data = b""
-            name = f"{name} ({exc.strerror})"
-    elif isinstance(source, bytes):
-        data = source
-    else:
-        data = source.read()
+    data, name = _read_source(source, name)
     now = timezone.now()
     checked = read_history(io.BytesIO(data), name, council, now)
     timings = {"read_and_check": round(time.monotonic() - started, 3)}

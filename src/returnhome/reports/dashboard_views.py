@@ -15,7 +15,6 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from returnhome.children.models import Child
 from returnhome.core.access import can_see_child_records
@@ -40,7 +39,7 @@ from returnhome.reports.indicators import (
     IndicatorReport,
 )
 from returnhome.reports.tables import DataTable, download
-from returnhome.reports.views import FIELDS, IndicatorsForm, _council, _period, _query
+from returnhome.reports.views import _council, _form, _params, _period, _query
 
 PAGE_REPEAT_LIMIT = 25
 FUNNEL = (
@@ -54,25 +53,6 @@ FUNNEL = (
 
 def _column_name(column: str) -> str:
     return "Total" if column == TOTAL else column
-
-
-def _form(request: AuthedHttpRequest, council: Organisation) -> IndicatorsForm:
-    rule = council.clock_rule()
-    start, end = last_twelve_months(timezone.localdate())
-    initial = {
-        "date_from": start,
-        "date_to": end,
-        "clock": rule.start.value,
-        "count": rule.count.value,
-    }
-    bound = any(name in request.GET for name in FIELDS)
-    return IndicatorsForm(request.GET if bound else None, initial=initial)
-
-
-def _params(form: IndicatorsForm) -> dict[str, Any] | None:
-    if form.is_bound:
-        return dict(form.cleaned_data) if form.is_valid() else None
-    return {name: form.initial[name] for name in FIELDS}
 
 
 @dataclass
@@ -260,7 +240,7 @@ def _audit(
 
 def dashboard_page(request: AuthedHttpRequest) -> HttpResponse:
     council = _council(request)
-    form = _form(request, council)
+    form = _form(request, council, last_twelve_months)
     params = _params(form)
     context: dict[str, Any] = {"form": form, "council": council}
     if params is not None:
@@ -280,7 +260,7 @@ def dashboard_page(request: AuthedHttpRequest) -> HttpResponse:
 
 def dashboard_download(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
     council = _council(request)
-    params = _params(_form(request, council))
+    params = _params(_form(request, council, last_twelve_months))
     if params is None:
         return HttpResponse(
             "The period or rule is not valid.", status=400, content_type="text/plain"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -67,9 +68,15 @@ def _council(request: AuthedHttpRequest) -> Organisation:
     return council
 
 
-def _form(request: AuthedHttpRequest, council: Organisation) -> IndicatorsForm:
+def _form(
+    request: AuthedHttpRequest,
+    council: Organisation,
+    period: Callable[[dt.date], tuple[dt.date, dt.date]] = default_period,
+) -> IndicatorsForm:
+    """The period and rule form: what was asked for, else `period` up to today and the
+    council's own 72-hour rule."""
     rule = council.clock_rule()
-    start, end = default_period(timezone.localdate())
+    start, end = period(timezone.localdate())
     initial = {
         "date_from": start,
         "date_to": end,
