@@ -11,14 +11,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from returnhome.core.audit import record_read
-from returnhome.core.errors import require
-from returnhome.core.forms import date_field
 from returnhome.core.http import AuthedHttpRequest
 from returnhome.organisations.models import Organisation
-from returnhome.reports.access import can_see_reports
 from returnhome.reports.foi import AnswerDocument, answer_questionnaire
 from returnhome.reports.questionnaire import QuestionnaireError, find, load_all
-from returnhome.reports.views import default_period
+from returnhome.reports.views import PeriodForm, _council, default_period
 
 FIELDS = ("questionnaire", "date_from", "date_to")
 DOWNLOADS = {
@@ -28,10 +25,9 @@ DOWNLOADS = {
 }
 
 
-class FoiForm(forms.Form):
+class FoiForm(PeriodForm):
     questionnaire = forms.ChoiceField(label="Questionnaire")
-    date_from = date_field("From", help_text="Episodes reported missing on or after this date")
-    date_to = date_field("To", help_text="Episodes reported missing on or before this date")
+    field_order = ["questionnaire", "date_from", "date_to"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,22 +35,6 @@ class FoiForm(forms.Form):
         field = self.fields["questionnaire"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(q.name, f"{q.title} ({q.name})") for q in found]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "The end date must be the same as or after the start date")
-        return data
-
-
-def _council(request: AuthedHttpRequest) -> Organisation:
-    require(
-        can_see_reports(request.user),
-        "Reports are for a council's performance leads, managers and administrators.",
-    )
-    assert request.user.organisation is not None
-    return request.user.organisation
 
 
 def _document(

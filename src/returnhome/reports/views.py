@@ -40,15 +40,11 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(end_year - 1, 4, 1), dt.date(end_year, 3, 31)
 
 
-class IndicatorsForm(forms.Form):
+class PeriodForm(forms.Form):
+    """The period of a report: episodes reported missing from one date to another, inclusive."""
+
     date_from = date_field("From", help_text="Episodes reported missing on or after this date")
     date_to = date_field("To", help_text="Episodes reported missing on or before this date")
-    clock = forms.ChoiceField(
-        label="The 72-hour clock starts", choices=CLOCK_START_CHOICES, widget=forms.RadioSelect
-    )
-    count = forms.ChoiceField(
-        label="72 hours are counted in", choices=CLOCK_COUNT_CHOICES, widget=forms.RadioSelect
-    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -56,6 +52,15 @@ class IndicatorsForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", "The end date must be the same as or after the start date")
         return data
+
+
+class IndicatorsForm(PeriodForm):
+    clock = forms.ChoiceField(
+        label="The 72-hour clock starts", choices=CLOCK_START_CHOICES, widget=forms.RadioSelect
+    )
+    count = forms.ChoiceField(
+        label="72 hours are counted in", choices=CLOCK_COUNT_CHOICES, widget=forms.RadioSelect
+    )
 
 
 def _council(request: AuthedHttpRequest) -> Organisation:
