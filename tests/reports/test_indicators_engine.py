@@ -63,7 +63,7 @@ class TestJuneScenario:
         with CaptureQueriesContext(connection) as queries:
             indicators(june.council, *JUNE, HOURS_FROM_RETURN)
         selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
-        assert len(selects) == 3  # by group, distinct children in total, referrals
+        assert len(selects) == 2  # every episode figure by group; referrals
 
 
 class TestPeriodMembership:

@@ -25,20 +25,18 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
-
 from returnhome.lib.clock import ClockCount, ClockRule, ClockStart
 from returnhome.organisations.models import Organisation
-from returnhome.reports.dashboard import _episodes
 from returnhome.reports.indicators import (
     COLUMNS,
     COUNTS,
     RATES,
     TOTAL,
     GroupFigures,
-    _episode_aggregates,
-    _fill,
     _rate,
+    add_figures,
+    episode_aggregates,
+    period_facts,
 )
 
 PER_CHILD = "episodes_per_child"
@@ -184,15 +182,13 @@ def benchmark(
     rule: ClockRule,
     group: str = TOTAL,
 ) -> Benchmark:
-    """Every council's indicators (for `group`, or the total) in two grouped queries."""
+    """Every council's indicators (for `group`, or the total) in one grouped query."""
     figures = {c.pk: {column: GroupFigures.empty() for column in COLUMNS} for c in councils}
-    episodes = _episodes(councils, date_from, date_to)
-    for row in episodes.values("council_id", "group").annotate(**_episode_aggregates(rule)):
+    facts, start = period_facts(councils, date_from, date_to)
+    for row in facts.values("council_id", "group").annotate(**episode_aggregates(rule, start)):
         per_group = figures[row["council_id"]]
         if row["group"] in per_group:
-            _fill(per_group[row["group"]], row)
-        _fill(per_group[TOTAL], row)
-    for row in episodes.values("council_id").annotate(n=Count("child_id", distinct=True)):
-        figures[row["council_id"]][TOTAL].counts["children"] = row["n"]
+            add_figures(per_group[row["group"]], row)
+        add_figures(per_group[TOTAL], row, total=True)
     rows = [CouncilRow(c, figures[c.pk][group]) for c in councils]
     return Benchmark(name, date_from, date_to, rule, group, rows)

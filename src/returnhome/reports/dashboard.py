@@ -1,21 +1,21 @@
 """The dashboard's figures: monthly series, time to interview, repeat-missing children.
 
 Every figure is an aggregate in the database, built from the indicator engine's own definitions
-(`indicators._episode_aggregates`, `_in_period`, `period_bounds`), so a month's figures add up to
-`report indicators` for the same period, on SQLite and PostgreSQL alike:
+(`indicators.episode_aggregates` over the same report facts, `period_bounds`), so a month's
+figures add up to `report indicators` for the same period, on SQLite and PostgreSQL alike:
 
 - months are UK (Europe/London) calendar months of the date an episode was reported missing; the
   bounds of each month are computed in Python (as `period_bounds` does) and the database sorts
   each episode into its month with one CASE expression, then counts per (group, month);
 - time to interview is measured in real elapsed time from the clock start of the rule's start
-  (return or notification) to the interview, to the millisecond: the RHI stores the deadline
-  `due_<start>_hours` = clock start + 72 hours, so the database needs only
-  held_at - due_<start>_hours (julianday on SQLite, EXTRACT(EPOCH) on PostgreSQL); the 72-hour
-  edge itself compares held_at with that stored deadline exactly, as "within 72 hours" does.
+  (return or notification) to the interview, to the millisecond: the report facts hold the
+  interview's time after "clock start + 72 hours" (`ms_after_due_<start>_hours`), so the buckets
+  are comparisons on the row; the 72-hour edge itself is the facts' "held by the deadline" flag,
+  exactly as "within 72 hours" is.
 
-Performance (bench/dashboard.py): two queries over the period's episodes (every figure per group
-and month in one pass over Episode LEFT JOIN RHI LEFT JOIN Interview; distinct children) plus the
-repeat-children query; no referrals (the dashboard does not show them).
+Performance (bench/dashboard.py): one query over the period's report facts (every figure per
+group and month, distinct children included) plus the repeat-children query; no referrals (the
+dashboard does not show them).
 """
 
 from __future__ import annotations
@@ -24,23 +24,25 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import Interview
-from returnhome.lib.clock import ClockCount, ClockRule
+from returnhome.lib.clock import ClockCount, ClockRule, ClockStart
 from returnhome.organisations.models import Organisation
 from returnhome.reports.indicators import (
     COLUMNS,
     GROUPS,
     TOTAL,
     GroupFigures,
-    _episode_aggregates,
-    _fill,
     _in_period,
+    add_figures,
     due_field,
+    episode_aggregates,
     period_bounds,
+    period_facts,
 )
+from returnhome.reports.models import DUE_72_HOURS
 
 MONTH_FIGURES: tuple[tuple[str, str], ...] = (
     ("episodes", "Episodes"),
@@ -114,44 +116,23 @@ class MonthlySeries:
     figures: dict[str, dict[str, list[int]]]
 
 
-class MillisecondsAfter(Func):
-    """later - earlier in whole milliseconds (NULL if either is NULL), on SQLite and PostgreSQL."""
-
-    output_field = IntegerField()
-    arity = 2
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "CAST(ROUND((julianday(%(expressions)s)) * 86400000.0) AS INTEGER)"
-        return self.as_sql(
-            compiler, connection, template=template, arg_joiner=") - julianday(", **extra
-        )
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "CAST(ROUND(EXTRACT(EPOCH FROM (%(expressions)s)) * 1000) AS BIGINT)"
-        return self.as_sql(compiler, connection, template=template, arg_joiner=" - ", **extra)
-
-
-def _due72(rule: ClockRule) -> str:
-    """The RHI's deadline under "elapsed hours" from the rule's start: clock start + 72 hours."""
-    return f"rhi__{due_field(ClockRule(start=rule.start, count=ClockCount.HOURS))}"
-
-
 def _time_aggregates(rule: ClockRule) -> dict[str, Any]:
     """Returned episodes by hours from the clock start to the interview with the child.
 
-    Needs the `after_due` annotation (held_at - (clock start + 72 h), in ms). Buckets are
-    inclusive at the top ("within 24 hours" includes exactly 24 hours).
+    Buckets are inclusive at the top ("within 24 hours" includes exactly 24 hours).
     """
-    returned = Q(returned_at__isnull=False)
-    interviewed = returned & Q(rhi__interview__kind=Interview.Kind.INTERVIEW)
-    timed = interviewed & Q(**{f"{_due72(rule)}__isnull": False})
+    after_due = f"ms_after_{DUE_72_HOURS[ClockStart(rule.start).value]}"
+    returned = Q(returned=True)
+    interviewed = returned & Q(interview_kind=Interview.Kind.INTERVIEW)
+    timed = interviewed & Q(**{f"{after_due}__isnull": False})
     aggregates: dict[str, Any] = {
         "time__returned": Count("pk", filter=returned),
         f"time__{NO_CLOCK[0]}": Count("pk", filter=interviewed & ~timed),
     }
-    # The 72-hour edge compares held_at with the stored deadline exactly (as "within 72 hours"
-    # does); the 24 h, 48 h and 7 day edges are measured to the millisecond.
-    in_time = Q(rhi__interview__held_at__lte=F(_due72(rule)))
+    # The 72-hour edge is the stored "held by the deadline" flag (as "within 72 hours" is); the
+    # 24 h, 48 h and 7 day edges are measured to the millisecond.
+    hours_rule = ClockRule(start=rule.start, count=ClockCount.HOURS)
+    in_time = Q(**{f"held_by_{due_field(hours_rule)}": True})
     lower: Q | None = None
     for key, _label, hours in TIME_BUCKETS:
         if hours is None:
@@ -159,7 +140,7 @@ def _time_aggregates(rule: ClockRule) -> dict[str, Any]:
         elif hours == 72:
             upper = in_time
         else:
-            upper = Q(after_due__lte=(hours - 72) * HOUR_MS)
+            upper = Q(**{f"{after_due}__lte": (hours - 72) * HOUR_MS})
         window = timed
         if lower is not None:
             window &= ~lower
@@ -182,34 +163,28 @@ class DashboardFigures:
 def dashboard_figures(
     council: Organisation, date_from: dt.date, date_to: dt.date, rule: ClockRule
 ) -> DashboardFigures:
-    """Two queries over the period's episodes.
+    """One query over the period's report facts.
 
-    1. Per (group, month): every episode figure of the indicator engine (its own
-       `_episode_aggregates`) and the time-to-interview buckets. Summed over the months these are
-       exactly `indicators(...)`'s counts and decline reasons.
-    2. Distinct children per group and in total (a child may be in two groups in one period).
-    Referrals are not on the dashboard (the Reports page has them) and are left at 0 here.
+    Per (group, month): every episode figure of the indicator engine (its own
+    `episode_aggregates`, distinct children included: a child counts in the month of its first
+    episode of the period) and the time-to-interview buckets. Summed over the months these are
+    exactly `indicators(...)`'s counts and decline reasons. Referrals are not on the dashboard
+    (the Reports page has them) and are left at 0 here.
     """
     periods = months(date_from, date_to)
-    aggregates = _episode_aggregates(rule)
-    del aggregates["children"]
+    facts, start = period_facts([council], date_from, date_to)
+    aggregates = episode_aggregates(rule, start)
     aggregates.update(_time_aggregates(rule))
-    episodes = _episodes([council], date_from, date_to)
     rows = (
-        episodes.annotate(
-            month=_month_case(periods),
-            after_due=MillisecondsAfter(F("rhi__interview__held_at"), F(_due72(rule))),
-        )
-        .values("group", "month")
-        .annotate(**aggregates)
+        facts.annotate(month=_month_case(periods)).values("group", "month").annotate(**aggregates)
     )
     groups = {column: GroupFigures.empty() for column in COLUMNS}
     series = {c: {key: [0] * len(periods) for key, _ in MONTH_FIGURES} for c in COLUMNS}
     times = {key: 0 for key, _label in time_bucket_labels()}
     for row in rows:
-        row["children"] = 0
-        for column in {row["group"], TOTAL} & set(COLUMNS):
-            _fill(groups[column], row)
+        add_figures(groups[row["group"]], row)
+        add_figures(groups[TOTAL], row, total=True)
+        for column in (row["group"], TOTAL):
             for key, _ in MONTH_FIGURES:
                 series[column][key][row["month"]] += row[key]
         for key, _label, _hours in TIME_BUCKETS:
@@ -217,14 +192,6 @@ def dashboard_figures(
         times[NO_CLOCK[0]] += row[f"time__{NO_CLOCK[0]}"]
         times[NOT_INTERVIEWED[0]] += row["time__returned"]
     times[NOT_INTERVIEWED[0]] -= sum(v for k, v in times.items() if k != NOT_INTERVIEWED[0])
-    children = {
-        column: Count(
-            "child_id", distinct=True, filter=None if column == TOTAL else Q(group=column)
-        )
-        for column in COLUMNS
-    }
-    for column, n in episodes.aggregate(**children).items():
-        groups[column].counts["children"] = n
     return DashboardFigures(groups, MonthlySeries(periods, series), times)
 
 

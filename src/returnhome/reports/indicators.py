@@ -4,15 +4,23 @@ One implementation for the command line, the web pages and every export. Every c
 aggregate in SQL (conditional ``COUNT``s grouped by the episode's stored group); nothing loads
 episodes into Python. It runs the same on SQLite and PostgreSQL.
 
+- What is counted: the report facts (reports/models.py `EpisodeFacts`), one row per episode with
+  its RHI's and interview's values, kept by database triggers in the same statement as every
+  write to an episode, RHI or interview (reports/facts.py). A report reads one covering index
+  instead of joining episode → RHI → interview row by row.
 - Period membership: the local (Europe/London) date the episode was reported missing is in
   [date_from, date_to]; in SQL that is ``reported_missing_at`` in [local midnight starting
   date_from, local midnight after date_to), both instants computed in Python.
 - "Within 72 hours" under any rule: each RHI stores its deadline under every rule
   (``due_<start>_<count>``, fixed by ``interviews.services.refer_rhi`` from the return and the
-  first "found" notification), so "in time" is ``held_at <= due_<rule>`` in SQL. An interview
-  exactly at the deadline is in time.
-- Totals are the sum of the groups, except children: a child can be in two groups in one period
-  (a change of legal status), so distinct children in total is counted by its own query.
+  first "found" notification) and the facts row whether the interview (and the offer) was at or
+  before it, so "in time" is a flag. An interview exactly at the deadline is in time.
+- Distinct children: each child counts on its first episode in the period (in the group, and
+  once in total in any group): the facts row holds when that child was last reported missing
+  before this episode (in the same council; in the group, and in any group), so "first in the
+  period" is ``previous IS NULL OR previous < period start``, a test on the row alone. Follow-up
+  referrals are counted the same way on the first episode of the period their interview covers.
+- Totals are the sum of the groups.
 """
 
 from __future__ import annotations
@@ -26,15 +34,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections
-from django.db.models import Case, Count, F, Max, Q, QuerySet, When
+from django.db.models import Count, Q, QuerySet
 
-from returnhome.episodes.models import Episode
 from returnhome.followup.models import ProposedAction
 from returnhome.interviews.models import RHI, DeclineReason, Interview
 from returnhome.interviews.services import due_field
 from returnhome.lib.clock import LONDON, ClockCount, ClockRule, ClockStart
 from returnhome.lib.groups import Group
 from returnhome.organisations.models import Organisation
+from returnhome.reports.models import EpisodeFacts
 
 __all__ = [
     "COUNTS",
@@ -121,78 +129,108 @@ def _in_period(
     )
 
 
-def _episode_aggregates(rule: ClockRule) -> dict[str, Any]:
-    """One conditional COUNT per figure, over Episode LEFT JOIN RHI LEFT JOIN Interview.
+def _first(previous: str, start: dt.datetime) -> Q:
+    """The row is the first of its kind in the period: nothing of its kind earlier since `start`.
 
-    Each filter's most selective test comes first (SQLite stops at the first false one).
+    `previous` is a report-facts column holding when the child's (or the interview's) previous
+    episode of the same kind was reported missing; its rows' earliest in any period counts.
     """
-    due = F(f"rhi__{due_field(rule)}")
-    offered = Q(rhi__offer_made_at__isnull=False)
-    returned = Q(returned_at__isnull=False)  # open episodes are in no 72-hour figure
-    interviewed = Q(rhi__interview__kind=Interview.Kind.INTERVIEW)
+    return Q(**{f"{previous}__isnull": True}) | Q(**{f"{previous}__lt": start})
+
+
+def episode_aggregates(rule: ClockRule, start: dt.datetime) -> dict[str, Any]:
+    """One conditional COUNT per figure, over the period's report facts (one row per episode).
+
+    Children are distinct children: each counts on its first episode in the period (in the group;
+    `children_in_total` in any group). Each filter's most selective test comes first (SQLite stops
+    at the first false one).
+    """
+    due = due_field(rule)
+    offered = Q(offer_made=True)
+    returned = Q(returned=True)  # open episodes are in no 72-hour figure
+    interviewed = Q(interview_kind=Interview.Kind.INTERVIEW)
 
     def outcome(value: str) -> Q:
-        return Q(rhi__outcome=value) & offered
+        return Q(outcome=value) & offered
 
     aggregates: dict[str, Any] = {
         "episodes": Count("pk"),
-        "children": Count("child_id", distinct=True),
+        "children": Count("pk", filter=_first("child_previous_in_group_at", start)),
+        "children_in_total": Count("pk", filter=_first("child_previous_at", start)),
         "offered": Count("pk", filter=offered),
         "accepted": Count("pk", filter=outcome(RHI.Outcome.ACCEPTED)),
         "declined": Count("pk", filter=outcome(RHI.Outcome.DECLINED)),
         "not_applicable": Count("pk", filter=outcome(RHI.Outcome.NOT_APPLICABLE)),
         "undertaken": Count("pk", filter=interviewed),
-        "carer_only": Count("pk", filter=Q(rhi__interview__kind=Interview.Kind.CARER_ONLY)),
-        "within_72h": Count(
-            "pk", filter=interviewed & Q(rhi__interview__held_at__lte=due) & returned
-        ),
+        "carer_only": Count("pk", filter=Q(interview_kind=Interview.Kind.CARER_ONLY)),
+        "within_72h": Count("pk", filter=Q(**{f"held_by_{due}": True}) & interviewed & returned),
         "offered_within_72h": Count(
-            "pk", filter=Q(rhi__offer_made_at__lte=due) & offered & returned
+            "pk", filter=Q(**{f"offered_by_{due}": True}) & offered & returned
         ),
-        "cce_raised": Count("pk", filter=Q(rhi__interview__cce_identified=True)),
-        "cse_raised": Count("pk", filter=Q(rhi__interview__cse_identified=True)),
+        "cce_raised": Count("pk", filter=Q(cce_identified=True)),
+        "cse_raised": Count("pk", filter=Q(cse_identified=True)),
     }
     for code, _label in DECLINE_REASONS:
         aggregates[f"declined__{code}"] = Count(
-            "pk", filter=Q(rhi__decline_reason=code) & outcome(RHI.Outcome.DECLINED)
+            "pk", filter=Q(decline_reason=code) & outcome(RHI.Outcome.DECLINED)
         )
     return aggregates
 
 
-def _flag(group: str, lookup: str) -> Max:
-    """1 when any row grouped over (here: an action's episodes) is in `group`, else 0."""
-    return Max(Case(When(Q(**{lookup: group}), then=1), default=0))
+def period_facts(
+    councils: Sequence[Organisation], date_from: dt.date, date_to: dt.date
+) -> tuple[QuerySet[EpisodeFacts], dt.datetime]:
+    """The report facts of these councils' episodes reported missing in the period, and its start."""
+    start, end = period_bounds(date_from, date_to)
+    return EpisodeFacts.objects.filter(_in_period(councils, start, end)).order_by(), start
 
 
-def _referral_rows(actions: QuerySet[ProposedAction]) -> list[tuple[Any, ...]]:
-    """Per service: referrals made and with an outcome, in total and per group.
+def _referral_rows(facts: QuerySet[EpisodeFacts], start: dt.datetime) -> list[tuple[Any, ...]]:
+    """Per (group, service): referrals made and with an outcome, in the group and in total.
 
-    One row per action first (GROUP BY the action), a flag a group: an action belongs to an
-    interview, which may cover several episodes (even, rarely, in two groups: then it counts once
-    in each group and once in total). The outer query sums the flags per service; its SQL is the
-    ORM's inner query wrapped in a sum, so the filters and joins are written once.
+    A referral belongs to an interview, which may cover several episodes (even, rarely, in two
+    groups: then it counts once in each group and once in total). It is counted on the period's
+    first episode its interview covers (in the group; in any group for the total), so no action
+    is counted twice and no GROUP BY per action is needed. The facts' own filters and joins are
+    the ORM's query, wrapped.
     """
-    with_outcome = Q(status__in=OUTCOME_STATUSES)
-    per_action = actions.values("pk", "service").annotate(
-        outcome=Max(Case(When(with_outcome, then=1), default=0)),
-        **{
-            f"in_{i}": _flag(group, "interview__rhis__episode__group")
-            for i, group in enumerate(GROUPS)
-        },
-    )
-    inner, params = per_action.query.sql_with_params()
-    connection = connections[actions.db]
+    connection = connections[facts.db]
     quote = connection.ops.quote_name
-    sums = [f"COUNT(*), SUM({quote('outcome')})"]
-    for i in range(len(GROUPS)):
-        flag = quote(f"in_{i}")
-        sums.append(f"SUM({flag}), SUM({flag} * {quote('outcome')})")
-    sql = (
-        f"SELECT {quote('service')}, {', '.join(sums)} "  # noqa: S608 - names are constants
-        f"FROM ({inner}) {quote('per_action')} GROUP BY {quote('service')}"
+    inner, params = (
+        facts.filter(interview__isnull=False)
+        .values("group", "interview_id", "interview_previous_in_group_at", "interview_previous_at")
+        .query.sql_with_params()
     )
+    at = connection.ops.adapt_datetimefield_value(start)
+    first_in_group = (
+        "(f.interview_previous_in_group_at IS NULL OR f.interview_previous_in_group_at < %s)"
+    )
+    first = "(f.interview_previous_at IS NULL OR f.interview_previous_at < %s)"
+    done = f"a.status IN ({', '.join(['%s'] * len(OUTCOME_STATUSES))})"
+    counted = f"a.status IN ({', '.join(['%s'] * len(REFERRAL_STATUSES))})"
+    sql = (
+        f"SELECT f.{quote('group')}, a.service, "  # noqa: S608 - names are constants
+        f"SUM(CASE WHEN {first_in_group} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {first_in_group} AND {done} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {first} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {first} AND {done} THEN 1 ELSE 0 END) "
+        f"FROM ({inner}) f JOIN {ProposedAction._meta.db_table} a "
+        f"ON a.interview_id = f.interview_id AND {counted} "
+        f"GROUP BY f.{quote('group')}, a.service"
+    )
+    done_params = [str(s) for s in OUTCOME_STATUSES]
+    all_params = [
+        at,
+        at,
+        *done_params,
+        at,
+        at,
+        *done_params,
+        *params,
+        *(str(s) for s in REFERRAL_STATUSES),
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, all_params)
         return list(cursor.fetchall())
 
 
@@ -391,9 +429,12 @@ def _text(cell: Any, text: str) -> Any:
     return cell
 
 
-def _fill(figures: GroupFigures, row: dict[str, Any]) -> None:
+def add_figures(figures: GroupFigures, row: dict[str, Any], *, total: bool = False) -> None:
+    """Add one grouped row of `episode_aggregates` to a group's (or, `total`, the total's) figures."""
     for key, _label in COUNTS:
         figures.counts[key] += int(row[key])
+    if total:  # a child counts once in total, on its first episode of the period in any group
+        figures.counts["children"] += int(row["children_in_total"]) - int(row["children"])
     for code, _label in DECLINE_REASONS:
         figures.declined_reasons[code] += int(row[f"declined__{code}"])
 
@@ -401,27 +442,20 @@ def _fill(figures: GroupFigures, row: dict[str, Any]) -> None:
 def _compute(
     councils: Sequence[Organisation], date_from: dt.date, date_to: dt.date, rule: ClockRule
 ) -> dict[str, GroupFigures]:
-    start, end = period_bounds(date_from, date_to)
-    episodes = Episode.objects.filter(_in_period(councils, start, end)).order_by()
+    facts, start = period_facts(councils, date_from, date_to)
     groups = {name: GroupFigures.empty() for name in COLUMNS}
     total = groups[TOTAL]
-    rows: Iterable[dict[str, Any]] = episodes.values("group").annotate(**_episode_aggregates(rule))
+    rows: Iterable[dict[str, Any]] = facts.values("group").annotate(
+        **episode_aggregates(rule, start)
+    )
     for row in rows:
-        _fill(groups[row["group"]], row)
-        _fill(total, row)
-    # Children in total: distinct over the whole period (one child may be in two groups).
-    total.counts["children"] = episodes.aggregate(n=Count("child_id", distinct=True))["n"]
-
-    actions = ProposedAction.objects.filter(
-        _in_period(councils, start, end, prefix="interview__rhis__episode__"),
-        status__in=REFERRAL_STATUSES,
-    ).order_by()
-    for service, made, with_outcome, *by_group in _referral_rows(actions):
-        _add_referrals(total, service, int(made), int(with_outcome or 0))
-        for i, group in enumerate(GROUPS):
-            _add_referrals(
-                groups[group], service, int(by_group[2 * i] or 0), int(by_group[2 * i + 1] or 0)
-            )
+        add_figures(groups[row["group"]], row)
+        add_figures(total, row, total=True)
+    for group, service, made, with_outcome, made_total, with_outcome_total in _referral_rows(
+        facts, start
+    ):
+        _add_referrals(groups[group], service, int(made or 0), int(with_outcome or 0))
+        _add_referrals(total, service, int(made_total or 0), int(with_outcome_total or 0))
     return groups
 
 

@@ -1,0 +1,252 @@
+# ruff: noqa: S608 - the SQL is built from this module's own constant table and column names
+"""Keeping `EpisodeFacts` (reports/models.py) by database triggers, on SQLite and PostgreSQL.
+
+Why: the indicator engine's figures come from Episode LEFT JOIN RHI LEFT JOIN Interview; on
+SQLite that join is a row-by-row lookup per episode and dominated every report (docs/decisions.md
+"Report facts"). The facts table holds, per episode, the joined values the engine counts, so a
+report reads one covering index.
+
+How it stays right: a trigger on each source table (episodes, RHIs, interviews; insert, delete
+and update of a column the facts use) re-derives the facts rows of every child the changed row
+touches, with one SELECT written once below (`FACTS_SELECT`), in the same statement as the write.
+Every write path is covered (services, bulk updates, imports, raw SQL) without any service having
+to remember it. "Re-derive a child" (not "an episode") because the "previous episode" columns of a
+child's other episodes, and of the other episodes covered by the same interview, depend on this
+one.
+
+`tests/reports/test_facts.py` checks the table against an independent computation in Python after
+every kind of write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection as default_connection
+
+from returnhome.reports.models import DUE_72_HOURS, DUE_FIELDS
+
+FACTS = "reports_episodefacts"
+EPISODES = "episodes_episode"
+RHIS = "interviews_rhi"
+INTERVIEWS = "interviews_interview"
+
+# An episode p reported missing before episode e (ties broken by id, so exactly one is first).
+_EARLIER = (
+    "(p.reported_missing_at < e.reported_missing_at"
+    " OR (p.reported_missing_at = e.reported_missing_at AND p.id < e.id))"
+)
+
+
+def _ms_between(vendor: str, later: str, earlier: str) -> str:
+    """later - earlier in whole milliseconds (NULL if either is NULL), as dashboard.py measured it."""
+    if vendor == "postgresql":
+        return f"CAST(ROUND(EXTRACT(EPOCH FROM ({later} - {earlier})) * 1000) AS BIGINT)"
+    return f"CAST(ROUND((julianday({later}) - julianday({earlier})) * 86400000.0) AS INTEGER)"
+
+
+def facts_columns(vendor: str) -> list[tuple[str, str]]:
+    """(facts column, SQL over e = episode, r = its RHI, i = the RHI's interview)."""
+    columns = [
+        ("episode_id", "e.id"),
+        ("council_id", "e.council_id"),
+        ('"group"', 'e."group"'),
+        ("reported_missing_at", "e.reported_missing_at"),
+        ("child_id", "e.child_id"),
+        ("interview_id", "r.interview_id"),
+        ("returned", "e.returned_at IS NOT NULL"),
+        ("offer_made", "r.offer_made_at IS NOT NULL"),
+        ("outcome", "COALESCE(r.outcome, '')"),
+        ("decline_reason", "COALESCE(r.decline_reason, '')"),
+        ("interview_kind", "COALESCE(i.kind, '')"),
+        ("cce_identified", "COALESCE(i.cce_identified, FALSE)"),
+        ("cse_identified", "COALESCE(i.cse_identified, FALSE)"),
+    ]
+    columns += [(f"held_by_{d}", f"COALESCE(i.held_at <= r.{d}, FALSE)") for d in DUE_FIELDS]
+    columns += [
+        (f"offered_by_{d}", f"COALESCE(r.offer_made_at <= r.{d}, FALSE)") for d in DUE_FIELDS
+    ]
+    columns += [
+        (f"ms_after_{d}", _ms_between(vendor, "i.held_at", f"r.{d}")) for d in DUE_72_HOURS.values()
+    ]
+    same_child = "p.child_id = e.child_id AND p.council_id = e.council_id"
+    same_interview = (
+        f"FROM {RHIS} q JOIN {EPISODES} p ON p.id = q.episode_id "
+        "WHERE q.interview_id = r.interview_id AND p.council_id = e.council_id"
+    )
+    columns += [
+        (
+            "child_previous_in_group_at",
+            f"(SELECT MAX(p.reported_missing_at) FROM {EPISODES} p WHERE {same_child} "
+            f'AND p."group" = e."group" AND {_EARLIER})',
+        ),
+        (
+            "child_previous_at",
+            f"(SELECT MAX(p.reported_missing_at) FROM {EPISODES} p WHERE {same_child} AND {_EARLIER})",
+        ),
+        (
+            "interview_previous_in_group_at",
+            f'(SELECT MAX(p.reported_missing_at) {same_interview} AND p."group" = e."group" '
+            f"AND {_EARLIER})",
+        ),
+        (
+            "interview_previous_at",
+            f"(SELECT MAX(p.reported_missing_at) {same_interview} AND {_EARLIER})",
+        ),
+    ]
+    return columns
+
+
+def upsert_sql(vendor: str, where: str) -> str:
+    """Insert or update the facts rows of the episodes `where` (over e) selects."""
+    columns = facts_columns(vendor)
+    names = ", ".join(name for name, _ in columns)
+    values = ",\n  ".join(expr for _, expr in columns)
+    updates = ", ".join(f"{name} = excluded.{name}" for name, _ in columns[1:])
+    # The WHERE is never empty: SQLite needs one before ON CONFLICT in INSERT ... SELECT.
+    return (
+        f"INSERT INTO {FACTS} ({names})\nSELECT\n  {values}\n"
+        f"FROM {EPISODES} e LEFT JOIN {RHIS} r ON r.episode_id = e.id "
+        f"LEFT JOIN {INTERVIEWS} i ON i.id = r.interview_id\nWHERE {where}\n"
+        f"ON CONFLICT (episode_id) DO UPDATE SET {updates}"
+    )
+
+
+def _delete_gone_sql(children: str) -> str:
+    """Delete the facts of these children's episodes that no longer exist."""
+    return (
+        f"DELETE FROM {FACTS} WHERE child_id IN ({children}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {EPISODES} x WHERE x.id = {FACTS}.episode_id)"
+    )
+
+
+# The children whose facts a changed row can touch, as SQL over that row (NEW or OLD).
+def _children_of_episode(row: str) -> str:
+    return (
+        f"SELECT {row}.child_id UNION SELECT e2.child_id FROM {RHIS} r1 "
+        f"JOIN {RHIS} r2 ON r2.interview_id = r1.interview_id "
+        f"JOIN {EPISODES} e2 ON e2.id = r2.episode_id WHERE r1.episode_id = {row}.id"
+    )
+
+
+def _children_of_rhi(row: str) -> str:
+    return (
+        f"SELECT e2.child_id FROM {EPISODES} e2 WHERE e2.id = {row}.episode_id "
+        f"UNION SELECT e3.child_id FROM {RHIS} r2 JOIN {EPISODES} e3 ON e3.id = r2.episode_id "
+        f"WHERE r2.interview_id = {row}.interview_id"
+    )
+
+
+def _children_of_interview(row: str) -> str:
+    return (
+        f"SELECT e2.child_id FROM {RHIS} r2 JOIN {EPISODES} e2 ON e2.id = r2.episode_id "
+        f"WHERE r2.interview_id = {row}.id"
+    )
+
+
+# (table, the columns whose change changes facts, children of a row)
+SOURCES: tuple[tuple[str, tuple[str, ...], Any], ...] = (
+    (
+        EPISODES,
+        ("child_id", "council_id", '"group"', "reported_missing_at", "returned_at"),
+        _children_of_episode,
+    ),
+    (
+        RHIS,
+        ("episode_id", "interview_id", "offer_made_at", "outcome", "decline_reason", *DUE_FIELDS),
+        _children_of_rhi,
+    ),
+    (INTERVIEWS, ("kind", "held_at", "cce_identified", "cse_identified"), _children_of_interview),
+)
+
+
+def _trigger_name(table: str, event: str = "") -> str:
+    return f"facts_{table}{'_' + event if event else ''}"
+
+
+def sqlite_statements() -> list[str]:
+    """CREATE TRIGGER statements for SQLite: one per table and event, each re-deriving children."""
+    statements = []
+    for table, columns, children_of in SOURCES:
+        events = {
+            "insert": ("AFTER INSERT", children_of("NEW")),
+            "delete": ("AFTER DELETE", children_of("OLD")),
+            "update": (
+                f"AFTER UPDATE OF {', '.join(columns)}",
+                f"{children_of('OLD')} UNION {children_of('NEW')}",
+            ),
+        }
+        for event, (when, children) in events.items():
+            statements.append(
+                f"CREATE TRIGGER {_trigger_name(table, event)} {when} ON {table} FOR EACH ROW "
+                f"BEGIN {upsert_sql('sqlite', f'e.child_id IN ({children})')}; "
+                f"{_delete_gone_sql(children)}; END"
+            )
+    return statements
+
+
+def postgresql_statements() -> list[str]:
+    """A PL/pgSQL function and a row trigger per table for PostgreSQL."""
+    statements = []
+    for table, columns, children_of in SOURCES:
+        name = _trigger_name(table)
+        statements.append(
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
+            "DECLARE kids bigint[];\nBEGIN\n"
+            f"  IF TG_OP = 'INSERT' THEN kids := ARRAY({children_of('NEW')});\n"
+            f"  ELSIF TG_OP = 'DELETE' THEN kids := ARRAY({children_of('OLD')});\n"
+            f"  ELSE kids := ARRAY({children_of('OLD')} UNION {children_of('NEW')});\n"
+            "  END IF;\n"
+            f"  {upsert_sql('postgresql', 'e.child_id = ANY(kids)')};\n"
+            f"  {_delete_gone_sql('SELECT unnest(kids)')};\n"
+            "  RETURN NULL;\nEND\n$body$"
+        )
+        statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        statements.append(
+            f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {', '.join(columns)} "
+            f"ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"
+        )
+    return statements
+
+
+def drop_statements(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {_trigger_name(t)} ON {t}" for t, _c, _f in SOURCES] + [
+            f"DROP FUNCTION IF EXISTS {_trigger_name(t)}()" for t, _c, _f in SOURCES
+        ]
+    return [
+        f"DROP TRIGGER IF EXISTS {_trigger_name(t, event)}"
+        for t, _c, _f in SOURCES
+        for event in ("insert", "delete", "update")
+    ]
+
+
+def install_triggers(connection: Any = None) -> None:
+    """(Re)create the triggers on this connection's database."""
+    connection = connection or default_connection
+    vendor = connection.vendor
+    if vendor not in {"sqlite", "postgresql"}:
+        raise NotImplementedError(f"report facts triggers for {vendor}")
+    statements = drop_statements(vendor)
+    statements += postgresql_statements() if vendor == "postgresql" else sqlite_statements()
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def drop_triggers(connection: Any = None) -> None:
+    connection = connection or default_connection
+    with connection.cursor() as cursor:
+        for sql in drop_statements(connection.vendor):
+            cursor.execute(sql)
+
+
+def rebuild_facts(connection: Any = None) -> int:
+    """Re-derive every facts row from the source tables (after a restore, or a bulk load with
+    the triggers dropped). Returns the number of rows."""
+    connection = connection or default_connection
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FACTS}")
+        cursor.execute(upsert_sql(connection.vendor, "TRUE"))
+        cursor.execute(f"SELECT COUNT(*) FROM {FACTS}")
+        return int(cursor.fetchone()[0])

@@ -1,0 +1,134 @@
+"""Report facts: one row per episode with what the indicator engine counts (reports/facts.py).
+
+The rows are kept by database triggers from the episode, its RHI and the RHI's interview, in the
+same statement as every write to them, so they can never be out of date and no service has to
+remember them. Nothing but the triggers (and `facts.rebuild_facts`) writes this table.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from returnhome.lib.groups import Group
+
+# The six 72-hour rules' deadline fields on the RHI (interviews.services.due_field).
+DUE_FIELDS: tuple[str, ...] = tuple(
+    f"due_{start}_{count}"
+    for start in ("return", "notification")
+    for count in ("hours", "calendar_days", "working_days")
+)
+# The two clock starts' "72 elapsed hours" deadlines, from which time to interview is measured.
+DUE_72_HOURS: dict[str, str] = {
+    "return": "due_return_hours",
+    "notification": "due_notification_hours",
+}
+
+
+def _flag(help_text: str) -> models.BooleanField:
+    return models.BooleanField(default=False, editable=False, help_text=help_text)
+
+
+class EpisodeFacts(models.Model):
+    """What the engine needs to know about one episode, so a report reads one table.
+
+    Copies (kept by triggers): the episode's council, group, child and when it was reported
+    missing; its RHI's offer, outcome, decline reason and interview; the interview's kind and
+    exploitation flags. Comparisons (fixed by the triggers from the stored deadlines): whether
+    the interview and the offer were at or before the deadline under each rule, and the
+    interview's time after "clock start + 72 hours" in milliseconds. And for distinct counts in
+    any period: when the same child (in the same council, in the same group or in any group) and
+    the same interview were last reported missing before this episode, so "first in the period"
+    is a test on this row alone.
+    """
+
+    episode = models.OneToOneField(
+        "episodes.Episode",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="facts",
+    )
+    council = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    group = models.CharField(max_length=10, choices=Group.choices())
+    reported_missing_at = models.DateTimeField()
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    interview = models.ForeignKey(
+        "interviews.Interview",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    returned = _flag("The episode has a return")
+    offer_made = _flag("The RHI has an offer")
+    outcome = models.CharField(max_length=20, blank=True)
+    decline_reason = models.CharField(max_length=20, blank=True)
+    interview_kind = models.CharField(max_length=20, blank=True)
+    cce_identified = _flag("The interview identified child criminal exploitation")
+    cse_identified = _flag("The interview identified child sexual exploitation")
+    held_by_due_return_hours = _flag("Interview at or before the deadline under this rule")
+    held_by_due_return_calendar_days = _flag("Interview at or before the deadline")
+    held_by_due_return_working_days = _flag("Interview at or before the deadline")
+    held_by_due_notification_hours = _flag("Interview at or before the deadline")
+    held_by_due_notification_calendar_days = _flag("Interview at or before the deadline")
+    held_by_due_notification_working_days = _flag("Interview at or before the deadline")
+    offered_by_due_return_hours = _flag("Offer at or before the deadline under this rule")
+    offered_by_due_return_calendar_days = _flag("Offer at or before the deadline")
+    offered_by_due_return_working_days = _flag("Offer at or before the deadline")
+    offered_by_due_notification_hours = _flag("Offer at or before the deadline")
+    offered_by_due_notification_calendar_days = _flag("Offer at or before the deadline")
+    offered_by_due_notification_working_days = _flag("Offer at or before the deadline")
+    ms_after_due_return_hours = models.BigIntegerField(
+        null=True, help_text="Interview time minus (return + 72 hours), in milliseconds"
+    )
+    ms_after_due_notification_hours = models.BigIntegerField(
+        null=True, help_text="Interview time minus (notification + 72 hours), in milliseconds"
+    )
+    child_previous_in_group_at = models.DateTimeField(null=True)
+    child_previous_at = models.DateTimeField(null=True)
+    interview_previous_in_group_at = models.DateTimeField(null=True)
+    interview_previous_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name_plural = "episode facts"
+        indexes = [
+            # Every column, period columns first: a report reads this index and nothing else.
+            # 30 columns (PostgreSQL allows 32 in an index).
+            models.Index(
+                fields=[
+                    "council",
+                    "group",
+                    "reported_missing_at",
+                    "returned",
+                    "offer_made",
+                    "outcome",
+                    "decline_reason",
+                    "interview_kind",
+                    "cce_identified",
+                    "cse_identified",
+                    *(f"held_by_{name}" for name in DUE_FIELDS),
+                    *(f"offered_by_{name}" for name in DUE_FIELDS),
+                    "ms_after_due_return_hours",
+                    "ms_after_due_notification_hours",
+                    "child_previous_in_group_at",
+                    "child_previous_at",
+                    "child",
+                    "interview",
+                    "interview_previous_in_group_at",
+                    "interview_previous_at",
+                ],
+                name="facts_report_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"facts of episode {self.episode_id}"

@@ -1,0 +1,217 @@
+"""The report facts (one row per episode, kept by database triggers) always equal their definition.
+
+`expected_facts` computes every facts row in Python from the episodes, RHIs and interviews, with
+none of the trigger SQL; each test makes a different kind of write (through the services, the
+demo data, a merge and its undo, and writes that bypass the services: queryset updates and
+deletes) and checks the table equals it, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import defaultdict
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from returnhome.children import services as child_services
+from returnhome.episodes.models import Episode
+from returnhome.interviews.models import RHI, DeclineReason, Interview
+from returnhome.reports.facts import rebuild_facts
+from returnhome.reports.models import DUE_72_HOURS, DUE_FIELDS, EpisodeFacts
+from tests.conftest import Cast
+from tests.factories import ChildFactory
+from tests.reports import builders as b
+
+pytestmark = pytest.mark.django_db
+
+
+def _previous(rows: list[Episode]) -> dict[int, dt.datetime | None]:
+    """For each episode, when the one before it (by time, then id) was reported missing."""
+    result: dict[int, dt.datetime | None] = {}
+    before: dt.datetime | None = None
+    for episode in sorted(rows, key=lambda e: (e.reported_missing_at, e.pk)):
+        result[episode.pk] = before
+        before = episode.reported_missing_at
+    return result
+
+
+def _ms(later: dt.datetime | None, earlier: dt.datetime | None) -> int | None:
+    if later is None or earlier is None:
+        return None
+    return round((later - earlier).total_seconds() * 1000)
+
+
+def expected_facts() -> dict[int, dict[str, Any]]:
+    episodes = list(Episode.objects.all())
+    rhis = {r.episode_id: r for r in RHI.objects.all()}
+    interviews = {i.pk: i for i in Interview.objects.all()}
+    by_child: dict[tuple[Any, ...], list[Episode]] = defaultdict(list)
+    by_interview: dict[tuple[Any, ...], list[Episode]] = defaultdict(list)
+    for e in episodes:
+        by_child[("child", e.child_id, e.council_id)].append(e)
+        by_child[("child", e.child_id, e.council_id, e.group)].append(e)
+        rhi = rhis.get(e.pk)
+        if rhi is not None and rhi.interview_id is not None:
+            by_interview[("interview", rhi.interview_id, e.council_id)].append(e)
+            by_interview[("interview", rhi.interview_id, e.council_id, e.group)].append(e)
+    previous = {key: _previous(rows) for key, rows in {**by_child, **by_interview}.items()}
+    expected = {}
+    for e in episodes:
+        rhi = rhis.get(e.pk)
+        interview = interviews.get(rhi.interview_id) if rhi and rhi.interview_id else None
+        held = interview.held_at if interview else None
+        offer = rhi.offer_made_at if rhi else None
+        row: dict[str, Any] = {
+            "council_id": e.council_id,
+            "group": e.group,
+            "reported_missing_at": e.reported_missing_at,
+            "child_id": e.child_id,
+            "interview_id": interview.pk if interview else None,
+            "returned": e.returned_at is not None,
+            "offer_made": offer is not None,
+            "outcome": rhi.outcome if rhi else "",
+            "decline_reason": rhi.decline_reason if rhi else "",
+            "interview_kind": interview.kind if interview else "",
+            "cce_identified": bool(interview and interview.cce_identified),
+            "cse_identified": bool(interview and interview.cse_identified),
+            "child_previous_in_group_at": previous[("child", e.child_id, e.council_id, e.group)][
+                e.pk
+            ],
+            "child_previous_at": previous[("child", e.child_id, e.council_id)][e.pk],
+            "interview_previous_in_group_at": (
+                previous[("interview", interview.pk, e.council_id, e.group)][e.pk]
+                if interview
+                else None
+            ),
+            "interview_previous_at": (
+                previous[("interview", interview.pk, e.council_id)][e.pk] if interview else None
+            ),
+        }
+        for name in DUE_FIELDS:
+            due = getattr(rhi, name) if rhi else None
+            row[f"held_by_{name}"] = held is not None and due is not None and held <= due
+            row[f"offered_by_{name}"] = offer is not None and due is not None and offer <= due
+        for name in DUE_72_HOURS.values():
+            row[f"ms_after_{name}"] = _ms(held, getattr(rhi, name) if rhi else None)
+        expected[e.pk] = row
+    return expected
+
+
+def stored_facts() -> dict[int, dict[str, Any]]:
+    return {
+        row.pop("episode_id"): row
+        for row in EpisodeFacts.objects.values()  # every column
+    }
+
+
+def assert_facts_are_right() -> None:
+    expected, stored = expected_facts(), stored_facts()
+    assert stored.keys() == expected.keys()
+    wrong = {pk: (stored[pk], expected[pk]) for pk in expected if stored[pk] != expected[pk]}
+    assert not wrong, next(iter(wrong.items()))
+
+
+def accepted(cast: Cast, rhi: RHI, at: dt.datetime) -> RHI:
+    b.offer(cast, rhi, at)
+    return b.accept(cast, rhi)
+
+
+def test_demo_data_every_state_the_product_has() -> None:
+    call_command("demo-data", seed=3, children=40, today="2026-03-14", stdout=io.StringIO())
+    facts = stored_facts()
+    assert len(facts) == Episode.objects.count() > 100
+    kinds = {row["interview_kind"] for row in facts.values()}
+    assert kinds == {"", Interview.Kind.INTERVIEW, Interview.Kind.CARER_ONLY}
+    assert any(row["interview_previous_at"] for row in facts.values())  # an interview covers two
+    assert any(row["child_previous_at"] for row in facts.values())
+    assert_facts_are_right()
+    # A rebuild from scratch (as after a restore) derives the same rows.
+    rebuild_facts()
+    assert_facts_are_right()
+
+
+def test_every_step_of_the_journey(cast: Cast) -> None:
+    child = b.mfh_child(cast)
+    first, rhi = b.episode(cast, child, b.local(2025, 5, 2, 22), b.local(2025, 5, 3, 1))
+    assert rhi is not None
+    assert_facts_are_right()  # returned, referred, deadlines under every rule
+    b.offer(cast, rhi, b.local(2025, 5, 4, 9))
+    assert_facts_are_right()
+    b.accept(cast, rhi)
+    second, other = b.episode(cast, child, b.local(2025, 5, 5, 20), b.local(2025, 5, 6, 8))
+    assert other is not None
+    b.offer(cast, other, b.local(2025, 5, 6, 9))
+    b.accept(cast, other)
+    b.episode(cast, child, b.local(2025, 5, 7, 20))  # still missing
+    interview = b.interview(cast, [rhi, other], b.local(2025, 5, 6, 10), cce=True)
+    facts = stored_facts()
+    assert facts[second.pk]["interview_previous_at"] == first.reported_missing_at
+    assert facts[second.pk]["child_previous_at"] == first.reported_missing_at
+    assert_facts_are_right()
+    b.review(cast, interview, {})
+    assert_facts_are_right()
+
+
+def test_a_decline_and_a_change_of_group(cast: Cast) -> None:
+    child = b.mfh_child(cast)
+    _, rhi = b.episode(cast, child, b.local(2025, 6, 1, 10), b.local(2025, 6, 1, 12))
+    assert rhi is not None
+    b.offer(cast, rhi, b.local(2025, 6, 2, 9))
+    b.decline(cast, rhi, DeclineReason.values[0])
+    b.episode(cast, child, b.local(2025, 6, 20, 10), b.local(2025, 6, 20, 12))
+    # Becoming looked after from 10 June re-derives the second episode's group.
+    child_services.record_legal_status(
+        child, status="looked_after", start_date=dt.date(2025, 6, 10), acting_user=None
+    )
+    assert set(EpisodeFacts.objects.values_list("group", flat=True)) == {"MFH", "LAC-in"}
+    assert_facts_are_right()
+
+
+def test_merging_two_records_of_a_child_and_undoing_it(cast: Cast) -> None:
+    keep, duplicate = ChildFactory(council=cast.council), ChildFactory(council=cast.council)
+    _, rhi = b.episode(cast, keep, b.local(2025, 6, 5, 10), b.local(2025, 6, 5, 12))
+    _, rhi2 = b.episode(cast, duplicate, b.local(2025, 6, 1, 10), b.local(2025, 6, 1, 12))
+    assert rhi is not None and rhi2 is not None
+    b.interview(cast, [accepted(cast, rhi, b.local(2025, 6, 5, 13))], b.local(2025, 6, 6, 10))
+    merge = child_services.merge_children(
+        keep, duplicate, acting_user=cast.front_door, reason="Same child, two records"
+    )
+    assert set(EpisodeFacts.objects.values_list("child_id", flat=True)) == {keep.pk}
+    assert_facts_are_right()  # the kept child's first episode is now the duplicate's
+    child_services.undo_merge(merge, acting_user=cast.front_door, reason="Not the same child")
+    assert_facts_are_right()
+
+
+def test_writes_that_bypass_the_services_are_kept_too(cast: Cast) -> None:
+    child = b.lac_in_child(cast)
+    first, rhi = b.episode(cast, child, b.local(2025, 7, 1, 10), b.local(2025, 7, 1, 12))
+    second, rhi2 = b.episode(cast, child, b.local(2025, 7, 3, 10), b.local(2025, 7, 3, 12))
+    assert rhi is not None and rhi2 is not None
+    interview = b.interview(
+        cast,
+        [accepted(cast, r, b.local(2025, 7, 3, 13)) for r in (rhi, rhi2)],
+        b.local(2025, 7, 3, 15),
+    )
+    Interview.objects.filter(pk=interview.pk).update(
+        held_at=b.local(2025, 7, 9, 15), kind=Interview.Kind.CARER_ONLY, cse_identified=True
+    )
+    assert_facts_are_right()
+    Episode.objects.filter(pk=first.pk).update(reported_missing_at=b.local(2025, 7, 4, 10))
+    assert_facts_are_right()  # the order of the child's (and the interview's) episodes changed
+    RHI.objects.filter(pk=rhi2.pk).update(
+        interview=None, offer_made_at=b.local(2025, 7, 3, 13), outcome=RHI.Outcome.ACCEPTED
+    )
+    assert_facts_are_right()
+    Episode.objects.filter(pk=second.pk).update(group="Hosted", council=cast.partner_council)
+    assert_facts_are_right()
+    rhi2.contact_attempts.all().delete()
+    RHI.objects.filter(pk=rhi2.pk).delete()
+    assert_facts_are_right()
+    second.notifications.all().delete()
+    second.direct_reports.all().delete()
+    Episode.objects.filter(pk=second.pk).delete()
+    assert_facts_are_right()
+    assert not EpisodeFacts.objects.filter(pk=second.pk).exists()
