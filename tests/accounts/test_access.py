@@ -56,6 +56,9 @@ PARTNER = {"partner"}
 REPORT_READERS = {"manager", "performance", "admin"} | PARTNER
 REPORTERS = {"reporter", "social_worker"}
 FOI_QUERY = "?questionnaire=seed-000&date_from=2025-04-01&date_to=2026-03-31"
+# Statutory returns list the council's looked after children by ID: the same readers as reports.
+SSDA903_QUERY = "?year=2026"
+ANNEX_A_QUERY = "?date_from=2025-04-01&date_to=2026-03-31"
 # The meeting pack names children: the council's managers, front door and performance leads.
 MEETING_PACK = {"manager", "front_door", "performance"} | PARTNER
 # The partner's council has no police force or region in the cast: nothing to download.
@@ -187,6 +190,25 @@ def pages(s: Scenario) -> list[tuple[str, set[str]]]:
         (reverse("reports:foi") + FOI_QUERY, REPORT_READERS),
         (reverse("reports:foi_download", args=["md"]) + FOI_QUERY, REPORT_READERS),
         (reverse("reports:foi_download", args=["docx"]) + FOI_QUERY, REPORT_READERS),
+        (reverse("reports:exports"), REPORT_READERS),
+        (reverse("reports:exports") + SSDA903_QUERY, REPORT_READERS),
+        (reverse("reports:exports") + ANNEX_A_QUERY, REPORT_READERS),
+        (
+            reverse("reports:export_download", args=["ssda903-missing", "csv"]) + SSDA903_QUERY,
+            REPORT_READERS,
+        ),
+        (
+            reverse("reports:export_download", args=["ssda903-missing", "xlsx"]) + SSDA903_QUERY,
+            REPORT_READERS,
+        ),
+        (
+            reverse("reports:export_download", args=["annex-a-list-8", "csv"]) + ANNEX_A_QUERY,
+            REPORT_READERS,
+        ),
+        (
+            reverse("reports:export_download", args=["annex-a-list-8", "xlsx"]) + ANNEX_A_QUERY,
+            REPORT_READERS,
+        ),
         # Direct reporting: reporters and social workers report; a report is seen by its reporter,
         # the receiving council's staff and the police force told (not by other reporters).
         (reverse("reporting:mine"), REPORTERS),

@@ -36,9 +36,12 @@ from typing import Any
 import pytest
 
 from returnhome.followup.models import ProposedAction
+from returnhome.imports.importer import import_history
 from returnhome.interviews.models import DeclineReason, Interview
 from returnhome.lib.clock import ClockCount, ClockStart
+from returnhome.organisations.models import Organisation
 from tests.conftest import Cast
+from tests.imports.test_history_import import csv_bytes, row
 from tests.reports import builders as b
 
 REASONS = [str(code) for code in DeclineReason.values]
@@ -262,3 +265,80 @@ def august(cast: Cast) -> Cast:
     b.interview(cast, [carer], b.local(2025, 8, 25, 23), kind=Interview.Kind.CARER_ONLY)
     b.episode(cast, b.mfh_child(cast), b.local(2025, 8, 30, 20))
     return cast
+
+
+# Statutory exports (test_exports.py, test_exports_page.py): Kent's history, imported.
+LAC_IN = {"legal_status": "looked_after", "responsible_la": "886", "placement_la": "886"}
+LAC_OUT = {"legal_status": "looked_after", "responsible_la": "886", "placement_la": "887"}
+HOSTED = {"legal_status": "looked_after", "responsible_la": "887", "placement_la": "886"}
+NO_RHI = {
+    "notification_received_at": "",
+    "rhi_offered_at": "",
+    "rhi_outcome": "",
+    "interview_at": "",
+}
+
+
+def history_row(child: str, episode_id: str, start: str, end: str, **values: str) -> dict[str, str]:
+    return row(
+        child_id=child,
+        forename=child,
+        episode_id=episode_id,
+        reported_missing_at=start,
+        returned_at=end,
+        **{**NO_RHI, **values},
+    )
+
+
+@pytest.fixture
+def kent(db: None) -> Organisation:
+    """Kent's history around the collection year 1 April 2024 - 31 March 2025."""
+    council = Organisation.objects.get(la_code="886")
+    rows = [
+        # L1, looked after by Kent, placed in Kent.
+        history_row("L1", "L1-a", "20/03/2024 10:00", "25/03/2024 10:00", **LAC_IN),  # ended before
+        history_row("L1", "L1-b", "30/03/2024 22:00", "02/04/2024 09:00", **LAC_IN),  # ends in year
+        history_row(
+            "L1", "L1-c", "10/06/2024 10:00", "10/06/2024 18:00", classification="A", **LAC_IN
+        ),
+        history_row(
+            "L1",
+            "L1-d",
+            "01/09/2024 19:00",
+            "02/09/2024 08:00",
+            rhi_offered_at="02/09/2024 10:00",
+            rhi_outcome="accepted",
+            interview_at="03/09/2024 10:00",
+            **LAC_IN,
+        ),
+        # L2, placed in Medway: returned after the year ended, then missing again after it.
+        history_row(
+            "L2",
+            "L2-a",
+            "25/03/2025 10:00",
+            "03/04/2025 10:00",
+            rhi_offered_at="03/04/2025 12:00",
+            rhi_outcome="declined",
+            decline_reason="child_refused",
+            date_of_birth="05/11/2009",
+            sex="M",
+            **LAC_OUT,
+        ),
+        history_row(
+            "L2",
+            "L2-b",
+            "10/04/2025 10:00",
+            "10/04/2025 12:00",
+            date_of_birth="05/11/2009",
+            sex="M",
+            **LAC_OUT,
+        ),
+        # L3: still missing.
+        history_row("L3", "L3-a", "01/03/2025 23:30", "", **LAC_IN),
+        # Not in either return: missing from home; hosted (Medway's return).
+        history_row("M1", "M1-a", "01/06/2024 10:00", "01/06/2024 12:00"),
+        history_row("H1", "H1-a", "01/07/2024 10:00", "01/07/2024 12:00", **HOSTED),
+    ]
+    report = import_history(csv_bytes(rows), council, name="kent.csv")
+    assert report.summary["committed"], report.summary["rejected"]
+    return council

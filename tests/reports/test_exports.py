@@ -13,7 +13,6 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from returnhome.imports.importer import import_history
 from returnhome.organisations.models import Organisation
 from returnhome.reports.exports import (
     ANNEX_A_LIST_8_COLUMNS,
@@ -22,81 +21,6 @@ from returnhome.reports.exports import (
     check_ssda903,
     ssda903_missing,
 )
-from tests.imports.test_history_import import csv_bytes, row
-
-LAC_IN = {"legal_status": "looked_after", "responsible_la": "886", "placement_la": "886"}
-LAC_OUT = {"legal_status": "looked_after", "responsible_la": "886", "placement_la": "887"}
-HOSTED = {"legal_status": "looked_after", "responsible_la": "887", "placement_la": "886"}
-NO_RHI = {
-    "notification_received_at": "",
-    "rhi_offered_at": "",
-    "rhi_outcome": "",
-    "interview_at": "",
-}
-
-
-def episode(child: str, episode_id: str, start: str, end: str, **values: str) -> dict[str, str]:
-    return row(
-        child_id=child,
-        forename=child,
-        episode_id=episode_id,
-        reported_missing_at=start,
-        returned_at=end,
-        **{**NO_RHI, **values},
-    )
-
-
-@pytest.fixture
-def kent(db: None) -> Organisation:
-    """Kent's history around the collection year 1 April 2024 - 31 March 2025."""
-    council = Organisation.objects.get(la_code="886")
-    rows = [
-        # L1, looked after by Kent, placed in Kent.
-        episode("L1", "L1-a", "20/03/2024 10:00", "25/03/2024 10:00", **LAC_IN),  # ended before
-        episode("L1", "L1-b", "30/03/2024 22:00", "02/04/2024 09:00", **LAC_IN),  # ends in year
-        episode("L1", "L1-c", "10/06/2024 10:00", "10/06/2024 18:00", classification="A", **LAC_IN),
-        episode(
-            "L1",
-            "L1-d",
-            "01/09/2024 19:00",
-            "02/09/2024 08:00",
-            rhi_offered_at="02/09/2024 10:00",
-            rhi_outcome="accepted",
-            interview_at="03/09/2024 10:00",
-            **LAC_IN,
-        ),
-        # L2, placed in Medway: returned after the year ended, then missing again after it.
-        episode(
-            "L2",
-            "L2-a",
-            "25/03/2025 10:00",
-            "03/04/2025 10:00",
-            rhi_offered_at="03/04/2025 12:00",
-            rhi_outcome="declined",
-            decline_reason="child_refused",
-            date_of_birth="05/11/2009",
-            sex="M",
-            **LAC_OUT,
-        ),
-        episode(
-            "L2",
-            "L2-b",
-            "10/04/2025 10:00",
-            "10/04/2025 12:00",
-            date_of_birth="05/11/2009",
-            sex="M",
-            **LAC_OUT,
-        ),
-        # L3: still missing.
-        episode("L3", "L3-a", "01/03/2025 23:30", "", **LAC_IN),
-        # Not in either return: missing from home; hosted (Medway's return).
-        episode("M1", "M1-a", "01/06/2024 10:00", "01/06/2024 12:00"),
-        episode("H1", "H1-a", "01/07/2024 10:00", "01/07/2024 12:00", **HOSTED),
-    ]
-    report = import_history(csv_bytes(rows), council, name="kent.csv")
-    assert report.summary["committed"], report.summary["rejected"]
-    return council
-
 
 DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 
@@ -198,7 +122,7 @@ def test_annex_a_list_8_lists_looked_after_children_with_the_missing_columns(
 ) -> None:
     export = annex_a_missing(kent, dt.date(2024, 4, 1), dt.date(2025, 3, 31))
     assert export.columns == ANNEX_A_LIST_8_COLUMNS
-    assert export.columns[-4:] == (
+    assert export.columns[28:32] == (
         "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months",
         "Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months",
         "Was the child offered a Return Interview after their last missing episode (Y/N)?",
@@ -206,15 +130,24 @@ def test_annex_a_list_8_lists_looked_after_children_with_the_missing_columns(
     )
     kent_name = Organisation.objects.get(la_code="886").name
     medway = Organisation.objects.get(la_code="887").name
-    by_child = {r[0]: r for r in export.rows}
+    by_child = {r[0]: dict(zip(export.columns, r, strict=True)) for r in export.rows}
     assert sorted(by_child) == ["L1", "L2", "L3"]  # not the child missing from home, nor hosted
-    assert by_child["L1"][1:4] == ["b) Female", "", "03/04/2010"]
-    assert by_child["L1"][6] == kent_name and by_child["L2"][6] == medway
+    l1, l2, l3 = by_child["L1"], by_child["L2"], by_child["L3"]
+    assert [l1["Gender"], l1["Ethnicity"], l1["Date of Birth"]] == ["b) Female", "", "03/04/2010"]
+    assert l1["Age of Child (Years)"] == "14"  # on 31 March 2025
+    # The history import dates care and placements from the first looked-after episode.
+    assert l1["Date Started to be Looked After"] == "20/03/2024"
+    assert l1["Start Date of Most Recent Placement"] == "20/03/2024"
+    assert (l1["Placement Location"], l1["LA of Placement"]) == ("a) In", kent_name)
+    assert (l2["Placement Location"], l2["LA of Placement"]) == ("b) Out", medway)
+    assert l1["Placement Type"] == ""  # the import records no placement type
+    missing = export.columns[28:32]
     # L1: L1-b started before the period; L1-c away (A); L1-d missing, offered and accepted.
-    assert by_child["L1"][-4:] == ["1", "1", "Y", "Y"]
-    assert by_child["L2"][1] == "a) Male"
-    assert by_child["L2"][-4:] == ["1", "0", "Y", "N"]  # offered, declined
-    assert by_child["L3"][-4:] == ["1", "0", "N", "N"]  # still missing: no offer yet
+    assert [l1[c] for c in missing] == ["1", "1", "a) Yes", "a) Yes"]
+    assert l2["Gender"] == "a) Male"
+    assert [l2[c] for c in missing] == ["1", "0", "a) Yes", "b) No"]  # offered, declined
+    assert [l3[c] for c in missing] == ["1", "0", "b) No", "b) No"]  # still missing: no offer yet
+    assert any("history import" in w and w.endswith(": L1, L2, L3") for w in export.warnings)
 
 
 def test_annex_a_command_writes_xlsx_with_the_exact_header(

@@ -7,7 +7,9 @@
   `check_ssda903` runs the DfE validation rules for the table (the open-source implementation,
   ``lac_validator``) on it, with the Header and Episodes rows our records imply.
 - Ofsted Annex A, List 8 (children in care): one row per child looked after by the council in
-  the period, with the missing columns.
+  the period, every column of the template in its order, with its codes (``a) Male``,
+  ``a) WBRI``, ``a) Yes``...) and dates ``DD/MM/YYYY``; columns our records cannot fill are blank,
+  and the export's warnings say which.
 
 Only episodes of children looked after by this council (groups LAC-in and LAC-out) are in
 either: a hosted child is in its responsible council's returns, a child missing from home in
@@ -20,6 +22,7 @@ import copy
 import csv
 import datetime as dt
 import io
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +32,7 @@ from django.utils import timezone
 
 from returnhome.children.models import Child, LegalStatus, Placement
 from returnhome.core.audit import record_list_read
+from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import RHI
 from returnhome.lib.groups import Group
@@ -62,23 +66,131 @@ SSDA903_MISSING_RULES = (
     "INT13",
 )
 
+# Ofsted Annex A, List 8 (children in care): every column, in the template's order, and the codes
+# the template's lists give (docs/formats/exports.md names the sources; tests/reports/data/ holds the
+# published rules the tests check the export against).
+MISSING_COUNT = (
+    "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months"
+)
+ABSENT_COUNT = (
+    "Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months"
+)
+RHI_OFFERED = "Was the child offered a Return Interview after their last missing episode (Y/N)?"
+RHI_ACCEPTED = "Did the child accept a Return Interview after their last missing episode (Y/N)?"
+SECOND_PERIOD = (
+    "Is this a second or subsequent period of being a Looked After Child within the last 12 "
+    "months (Y/N)"
+)
 ANNEX_A_LIST_8_COLUMNS = (
     "Child Unique ID",
     "Gender",
     "Ethnicity",
     "Date of Birth",
+    "Age of Child (Years)",
+    "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)",
+    "Does the Child have a Disability",
+    "Date Started to be Looked After",
+    "Child's Category of Need",
+    SECOND_PERIOD,
+    "Start date of current legal status",
+    "Child's Legal Status",
+    "Date of Latest Statutory Review",
+    "Date of Last Social Work Visit",
+    "What is the permanence plan for this child?",
+    "Date of Last IRO Visit / Contact to the Child",
+    "Date of Last Health Assessment",
+    "Date of Last Dental Check",
+    "Number of Placements in the Last 12 months",
+    "Date Ceased to be Looked After",
+    "Reason Ceased to be Looked After",
+    "Start Date of Most Recent Placement",
     "Placement Type",
-    "Placement Postcode",
+    "Placement Provider",
+    "Placement postcode",
+    "URN of Placement",
+    "Placement Location",
     "LA of Placement",
+    MISSING_COUNT,
+    ABSENT_COUNT,
+    RHI_OFFERED,
+    RHI_ACCEPTED,
     "Allocated Team",
     "Allocated Worker",
-    "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months",
-    "Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months",
-    "Was the child offered a Return Interview after their last missing episode (Y/N)?",
-    "Did the child accept a Return Interview after their last missing episode (Y/N)?",
 )
-ANNEX_A_GENDER: dict[str, str] = {Child.Sex.MALE: "a) Male", Child.Sex.FEMALE: "b) Female"}
-ANNEX_A_GENDER_UNKNOWN = "c) Not stated/recorded"
+# Columns returnhome holds nothing for: blank in every row, and named in the export's warnings.
+ANNEX_A_NOT_RECORDED = (
+    "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)",
+    "Does the Child have a Disability",
+    "Child's Category of Need",
+    SECOND_PERIOD,
+    "Start date of current legal status",
+    "Child's Legal Status",
+    "Date of Latest Statutory Review",
+    "Date of Last Social Work Visit",
+    "What is the permanence plan for this child?",
+    "Date of Last IRO Visit / Contact to the Child",
+    "Date of Last Health Assessment",
+    "Date of Last Dental Check",
+    "Number of Placements in the Last 12 months",
+    "Reason Ceased to be Looked After",
+    "URN of Placement",
+    "Allocated Team",
+)
+ANNEX_A_GENDER: dict[str, str] = {
+    Child.Sex.MALE: "a) Male",
+    Child.Sex.FEMALE: "b) Female",
+    Child.Sex.OTHER: "c) Not stated/recorded",
+}
+# (DfE code, DfE description, Annex A code). "s) NOBT" repeats the letter of "s) REFU": that is
+# how the template's list has it (docs/formats/exports.md).
+ANNEX_A_ETHNICITIES = (
+    ("WBRI", "White British", "a) WBRI"),
+    ("WIRI", "White Irish", "b) WIRI"),
+    ("WIRT", "Traveller of Irish heritage", "c) WIRT"),
+    ("WOTH", "Any other White background", "d) WOTH"),
+    ("WROM", "Gypsy/Roma", "e) WROM"),
+    ("MWBC", "White and Black Caribbean", "f) MWBC"),
+    ("MWBA", "White and Black African", "g) MWBA"),
+    ("MWAS", "White and Asian", "h) MWAS"),
+    ("MOTH", "Any other Mixed background", "i) MOTH"),
+    ("AIND", "Indian", "j) AIND"),
+    ("APKN", "Pakistani", "k) APKN"),
+    ("ABAN", "Bangladeshi", "l) ABAN"),
+    ("AOTH", "Any other Asian background", "m) AOTH"),
+    ("BCRB", "Caribbean", "n) BCRB"),
+    ("BAFR", "African", "o) BAFR"),
+    ("BOTH", "Any other Black background", "p) BOTH"),
+    ("CHNE", "Chinese", "q) CHNE"),
+    ("OOTH", "Any other ethnic group", "r) OOTH"),
+    ("REFU", "Refused", "s) REFU"),
+    ("NOBT", "Information not yet obtained", "s) NOBT"),
+)
+_ETHNICITY_LOOKUP = {
+    key.casefold(): annex
+    for code, name, annex in ANNEX_A_ETHNICITIES
+    for key in (code, name, annex)
+}
+ANNEX_A_YES, ANNEX_A_NO, ANNEX_A_UNKNOWN = "a) Yes", "b) No", "c) Unknown"
+# Only the placement types that have exactly one Annex A code; foster care (U1-U6), supported
+# accommodation (H5 or P2), secure (K1 or R5) and other have none, and are left blank.
+ANNEX_A_PLACEMENT_TYPE: dict[str, str] = {
+    Placement.Type.WITH_PARENTS: "k) P1: Placed with parents",
+    Placement.Type.HOME_COUNCIL: "p) K2: Children's Homes",
+    Placement.Type.HOME_PRIVATE: "p) K2: Children's Homes",
+}
+# Likewise the provider: a council's home may be this council's own or another's (PR1 or PR2).
+ANNEX_A_PLACEMENT_PROVIDER: dict[str, str] = {
+    Placement.Type.WITH_PARENTS: "a) PR0: Parents/Parental responsibility",
+    Placement.Type.HOME_PRIVATE: "e) PR4: Private provision",
+}
+ANNEX_A_IN, ANNEX_A_OUT = "a) In", "b) Out"
+# "LA of Placement" outside England is a code; in England, the council's name.
+ANNEX_A_LA_OUTSIDE_ENGLAND = {
+    "Wales": "WAL - Child placed in Wales",
+    "Scotland": "SCO - Child placed in Scotland",
+    "Northern Ireland": "NIR - Child placed in Northern Ireland",
+}
+POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$")
 
 
 def _date(value: dt.date | None) -> str:
@@ -296,16 +408,60 @@ def check_ssda903(export: Export) -> list[RuleFailure]:
     return failures
 
 
+def _some(ids: list[str], most: int = 10) -> str:
+    """Child IDs for a warning: the first `most`, and how many more."""
+    shown = ", ".join(ids[:most])
+    return shown + (f" and {len(ids) - most} more" if len(ids) > most else "")
+
+
+def _postcode(text: str) -> str:
+    """A UK postcode written the standard way ("ME14 1XX"), or "" if `text` is not one."""
+    match = POSTCODE.match(re.sub(r"\s+", "", text).upper())
+    return f"{match.group(1)} {match.group(2)}" if match else ""
+
+
+def _la_of_placement(area: Organisation) -> str:
+    return ANNEX_A_LA_OUTSIDE_ENGLAND.get(area.nation, area.name)
+
+
+def _from_history_import(child_ids: list[int]) -> set[int]:
+    """Children whose care or placement periods a history import wrote (dated from episodes)."""
+    found = AuditEvent.objects.filter(
+        kind=AuditEvent.Kind.WRITE,
+        action__in=("record_legal_status", "record_placement"),
+        child_id__in=child_ids,
+        detail__source="history",
+    ).values_list("child_id", flat=True)
+    return {int(pk) for pk in found if pk is not None}
+
+
+def _label(child: Child) -> str:
+    """A child in a warning: the council child ID, else the returnhome record number."""
+    return child.la_child_id or f"returnhome record {child.pk} (no ID)"
+
+
+@dataclass
+class _Blanks:
+    """Children (by council child ID) with a blank that our records cannot fill, by reason."""
+
+    reasons: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, reason: str, child: Child) -> None:
+        self.reasons[reason].append(_label(child))
+
+
 def annex_a_missing(
     council: Organisation, date_from: dt.date, date_to: dt.date, *, acting_user: Any = None
 ) -> Export:
-    """Annex A List 8 (children in care) with the missing columns, for the period.
+    """Annex A List 8 (children in care), every column, for the period.
 
     Children: those this council looked after on any day of the period (a legal-status period
     with this council responsible). Counts: their episodes reported missing in the period while
     looked after by this council, by classification (M = missing, A = absent). The last missing
     episode is the latest M episode in the period: offered = its RHI has an offer; accepted =
-    its RHI's outcome is accepted. No M episode in the period: both blank.
+    its RHI's outcome is accepted (unknown while an offer waits for its outcome). No M episode in
+    the period: both blank. Columns our records cannot fill are blank, and the warnings say which
+    and why (docs/formats/exports.md).
     """
     start, end = period_bounds(date_from, date_to)
     statuses = (
@@ -320,10 +476,11 @@ def annex_a_missing(
     )
     children = list(
         Child.objects.filter(pk__in=set(statuses))
-        .select_related("allocated_social_worker__organisation")
+        .select_related("allocated_social_worker")
         .order_by("la_child_id", "pk")
     )
     ids = [c.pk for c in children]
+    care = _looked_after_periods(council, ids)
     placements: dict[int, Placement] = {}
     for placement in (
         Placement.objects.filter(child_id__in=ids, start_date__lte=date_to)
@@ -351,38 +508,135 @@ def annex_a_missing(
     export = Export(
         f"Annex A List 8 {date_from:%d-%m-%Y} to {date_to:%d-%m-%Y}", ANNEX_A_LIST_8_COLUMNS, []
     )
-    no_id = 0
+    blanks = _Blanks()
     for child in children:
+        row = {
+            "Child Unique ID": child.la_child_id,
+            "Gender": ANNEX_A_GENDER.get(child.sex, ANNEX_A_GENDER[Child.Sex.OTHER]),
+            MISSING_COUNT: str(counts[child.pk]["M"]),
+            ABSENT_COUNT: str(counts[child.pk]["A"]),
+        }
         if not child.la_child_id:
-            no_id += 1
-        place = placements.get(child.pk)
+            blanks.add("Child Unique ID", child)
+        row["Ethnicity"] = _ETHNICITY_LOOKUP.get(child.ethnicity.strip().casefold(), "")
+        if not row["Ethnicity"]:
+            blanks.add("Ethnicity", child)
+        if child.date_of_birth is not None:
+            row["Date of Birth"] = _date(child.date_of_birth)
+            row["Age of Child (Years)"] = str(child.age_on(date_to))
+        else:
+            blanks.add("Date of Birth", child)
+        row.update(_care_columns(care.get(child.pk, []), date_to))
+        row.update(_placement_columns(council, placements.get(child.pk), child, blanks))
         worker = child.allocated_social_worker
+        if worker is not None:
+            row["Allocated Worker"] = worker.get_full_name() or worker.username
+        else:
+            blanks.add("Allocated Worker", child)
         last = last_missing.get(child.pk)
-        offered = accepted = ""
         if last is not None:
-            rhi = rhis.get(last.pk)
-            offered = "Y" if rhi is not None and rhi.offer_made_at is not None else "N"
-            accepted = "Y" if rhi is not None and rhi.outcome == RHI.Outcome.ACCEPTED else "N"
-        export.rows.append(
-            [
-                child.la_child_id,
-                ANNEX_A_GENDER.get(child.sex, ANNEX_A_GENDER_UNKNOWN),
-                child.ethnicity,
-                _date(child.date_of_birth),
-                place.get_placement_type_display() if place else "",
-                place.postcode if place else "",
-                place.council_area.name if place else "",
-                worker.organisation.name if worker and worker.organisation else "",
-                worker.get_full_name() or worker.username if worker else "",
-                str(counts[child.pk]["M"]),
-                str(counts[child.pk]["A"]),
-                offered,
-                accepted,
-            ]
-        )
-    if no_id:
-        export.warnings.append(
-            f"{no_id} child(ren) have no council child ID: their Child Unique ID is blank"
-        )
+            row.update(_return_interview_columns(rhis.get(last.pk)))
+        export.rows.append([row.get(column, "") for column in ANNEX_A_LIST_8_COLUMNS])
+    if children:
+        export.warnings.extend(_annex_a_warnings(blanks, children))
     record_list_read(acting_user, "export_annex_a_missing", children)
     return export
+
+
+def _care_columns(periods: list[Any], date_to: dt.date) -> dict[str, str]:
+    """The period of care (looked-after periods that follow on, joined) latest begun by the end."""
+    begun = [p for p in _periods_of_care(periods) if p[0] <= date_to]
+    if not begun:
+        return {}
+    start, ended = begun[-1]
+    row = {"Date Started to be Looked After": _date(start)}
+    if ended is not None and ended <= date_to:
+        row["Date Ceased to be Looked After"] = _date(ended)
+    return row
+
+
+def _placement_columns(
+    council: Organisation, place: Placement | None, child: Child, blanks: _Blanks
+) -> dict[str, str]:
+    if place is None:
+        blanks.add("Placement", child)
+        return {}
+    row = {
+        "Start Date of Most Recent Placement": _date(place.start_date),
+        "Placement Type": ANNEX_A_PLACEMENT_TYPE.get(place.placement_type, ""),
+        "Placement Provider": ANNEX_A_PLACEMENT_PROVIDER.get(place.placement_type, ""),
+        "Placement postcode": _postcode(place.postcode),
+        "Placement Location": ANNEX_A_IN if place.council_area_id == council.pk else ANNEX_A_OUT,
+        "LA of Placement": _la_of_placement(place.council_area),
+    }
+    for column in ("Placement Type", "Placement Provider", "Placement postcode"):
+        if not row[column]:
+            blanks.add(column, child)
+    return row
+
+
+def _return_interview_columns(rhi: RHI | None) -> dict[str, str]:
+    """Offered and accepted, for the last missing episode's RHI (none yet: not offered)."""
+    if rhi is None or rhi.offer_made_at is None:
+        return {RHI_OFFERED: ANNEX_A_NO, RHI_ACCEPTED: ANNEX_A_NO}
+    if rhi.outcome == RHI.Outcome.ACCEPTED:
+        accepted = ANNEX_A_YES
+    else:  # declined or not applicable; no outcome recorded yet: unknown
+        accepted = ANNEX_A_NO if rhi.outcome else ANNEX_A_UNKNOWN
+    return {RHI_OFFERED: ANNEX_A_YES, RHI_ACCEPTED: accepted}
+
+
+# Each kind of blank: what is blank, and why, for the warnings.
+BLANK_REASONS = {
+    "Child Unique ID": ("Child Unique ID is blank", "no council child ID"),
+    "Ethnicity": (
+        "Ethnicity is blank",
+        "no ethnicity recorded that matches a DfE code or description (e.g. WBRI, White British)",
+    ),
+    "Date of Birth": ("Date of Birth and Age of Child (Years) are blank", "no date of birth"),
+    "Placement": (
+        "Start Date of Most Recent Placement, Placement Type, Placement Provider, Placement "
+        "postcode, Placement Location and LA of Placement are blank",
+        "no placement recorded by the end of the period",
+    ),
+    "Placement Type": (
+        "Placement Type is blank",
+        "a placement type with no single Annex A code (foster care, supported accommodation, "
+        "secure, other)",
+    ),
+    "Placement Provider": (
+        "Placement Provider is blank",
+        "a placement whose provider the records do not say (foster care, a council's children's "
+        "home, supported accommodation, secure, other)",
+    ),
+    "Placement postcode": (
+        "Placement postcode is blank",
+        "no UK postcode recorded for the placement",
+    ),
+    "Allocated Worker": ("Allocated Worker is blank", "no allocated social worker"),
+}
+
+
+def _children(ids: list[str]) -> str:
+    return f"{len(ids)} child" if len(ids) == 1 else f"{len(ids)} children"
+
+
+def _annex_a_warnings(blanks: _Blanks, children: list[Child]) -> list[str]:
+    warnings = [
+        "returnhome does not record these List 8 columns, so they are blank in every row: "
+        + "; ".join(ANNEX_A_NOT_RECORDED)
+    ]
+    for reason, (blank, why) in BLANK_REASONS.items():
+        found = blanks.reasons.get(reason, [])
+        if found:
+            warnings.append(f"{blank} for {_children(found)} with {why}: {_some(found)}")
+    imported = _from_history_import([c.pk for c in children])
+    if imported:
+        shown = [_label(c) for c in children if c.pk in imported]
+        warnings.append(
+            f"Check Date Started to be Looked After, Date Ceased to be Looked After and Start Date "
+            f"of Most Recent Placement against the case record for {_children(shown)} whose care "
+            "or placement dates a history import wrote (it dates them from the first imported "
+            f"episode): {_some(shown)}"
+        )
+    return warnings

@@ -50,3 +50,12 @@ urlpatterns += [
         "benchmark/table.<str:fmt>", benchmark_views.benchmark_download, name="benchmark_download"
     ),
 ]
+
+# Statutory and inspection returns (reports/export_views.py): the same builders as
+# `returnhome export`.
+from returnhome.reports import export_views  # noqa: E402
+
+urlpatterns += [
+    path("exports/", export_views.exports_page, name="exports"),
+    path("exports/<str:name>.<str:fmt>", export_views.export_download, name="export_download"),
+]

@@ -22,7 +22,8 @@ class Command(BaseCommand):
             help="DfE SSDA903 Missing table (looked after children) for a collection year",
             description=(
                 "The SSDA903 Missing table (CHILD, DOB, MISSING, MIS_START, MIS_END; dates "
-                "DD/MM/YYYY) for the collection year 1 April YYYY-1 to 31 March YYYY, as CSV. "
+                "DD/MM/YYYY) for the collection year 1 April YYYY-1 to 31 March YYYY, as CSV "
+                "(or XLSX). "
                 "--check runs the DfE validation rules for the table and exits 1 if any fails."
             ),
         )
@@ -30,13 +31,14 @@ class Command(BaseCommand):
         ssda.add_argument(
             "--year", required=True, type=int, metavar="YYYY", help="Year the collection ends"
         )
-        ssda.add_argument("--output", metavar="FILE", help="Default: standard output")
+        ssda.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+        ssda.add_argument("--output", metavar="FILE", help="Default: standard output (CSV)")
         ssda.add_argument(
             "--check", action="store_true", help="Run the DfE Missing-table validation rules"
         )
         annex = exports.add_parser(
             "annex-a-missing",
-            help="Ofsted Annex A List 8 (children in care) with the missing columns",
+            help="Ofsted Annex A List 8 (children in care), every column, for a period",
         )
         annex.add_argument("--org", required=True, metavar="LA_CODE")
         annex.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
@@ -46,6 +48,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         council = find_council(options["org"])
+        if options["format"] == "xlsx" and not options.get("output"):
+            raise usage_error("An XLSX workbook is a binary file: give --output FILE")
         if options["export"] == "ssda903-missing":
             year = options["year"]
             if not 2000 <= year <= 2100:
@@ -53,7 +57,7 @@ class Command(BaseCommand):
                     f"--year must be the year the collection ends, e.g. 2025, not {year}"
                 )
             export = ssda903_missing(council, year)
-            self.write(export, "csv", options.get("output"))
+            self.write(export, options["format"], options.get("output"))
             if options["check"]:
                 failures = check_ssda903(export)
                 for failure in failures:
@@ -69,8 +73,6 @@ class Command(BaseCommand):
         date_to = parse_date(options["date_to"], "--to")
         if date_from > date_to:
             raise usage_error(f"--from ({date_from}) is after --to ({date_to})")
-        if options["format"] == "xlsx" and not options.get("output"):
-            raise usage_error("An XLSX workbook is a binary file: give --output FILE")
         self.write(
             annex_a_missing(council, date_from, date_to), options["format"], options.get("output")
         )
