@@ -150,8 +150,16 @@ def weighted(rng: random.Random, choices: Sequence[tuple[str, float]]) -> str:
     return choices[-1][0]
 
 
-def generate(episodes: int, children: int, seed: int) -> tuple[str, dict[str, int]]:
-    """Write the history; returns the LA code of the council reported on and the row counts."""
+def generate(
+    episodes: int, children: int, seed: int, with_triggers: bool = False
+) -> tuple[str, dict[str, int]]:
+    """Write the history; returns the LA code of the council reported on and the row counts.
+
+    The report facts (reports/facts.py) are kept by triggers on every write; for this bulk load
+    they are dropped, and the facts derived afterwards by `rebuild_facts` (the function the
+    migration runs on existing data) before the triggers are put back, unless `with_triggers`.
+    DuckDB's figures come from the source tables, so they check the rebuilt facts too.
+    """
     from django.db import transaction
 
     from returnhome.accounts.models import Role, User
@@ -160,6 +168,7 @@ def generate(episodes: int, children: int, seed: int) -> tuple[str, dict[str, in
     from returnhome.followup.models import ProposedAction
     from returnhome.interviews.models import RHI, DeclineReason, Interview
     from returnhome.organisations.models import Organisation
+    from returnhome.reports.facts import drop_triggers, install_triggers, rebuild_facts
 
     rng = random.Random(seed)
     council = Organisation.objects.create(name="Benchshire", kind="council", la_code="B01")
@@ -247,6 +256,8 @@ def generate(episodes: int, children: int, seed: int) -> tuple[str, dict[str, in
             for table in tables:
                 table.flush()
 
+    if not with_triggers:
+        drop_triggers()
     episode_id = interview_id = 0
     last_interviews: dict[int, tuple[int, int]] = {}  # child -> (interview id, held at)
     for missing_at, child_id in timeline:
@@ -340,6 +351,12 @@ def generate(episodes: int, children: int, seed: int) -> tuple[str, dict[str, in
             *deadlines(notified),
         )
     flush_all()
+    if not with_triggers:
+        started = time.perf_counter()
+        with transaction.atomic():
+            facts = rebuild_facts()
+            install_triggers()
+        say(f"report facts rebuilt in {time.perf_counter() - started:.1f} s ({facts:,} rows)")
     counts = {
         "children": child_rows.count,
         "episodes": episode_rows.count,
@@ -613,6 +630,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each query (default 3)")
     parser.add_argument("--analyze", action="store_true", help="run SQLite ANALYZE before timing")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
+    parser.add_argument(
+        "--with-triggers",
+        action="store_true",
+        help="keep the report-facts triggers while generating (much slower; default: rebuild after)",
+    )
     args = parser.parse_args(argv)
     children = args.children or max(1, args.episodes // 5)
 
@@ -626,7 +648,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     say(f"data directory {work}")
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    la_code, counts = generate(args.episodes, children, args.seed)
+    la_code, counts = generate(args.episodes, children, args.seed, args.with_triggers)
     say(
         f"generated in {time.perf_counter() - started:.1f} s: "
         + ", ".join(f"{v:,} {k}" for k, v in counts.items())

@@ -86,10 +86,11 @@ class Episode(TimeStampedModel):
                 fields=["council", "group", "reported_missing_at", "returned_at", "child"],
                 name="episode_indicator_idx",
             ),
-            # Reached from an interview's RHIs (referrals by group): id first.
+            # A child's earlier episodes in a council (and group): the report-facts triggers
+            # (reports/facts.py) look them up for every write, so this must be a seek.
             models.Index(
-                fields=["id", "council", "reported_missing_at", "group"],
-                name="episode_report_by_id_idx",
+                fields=["child", "council", "group", "reported_missing_at"],
+                name="episode_child_history_idx",
             ),
         ]
         constraints = [

@@ -146,8 +146,8 @@ class RHI(TimeStampedModel):
     class Meta:
         verbose_name = "RHI"
         verbose_name_plural = "RHIs"
-        # Covering indexes for the indicator engine (reports/indicators.py): its aggregates read
-        # only these columns, so SQLite never visits the wide rows. Measured by bench/indicators.py.
+        # Covering indexes for the report-facts triggers (reports/facts.py): they read only these
+        # columns, so SQLite never visits the wide rows.
         indexes = [
             models.Index(
                 fields=[
@@ -302,8 +302,8 @@ class Interview(TimeStampedModel):
 
     class Meta:
         ordering = ["-held_at"]
-        # Covering indexes for the indicator engine (reports/indicators.py): its aggregates read
-        # only these columns, so SQLite never visits the wide rows. Measured by bench/indicators.py.
+        # Covering indexes for the report-facts triggers (reports/facts.py): they read only these
+        # columns, so SQLite never visits the wide rows.
         indexes = [
             models.Index(
                 fields=["id", "kind", "held_at", "cce_identified", "cse_identified"],

@@ -70,9 +70,12 @@ def facts_columns(vendor: str) -> list[tuple[str, str]]:
         (f"ms_after_{d}", _ms_between(vendor, "i.held_at", f"r.{d}")) for d in DUE_72_HOURS.values()
     ]
     same_child = "p.child_id = e.child_id AND p.council_id = e.council_id"
+    # CROSS JOIN: SQLite joins in the order written (from the interview's RHIs to their
+    # episodes), never by scanning the council's episodes; PostgreSQL plans it as any join.
     same_interview = (
-        f"FROM {RHIS} q JOIN {EPISODES} p ON p.id = q.episode_id "
-        "WHERE q.interview_id = r.interview_id AND p.council_id = e.council_id"
+        f"FROM {RHIS} q CROSS JOIN {EPISODES} p "
+        "WHERE q.interview_id = r.interview_id AND p.id = q.episode_id "
+        "AND p.council_id = e.council_id"
     )
     columns += [
         (
@@ -102,13 +105,18 @@ def upsert_sql(vendor: str, where: str) -> str:
     columns = facts_columns(vendor)
     names = ", ".join(name for name, _ in columns)
     values = ",\n  ".join(expr for _, expr in columns)
-    updates = ", ".join(f"{name} = excluded.{name}" for name, _ in columns[1:])
-    # The WHERE is never empty: SQLite needs one before ON CONFLICT in INSERT ... SELECT.
+    kept = [name for name, _ in columns[1:]]
+    updates = ", ".join(f"{name} = excluded.{name}" for name in kept)
+    stored = ", ".join(f"{FACTS}.{name}" for name in kept)
+    derived = ", ".join(f"excluded.{name}" for name in kept)
+    # The WHERE is never empty: SQLite needs one before ON CONFLICT in INSERT ... SELECT. A row
+    # whose facts are unchanged is not written (most of a child's rows, on most writes).
     return (
         f"INSERT INTO {FACTS} ({names})\nSELECT\n  {values}\n"
         f"FROM {EPISODES} e LEFT JOIN {RHIS} r ON r.episode_id = e.id "
         f"LEFT JOIN {INTERVIEWS} i ON i.id = r.interview_id\nWHERE {where}\n"
-        f"ON CONFLICT (episode_id) DO UPDATE SET {updates}"
+        f"ON CONFLICT (episode_id) DO UPDATE SET {updates}\n"
+        f"WHERE ({stored}) IS DISTINCT FROM ({derived})"
     )
 
 
@@ -124,23 +132,23 @@ def _delete_gone_sql(children: str) -> str:
 def _children_of_episode(row: str) -> str:
     return (
         f"SELECT {row}.child_id UNION SELECT e2.child_id FROM {RHIS} r1 "
-        f"JOIN {RHIS} r2 ON r2.interview_id = r1.interview_id "
-        f"JOIN {EPISODES} e2 ON e2.id = r2.episode_id WHERE r1.episode_id = {row}.id"
+        f"CROSS JOIN {RHIS} r2 CROSS JOIN {EPISODES} e2 WHERE r1.episode_id = {row}.id "
+        "AND r2.interview_id = r1.interview_id AND e2.id = r2.episode_id"
     )
 
 
 def _children_of_rhi(row: str) -> str:
     return (
         f"SELECT e2.child_id FROM {EPISODES} e2 WHERE e2.id = {row}.episode_id "
-        f"UNION SELECT e3.child_id FROM {RHIS} r2 JOIN {EPISODES} e3 ON e3.id = r2.episode_id "
-        f"WHERE r2.interview_id = {row}.interview_id"
+        f"UNION SELECT e3.child_id FROM {RHIS} r2 CROSS JOIN {EPISODES} e3 "
+        f"WHERE r2.interview_id = {row}.interview_id AND e3.id = r2.episode_id"
     )
 
 
 def _children_of_interview(row: str) -> str:
     return (
-        f"SELECT e2.child_id FROM {RHIS} r2 JOIN {EPISODES} e2 ON e2.id = r2.episode_id "
-        f"WHERE r2.interview_id = {row}.id"
+        f"SELECT e2.child_id FROM {RHIS} r2 CROSS JOIN {EPISODES} e2 "
+        f"WHERE r2.interview_id = {row}.id AND e2.id = r2.episode_id"
     )
 
 

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("children", "0002_merge_duplicate_children"),
-        ("episodes", "0006_indicator_index_group_first"),
+        ("episodes", "0007_child_history_index"),
         ("interviews", "0003_report_indexes"),
         ("organisations", "0003_service_delivery_and_contracts"),
     ]
