@@ -423,13 +423,8 @@ def _record_on_child(
 # --------------------------------------------------------------------------- the decisions
 
 
-@transaction.atomic
-def confirm_match(item: ReviewItem, *, acting_user: User, reason: str = "") -> ReviewItem:
-    """The suggested child is right: record the notification on that child's file."""
-    item = _lock(item, acting_user)
-    if item.suggested_child is None:
-        raise ValidationError({"__all__": ["No child was suggested: choose one"]})
-    child = _council_child(item, item.suggested_child)
+def _matched(item: ReviewItem, child: Child, *, acting_user: User, reason: str) -> ReviewItem:
+    """Record the notification on `child`'s file and resolve the item as matched."""
     how, episode = _record_on_child(item, child, acting_user=acting_user)
     return _resolve(
         item,
@@ -440,6 +435,16 @@ def confirm_match(item: ReviewItem, *, acting_user: User, reason: str = "") -> R
         how=how,
         episode=episode,
     )
+
+
+@transaction.atomic
+def confirm_match(item: ReviewItem, *, acting_user: User, reason: str = "") -> ReviewItem:
+    """The suggested child is right: record the notification on that child's file."""
+    item = _lock(item, acting_user)
+    if item.suggested_child is None:
+        raise ValidationError({"__all__": ["No child was suggested: choose one"]})
+    child = _council_child(item, item.suggested_child)
+    return _matched(item, child, acting_user=acting_user, reason=reason)
 
 
 @transaction.atomic
@@ -449,16 +454,7 @@ def match_to_child(item: ReviewItem, child: Child, *, acting_user: User, reason:
     child = _council_child(item, child)
     if child.pk != item.suggested_child_id:
         _need_reason(reason, "chose this child")
-    how, episode = _record_on_child(item, child, acting_user=acting_user)
-    return _resolve(
-        item,
-        Resolution.MATCHED,
-        child,
-        acting_user=acting_user,
-        reason=reason,
-        how=how,
-        episode=episode,
-    )
+    return _matched(item, child, acting_user=acting_user, reason=reason)
 
 
 @transaction.atomic

@@ -46,14 +46,14 @@ def deadlines_by_rule(
 ) -> dict[str, dt.datetime | None]:
     """The deadline under every 72-hour rule, by RHI field, so reports can use any rule in SQL."""
     result: dict[str, dt.datetime | None] = {}
-    for name, rule in _every_rule():
+    for name, rule in every_rule():
         at = rule.start_at(returned_at, notification_received_at)
         result[name] = deadline(at, rule.count) if at is not None else None
     return result
 
 
 @cache
-def _every_rule() -> tuple[tuple[str, ClockRule], ...]:
+def every_rule() -> tuple[tuple[str, ClockRule], ...]:
     """Every 72-hour rule with its RHI field (`deadlines_by_rule` runs once per return)."""
     return tuple(
         (due_field(rule), rule)

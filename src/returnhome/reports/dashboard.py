@@ -28,7 +28,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import Interview
-from returnhome.lib.clock import ClockCount, ClockRule, ClockStart
+from returnhome.lib.clock import ClockCount, ClockRule
 from returnhome.organisations.models import Organisation
 from returnhome.reports.indicators import (
     COLUMNS,
@@ -43,7 +43,6 @@ from returnhome.reports.indicators import (
     period_bounds,
     period_facts,
 )
-from returnhome.reports.models import DUE_72_HOURS
 
 MONTH_FIGURES: tuple[tuple[str, str], ...] = (
     ("episodes", "Episodes"),
@@ -122,7 +121,8 @@ def _time_aggregates(rule: ClockRule) -> dict[str, Any]:
 
     Buckets are inclusive at the top ("within 24 hours" includes exactly 24 hours).
     """
-    after_due = f"ms_after_{DUE_72_HOURS[ClockStart(rule.start).value]}"
+    due_72_hours = due_field(ClockRule(start=rule.start, count=ClockCount.HOURS))
+    after_due = f"ms_after_{due_72_hours}"
     returned = Q(returned=True)
     interviewed = returned & Q(interview_kind=Interview.Kind.INTERVIEW)
     timed = interviewed & Q(**{f"{after_due}__isnull": False})
@@ -132,8 +132,7 @@ def _time_aggregates(rule: ClockRule) -> dict[str, Any]:
     }
     # The 72-hour edge is the stored "held by the deadline" flag (as "within 72 hours" is); the
     # 24 h, 48 h and 7 day edges are measured to the millisecond.
-    hours_rule = ClockRule(start=rule.start, count=ClockCount.HOURS)
-    in_time = Q(**{f"held_by_{due_field(hours_rule)}": True})
+    in_time = Q(**{f"held_by_{due_72_hours}": True})
     lower: Q | None = None
     for key, _label, hours in TIME_BUCKETS:
         if hours is None:

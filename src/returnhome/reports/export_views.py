@@ -14,6 +14,7 @@ from django.utils import timezone
 from returnhome.core.audit import record_read
 from returnhome.core.http import AuthedHttpRequest
 from returnhome.organisations.models import Organisation
+from returnhome.reports.dashboard import twelve_months_to
 from returnhome.reports.exports import Export, annex_a_missing, collection_year, ssda903_missing
 from returnhome.reports.views import CONTENT_TYPES, PeriodForm, _council, default_period
 
@@ -44,15 +45,6 @@ class AnnexAForm(PeriodForm):
         self.fields["date_to"].help_text = "Usually today: the counts cover the last 12 months"
 
 
-def last_12_months(today: dt.date) -> tuple[dt.date, dt.date]:
-    """The 12 months up to and including `today` (from the day after a year before)."""
-    try:
-        year_before = today.replace(year=today.year - 1)
-    except ValueError:  # 29 February
-        year_before = today.replace(year=today.year - 1, day=28)
-    return year_before + dt.timedelta(days=1), today
-
-
 SSDA903, ANNEX_A = "ssda903-missing", "annex-a-list-8"
 FORMS: dict[str, type[forms.Form]] = {SSDA903: Ssda903Form, ANNEX_A: AnnexAForm}
 AUDIT_ACTIONS = {SSDA903: "export_ssda903_missing", ANNEX_A: "export_annex_a_missing"}
@@ -61,7 +53,7 @@ AUDIT_ACTIONS = {SSDA903: "export_ssda903_missing", ANNEX_A: "export_annex_a_mis
 def _forms(request: HttpRequest) -> dict[str, forms.Form]:
     """Both forms: bound to the query if it asks for that export, else with the defaults."""
     today = timezone.localdate()
-    start, end = last_12_months(today)
+    start, end = twelve_months_to(today), today
     ssda_bound = "year" in request.GET
     annex_bound = "date_from" in request.GET or "date_to" in request.GET
     return {

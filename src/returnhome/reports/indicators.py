@@ -438,9 +438,9 @@ def _text(cell: Any, text: str) -> Any:
 def add_figures(figures: GroupFigures, row: dict[str, Any], *, total: bool = False) -> None:
     """Add one grouped row of `episode_aggregates` to a group's (or, `total`, the total's) figures."""
     for key, _label in COUNTS:
-        figures.counts[key] += int(row[key])
-    if total:  # a child counts once in total, on its first episode of the period in any group
-        figures.counts["children"] += int(row["children_in_total"]) - int(row["children"])
+        # A child counts once in total, on its first episode of the period in any group.
+        column = "children_in_total" if total and key == "children" else key
+        figures.counts[key] += int(row[column])
     for code, _label in DECLINE_REASONS:
         figures.declined_reasons[code] += int(row[f"declined__{code}"])
 

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from django.db import models
 
+from returnhome.interviews.services import due_field, every_rule
+from returnhome.lib.clock import ClockCount, ClockRule, ClockStart
 from returnhome.lib.groups import Group
 
-# The six 72-hour rules' deadline fields on the RHI (interviews.services.due_field).
-DUE_FIELDS: tuple[str, ...] = tuple(
-    f"due_{start}_{count}"
-    for start in ("return", "notification")
-    for count in ("hours", "calendar_days", "working_days")
-)
-# The two clock starts' "72 elapsed hours" deadlines, from which time to interview is measured.
+# The six 72-hour rules' deadline fields on the RHI, and the two clock starts' "72 elapsed hours"
+# deadlines, from which time to interview is measured.
+DUE_FIELDS: tuple[str, ...] = tuple(name for name, _rule in every_rule())
 DUE_72_HOURS: dict[str, str] = {
-    "return": "due_return_hours",
-    "notification": "due_notification_hours",
+    ClockStart(start).value: due_field(ClockRule(start=start, count=ClockCount.HOURS))
+    for start in ClockStart
 }
 
 
