@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from returnhome.children import services as child_services
+from returnhome.episodes.models import Episode
 from returnhome.interviews.models import Interview
 from returnhome.lib.clock import ClockCount, ClockRule, ClockStart
 from returnhome.reports.dashboard import dashboard_figures, months, repeat_children
@@ -20,6 +22,8 @@ from tests.reports.conftest import AUGUST, JUNE_EXPECTED
 
 JUNE = (dt.date(2025, 6, 1), dt.date(2025, 6, 30))
 MAY_TO_JULY = (dt.date(2025, 5, 1), dt.date(2025, 7, 31))
+# Not whole months: the edges of the June scenario (31 May 23:30 BST, 1 July 00:30 BST) are in it.
+LAST_OF_MAY_TO_FIRST_OF_JULY = (dt.date(2025, 5, 31), dt.date(2025, 7, 1))
 RULES = [ClockRule(start, count) for start in ClockStart for count in ClockCount]
 
 
@@ -35,7 +39,7 @@ def test_months_are_uk_calendar_months_clipped_to_the_period() -> None:
 def test_episodes_at_2330_on_the_last_day_of_a_summer_month_stay_in_that_month(june: Cast) -> None:
     """31/05 23:30 BST is 22:30 UTC on 31 May: May. 30/06 23:30 BST is June; 01/07 00:30 is July."""
     figures = dashboard_figures(june.council, *MAY_TO_JULY, ClockRule())
-    assert [m.key for m in figures.series.months] == ["2025-05", "2025-06", "2025-07"]
+    assert [m.number for m in figures.series.months] == [202505, 202506, 202507]
     assert figures.series.figures["Hosted"]["episodes"] == [1, 2, 1]
     assert figures.series.figures["total"]["episodes"] == [1, 11, 1]
     june_total = JUNE_EXPECTED["total"]
@@ -45,7 +49,7 @@ def test_episodes_at_2330_on_the_last_day_of_a_summer_month_stay_in_that_month(j
 
 @pytest.mark.parametrize("rule", RULES, ids=str)
 def test_the_dashboards_figures_are_the_indicator_engines(june: Cast, rule: ClockRule) -> None:
-    for period in (JUNE, MAY_TO_JULY):
+    for period in (JUNE, MAY_TO_JULY, LAST_OF_MAY_TO_FIRST_OF_JULY):
         figures = dashboard_figures(june.council, *period, rule)
         report = indicators(june.council, *period, rule)
         for column in COLUMNS:
@@ -106,11 +110,33 @@ def test_repeat_children_three_or_more_in_the_period(cast: Cast) -> None:
     b.episode(cast, often, b.local(2025, 5, 20, 10), b.local(2025, 5, 20, 12))  # before the period
     for day in (3, 4):
         b.episode(cast, twice, b.local(2025, 6, day, 10), b.local(2025, 6, day, 12))
-    found = repeat_children([cast.council], *JUNE)
+    found = repeat_children(cast.council, *JUNE)
     assert [(r.child_id, r.episodes) for r in found] == [(often.pk, 3)]
-    assert [(r.child_id, r.episodes) for r in repeat_children([cast.council], *MAY_TO_JULY)] == [
+    assert [(r.child_id, r.episodes) for r in repeat_children(cast.council, *MAY_TO_JULY)] == [
         (often.pk, 4)
     ]
+    # Part of June: twice on the 3rd and 4th, often on the 9th and 16th (its 2nd is before).
+    part = (dt.date(2025, 6, 3), dt.date(2025, 6, 16))
+    assert repeat_children(cast.council, *part) == []
+    found = repeat_children(cast.council, *part, threshold=2)
+    assert sorted((r.child_id, r.episodes) for r in found) == sorted([(often.pk, 2), (twice.pk, 2)])
+
+
+def test_repeat_children_counts_every_group_and_only_this_council(cast: Cast) -> None:
+    child = b.mfh_child(cast)
+    b.episode(cast, child, b.local(2025, 6, 2, 10), b.local(2025, 6, 2, 12))
+    b.episode(cast, child, b.local(2025, 6, 9, 10), b.local(2025, 6, 9, 12))
+    assert repeat_children(cast.council, *JUNE) == []
+    b.episode(cast, child, b.local(2025, 6, 20, 10), b.local(2025, 6, 20, 12))
+    child_services.record_legal_status(
+        child, status="looked_after", start_date=dt.date(2025, 6, 10), acting_user=None
+    )
+    groups = set(Episode.objects.filter(child=child).values_list("group", flat=True))
+    assert len(groups) == 2  # MFH, then looked after
+    assert [(r.child_id, r.episodes) for r in repeat_children(cast.council, *JUNE)] == [
+        (child.pk, 3)
+    ]
+    assert repeat_children(cast.partner_council, *JUNE) == []
 
 
 def _get(client: Client, name: str, **params: str) -> bytes:

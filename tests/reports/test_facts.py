@@ -15,11 +15,13 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from returnhome.children import services as child_services
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import RHI, DeclineReason, Interview
-from returnhome.reports.facts import rebuild_facts
+from returnhome.lib.clock import LONDON, uk_month
+from returnhome.reports.facts import rebuild_facts, uk_month_sql
 from returnhome.reports.models import DUE_72_HOURS, DUE_FIELDS, EpisodeFacts
 from tests.conftest import Cast
 from tests.factories import ChildFactory
@@ -68,6 +70,7 @@ def expected_facts() -> dict[int, dict[str, Any]]:
             "council_id": e.council_id,
             "group": e.group,
             "reported_missing_at": e.reported_missing_at,
+            "month": uk_month(e.reported_missing_at),
             "child_id": e.child_id,
             "interview_id": interview.pk if interview else None,
             "returned": e.returned_at is not None,
@@ -215,3 +218,56 @@ def test_writes_that_bypass_the_services_are_kept_too(cast: Cast) -> None:
     Episode.objects.filter(pk=second.pk).delete()
     assert_facts_are_right()
     assert not EpisodeFacts.objects.filter(pk=second.pk).exists()
+
+
+def test_an_episode_moved_across_a_uk_month_end_changes_month(cast: Cast) -> None:
+    child = b.mfh_child(cast)
+    episode, _rhi = b.episode(cast, child, b.local(2025, 6, 30, 12), b.local(2025, 7, 2, 12))
+    assert EpisodeFacts.objects.get(pk=episode.pk).month == 202506
+    # 23:30 UTC on 30 June is 00:30 on 1 July in British Summer Time.
+    at = dt.datetime(2025, 6, 30, 23, 30, tzinfo=dt.UTC)
+    Episode.objects.filter(pk=episode.pk).update(reported_missing_at=at)
+    assert EpisodeFacts.objects.get(pk=episode.pk).month == 202507
+    assert_facts_are_right()
+
+
+def _month_edges(year: int) -> list[dt.datetime]:
+    """Instants either side of every UK and UTC month end of a year, and of both clock changes."""
+    tick = dt.timedelta(microseconds=1)
+    instants = []
+    for month in range(1, 13):
+        local_start = dt.datetime(year, month, 1, tzinfo=LONDON).astimezone(dt.UTC)
+        utc_start = dt.datetime(year, month, 1, tzinfo=dt.UTC)
+        for edge in (local_start, utc_start, utc_start - dt.timedelta(hours=1)):
+            instants += [edge - tick, edge, edge + dt.timedelta(minutes=30)]
+    for month in (3, 10):  # the last Sunday, 01:00 UTC
+        last = dt.date(year, month, 31)
+        change = dt.datetime.combine(
+            last - dt.timedelta(days=(last.weekday() + 1) % 7), dt.time(1), tzinfo=dt.UTC
+        )
+        instants += [change - tick, change, change + tick]
+    return instants
+
+
+def test_the_stored_month_is_the_uk_calendar_month_in_sql_as_in_python() -> None:
+    """The facts' month SQL (SQLite spells out the UK rule) against the time-zone database."""
+    instants = [i for year in range(1972, 2100) for i in _month_edges(year)]
+    # Compare as the database compares what it stores (SQLite: Django's text for the instant).
+    params = [connection.ops.adapt_datetimefield_value(i) for i in instants]
+    wrong = []
+    with connection.cursor() as cursor:
+        for first in range(0, len(params), 500):
+            batch = params[first : first + 500]
+            values = ", ".join(["(%s)"] * len(batch))
+            month = uk_month_sql(connection.vendor, "x.t")
+            sql = f"WITH x(t) AS (VALUES {values}) SELECT {month} FROM x"  # noqa: S608
+            cursor.execute(sql, batch)
+            got = [row[0] for row in cursor.fetchall()]
+            expected = [uk_month(i) for i in instants[first : first + 500]]
+            wrong += [
+                (i, g, e)
+                for i, g, e in zip(instants[first:], got, expected, strict=False)
+                if g != e
+            ]
+    assert len(instants) > 10_000
+    assert not wrong, wrong[:5]

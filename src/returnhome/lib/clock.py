@@ -31,6 +31,7 @@ __all__ = [
     "hours_between",
     "is_bank_holiday",
     "is_within",
+    "uk_month",
     "working_day",
     "working_days_between",
 ]
@@ -217,3 +218,12 @@ def is_within(start: dt.datetime, at: dt.datetime, count: ClockCount) -> bool:
     """Whether `at` is no later than the deadline for `start` under `count`."""
     # Compare in UTC: same-zone comparisons ignore `fold` in the autumn overlap hour.
     return _aware(at).astimezone(UTC) <= deadline(start, count).astimezone(UTC)
+
+
+def uk_month(instant: dt.datetime) -> int:
+    """The UK (Europe/London) calendar month an instant falls in, as the number YYYYMM.
+
+    The report facts store it for every episode (`reports.facts`); this is its definition.
+    """
+    local = _aware(instant).astimezone(LONDON)
+    return local.year * 100 + local.month

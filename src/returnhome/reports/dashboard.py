@@ -4,9 +4,9 @@ Every figure is an aggregate in the database, built from the indicator engine's 
 (`indicators.episode_aggregates` over the same report facts, `period_bounds`), so a month's
 figures add up to `report indicators` for the same period, on SQLite and PostgreSQL alike:
 
-- months are UK (Europe/London) calendar months of the date an episode was reported missing; the
-  bounds of each month are computed in Python (as `period_bounds` does) and the database sorts
-  each episode into its month with one CASE expression, then counts per (group, month);
+- months are UK (Europe/London) calendar months of the date an episode was reported missing:
+  the report facts store each episode's month (`month`, YYYYMM, kept by the triggers) and the
+  database counts per (group, month), reading `facts_report_idx` in that order (no sort);
 - time to interview is measured in real elapsed time from the clock start of the rule's start
   (return or notification) to the interview, to the millisecond: the report facts hold the
   interview's time after "clock start + 72 hours" (`ms_after_due_<start>_hours`), so the buckets
@@ -24,9 +24,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q
 
-from returnhome.episodes.models import Episode
 from returnhome.interviews.models import Interview
 from returnhome.lib.clock import ClockCount, ClockRule
 from returnhome.organisations.models import Organisation
@@ -36,11 +35,10 @@ from returnhome.reports.indicators import (
     ROW,
     TOTAL,
     GroupFigures,
-    _in_period,
     add_figures,
     due_field,
     episode_aggregates,
-    period_bounds,
+    month_number,
     period_facts,
 )
 
@@ -77,8 +75,9 @@ class Month:
         return f"{self.first:%b %Y}"
 
     @property
-    def key(self) -> str:
-        return f"{self.first:%Y-%m}"
+    def number(self) -> int:
+        """As the report facts store it: YYYYMM."""
+        return month_number(self.first)
 
 
 def months(date_from: dt.date, date_to: dt.date) -> list[Month]:
@@ -90,22 +89,6 @@ def months(date_from: dt.date, date_to: dt.date) -> list[Month]:
         result.append(Month(first, min(date_to, following - dt.timedelta(days=1))))
         first = following
     return result
-
-
-def _month_case(periods: list[Month]) -> Case:
-    """The index of the month an episode (already in the period) was reported missing in."""
-    whens = [
-        When(reported_missing_at__lt=period_bounds(m.first, m.last)[1], then=Value(i))
-        for i, m in enumerate(periods)
-    ]
-    return Case(*whens, default=Value(len(periods) - 1), output_field=IntegerField())
-
-
-def _episodes(
-    councils: list[Organisation], date_from: dt.date, date_to: dt.date
-) -> QuerySet[Episode]:
-    start, end = period_bounds(date_from, date_to)
-    return Episode.objects.filter(_in_period(councils, start, end)).order_by()
 
 
 @dataclass
@@ -175,9 +158,8 @@ def dashboard_figures(
     facts, start = period_facts([council], date_from, date_to)
     aggregates = episode_aggregates(rule, start)
     aggregates.update(_time_aggregates(rule))
-    rows = (
-        facts.annotate(month=_month_case(periods)).values("group", "month").annotate(**aggregates)
-    )
+    rows = facts.values("group", "month").annotate(**aggregates)
+    index = {m.number: i for i, m in enumerate(periods)}
     groups = {column: GroupFigures.empty() for column in COLUMNS}
     series = {c: {key: [0] * len(periods) for key, _ in MONTH_FIGURES} for c in COLUMNS}
     times = {key: 0 for key, _label in time_bucket_labels()}
@@ -186,7 +168,7 @@ def dashboard_figures(
         add_figures(groups[TOTAL], row, total=True)
         for column in (row["group"], TOTAL):
             for key, _ in MONTH_FIGURES:
-                series[column][key][row["month"]] += row[key]
+                series[column][key][index[row["month"]]] += row[key]
         for key, _label, _hours in TIME_BUCKETS:
             times[key] += row[f"time__{key}"]
         times[NO_CLOCK[0]] += row[f"time__{NO_CLOCK[0]}"]
@@ -206,20 +188,28 @@ class RepeatChild:
 
 
 def repeat_children(
-    councils: list[Organisation],
+    council: Organisation,
     date_from: dt.date,
     date_to: dt.date,
     threshold: int = REPEAT_THRESHOLD,
 ) -> list[RepeatChild]:
-    """Children with `threshold` or more episodes reported missing in the period, most first."""
+    """Children with `threshold` (2 or more) episodes reported missing in the period, most first.
+
+    Read from the report facts: an episode whose child was reported missing before it within the
+    period (`child_previous_at` at or after the start) is the child's second or later of the
+    period, so a child with n episodes has n - 1 such rows, and only those are grouped.
+    """
+    if threshold < 2:
+        raise ValueError("a repeat is 2 or more episodes")
+    facts, start = period_facts([council], date_from, date_to)
     rows = (
-        _episodes(councils, date_from, date_to)
+        facts.filter(child_previous_at__gte=start)
         .values("child_id")
-        .annotate(n=Count(ROW))
-        .filter(n__gte=threshold)
-        .order_by("-n", "child_id")
+        .annotate(later=Count(ROW))
+        .filter(later__gte=threshold - 1)
+        .order_by("-later", "child_id")
     )
-    return [RepeatChild(row["child_id"], row["n"]) for row in rows]
+    return [RepeatChild(row["child_id"], row["later"] + 1) for row in rows]
 
 
 def twelve_months_to(date_to: dt.date) -> dt.date:

@@ -75,7 +75,7 @@ def build(
     date_from, date_to = params["date_from"], params["date_to"]
     figures = dashboard_figures(council, date_from, date_to, rule)
     report = IndicatorReport(council, date_from, date_to, rule, figures.groups)
-    repeat = repeat_children([council], date_from, date_to)
+    repeat = repeat_children(council, date_from, date_to)
     names = None
     if can_see_child_records(user):
         shown = [r.child_id for r in repeat[:limit]]

@@ -45,6 +45,33 @@ def _ms_between(vendor: str, later: str, earlier: str) -> str:
     return f"CAST(ROUND((julianday({later}) - julianday({earlier})) * 86400000.0) AS INTEGER)"
 
 
+def uk_month_sql(vendor: str, instant: str) -> str:
+    """The UK calendar month of a stored instant as YYYYMM (`lib.clock.uk_month` in SQL).
+
+    PostgreSQL converts with its own time-zone database. SQLite has none, so the UK rule is
+    written out: the month in Europe/London differs from the month in UTC only in the last hour
+    (23:00-24:00 UTC) of a month's last day, and then only when that hour is in British Summer
+    Time, which is exactly when the month is March to September (summer time starts on the last
+    Sunday of March at 01:00 UTC, before 31 March 23:00, and ends on the last Sunday of October
+    at 01:00 UTC, before 31 October 23:00); then it is the next month, in the same year. This
+    holds for every year from 1972 on under the current law (tested against the time-zone
+    database, `tests/reports/test_facts.py`). It reads the stored text (Django keeps UTC as
+    'YYYY-MM-DD HH:MM:SS.ffffff') and does no time arithmetic, which in SQLite rounds to the
+    millisecond and would move an instant in a month's last half-millisecond into the next.
+    """
+    if vendor == "postgresql":
+        return f"CAST(to_char({instant} AT TIME ZONE 'Europe/London', 'YYYYMM') AS INTEGER)"
+    month = f"substr({instant}, 6, 2)"
+    last_hour_of_a_summer_month = (
+        f"{month} BETWEEN '03' AND '09' AND substr({instant}, 12, 2) = '23' "
+        f"AND substr(date(substr({instant}, 1, 10), '+1 day'), 9, 2) = '01'"
+    )
+    return (
+        f"(CAST(substr({instant}, 1, 4) || {month} AS INTEGER)"
+        f" + CASE WHEN {last_hour_of_a_summer_month} THEN 1 ELSE 0 END)"
+    )
+
+
 def facts_columns(vendor: str) -> list[tuple[str, str]]:
     """(facts column, SQL over e = episode, r = its RHI, i = the RHI's interview)."""
     columns = [
@@ -52,6 +79,7 @@ def facts_columns(vendor: str) -> list[tuple[str, str]]:
         ("council_id", "e.council_id"),
         ('"group"', 'e."group"'),
         ("reported_missing_at", "e.reported_missing_at"),
+        ("month", uk_month_sql(vendor, "e.reported_missing_at")),
         ("child_id", "e.child_id"),
         ("interview_id", "r.interview_id"),
         ("returned", "e.returned_at IS NOT NULL"),

@@ -183,12 +183,35 @@ def episode_aggregates(rule: ClockRule, start: dt.datetime) -> dict[str, Any]:
     return aggregates
 
 
+def month_number(day: dt.date) -> int:
+    """The month of a (UK) date as the report facts store it: YYYYMM (`lib.clock.uk_month`)."""
+    return day.year * 100 + day.month
+
+
+def whole_months(date_from: dt.date, date_to: dt.date) -> bool:
+    """The period is whole UK calendar months (a month, a quarter, a year, a financial year)."""
+    return date_from.day == 1 and (date_to + dt.timedelta(days=1)).day == 1
+
+
 def period_facts(
     councils: Sequence[Organisation], date_from: dt.date, date_to: dt.date
 ) -> tuple[QuerySet[EpisodeFacts], dt.datetime]:
-    """The report facts of these councils' episodes reported missing in the period, and its start."""
+    """The report facts of these councils' episodes reported missing in the period, and its start.
+
+    Read through `facts_report_idx` (council, group, month, instant, ...) as a range on the UK
+    month the facts store: a period of whole months is exactly its months (nothing else is
+    tested per row); any other period is its months and, within them, its instants.
+    """
     start, end = period_bounds(date_from, date_to)
-    return EpisodeFacts.objects.filter(_in_period(councils, start, end)).order_by(), start
+    period = Q(
+        council_id__in=[c.pk for c in councils],
+        group__in=GROUPS,  # all four (see _in_period)
+        month__gte=month_number(date_from),
+        month__lte=month_number(date_to),
+    )
+    if not whole_months(date_from, date_to):
+        period &= Q(reported_missing_at__gte=start, reported_missing_at__lt=end)
+    return EpisodeFacts.objects.filter(period).order_by(), start
 
 
 def _referral_rows(facts: QuerySet[EpisodeFacts], start: dt.datetime) -> list[tuple[Any, ...]]:

@@ -140,7 +140,7 @@ def build_pack(
         .select_related("child", "episode", "allocated_worker")
         .order_by("due_at", "pk")
     )
-    repeat = repeat_children([council], twelve_months_to(sunday), sunday)
+    repeat = repeat_children(council, twelve_months_to(sunday), sunday)
     recent_from = sunday - dt.timedelta(weeks=RECENT_WEEKS) + dt.timedelta(days=1)
     places, people = _places_and_people(user, council, recent_from, sunday)
     return MeetingPack(

@@ -7,15 +7,11 @@ from django.db import migrations, models
 
 
 def install(apps: Any, schema_editor: Any) -> None:
-    """Create the triggers that keep the facts, then derive the facts of what is already there.
-
-    The SQL is the current `reports.facts` module's: a later change to it comes with a migration
-    that calls `install_triggers` again.
+    """Nothing now: the triggers' SQL is the current `reports.facts` module's, which fits only the
+    latest table, so the latest migration that changes the table or the SQL (0002) installs the
+    triggers and derives the facts of what is already there. Databases migrated before 0002
+    existed ran this step then, and 0002 replaces what it made.
     """
-    from returnhome.reports.facts import install_triggers, rebuild_facts
-
-    install_triggers(schema_editor.connection)
-    rebuild_facts(schema_editor.connection)
 
 
 def uninstall(apps: Any, schema_editor: Any) -> None:
