@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -14,6 +15,7 @@ from returnhome.children import services as child_services
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import Interview
 from returnhome.lib.clock import ClockCount, ClockRule, ClockStart
+from returnhome.reports.charts import funnel_chart
 from returnhome.reports.dashboard import dashboard_figures, months, repeat_children
 from returnhome.reports.indicators import COLUMNS, indicators
 from tests.conftest import Cast
@@ -160,6 +162,20 @@ def test_page_shows_tiles_charts_and_the_rule(june: Cast) -> None:
     for column in ("MFH", "LAC-in", "LAC-out", "Hosted", "Total"):
         assert f'data-group="{column}"' in html
     assert "<script" not in html.split("</main>")[0].split('<main class="govuk-main-wrapper"')[1]
+
+
+def test_a_narrow_funnel_bars_figure_stands_beside_it_inside_the_chart() -> None:
+    svg = funnel_chart("f", "Funnel", [("Episodes", 12345), ("Within 72 hours", 617)])
+    width = float(re.search(r'viewBox="0 0 (\d+)', svg)[1])  # type: ignore[index]
+    bars = re.findall(r'<rect x="([\d.]+)" y="\d+" width="([\d.]+)"', svg)
+    texts = re.findall(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="(\w+)"[^>]*>([^<]+)<', svg)
+    figures = {t: (float(x), anchor) for x, anchor, t in texts if "of episodes" in t}
+    assert figures["12345 (100% of episodes)"][1] == "middle"  # wide: inside, centred
+    narrow_x, narrow_w = (float(v) for v in bars[1])
+    x, anchor = figures["617 (5% of episodes)"]
+    assert narrow_w < 60 and anchor == "start"
+    assert x > narrow_x + narrow_w  # beside the bar, not across its edges
+    assert x + len("617 (5% of episodes)") * 13 * 0.62 <= width  # and within the chart
 
 
 def test_downloads_equal_the_page(june: Cast) -> None:

@@ -52,6 +52,11 @@ def _text(
     )
 
 
+def _bold_width(text: str, size: int = 13) -> float:
+    """A generous estimate of a bold Arial line's width in pixels (no font metrics on a server)."""
+    return len(text) * size * 0.62
+
+
 def bar_chart(
     chart_id: str, title: str, rows: Sequence[tuple[str, int]], *, note: str = ""
 ) -> SafeString:
@@ -78,8 +83,8 @@ def bar_chart(
 def funnel_chart(chart_id: str, title: str, steps: Sequence[tuple[str, int]]) -> SafeString:
     """Centred bars narrowing step by step; each labelled with its count and % of the first."""
     first = steps[0][1] if steps else 0
-    width, row_h, label_w = 700, 40, 230
-    bar_w = width - label_w - 20
+    # 450 px of bars and room on the right for a narrow bar's figure beside it.
+    width, row_h, label_w, bar_w = 760, 40, 230, 450
     height = 10 + row_h * max(1, len(steps))
     body = []
     for i, (label, value) in enumerate(steps):
@@ -92,7 +97,11 @@ def funnel_chart(chart_id: str, title: str, steps: Sequence[tuple[str, int]]) ->
             f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
             f'fill="{LIGHT if i % 2 else "#dddddd"}" stroke="{INK}" stroke-width="1"/>'
         )
-        body.append(_text(label_w + bar_w / 2, y + 25, f"{value} ({share})", "middle", bold=True))
+        figure = f"{value} ({share})"
+        if w >= _bold_width(figure) + 12:  # inside the bar, centred
+            body.append(_text(label_w + bar_w / 2, y + 25, figure, "middle", bold=True))
+        else:  # a narrow bar: beside it, never across its edges
+            body.append(_text(x + w + 6, y + 25, figure, bold=True))
     desc = "; ".join(
         f"{label}: {value}" + (f" ({value / first:.0%} of episodes)" if first else "")
         for label, value in steps
