@@ -31,6 +31,7 @@ __all__ = [
     "hours_between",
     "is_bank_holiday",
     "is_within",
+    "month_number",
     "uk_month",
     "working_day",
     "working_days_between",
@@ -220,10 +221,14 @@ def is_within(start: dt.datetime, at: dt.datetime, count: ClockCount) -> bool:
     return _aware(at).astimezone(UTC) <= deadline(start, count).astimezone(UTC)
 
 
+def month_number(day: dt.date) -> int:
+    """A date's calendar month as the number YYYYMM (as the report facts store months)."""
+    return day.year * 100 + day.month
+
+
 def uk_month(instant: dt.datetime) -> int:
     """The UK (Europe/London) calendar month an instant falls in, as the number YYYYMM.
 
     The report facts store it for every episode (`reports.facts`); this is its definition.
     """
-    local = _aware(instant).astimezone(LONDON)
-    return local.year * 100 + local.month
+    return month_number(_aware(instant).astimezone(LONDON))

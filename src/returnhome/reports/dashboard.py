@@ -27,7 +27,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from returnhome.interviews.models import Interview
-from returnhome.lib.clock import ClockCount, ClockRule
+from returnhome.lib.clock import ClockCount, ClockRule, month_number
 from returnhome.organisations.models import Organisation
 from returnhome.reports.indicators import (
     COLUMNS,
@@ -38,7 +38,6 @@ from returnhome.reports.indicators import (
     add_figures,
     due_field,
     episode_aggregates,
-    month_number,
     period_facts,
 )
 

@@ -39,7 +39,7 @@ from django.db.models import Count, Q, QuerySet
 from returnhome.followup.models import ProposedAction
 from returnhome.interviews.models import RHI, DeclineReason, Interview
 from returnhome.interviews.services import due_field
-from returnhome.lib.clock import LONDON, ClockCount, ClockRule, ClockStart
+from returnhome.lib.clock import LONDON, ClockCount, ClockRule, ClockStart, month_number
 from returnhome.lib.groups import Group
 from returnhome.organisations.models import Organisation
 from returnhome.reports.models import EpisodeFacts
@@ -110,25 +110,6 @@ def period_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
-def _in_period(
-    councils: Sequence[Organisation], start: dt.datetime, end: dt.datetime, prefix: str = ""
-) -> Q:
-    """Episodes (reached through `prefix`) of these councils reported missing in [start, end).
-
-    The group is tested with an IN list of the four (every episode has one of them), so SQLite
-    reads episode_indicator_idx (council, group, reported missing, ...) group after group: in a
-    GROUP BY on the group, no sort of the period's rows; and never the wide table rows.
-    """
-    return Q(
-        **{
-            f"{prefix}council_id__in": [c.pk for c in councils],
-            f"{prefix}group__in": GROUPS,
-            f"{prefix}reported_missing_at__gte": start,
-            f"{prefix}reported_missing_at__lt": end,
-        }
-    )
-
-
 # What a conditional COUNT counts: a column of every facts row (never NULL) in the covering index.
 # Not the primary key: SQLite keeps it out of the index (it is not the table's rowid), so counting
 # it would visit the table row of every episode.
@@ -183,11 +164,6 @@ def episode_aggregates(rule: ClockRule, start: dt.datetime) -> dict[str, Any]:
     return aggregates
 
 
-def month_number(day: dt.date) -> int:
-    """The month of a (UK) date as the report facts store it: YYYYMM (`lib.clock.uk_month`)."""
-    return day.year * 100 + day.month
-
-
 def whole_months(date_from: dt.date, date_to: dt.date) -> bool:
     """The period is whole UK calendar months (a month, a quarter, a year, a financial year)."""
     return date_from.day == 1 and (date_to + dt.timedelta(days=1)).day == 1
@@ -200,12 +176,14 @@ def period_facts(
 
     Read through `facts_report_idx` (council, group, month, instant, ...) as a range on the UK
     month the facts store: a period of whole months is exactly its months (nothing else is
-    tested per row); any other period is its months and, within them, its instants.
+    tested per row); any other period is its months and, within them, its instants. The group
+    is tested with an IN list of the four (every episode has one of them), so SQLite reads the
+    index group after group: a GROUP BY on the group (and month) needs no sort.
     """
     start, end = period_bounds(date_from, date_to)
     period = Q(
         council_id__in=[c.pk for c in councils],
-        group__in=GROUPS,  # all four (see _in_period)
+        group__in=GROUPS,
         month__gte=month_number(date_from),
         month__lte=month_number(date_to),
     )
