@@ -236,8 +236,8 @@ class NotificationIn(serializers.Serializer):
     la_child_id = _text("The council's own child ID, if police know it", 40)
     nhs_number = _text("10 digits with a valid check digit")
     la_code = _text(
-        "DfE LA code of the council police believe is responsible; required (= council) when "
-        "sending to a council outside the force's area"
+        "DfE LA code of the council police believe is responsible (information only: it does "
+        "not decide which councils the force may send to)"
     )
     circumstances = _text("Free text", 10_000)
 

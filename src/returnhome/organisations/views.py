@@ -111,7 +111,9 @@ def forces_that_may_send(request: AuthedHttpRequest) -> HttpResponse:
     council = _admin_council(request)
     config = ServiceConfiguration.objects.filter(council=council).first()
     initial = {"forces_that_may_send": list(config.forces_that_may_send.all()) if config else []}
-    form = ForcesThatMaySendForm(request.POST or None, initial=initial, council=council)
+    # Unbound only for GET: a POST with no box ticked (take every force off the list) is empty.
+    data = request.POST if request.method == "POST" else None
+    form = ForcesThatMaySendForm(data, initial=initial, council=council)
     if request.method == "POST" and form.is_valid():
         try:
             allow_forces_to_send(
