@@ -137,9 +137,39 @@ def _place(path: tuple[str | int, ...]) -> tuple[int | None, str | None]:
     return index, (names[0] if names else (str(path[0]) if path and index is None else None))
 
 
+def _suspect(value: Any, depth: int = 0) -> bool:
+    """Whether `check_body` has anything to say (fast: no paths built; depth-bounded)."""
+    search = BAD_CHARACTER.search
+    if isinstance(value, dict):
+        if depth >= MAX_DEPTH:
+            return True
+        for key, item in value.items():
+            if search(key) is not None:
+                return True
+            if isinstance(item, str):
+                if search(item) is not None:
+                    return True
+            elif isinstance(item, (dict, list)) and _suspect(item, depth + 1):
+                return True
+        return False
+    if isinstance(value, list):
+        if depth >= MAX_DEPTH:
+            return True
+        for item in value:
+            if isinstance(item, str):
+                if search(item) is not None:
+                    return True
+            elif isinstance(item, (dict, list)) and _suspect(item, depth + 1):
+                return True
+        return False
+    return isinstance(value, str) and search(value) is not None
+
+
 def check_body(body: Any) -> list[ApiError]:
     """Hostile input, before anything else reads the body: nesting deeper than any valid request,
     control characters and unpaired surrogates in any key or value. One error per field."""
+    if not _suspect(body):
+        return []
     errors: dict[tuple[int | None, str | None], ApiError] = {}
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(body, ())]
     while stack:
