@@ -271,7 +271,7 @@ class Interview(TimeStampedModel):
     information_from = models.CharField(
         max_length=200, blank=True, help_text="Carer-only: who gave the information"
     )
-    # Box O
+    # Box O (docs/domain.md#box-o): the standard form's answers
     push_factors = models.TextField("Reasons for going missing: push factors", blank=True)
     pull_factors = models.TextField("Reasons for going missing: pull factors", blank=True)
     experiences = models.TextField("Experiences while missing", blank=True)
