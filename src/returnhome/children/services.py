@@ -10,6 +10,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from returnhome.accounts.models import User
+from returnhome.accounts.rules import is_front_door_of
+from returnhome.children.groups import refresh_groups
 from returnhome.children.models import Alias, Child, ChildMerge, LegalStatus, Placement, RiskFlag
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
@@ -92,12 +94,6 @@ def add_alias(
     alias = Alias.objects.create(child=child, name=name.strip(), kind=kind)
     record_write(acting_user, "add_alias", child, alias=alias.name, kind=kind)
     return alias
-
-
-def refresh_groups(child: Child) -> None:
-    from returnhome.episodes.services import refresh_groups as refresh
-
-    refresh(child)
 
 
 def _check_period(problems: Problems, start: dt.date, end: dt.date | None) -> None:
@@ -260,8 +256,6 @@ def merge_children(keep: Child, duplicate: Child, *, acting_user: User, reason: 
     The duplicate stays (marked merged, hidden from lists, search and matching); the merge records
     exactly what moved so `undo_merge` can put it back.
     """
-    from returnhome.accounts.rules import is_front_door_of
-
     keep = Child.objects.select_for_update().get(pk=keep.pk)
     duplicate = Child.objects.select_for_update().get(pk=duplicate.pk)
     require(
@@ -383,8 +377,6 @@ def _going_back(merge: ChildMerge, keep: Child) -> tuple[dict[str, list[int]], l
 @transaction.atomic
 def undo_merge(merge: ChildMerge, *, acting_user: User, reason: str) -> ChildMerge:
     """Put back exactly what the merge moved; refuse, saying why, when that is no longer possible."""
-    from returnhome.accounts.rules import is_front_door_of
-
     merge = ChildMerge.objects.select_for_update().get(pk=merge.pk)
     keep = Child.objects.select_for_update().get(pk=merge.keep_id)
     duplicate = Child.objects.select_for_update().get(pk=merge.duplicate_id)

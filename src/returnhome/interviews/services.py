@@ -89,6 +89,28 @@ def refer_rhi(
     return rhi
 
 
+def refer_returned(
+    sender: object,
+    *,
+    episode: Episode,
+    acting_user: User | None,
+    received_at: dt.datetime,
+    **kwargs: object,
+) -> None:
+    """On `episodes.signals.episode_returned`: the returned child's RHI goes to the provider."""
+    refer_rhi(episode, acting_user=acting_user, referred_at=received_at)
+
+
+def recompute_deadlines(
+    sender: object, *, council: Organisation, acting_user: User | None, **kwargs: object
+) -> None:
+    """On `organisations.signals.clock_rule_changed`: RHIs still waiting get the new rule's deadline."""
+    for rhi in (
+        RHI.objects.filter(council=council).awaiting_interview().select_related("episode__council")
+    ):
+        refer_rhi(rhi.episode, acting_user=acting_user)
+
+
 def eligible_workers(rhi: RHI) -> list[User]:
     return list(
         User.objects.filter(organisation_id=rhi.provider_id, is_active=True, role__in=WORKER_ROLES)

@@ -21,6 +21,7 @@ from returnhome.organisations.models import (
     Organisation,
     ServiceConfiguration,
 )
+from returnhome.organisations.signals import clock_rule_changed
 
 
 @transaction.atomic
@@ -34,9 +35,6 @@ def configure_service(
     check_permission: bool = True,
 ) -> ServiceConfiguration:
     """Set who delivers RHIs and the 72-hour rule; open RHIs get their deadlines recomputed."""
-    from returnhome.interviews.models import RHI
-    from returnhome.interviews.services import refer_rhi
-
     if check_permission:
         require(
             is_council_admin(acting_user, council), "Only the council's administrator can do this."
@@ -49,12 +47,7 @@ def configure_service(
     config.save()
     council.service_configuration = config
     if rule_changed:
-        for rhi in (
-            RHI.objects.filter(council=council)
-            .awaiting_interview()
-            .select_related("episode__council")
-        ):
-            refer_rhi(rhi.episode, acting_user=acting_user)
+        clock_rule_changed.send(Organisation, council=council, acting_user=acting_user)
     record_write(
         acting_user,
         "configure_service",
