@@ -15,6 +15,7 @@ from returnhome.accounts.rules import manages_rhi, reviews_interview, works_rhi
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.episodes.models import Episode
+from returnhome.followup.services import ActionProposal, propose_action, respond_to_action
 from returnhome.interviews.models import RHI, ContactAttempt, DeclineReason, Interview
 from returnhome.lib.clock import ClockCount, ClockRule, ClockStart, deadline
 from returnhome.organisations.models import Organisation, ServiceConfiguration
@@ -317,14 +318,6 @@ def rhis_coverable_with(rhi: RHI) -> list[RHI]:
 
 
 @dataclass
-class ActionProposal:
-    description: str
-    service: str
-    owner: str = ""
-    due_date: dt.date | None = None
-
-
-@dataclass
 class InterviewDetails:
     kind: str
     held_at: dt.datetime
@@ -353,20 +346,11 @@ BOX_O_FIELDS = {
 }
 
 
-@transaction.atomic
-def record_interview(
-    rhis: list[RHI], details: InterviewDetails, actions: list[ActionProposal], *, acting_user: User
-) -> Interview:
-    """Record the interview (or carer-only information) on the standard form, covering one or more episodes."""
-    from returnhome.followup.services import propose_action
-
-    problems = Problems()
-    if not rhis:
-        raise ValueError("an interview covers at least one RHI")
+def _require_may_record(rhis: list[RHI], acting_user: User) -> None:
+    """The worker records the first RHI's interview; later episodes it covers are theirs too, or
+    not yet allocated to anyone in the team."""
     require(works_rhi(acting_user, rhis[0]), "Only the allocated worker or a manager can do this.")
-    for rhi in rhis[
-        1:
-    ]:  # later episodes it covers: theirs, or not yet allocated to anyone in the team
+    for rhi in rhis[1:]:
         unallocated_in_team = (
             rhi.allocated_worker_id is None and acting_user.organisation_id == rhi.provider_id
         )
@@ -374,12 +358,10 @@ def record_interview(
             works_rhi(acting_user, rhi) or unallocated_in_team,
             "Another worker is allocated to one of these episodes.",
         )
-    if len({r.child_id for r in rhis}) != 1:
-        problems.add("rhis", "An interview can only cover episodes of the same child")
-    if set(details.box_o) - BOX_O_FIELDS:
-        raise TypeError(f"unknown interview fields: {sorted(set(details.box_o) - BOX_O_FIELDS)}")
-    if details.held_at > timezone.now() + dt.timedelta(minutes=5):
-        problems.add("held_at", "The interview cannot be in the future")
+
+
+def _check_covered(problems: Problems, rhis: list[RHI], details: InterviewDetails) -> None:
+    """Every episode covered: the child is back, it has no interview yet, and its RHI is open."""
     for rhi in rhis:
         returned = rhi.episode.returned_at
         if returned is None:
@@ -394,6 +376,20 @@ def record_interview(
             problems.add("rhis", "One of these episodes already has an interview recorded")
         if rhi is not rhis[0] and rhi.status == RHI.Status.CLOSED:
             problems.add("rhis", "One of these episodes' RHIs is closed")
+
+
+def _check_interview(
+    rhis: list[RHI], details: InterviewDetails, actions: list[ActionProposal], acting_user: User
+) -> None:
+    """Everything wrong with the submitted form, all at once."""
+    problems = Problems()
+    if len({r.child_id for r in rhis}) != 1:
+        problems.add("rhis", "An interview can only cover episodes of the same child")
+    if set(details.box_o) - BOX_O_FIELDS:
+        raise TypeError(f"unknown interview fields: {sorted(set(details.box_o) - BOX_O_FIELDS)}")
+    if details.held_at > timezone.now() + dt.timedelta(minutes=5):
+        problems.add("held_at", "The interview cannot be in the future")
+    _check_covered(problems, rhis, details)
     primary = rhis[0]
     is_interview = details.kind == Interview.Kind.INTERVIEW
     own_social_worker = any(
@@ -415,6 +411,56 @@ def record_interview(
             problems.add(f"action_{index}", "Describe the action")
     problems.raise_if_any()
 
+
+def _cover(
+    rhi: RHI,
+    interview: Interview,
+    details: InterviewDetails,
+    *,
+    primary: RHI,
+    acting_user: User,
+    now: dt.datetime,
+) -> None:
+    """The RHI is covered by the interview and awaits the manager's review."""
+    covered_detail: dict[str, Any] = {}
+    if interview.is_interview and rhi.outcome != RHI.Outcome.ACCEPTED:
+        # A later episode covered by the same interview: the interview is its offer and acceptance.
+        rhi.offer_made_at = rhi.offer_made_at or details.held_at
+        rhi.offered_to = rhi.offered_to or RHI.OfferedTo.CHILD
+        rhi.outcome = RHI.Outcome.ACCEPTED
+        rhi.outcome_recorded_at = now
+        covered_detail["accepted_by_covering_interview"] = True
+    if rhi.allocated_worker_id is None:
+        rhi.allocated_worker = acting_user
+        rhi.allocated_at = now
+        if independence_warning(rhi, acting_user):
+            rhi.independence_reason = primary.independence_reason
+    rhi.interview = interview
+    rhi.status = RHI.Status.AWAITING_REVIEW
+    rhi.closed_at = None
+    rhi.save()
+    record_write(
+        acting_user,
+        "record_interview",
+        rhi,
+        interview=interview.pk,
+        kind=details.kind,
+        **covered_detail,
+    )
+
+
+@transaction.atomic
+def record_interview(
+    rhis: list[RHI], details: InterviewDetails, actions: list[ActionProposal], *, acting_user: User
+) -> Interview:
+    """Record the interview (or carer-only information) on the standard form, covering one or more
+    episodes, with the actions it proposes."""
+    if not rhis:
+        raise ValueError("an interview covers at least one RHI")
+    _require_may_record(rhis, acting_user)
+    _check_interview(rhis, details, actions, acting_user)
+    primary = rhis[0]
+    is_interview = details.kind == Interview.Kind.INTERVIEW
     now = timezone.now()
     interview = Interview.objects.create(
         child_id=primary.child_id,
@@ -431,33 +477,9 @@ def record_interview(
         **details.box_o,
     )
     for rhi in rhis:
-        covered_detail: dict[str, Any] = {}
-        if is_interview and rhi.outcome != RHI.Outcome.ACCEPTED:
-            # A later episode covered by the same interview: the interview is its offer and acceptance.
-            rhi.offer_made_at = rhi.offer_made_at or details.held_at
-            rhi.offered_to = rhi.offered_to or RHI.OfferedTo.CHILD
-            rhi.outcome = RHI.Outcome.ACCEPTED
-            rhi.outcome_recorded_at = now
-            covered_detail["accepted_by_covering_interview"] = True
-        if rhi.allocated_worker_id is None:
-            rhi.allocated_worker = acting_user
-            rhi.allocated_at = now
-            if independence_warning(rhi, acting_user):
-                rhi.independence_reason = primary.independence_reason
-        rhi.interview = interview
-        rhi.status = RHI.Status.AWAITING_REVIEW
-        rhi.closed_at = None
-        rhi.save()
-        record_write(
-            acting_user,
-            "record_interview",
-            rhi,
-            interview=interview.pk,
-            kind=details.kind,
-            **covered_detail,
-        )
+        _cover(rhi, interview, details, primary=primary, acting_user=acting_user, now=now)
     for action in actions:
-        propose_action(interview, action, acting_user=acting_user)
+        propose_action(interview.pk, interview.child_id, action, acting_user=acting_user)
     record_write(acting_user, "record_interview", interview, covers=[r.pk for r in rhis])
     return interview
 
@@ -471,8 +493,6 @@ def review_interview(
     acting_user: User,
 ) -> Interview:
     """The manager responds to each proposed action; the interview's RHIs close."""
-    from returnhome.followup.services import respond_to_action
-
     require(
         reviews_interview(acting_user, interview),
         "Only a manager of the provider reviews interviews.",
