@@ -20,6 +20,18 @@ from returnhome.episodes.signals import episode_returned
 from returnhome.organisations.models import Organisation
 
 
+def episodes_going_back(records: dict[str, list[int]], keep: Child) -> list[str]:
+    """Undoing a merge (`children.services.undo_merge`): the episodes that moved go back only if
+    they are all still on the kept record."""
+    moved = records.get("episodes.episode.child", [])
+    elsewhere = Episode.objects.filter(pk__in=moved).exclude(child=keep).count()
+    if elsewhere:
+        return [
+            f"{elsewhere} of the episodes that moved are no longer on {keep.full_name}'s record"
+        ]
+    return []
+
+
 def _not_future(problems: Problems, field: str, value: dt.datetime | None, what: str) -> None:
     if value is not None and value > timezone.now() + dt.timedelta(minutes=5):
         problems.add(field, f"{what} cannot be in the future")

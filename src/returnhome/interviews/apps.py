@@ -6,7 +6,8 @@ class InterviewsConfig(AppConfig):
     label = "interviews"
 
     def ready(self) -> None:
-        # The apps below tell this one what happened; it never asks them to call up.
+        # The hooks the apps below offer, so that they never import this one.
+        from returnhome.children.services import add_undo_step
         from returnhome.children.timeline import add_source
         from returnhome.episodes.signals import episode_returned
         from returnhome.interviews import services
@@ -15,6 +16,7 @@ class InterviewsConfig(AppConfig):
 
         add_source(rhi_entries)
         add_source(interview_entries)
+        add_undo_step(services.rhis_going_back)
 
         episode_returned.connect(services.refer_returned, dispatch_uid="interviews.refer_returned")
         clock_rule_changed.connect(

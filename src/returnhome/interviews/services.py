@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from returnhome.accounts.models import Role, User
 from returnhome.accounts.rules import manages_rhi, reviews_interview, works_rhi
+from returnhome.children.models import Child
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.episodes.models import Episode
+from returnhome.followup.models import ProposedAction
 from returnhome.followup.services import ActionProposal, propose_action, respond_to_action
 from returnhome.interviews.models import RHI, ContactAttempt, DeclineReason, Interview
 from returnhome.lib.clock import ClockCount, ClockRule, ClockStart, deadline
@@ -110,6 +112,33 @@ def recompute_deadlines(
         RHI.objects.filter(council=council).awaiting_interview().select_related("episode__council")
     ):
         refer_rhi(rhi.episode, acting_user=acting_user)
+
+
+def rhis_going_back(records: dict[str, list[int]], keep: Child) -> list[str]:
+    """Undoing a merge (`children.services.undo_merge`): the RHIs of the episodes going back
+    (including ones referred since), the interviews that cover only those, and the actions of those
+    interviews go back too; an interview that also covers an episode staying blocks the undo."""
+    problems: list[str] = []
+    episodes = records.get("episodes.episode.child", [])
+    rhis = set(RHI.objects.filter(episode_id__in=episodes).values_list("pk", flat=True))
+    records["interviews.rhi.child"] = sorted(rhis | set(records.get("interviews.rhi.child", [])))
+    interviews = set(records.get("interviews.interview.child", []))
+    for interview in Interview.objects.filter(rhis__in=rhis).distinct().prefetch_related("rhis"):
+        covered = {r.pk for r in interview.rhis.all()}
+        if covered <= rhis:
+            interviews.add(interview.pk)
+        else:
+            problems.append(
+                f"The interview of {timezone.localtime(interview.held_at):%d/%m/%Y} covers episodes "
+                "from both records"
+            )
+    records["interviews.interview.child"] = sorted(interviews)
+    actions = ProposedAction.objects.filter(interview_id__in=interviews)
+    records["followup.proposedaction.child"] = sorted(
+        set(actions.values_list("pk", flat=True))
+        | set(records.get("followup.proposedaction.child", []))
+    )
+    return problems
 
 
 def eligible_workers(rhi: RHI) -> list[User]:
