@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from returnhome.core.models import TimeStampedModel
+from returnhome.lib.lookups import holds
 
 if TYPE_CHECKING:
     from returnhome.accounts.models import User
@@ -26,10 +27,7 @@ class ActionQuerySet(models.QuerySet["ProposedAction"]):
         )
 
     def overdue(self) -> ActionQuerySet:
-        return self.filter(
-            status__in=[ProposedAction.Status.AGREED, ProposedAction.Status.IN_PROGRESS],
-            due_date__lt=timezone.localdate(),
-        )
+        return self.filter(**overdue())
 
 
 class ProposedAction(TimeStampedModel):
@@ -94,9 +92,12 @@ class ProposedAction(TimeStampedModel):
 
     @property
     def is_overdue(self) -> bool:
-        open_statuses = {self.Status.AGREED, self.Status.IN_PROGRESS}
-        return (
-            self.status in open_statuses
-            and self.due_date is not None
-            and self.due_date < timezone.localdate()
-        )
+        return holds(self, overdue())
+
+
+def overdue() -> dict[str, Any]:
+    """An action is overdue when it was agreed (or is in progress) and its due date, in UK time,
+    has passed: the one statement of the rule, read by the action list's filter
+    (`ActionQuerySet.overdue`) and by `ProposedAction.is_overdue`."""
+    open_statuses = [ProposedAction.Status.AGREED, ProposedAction.Status.IN_PROGRESS]
+    return {"status__in": open_statuses, "due_date__lt": timezone.localdate()}
