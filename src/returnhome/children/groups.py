@@ -81,7 +81,10 @@ def groups_for(
 
 
 def refresh_groups(child: Child) -> int:
-    """Re-derive the group of each of the child's episodes after its history changed."""
+    """Re-derive the group of each of the child's episodes after its history changed.
+
+    The stored group is derived from this app's records, so this app keeps it, through the
+    child's `episodes` relation (episodes sit above children and are never imported here)."""
     changed = 0
     for episode in child.episodes.select_related("council"):
         group = derive_group(child, episode.council, episode.reported_missing_at)
