@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from returnhome.accounts.models import User
+# is_council_admin moves to returnhome.access (below organisations) with the access policy.
 from returnhome.accounts.rules import is_council_admin
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
@@ -22,6 +23,7 @@ from returnhome.organisations.models import (
     Organisation,
     ServiceConfiguration,
 )
+from returnhome.organisations.signals import clock_rule_changed
 
 
 @transaction.atomic
@@ -31,13 +33,10 @@ def configure_service(
     rhi_provider: Organisation | None,
     clock_start: str,
     clock_count: str,
-    acting_user: User | None,
+    acting_user: AbstractBaseUser | None,
     check_permission: bool = True,
 ) -> ServiceConfiguration:
     """Set who delivers RHIs and the 72-hour rule; open RHIs get their deadlines recomputed."""
-    from returnhome.interviews.models import RHI
-    from returnhome.interviews.services import refer_rhi
-
     if check_permission:
         require(
             is_council_admin(acting_user, council), "Only the council's administrator can do this."
@@ -50,12 +49,7 @@ def configure_service(
     config.save()
     council.service_configuration = config
     if rule_changed:
-        for rhi in (
-            RHI.objects.filter(council=council)
-            .awaiting_interview()
-            .select_related("episode__council")
-        ):
-            refer_rhi(rhi.episode, acting_user=acting_user)
+        clock_rule_changed.send(Organisation, council=council, acting_user=acting_user)
     record_write(
         acting_user,
         "configure_service",
@@ -152,7 +146,7 @@ def configure_delivery(
     council: Organisation,
     delivery: ServiceDelivery,
     *,
-    acting_user: User | None,
+    acting_user: AbstractBaseUser | None,
     check_permission: bool = True,
 ) -> ServiceConfiguration:
     """Record who delivers RHIs and support, how, out-of-hours help and eligibility (FOI answers)."""
@@ -179,7 +173,7 @@ def allow_forces_to_send(
     council: Organisation,
     forces: Iterable[Organisation],
     *,
-    acting_user: User | None,
+    acting_user: AbstractBaseUser | None,
     check_permission: bool = True,
 ) -> ServiceConfiguration:
     """Record which police forces outside the council's area may send it notifications.
@@ -240,7 +234,7 @@ def _check_contract(details: ContractDetails) -> None:
 
 
 def _save_contract(
-    contract: Contract, details: ContractDetails, acting_user: User | None, action: str
+    contract: Contract, details: ContractDetails, acting_user: AbstractBaseUser | None, action: str
 ) -> Contract:
     require(
         is_council_admin(acting_user, contract.council),
@@ -256,7 +250,7 @@ def _save_contract(
 
 @transaction.atomic
 def add_contract(
-    council: Organisation, details: ContractDetails, *, acting_user: User | None
+    council: Organisation, details: ContractDetails, *, acting_user: AbstractBaseUser | None
 ) -> Contract:
     """A commissioned contract for RHIs and/or post-missing support."""
     return _save_contract(Contract(council=council), details, acting_user, "add_contract")
@@ -264,13 +258,15 @@ def add_contract(
 
 @transaction.atomic
 def change_contract(
-    contract: Contract, details: ContractDetails, *, acting_user: User | None
+    contract: Contract, details: ContractDetails, *, acting_user: AbstractBaseUser | None
 ) -> Contract:
     return _save_contract(contract, details, acting_user, "change_contract")
 
 
 @transaction.atomic
-def end_contract(contract: Contract, *, ended_on: dt.date, acting_user: User | None) -> Contract:
+def end_contract(
+    contract: Contract, *, ended_on: dt.date, acting_user: AbstractBaseUser | None
+) -> Contract:
     """The contract ended (early, or on a date not known before): its end date becomes `ended_on`."""
     require(
         is_council_admin(acting_user, contract.council),
