@@ -57,12 +57,18 @@ class PayloadTooLarge(exceptions.APIException):
     )
 
 
-class BadField(exceptions.ParseError):
-    """A header or path field that cannot be taken (named in the error's field)."""
+class BadField(exceptions.APIException):
+    """A header or path field that cannot be taken (named in the error's field): 400."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class BadBody(exceptions.ParseError):
+    """A body that cannot be read, said in full (not as the JSON decoder's complaint)."""
 
 
 class JsonBodyParser(BaseParser):
@@ -81,13 +87,13 @@ class JsonBodyParser(BaseParser):
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise exceptions.ParseError(
+            raise BadBody(
                 f"The body is not UTF-8 text (byte {exc.start + 1} cannot be read)"
             ) from None
         try:
             return json.loads(text, parse_constant=_no_constant)
         except RecursionError:
-            raise exceptions.ParseError("The body is nested too deeply") from None
+            raise BadBody("The body is nested too deeply") from None
         except ValueError as exc:
             raise exceptions.ParseError(str(exc)) from None
 
@@ -123,7 +129,7 @@ def _message(exc: exceptions.APIException) -> str:
         return "Send your API token: 'Authorization: Bearer <token>'"
     if isinstance(exc, exceptions.UnsupportedMediaType):
         return "Send JSON, with 'Content-Type: application/json'"
-    if isinstance(exc, exceptions.ParseError):
+    if isinstance(exc, exceptions.ParseError) and not isinstance(exc, BadBody):
         return f"The body is not valid JSON ({exc.detail})"
     if isinstance(exc, exceptions.NotFound):
         return "Not found"
