@@ -337,3 +337,18 @@ def test_the_default_rates_are_generous_and_documented(settings: Any) -> None:
 
     docs = (Path(__file__).parents[2] / "docs" / "formats" / "api.md").read_text()
     assert rates["api_token"] in docs and "RETURNHOME_API_RATE" in docs
+
+
+def test_the_schema_describes_the_answer_and_every_error(area: Area) -> None:
+    schema = Client().get("/api/schema/?format=json").json()
+    post = schema["paths"]["/api/v1/notifications/"]["post"]
+    assert {"400", "401", "403", "413", "415", "429", "500"} <= set(post["responses"])
+    components = schema["components"]["schemas"]
+    summary = set(components["SummaryOut"]["properties"])
+    assert {"accepted", "queued_for_review", "results"} <= summary
+    assert summary.isdisjoint(
+        {"children_matched", "children_created", "sent_to_review", "episodes_created", "unchanged"}
+    )
+    result = json.dumps(components["ResultOut"]["properties"]["result"])
+    enums = [c["enum"] for c in components.values() if set(c.get("enum", [])) & {"accepted"}]
+    assert enums == [["accepted", "queued_for_review"]] and "ResultEnum" in result
