@@ -82,11 +82,17 @@ class Scenario:
 def scenario(cast: Cast) -> Scenario:
     child = ChildFactory(council=cast.council, surname="Scenariochild")
     rhi = returned(cast, missing(cast, child, ago(days=3)), ago(days=2))
-    services.allocate_rhi(rhi, cast.practitioner, acting_user=cast.manager)
+    services.allocate_rhi(rhi, cast.practitioner, expected_version=None, acting_user=cast.manager)
     services.record_offer(
-        rhi, offer_made_at=ago(days=1), offered_to="child", acting_user=cast.practitioner
+        rhi,
+        offer_made_at=ago(days=1),
+        offered_to="child",
+        expected_version=None,
+        acting_user=cast.practitioner,
     )
-    services.record_outcome(rhi, outcome="accepted", acting_user=cast.practitioner)
+    services.record_outcome(
+        rhi, outcome="accepted", expected_version=None, acting_user=cast.practitioner
+    )
     record = services.record_interview(
         [rhi],
         InterviewDetails(

@@ -39,11 +39,19 @@ def snapshot() -> dict[str, Any]:
 def interview(cast: Cast, rhis: list[RHI], held: dt.datetime, actions: list[Any]) -> None:
     rhis = [RHI.objects.get(pk=r.pk) for r in rhis]
     for rhi in rhis:
-        rhi_services.allocate_rhi(rhi, cast.practitioner, acting_user=cast.manager)
-        rhi_services.record_offer(
-            rhi, offer_made_at=held, offered_to="child", acting_user=cast.practitioner
+        rhi_services.allocate_rhi(
+            rhi, cast.practitioner, expected_version=None, acting_user=cast.manager
         )
-        rhi_services.record_outcome(rhi, outcome="accepted", acting_user=cast.practitioner)
+        rhi_services.record_offer(
+            rhi,
+            offer_made_at=held,
+            offered_to="child",
+            expected_version=None,
+            acting_user=cast.practitioner,
+        )
+        rhi_services.record_outcome(
+            rhi, outcome="accepted", expected_version=None, acting_user=cast.practitioner
+        )
     rhi_services.record_interview(
         [RHI.objects.get(pk=r.pk) for r in rhis],
         InterviewDetails(

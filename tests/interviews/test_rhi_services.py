@@ -20,9 +20,17 @@ from tests.factories import ChildFactory, ago
 
 def offered_and_accepted(cast: Cast, rhi: RHI, worker: object = None) -> RHI:
     worker = worker or cast.practitioner
-    services.allocate_rhi(rhi, worker, acting_user=cast.manager)  # type: ignore[arg-type]
-    services.record_offer(rhi, offer_made_at=ago(hours=2), offered_to="child", acting_user=worker)  # type: ignore[arg-type]
-    return services.record_outcome(rhi, outcome="accepted", acting_user=worker)  # type: ignore[arg-type]
+    services.allocate_rhi(rhi, worker, expected_version=None, acting_user=cast.manager)  # type: ignore[arg-type]
+    services.record_offer(
+        rhi,
+        offer_made_at=ago(hours=2),
+        offered_to="child",
+        expected_version=None,
+        acting_user=worker,
+    )  # type: ignore[arg-type]
+    return services.record_outcome(
+        rhi, outcome="accepted", expected_version=None, acting_user=worker
+    )  # type: ignore[arg-type]
 
 
 def interview(cast: Cast, rhis: list[RHI], **overrides: object) -> Interview:
@@ -94,11 +102,14 @@ class TestAllocation:
         assert services.independence_warning(rhi, cast.social_worker)
         assert services.independence_warning(rhi, cast.practitioner) is None
         with pytest.raises(ValidationError) as error:
-            services.allocate_rhi(rhi, cast.social_worker, acting_user=cast.manager)
+            services.allocate_rhi(
+                rhi, cast.social_worker, expected_version=None, acting_user=cast.manager
+            )
         assert "independence_reason" in error.value.error_dict
         services.allocate_rhi(
             rhi,
             cast.social_worker,
+            expected_version=None,
             acting_user=cast.manager,
             independence_reason="Only worker the child will speak to",
         )
@@ -109,31 +120,44 @@ class TestAllocation:
     def test_only_a_manager_of_the_provider_allocates(self, cast: Cast, returned_rhi: RHI) -> None:
         for user in (cast.practitioner, cast.front_door, cast.partner, cast.police):
             with pytest.raises(PermissionDenied):
-                services.allocate_rhi(returned_rhi, cast.practitioner, acting_user=user)
+                services.allocate_rhi(
+                    returned_rhi, cast.practitioner, expected_version=None, acting_user=user
+                )
 
     def test_worker_must_be_in_the_providers_team(self, cast: Cast, returned_rhi: RHI) -> None:
         with pytest.raises(ValidationError):
-            services.allocate_rhi(returned_rhi, cast.partner, acting_user=cast.manager)
+            services.allocate_rhi(
+                returned_rhi, cast.partner, expected_version=None, acting_user=cast.manager
+            )
 
 
 class TestOfferAndOutcome:
     def test_only_the_allocated_worker_or_a_manager_works_the_rhi(
         self, cast: Cast, returned_rhi: RHI
     ) -> None:
-        services.allocate_rhi(returned_rhi, cast.practitioner, acting_user=cast.manager)
+        services.allocate_rhi(
+            returned_rhi, cast.practitioner, expected_version=None, acting_user=cast.manager
+        )
         with pytest.raises(PermissionDenied):
             services.record_offer(
                 returned_rhi,
                 offer_made_at=ago(hours=1),
                 offered_to="child",
+                expected_version=None,
                 acting_user=cast.practitioner2,
             )
         services.record_offer(
-            returned_rhi, offer_made_at=ago(hours=1), offered_to="child", acting_user=cast.manager
+            returned_rhi,
+            offer_made_at=ago(hours=1),
+            offered_to="child",
+            expected_version=None,
+            acting_user=cast.manager,
         )
 
     def test_contact_attempts_are_logged_in_order(self, cast: Cast, returned_rhi: RHI) -> None:
-        services.allocate_rhi(returned_rhi, cast.practitioner, acting_user=cast.manager)
+        services.allocate_rhi(
+            returned_rhi, cast.practitioner, expected_version=None, acting_user=cast.manager
+        )
         for hours, result in ((8, "no_answer"), (6, "message_left"), (3, "arranged")):
             services.log_contact_attempt(
                 returned_rhi,
@@ -150,7 +174,9 @@ class TestOfferAndOutcome:
         ]
 
     def test_an_attempt_before_the_return_is_refused(self, cast: Cast, returned_rhi: RHI) -> None:
-        services.allocate_rhi(returned_rhi, cast.practitioner, acting_user=cast.manager)
+        services.allocate_rhi(
+            returned_rhi, cast.practitioner, expected_version=None, acting_user=cast.manager
+        )
         with pytest.raises(ValidationError):
             services.log_contact_attempt(
                 returned_rhi,
@@ -162,35 +188,50 @@ class TestOfferAndOutcome:
             )
 
     def test_consent_needs_who_gave_it(self, cast: Cast, returned_rhi: RHI) -> None:
-        services.allocate_rhi(returned_rhi, cast.practitioner, acting_user=cast.manager)
+        services.allocate_rhi(
+            returned_rhi, cast.practitioner, expected_version=None, acting_user=cast.manager
+        )
         with pytest.raises(ValidationError):
             services.record_consent(
-                returned_rhi, consent_needed=True, acting_user=cast.practitioner
+                returned_rhi,
+                consent_needed=True,
+                expected_version=None,
+                acting_user=cast.practitioner,
             )
         services.record_consent(
             returned_rhi,
             consent_needed=True,
             given_by="parent",
             given_by_name="Pat Testparent",
+            expected_version=None,
             acting_user=cast.practitioner,
         )
         assert returned_rhi.consent_given_by == "parent"
 
     def test_declined_needs_a_reason(self, cast: Cast, returned_rhi: RHI) -> None:
-        services.allocate_rhi(returned_rhi, cast.practitioner, acting_user=cast.manager)
+        services.allocate_rhi(
+            returned_rhi, cast.practitioner, expected_version=None, acting_user=cast.manager
+        )
         services.record_offer(
             returned_rhi,
             offer_made_at=ago(hours=2),
             offered_to="child",
+            expected_version=None,
             acting_user=cast.practitioner,
         )
         with pytest.raises(ValidationError) as error:
-            services.record_outcome(returned_rhi, outcome="declined", acting_user=cast.practitioner)
+            services.record_outcome(
+                returned_rhi,
+                outcome="declined",
+                expected_version=None,
+                acting_user=cast.practitioner,
+            )
         assert "decline_reason" in error.value.error_dict
         services.record_outcome(
             returned_rhi,
             outcome="declined",
             decline_reason=DeclineReason.CHILD_REFUSED,
+            expected_version=None,
             acting_user=cast.practitioner,
         )
         returned_rhi.refresh_from_db()
@@ -200,11 +241,14 @@ class TestOfferAndOutcome:
     def test_other_reason_and_not_applicable_need_a_note(
         self, cast: Cast, returned_rhi: RHI
     ) -> None:
-        services.allocate_rhi(returned_rhi, cast.practitioner, acting_user=cast.manager)
+        services.allocate_rhi(
+            returned_rhi, cast.practitioner, expected_version=None, acting_user=cast.manager
+        )
         services.record_offer(
             returned_rhi,
             offer_made_at=ago(hours=2),
             offered_to="child",
+            expected_version=None,
             acting_user=cast.practitioner,
         )
         with pytest.raises(ValidationError):
@@ -212,17 +256,28 @@ class TestOfferAndOutcome:
                 returned_rhi,
                 outcome="declined",
                 decline_reason="other",
+                expected_version=None,
                 acting_user=cast.practitioner,
             )
         with pytest.raises(ValidationError):
             services.record_outcome(
-                returned_rhi, outcome="not_applicable", acting_user=cast.practitioner
+                returned_rhi,
+                outcome="not_applicable",
+                expected_version=None,
+                acting_user=cast.practitioner,
             )
 
     def test_accepted_needs_an_offer_first(self, cast: Cast, returned_rhi: RHI) -> None:
-        services.allocate_rhi(returned_rhi, cast.practitioner, acting_user=cast.manager)
+        services.allocate_rhi(
+            returned_rhi, cast.practitioner, expected_version=None, acting_user=cast.manager
+        )
         with pytest.raises(ValidationError):
-            services.record_outcome(returned_rhi, outcome="accepted", acting_user=cast.practitioner)
+            services.record_outcome(
+                returned_rhi,
+                outcome="accepted",
+                expected_version=None,
+                acting_user=cast.practitioner,
+            )
 
 
 class TestInterview:
@@ -294,17 +349,21 @@ class TestInterview:
             interview(cast, [first, other])
 
     def test_carer_only_information_after_a_decline(self, cast: Cast, returned_rhi: RHI) -> None:
-        services.allocate_rhi(returned_rhi, cast.practitioner, acting_user=cast.manager)
+        services.allocate_rhi(
+            returned_rhi, cast.practitioner, expected_version=None, acting_user=cast.manager
+        )
         services.record_offer(
             returned_rhi,
             offer_made_at=ago(hours=3),
             offered_to="both",
+            expected_version=None,
             acting_user=cast.practitioner,
         )
         services.record_outcome(
             returned_rhi,
             outcome="declined",
             decline_reason="child_refused",
+            expected_version=None,
             acting_user=cast.practitioner,
         )
         with pytest.raises(ValidationError) as error:
@@ -334,7 +393,9 @@ class TestInterview:
         assert returned_rhi.outcome == "declined"  # carer-only information is not an interview
 
     def test_an_interview_needs_the_rhi_accepted(self, cast: Cast, returned_rhi: RHI) -> None:
-        services.allocate_rhi(returned_rhi, cast.practitioner, acting_user=cast.manager)
+        services.allocate_rhi(
+            returned_rhi, cast.practitioner, expected_version=None, acting_user=cast.manager
+        )
         with pytest.raises(ValidationError):
             interview(cast, [returned_rhi])
 
@@ -345,7 +406,7 @@ def test_actions_progress_to_an_outcome_and_overdue_surfaces(cast: Cast, returne
     action = record.actions.get()
     with pytest.raises(ValidationError):  # not agreed yet
         followup_services.record_action_progress(
-            action, status="done", outcome="x", acting_user=cast.practitioner
+            action, status="done", outcome="x", expected_version=None, acting_user=cast.practitioner
         )
     services.review_interview(
         record, responses={action.pk: ("agreed", "")}, acting_user=cast.manager
@@ -356,10 +417,14 @@ def test_actions_progress_to_an_outcome_and_overdue_surfaces(cast: Cast, returne
     assert list(ProposedAction.objects.overdue()) == [action]
     with pytest.raises(ValidationError):
         followup_services.record_action_progress(
-            action, status="done", acting_user=cast.practitioner
+            action, status="done", expected_version=None, acting_user=cast.practitioner
         )
     followup_services.record_action_progress(
-        action, status="done", outcome="Seen by CSE team", acting_user=cast.practitioner
+        action,
+        status="done",
+        outcome="Seen by CSE team",
+        expected_version=None,
+        acting_user=cast.practitioner,
     )
     assert not ProposedAction.objects.overdue().exists()
 
@@ -385,12 +450,22 @@ def test_the_childs_own_social_worker_is_never_suggested(cast: Cast) -> None:
     child = ChildFactory(council=cast.council, allocated_social_worker=cast.social_worker)
     first = returned(cast, missing(cast, child, ago(days=10)), ago(days=9))
     services.allocate_rhi(
-        first, cast.social_worker, acting_user=cast.manager, independence_reason="Trusted"
+        first,
+        cast.social_worker,
+        expected_version=None,
+        acting_user=cast.manager,
+        independence_reason="Trusted",
     )
     services.record_offer(
-        first, offer_made_at=ago(days=9), offered_to="child", acting_user=cast.social_worker
+        first,
+        offer_made_at=ago(days=9),
+        offered_to="child",
+        expected_version=None,
+        acting_user=cast.social_worker,
     )
-    services.record_outcome(first, outcome="accepted", acting_user=cast.social_worker)
+    services.record_outcome(
+        first, outcome="accepted", expected_version=None, acting_user=cast.social_worker
+    )
     services.record_interview(
         [first],
         InterviewDetails(
@@ -426,9 +501,9 @@ def test_action_progress_only_to_known_states(cast: Cast, returned_rhi: RHI) -> 
     )
     with pytest.raises(ValidationError):
         followup_services.record_action_progress(
-            action, status="rejected", acting_user=cast.practitioner
+            action, status="rejected", expected_version=None, acting_user=cast.practitioner
         )
     with pytest.raises(PermissionDenied):
         followup_services.record_action_progress(
-            action, status="in_progress", acting_user=cast.front_door
+            action, status="in_progress", expected_version=None, acting_user=cast.front_door
         )

@@ -80,12 +80,14 @@ def episode(
 
 def offer(cast: Cast, rhi: RHI, at: dt.datetime) -> RHI:
     return services.record_offer(
-        rhi, offer_made_at=at, offered_to="child", acting_user=cast.manager
+        rhi, offer_made_at=at, offered_to="child", expected_version=None, acting_user=cast.manager
     )
 
 
 def accept(cast: Cast, rhi: RHI) -> RHI:
-    return services.record_outcome(rhi, outcome=RHI.Outcome.ACCEPTED, acting_user=cast.manager)
+    return services.record_outcome(
+        rhi, outcome=RHI.Outcome.ACCEPTED, expected_version=None, acting_user=cast.manager
+    )
 
 
 def decline(cast: Cast, rhi: RHI, reason: str) -> RHI:
@@ -94,6 +96,7 @@ def decline(cast: Cast, rhi: RHI, reason: str) -> RHI:
         outcome=RHI.Outcome.DECLINED,
         decline_reason=reason,
         note="Said so on the phone",
+        expected_version=None,
         acting_user=cast.manager,
     )
 
@@ -103,6 +106,7 @@ def not_applicable(cast: Cast, rhi: RHI) -> RHI:
         rhi,
         outcome=RHI.Outcome.NOT_APPLICABLE,
         note="With police throughout; manager agreed no RHI",
+        expected_version=None,
         acting_user=cast.manager,
     )
 
@@ -146,5 +150,9 @@ def review(cast: Cast, interview: Interview, responses: dict[str, str]) -> list[
 
 def progress(cast: Cast, action: ProposedAction, status: str) -> ProposedAction:
     return followup_services.record_action_progress(
-        action, status=status, outcome="Seen by the service", acting_user=cast.manager
+        action,
+        status=status,
+        outcome="Seen by the service",
+        expected_version=None,
+        acting_user=cast.manager,
     )

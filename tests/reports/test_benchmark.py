@@ -48,9 +48,12 @@ def _episodes(
                 rhi,
                 offer_made_at=at + dt.timedelta(hours=3),
                 offered_to="child",
+                expected_version=None,
                 acting_user=manager,
             )
-            services.record_outcome(rhi, outcome=RHI.Outcome.ACCEPTED, acting_user=manager)
+            services.record_outcome(
+                rhi, outcome=RHI.Outcome.ACCEPTED, expected_version=None, acting_user=manager
+            )
 
 
 @pytest.fixture

@@ -110,10 +110,11 @@ def test_declined_without_a_reason(cast: Cast, returned_rhi: RHI) -> None:
     client = client_for(cast.manager)
     client.post(
         reverse("interviews:offer", args=[returned_rhi.pk]),
-        {"offer_made_at": local(ago(hours=2)), "offered_to": "child"},
+        {"offer_made_at": local(ago(hours=2)), "offered_to": "child", "expected_version": "1"},
     )
     response = client.post(
-        reverse("interviews:outcome", args=[returned_rhi.pk]), {"outcome": "declined"}
+        reverse("interviews:outcome", args=[returned_rhi.pk]),
+        {"outcome": "declined", "expected_version": "2"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["decline_reason"] == [
@@ -127,9 +128,12 @@ def test_interview_before_return(cast: Cast, returned_rhi: RHI) -> None:
     client = client_for(cast.manager)
     client.post(
         reverse("interviews:offer", args=[returned_rhi.pk]),
-        {"offer_made_at": local(ago(hours=2)), "offered_to": "child"},
+        {"offer_made_at": local(ago(hours=2)), "offered_to": "child", "expected_version": "1"},
     )
-    client.post(reverse("interviews:outcome", args=[returned_rhi.pk]), {"outcome": "accepted"})
+    client.post(
+        reverse("interviews:outcome", args=[returned_rhi.pk]),
+        {"outcome": "accepted", "expected_version": "2"},
+    )
     response = client.post(
         reverse("interviews:record_interview", args=[returned_rhi.pk]),
         {

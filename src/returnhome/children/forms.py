@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from returnhome.children.models import Alias, Child, LegalStatus, Placement
-from returnhome.core.forms import date_field
+from returnhome.core.forms import date_field, version_field
 from returnhome.organisations.models import Organisation
 
 if TYPE_CHECKING:
@@ -32,6 +32,12 @@ class ChildForm(forms.Form):
 
     def clean_postcode(self) -> str:
         return str(self.cleaned_data["postcode"]).upper().strip()
+
+
+class EditChildForm(ChildForm):
+    """The child's details as loaded, with the version they were loaded at."""
+
+    expected_version = version_field()
 
 
 class AliasForm(forms.Form):

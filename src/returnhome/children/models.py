@@ -75,6 +75,9 @@ class Child(TimeStampedModel):
         related_name="merged_records",
         help_text="A duplicate record, merged into this one (kept, hidden from lists and matching)",
     )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every edit: a stale form is refused"
+    )
 
     objects = ChildQuerySet.as_manager()
 

@@ -15,6 +15,7 @@ from returnhome.children.groups import refresh_groups
 from returnhome.children.models import Alias, Child, ChildMerge, LegalStatus, Placement, RiskFlag
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
+from returnhome.core.versioning import lock_for_edit
 from returnhome.organisations.models import Organisation
 
 CHILD_FIELDS = {
@@ -69,13 +70,26 @@ def create_child(council: Organisation, *, acting_user: User | None, **fields: A
 
 
 @transaction.atomic
-def update_child(child: Child, *, acting_user: User | None, **fields: Any) -> Child:
+def update_child(
+    child: Child, *, expected_version: int | None, acting_user: User | None, **fields: Any
+) -> Child:
+    """Change the child's details. `expected_version` is the version the edit form was loaded
+    with: a stale one is refused (`StaleEdit`, saying what changed since). None skips the check:
+    only for a caller that is not a form and decides from the row as it is now (the demo data)."""
+    child = lock_for_edit(child, expected_version)
     _check_child_fields(child.council, fields, child)
     changed = {k: v for k, v in fields.items() if getattr(child, k) != v}
     for key, value in changed.items():
         setattr(child, key, value)
     child.save()
-    record_write(acting_user, "update_child", child, changed=changed)
+    record_write(
+        acting_user,
+        "update_child",
+        child,
+        changed=changed,
+        version=child.version,
+        fields=sorted(changed),
+    )
     return child
 
 
@@ -302,6 +316,7 @@ def merge_children(keep: Child, duplicate: Child, *, acting_user: User, reason: 
     if added:
         moved["services_added"] = added
         keep.services_involved = [*keep.services_involved, *added]
+    keep.version += 1  # a form opened before the merge is stale: fields were filled
     keep.save()
     # The duplicate's name, so a notification using it finds the kept record.
     name = duplicate.full_name.strip()
@@ -331,6 +346,8 @@ def merge_children(keep: Child, duplicate: Child, *, acting_user: User, reason: 
         reason=merge.reason,
         moved={k: len(v) for k, v in moved["records"].items()},
         filled=sorted(moved["filled"]),
+        version=keep.version,
+        fields=sorted(moved["filled"]) + (["services_involved"] if added else []),
     )
     record_write(
         acting_user, "merged_into", duplicate, keep=keep.pk, merge=merge.pk, reason=merge.reason
@@ -414,6 +431,7 @@ def undo_merge(merge: ChildMerge, *, acting_user: User, reason: str) -> ChildMer
             kept_changed.append(attname)
     added = merge.moved.get("services_added", [])
     keep.services_involved = [s for s in keep.services_involved if s not in added]
+    keep.version += 1
     keep.save()
     if la_id and "la_child_id" not in kept_changed:
         Child.objects.filter(pk=duplicate.pk).update(la_child_id=la_id)
@@ -436,6 +454,9 @@ def undo_merge(merge: ChildMerge, *, acting_user: User, reason: str) -> ChildMer
         reason=merge.undo_reason,
         moved_back={k: len(v) for k, v in records.items()},
         changed_since=kept_changed,
+        version=keep.version,
+        fields=sorted(set(merge.moved.get("filled", {})) - set(kept_changed))
+        + (["services_involved"] if added else []),
     )
     record_write(
         acting_user, "unmerged", duplicate, keep=keep.pk, merge=merge.pk, reason=merge.undo_reason

@@ -11,6 +11,7 @@ from returnhome.children import services
 from returnhome.children.forms import (
     AliasForm,
     ChildForm,
+    EditChildForm,
     FindChildForm,
     LegalStatusForm,
     PlacementForm,
@@ -88,8 +89,9 @@ def add_placement(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def edit_child(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     child = get_visible_or_404(request.user, Child.objects, pk)
     require(is_front_door_of(request.user, child.council))
-    form = ChildForm(
-        request.POST or None, initial={f: getattr(child, f) for f in ChildForm.base_fields}
+    initial = {f: getattr(child, f) for f in ChildForm.base_fields}
+    form = EditChildForm(
+        request.POST or None, initial={**initial, "expected_version": child.version}
     )
     if request.method == "POST" and form.is_valid():
         try:

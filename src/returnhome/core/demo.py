@@ -1364,7 +1364,7 @@ class DemoBuilder:
                 updates["address"] = placement.address
                 updates["postcode"] = placement.postcode
         actor = self.admin if council == self.main else None
-        child_services.update_child(child, acting_user=actor, **updates)
+        child_services.update_child(child, expected_version=None, acting_user=actor, **updates)
         if rng.random() < 0.3:
             nick = NICKNAMES.get(child.forename) or f"{child.forename[:3]}z"
             child_services.add_alias(child, nick, Alias.Kind.NICKNAME, acting_user=actor)
@@ -1571,7 +1571,9 @@ class DemoBuilder:
             if rhi_services.independence_warning(rhi, worker)
             else ""
         )
-        rhi_services.allocate_rhi(rhi, worker, acting_user=team.manager, independence_reason=reason)
+        rhi_services.allocate_rhi(
+            rhi, worker, expected_version=None, acting_user=team.manager, independence_reason=reason
+        )
         RHI.objects.filter(pk=rhi.pk).update(allocated_at=at)
         rhi.allocated_at = at
         return worker
@@ -1636,7 +1638,12 @@ class DemoBuilder:
         note: str = "",
     ) -> None:
         rhi_services.record_outcome(
-            rhi, outcome=outcome, decline_reason=reason, note=note, acting_user=worker
+            rhi,
+            outcome=outcome,
+            decline_reason=reason,
+            note=note,
+            expected_version=None,
+            acting_user=worker,
         )
         closed = at if rhi.status == RHI.Status.CLOSED else None
         RHI.objects.filter(pk=rhi.pk).update(outcome_recorded_at=at, closed_at=closed)
@@ -1660,7 +1667,9 @@ class DemoBuilder:
         looked_after = ctx.looked_after_on(_local_date(rhi.episode.reported_missing_at))
         age = _age_on(child.date_of_birth or self.today, _local_date(at))
         if rng.random() < 0.08:
-            rhi_services.record_consent(rhi, consent_needed=False, acting_user=worker)
+            rhi_services.record_consent(
+                rhi, consent_needed=False, expected_version=None, acting_user=worker
+            )
         else:
             if looked_after:
                 period = ctx.period_on(_local_date(rhi.episode.reported_missing_at))
@@ -1680,7 +1689,12 @@ class DemoBuilder:
                 parent = self.pick(GIRLS["english"].split() + BOYS["english"].split())
                 given_by, name = RHI.ConsentBy.PARENT.value, f"{parent} {child.surname}"
             rhi_services.record_consent(
-                rhi, consent_needed=True, given_by=given_by, given_by_name=name, acting_user=worker
+                rhi,
+                consent_needed=True,
+                given_by=given_by,
+                given_by_name=name,
+                expected_version=None,
+                acting_user=worker,
             )
         RHI.objects.filter(pk=rhi.pk).update(consent_recorded_at=at)
         rhi.consent_recorded_at = at
@@ -1787,6 +1801,7 @@ class DemoBuilder:
                     rhi,
                     offer_made_at=offer,
                     offered_to=RHI.OfferedTo.PARENT_CARER.value,
+                    expected_version=None,
                     acting_user=worker,
                 )
                 decided = next_start + self.minutes(1, 24)
@@ -1865,7 +1880,11 @@ class DemoBuilder:
                 ],
             )
         rhi_services.record_offer(
-            rhi, offer_made_at=offer_at, offered_to=offered_to, acting_user=worker
+            rhi,
+            offer_made_at=offer_at,
+            offered_to=offered_to,
+            expected_version=None,
+            acting_user=worker,
         )
 
         if fate == "na_after_offer":
@@ -1953,6 +1972,7 @@ class DemoBuilder:
                         rhi_services.allocate_rhi(
                             next_rhi,
                             worker,
+                            expected_version=None,
                             acting_user=self._team(next_rhi).manager,
                             independence_reason=self.pick(INDEPENDENCE_REASONS)
                             if rhi_services.independence_warning(next_rhi, worker)
@@ -2185,7 +2205,10 @@ class DemoBuilder:
             if started >= self.now:
                 continue
             followup_services.record_action_progress(
-                action, status=ProposedAction.Status.IN_PROGRESS.value, acting_user=worker
+                action,
+                status=ProposedAction.Status.IN_PROGRESS.value,
+                expected_version=None,
+                acting_user=worker,
             )
             finish = _weighted(rng, [("done", 76), ("not_done", 17), ("open", 7)])
             due = action.due_date or _local_date(held)
@@ -2205,7 +2228,7 @@ class DemoBuilder:
             )
             outcome = self.pick(DONE_OUTCOMES if finish == "done" else NOT_DONE_OUTCOMES)
             followup_services.record_action_progress(
-                action, status=status, outcome=outcome, acting_user=worker
+                action, status=status, outcome=outcome, expected_version=None, acting_user=worker
             )
             ProposedAction.objects.filter(pk=action.pk).update(completed_at=ended)
 

@@ -6,6 +6,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
+
+from returnhome.core.versioning import StaleEdit
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -44,8 +47,28 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
     )
 
 
+def version_field() -> forms.IntegerField:
+    """The version of the record the edit form was loaded with (see core/versioning.py)."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": "This form is out of date: go back and open it again"},
+    )
+
+
+def refresh_version(form: forms.Form, error: ValidationError) -> None:
+    """After a stale save: the form keeps what the user typed and now carries the current
+    version, so saving again (having checked the changes) goes through."""
+    if isinstance(error, StaleEdit) and form.is_bound:
+        data = QueryDict(mutable=True)
+        data.update(form.data)
+        data[form.add_prefix("expected_version")] = str(error.current_version)
+        form.data = data
+
+
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Put a service's validation errors next to the matching fields (others at the top)."""
+    refresh_version(form, error)
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             target = field if field in form.fields else None

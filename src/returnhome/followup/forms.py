@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from returnhome.core.forms import version_field
 from returnhome.followup.models import ProposedAction
 
 PROGRESS_STATUSES = [
@@ -21,3 +22,4 @@ class ProgressForm(forms.Form):
         required=False,
         help_text="Required when the action is done or not done",
     )
+    expected_version = version_field()

@@ -76,6 +76,9 @@ class ProposedAction(TimeStampedModel):
     responded_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every edit: a stale form is refused"
+    )
 
     objects = ActionQuerySet.as_manager()
 

@@ -17,6 +17,7 @@ from returnhome.accounts.models import User
 from returnhome.accounts.rules import reviews_interview
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
+from returnhome.core.versioning import changed_fields, lock_for_edit, snapshot
 from returnhome.followup.models import ProposedAction
 
 
@@ -51,6 +52,10 @@ def propose_action(
 def respond_to_action(
     action: ProposedAction, *, response: str, comment: str = "", acting_user: User
 ) -> ProposedAction:
+    """The manager's response, given at the interview's review: `review_interview` holds the
+    interview locked and has checked it is not yet reviewed, so this takes no expected version;
+    it locks the action and bumps its version (a progress form opened before is stale)."""
+    action = lock_for_edit(action, None)
     require(
         reviews_interview(acting_user, action.interview), "Only a manager of the provider responds."
     )
@@ -73,14 +78,31 @@ def respond_to_action(
         else ProposedAction.Status.AGREED
     )
     action.save()
-    record_write(acting_user, "respond_to_action", action, response=response, comment=comment)
+    record_write(
+        acting_user,
+        "respond_to_action",
+        action,
+        response=response,
+        comment=comment,
+        version=action.version,
+        fields=["status", "manager_response", "manager_comment"],
+    )
     return action
 
 
 @transaction.atomic
 def record_action_progress(
-    action: ProposedAction, *, status: str, outcome: str = "", acting_user: User
+    action: ProposedAction,
+    *,
+    expected_version: int | None,
+    status: str,
+    outcome: str = "",
+    acting_user: User,
 ) -> ProposedAction:
+    """Progress towards the outcome. `expected_version`: the version the progress form was loaded
+    with, a stale one refused (`StaleEdit`); None (no check) only for the demo data, which
+    decides from the action as it is now."""
+    action = lock_for_edit(action, expected_version)
     require(
         ProposedAction.objects.visible_to(acting_user).filter(pk=action.pk).exists(),
         "Only the team working with this child can update its actions.",
@@ -101,6 +123,7 @@ def record_action_progress(
     ):
         problems.add("outcome", "Record the outcome")
     problems.raise_if_any()
+    before = snapshot(action, ("status", "outcome"))
     action.status = status
     action.outcome = outcome.strip()
     action.completed_at = (
@@ -109,5 +132,12 @@ def record_action_progress(
         else None
     )
     action.save()
-    record_write(acting_user, "record_action_progress", action, status=status)
+    record_write(
+        acting_user,
+        "record_action_progress",
+        action,
+        status=status,
+        version=action.version,
+        fields=changed_fields(before, action),
+    )
     return action

@@ -45,7 +45,12 @@ def action_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         request.user, ProposedAction.objects.select_related("child", "interview"), pk
     )
     form = ProgressForm(
-        request.POST or None, initial={"status": action.status, "outcome": action.outcome}
+        request.POST or None,
+        initial={
+            "status": action.status,
+            "outcome": action.outcome,
+            "expected_version": action.version,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

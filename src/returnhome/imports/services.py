@@ -870,7 +870,10 @@ def commit_history(
         )
     for child_plan in plan.children:
         if child_plan.pk is not None and child_plan.changed:
-            Child.objects.filter(pk=child_plan.pk).update(updated_at=now, **child_plan.changed)
+            # The version moves on: an edit form opened before this import is stale.
+            Child.objects.filter(pk=child_plan.pk).update(
+                updated_at=now, version=models.F("version") + 1, **child_plan.changed
+            )
             target = Child(pk=child_plan.pk)
             audit.append(_audit(actor, "update_child", target, changed=child_plan.changed))
     status_plans = [

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from returnhome.accounts.models import User
-from returnhome.core.forms import date_field, datetime_field
+from returnhome.core.forms import date_field, datetime_field, version_field
 from returnhome.followup.models import ProposedAction
 from returnhome.interviews.models import RHI, ContactAttempt, DeclineReason, Interview
 
@@ -25,6 +25,7 @@ class AllocateForm(forms.Form):
         required=False,
         label="If this is the child's allocated social worker: why they should do it",
     )
+    expected_version = version_field()
 
     def __init__(self, *args: Any, workers: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,11 +61,13 @@ class ConsentForm(forms.Form):
         label="Who gave consent?", choices=[("", "—"), *RHI.ConsentBy.choices], required=False
     )
     given_by_name = forms.CharField(label="Their name", max_length=200, required=False)
+    expected_version = version_field()
 
 
 class OfferForm(forms.Form):
     offer_made_at = datetime_field("When was the interview offered?")
     offered_to = forms.ChoiceField(choices=RHI.OfferedTo.choices, widget=forms.RadioSelect)
+    expected_version = version_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -82,6 +85,7 @@ class OutcomeForm(forms.Form):
         label="Notes",
         help_text="Required if not applicable, or declined for another reason",
     )
+    expected_version = version_field()
 
 
 def _episode_label(rhi: RHI) -> str:

@@ -133,6 +133,9 @@ class RHI(TimeStampedModel):
         related_name="rhis",
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every edit: a stale form is refused"
+    )
 
     WAITING_STATUSES = (
         Status.AWAITING_ALLOCATION,
@@ -308,6 +311,21 @@ class Interview(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     manager_comment = models.TextField(blank=True)
+    # One interview per RHI, held by the database: the RHI this interview was recorded on. A
+    # second interview recorded on the same RHI breaks this unique column; the other RHIs an
+    # interview covers are guarded by RHI.interview (one column: an RHI points at one interview)
+    # and by record_interview locking them and refusing any that already have one.
+    recorded_for = models.OneToOneField(
+        RHI,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recorded_interview",
+        help_text="The RHI this interview was recorded on",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every edit: a stale form is refused"
+    )
 
     objects = InterviewQuerySet.as_manager()
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from returnhome.accounts.models import Role, User
@@ -15,6 +17,7 @@ from returnhome.accounts.rules import manages_rhi, reviews_interview, works_rhi
 from returnhome.children.models import Child
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
+from returnhome.core.versioning import StaleEdit, changed_fields, lock_for_edit, snapshot
 from returnhome.episodes.models import Episode
 from returnhome.followup.models import ProposedAction
 from returnhome.followup.services import ActionProposal, propose_action, respond_to_action
@@ -177,10 +180,26 @@ def independence_warning(rhi: RHI, worker: User | None) -> str | None:
     return None
 
 
+ALLOCATION_FIELDS = ("allocated_worker", "independence_reason", "status")
+CONSENT_FIELDS = ("consent_needed", "consent_given_by", "consent_given_by_name")
+OFFER_FIELDS = ("offer_made_at", "offered_to", "status")
+OUTCOME_FIELDS = ("outcome", "decline_reason", "outcome_note", "status")
+
+
 @transaction.atomic
 def allocate_rhi(
-    rhi: RHI, worker: User, *, acting_user: User, independence_reason: str = ""
+    rhi: RHI,
+    worker: User,
+    *,
+    expected_version: int | None,
+    acting_user: User,
+    independence_reason: str = "",
 ) -> RHI:
+    """`expected_version` (here and in the other RHI steps): the version of the RHI the form was
+    loaded with, a stale one refused (`StaleEdit`); None (no check) only for the demo data, which
+    decides from the RHI as it is now."""
+    rhi = lock_for_edit(rhi, expected_version)
+    before = snapshot(rhi, ALLOCATION_FIELDS)
     require(manages_rhi(acting_user, rhi), "Only a manager of the provider allocates RHIs.")
     problems = Problems()
     if (
@@ -206,7 +225,13 @@ def allocate_rhi(
         rhi.status = RHI.Status.ALLOCATED
     rhi.save()
     record_write(
-        acting_user, "allocate_rhi", rhi, worker=worker, independence_reason=rhi.independence_reason
+        acting_user,
+        "allocate_rhi",
+        rhi,
+        worker=worker,
+        independence_reason=rhi.independence_reason,
+        version=rhi.version,
+        fields=changed_fields(before, rhi),
     )
     return rhi
 
@@ -258,8 +283,11 @@ def record_consent(
     consent_needed: bool,
     given_by: str = "",
     given_by_name: str = "",
+    expected_version: int | None,
     acting_user: User,
 ) -> RHI:
+    rhi = lock_for_edit(rhi, expected_version)
+    before = snapshot(rhi, CONSENT_FIELDS)
     require(works_rhi(acting_user, rhi), "Only the allocated worker or a manager can do this.")
     problems = Problems()
     if consent_needed and not given_by:
@@ -271,15 +299,28 @@ def record_consent(
     rhi.consent_recorded_at = timezone.now()
     rhi.save()
     record_write(
-        acting_user, "record_consent", rhi, consent_needed=consent_needed, given_by=given_by
+        acting_user,
+        "record_consent",
+        rhi,
+        consent_needed=consent_needed,
+        given_by=given_by,
+        version=rhi.version,
+        fields=changed_fields(before, rhi),
     )
     return rhi
 
 
 @transaction.atomic
 def record_offer(
-    rhi: RHI, *, offer_made_at: dt.datetime, offered_to: str, acting_user: User
+    rhi: RHI,
+    *,
+    offer_made_at: dt.datetime,
+    offered_to: str,
+    expected_version: int | None,
+    acting_user: User,
 ) -> RHI:
+    rhi = lock_for_edit(rhi, expected_version)
+    before = snapshot(rhi, OFFER_FIELDS)
     require(works_rhi(acting_user, rhi), "Only the allocated worker or a manager can do this.")
     problems = Problems()
     _check_when(problems, "offer_made_at", offer_made_at, rhi, "The offer")
@@ -292,16 +333,30 @@ def record_offer(
         rhi.status = RHI.Status.OFFERED
     rhi.save()
     record_write(
-        acting_user, "record_offer", rhi, offer_made_at=offer_made_at, offered_to=offered_to
+        acting_user,
+        "record_offer",
+        rhi,
+        offer_made_at=offer_made_at,
+        offered_to=offered_to,
+        version=rhi.version,
+        fields=changed_fields(before, rhi),
     )
     return rhi
 
 
 @transaction.atomic
 def record_outcome(
-    rhi: RHI, *, outcome: str, decline_reason: str = "", note: str = "", acting_user: User
+    rhi: RHI,
+    *,
+    outcome: str,
+    decline_reason: str = "",
+    note: str = "",
+    expected_version: int | None,
+    acting_user: User,
 ) -> RHI:
     """Accepted; declined with a reason; or not applicable with why."""
+    rhi = lock_for_edit(rhi, expected_version)
+    before = snapshot(rhi, OUTCOME_FIELDS)
     require(works_rhi(acting_user, rhi), "Only the allocated worker or a manager can do this.")
     problems = Problems()
     if outcome in {RHI.Outcome.ACCEPTED, RHI.Outcome.DECLINED} and rhi.offer_made_at is None:
@@ -326,7 +381,15 @@ def record_outcome(
         rhi.status = RHI.Status.CLOSED
         rhi.closed_at = timezone.now()
     rhi.save()
-    record_write(acting_user, "record_outcome", rhi, outcome=outcome, decline_reason=decline_reason)
+    record_write(
+        acting_user,
+        "record_outcome",
+        rhi,
+        outcome=outcome,
+        decline_reason=decline_reason,
+        version=rhi.version,
+        fields=changed_fields(before, rhi),
+    )
     return rhi
 
 
@@ -389,6 +452,30 @@ def _require_may_record(rhis: list[RHI], acting_user: User) -> None:
         )
 
 
+def _when(at: dt.datetime | None) -> str:
+    return f"{timezone.localtime(at):%H:%M on %d/%m/%Y}" if at else "an earlier time"
+
+
+def _already_recorded(rhi: RHI) -> str:
+    """Someone recorded this RHI's interview first (perhaps while this form was being filled in)."""
+    other = (
+        Interview.objects.select_related("conducted_by").filter(pk=rhi.interview_id or 0).first()
+    )
+    who = f"{other.conducted_by} recorded" if other else "Someone else recorded"
+    at = _when(other.submitted_at if other else None)
+    return (
+        f"{who} the interview for this RHI at {at}: an RHI has one interview. Yours has not been "
+        "saved; what you typed is still in the form below."
+    )
+
+
+def _lock(rhis: list[RHI]) -> list[RHI]:
+    """The RHIs re-read and locked for this transaction, versions bumped; taken in primary-key
+    order so that two recorders covering overlapping episodes never deadlock."""
+    locked = {r.pk: lock_for_edit(r, None) for r in sorted(rhis, key=lambda r: r.pk)}
+    return [locked[r.pk] for r in rhis]
+
+
 def _check_covered(problems: Problems, rhis: list[RHI], details: InterviewDetails) -> None:
     """Every episode covered: the child is back, it has no interview yet, and its RHI is open."""
     for rhi in rhis:
@@ -401,7 +488,9 @@ def _check_covered(problems: Problems, rhis: list[RHI], details: InterviewDetail
                 "held_at",
                 f"The interview cannot be before the child returned ({local:%d/%m/%Y %H:%M})",
             )
-        if rhi.interview_id is not None:
+        if rhi.interview_id is not None and rhi is rhis[0]:
+            problems.add("__all__", _already_recorded(rhi))
+        elif rhi.interview_id is not None:
             problems.add("rhis", "One of these episodes already has an interview recorded")
         if rhi is not rhis[0] and rhi.status == RHI.Status.CLOSED:
             problems.add("rhis", "One of these episodes' RHIs is closed")
@@ -474,6 +563,8 @@ def _cover(
         rhi,
         interview=interview.pk,
         kind=details.kind,
+        version=rhi.version,
+        fields=["interview", "status"],
         **covered_detail,
     )
 
@@ -483,28 +574,46 @@ def record_interview(
     rhis: list[RHI], details: InterviewDetails, actions: list[ActionProposal], *, acting_user: User
 ) -> Interview:
     """Record the interview (or carer-only information) on the standard form, covering one or more
-    episodes, with the actions it proposes."""
+    episodes, with the actions it proposes.
+
+    The RHIs are locked and re-read first, so a second recorder (who opened the form before the
+    first saved) is refused with who recorded it and when; the database holds the rule too
+    (`Interview.recorded_for` is unique, `RHI.interview` is one column)."""
     if not rhis:
         raise ValueError("an interview covers at least one RHI")
+    try:
+        rhis = _lock(rhis)
+    except StaleEdit:
+        # No row locks (SQLite): another recorder's write came first. Say what it was.
+        primary = RHI.objects.get(pk=rhis[0].pk)
+        if primary.interview_id is not None:
+            raise ValidationError({"__all__": [_already_recorded(primary)]}) from None
+        raise
     _require_may_record(rhis, acting_user)
     _check_interview(rhis, details, actions, acting_user)
     primary = rhis[0]
     is_interview = details.kind == Interview.Kind.INTERVIEW
     now = timezone.now()
-    interview = Interview.objects.create(
-        child_id=primary.child_id,
-        council_id=primary.council_id,
-        conducted_by=acting_user,
-        kind=details.kind,
-        held_at=details.held_at,
-        place=details.place,
-        mode=details.mode,
-        people_present=details.people_present,
-        time_alone=details.time_alone if is_interview else None,
-        information_from=details.information_from,
-        submitted_at=now,
-        **details.box_o,
-    )
+    try:
+        with transaction.atomic():
+            interview = Interview.objects.create(
+                child_id=primary.child_id,
+                council_id=primary.council_id,
+                conducted_by=acting_user,
+                kind=details.kind,
+                held_at=details.held_at,
+                place=details.place,
+                mode=details.mode,
+                people_present=details.people_present,
+                time_alone=details.time_alone if is_interview else None,
+                information_from=details.information_from,
+                submitted_at=now,
+                recorded_for=primary,
+                **details.box_o,
+            )
+    except IntegrityError as error:  # the unique recorded_for: a writer that did not lock
+        primary = RHI.objects.get(pk=primary.pk)
+        raise ValidationError({"__all__": [_already_recorded(primary)]}) from error
     for rhi in rhis:
         _cover(rhi, interview, details, primary=primary, acting_user=acting_user, now=now)
     for action in actions:
@@ -521,14 +630,29 @@ def review_interview(
     comment: str = "",
     acting_user: User,
 ) -> Interview:
-    """The manager responds to each proposed action; the interview's RHIs close."""
+    """The manager responds to each proposed action; the interview's RHIs close.
+
+    The interview is locked and re-read first: a second manager reviewing at the same time (or
+    from a page opened before the first saved) is refused, told who reviewed it and when, and the
+    first review's responses stand. A review happens once, so the form carries no version."""
     require(
         reviews_interview(acting_user, interview),
         "Only a manager of the provider reviews interviews.",
     )
+    try:
+        interview = lock_for_edit(interview, None)
+    except StaleEdit:
+        # No row locks (SQLite): another write to the interview came first.
+        interview = Interview.objects.get(pk=interview.pk)
+        if interview.reviewed_at is None:
+            raise
     problems = Problems()
     if interview.reviewed_at is not None:
-        problems.add("__all__", "This interview has already been reviewed")
+        problems.add(
+            "__all__",
+            f"This interview was already reviewed by {interview.reviewed_by} at "
+            f"{_when(interview.reviewed_at)}. Your review has not been saved.",
+        )
     pending = list(interview.actions.all())
     for action in pending:
         if action.pk not in responses:
@@ -544,8 +668,15 @@ def review_interview(
     interview.reviewed_by = acting_user
     interview.manager_comment = comment
     interview.save()
-    interview.rhis.update(status=RHI.Status.CLOSED, closed_at=now)
-    record_write(acting_user, "review_interview", interview, comment=comment)
+    interview.rhis.update(status=RHI.Status.CLOSED, closed_at=now, version=F("version") + 1)
+    record_write(
+        acting_user,
+        "review_interview",
+        interview,
+        comment=comment,
+        version=interview.version,
+        fields=["reviewed_at", "reviewed_by", "manager_comment"],
+    )
     return interview
 
 

@@ -72,13 +72,17 @@ def allocate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = AllocateForm(
         request.POST or None,
         workers=services.eligible_workers(rhi),
-        initial={"worker": suggested.pk if suggested else rhi.allocated_worker_id},
+        initial={
+            "worker": suggested.pk if suggested else rhi.allocated_worker_id,
+            "expected_version": rhi.version,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.allocate_rhi(
                 rhi,
                 form.cleaned_data["worker"],
+                expected_version=form.cleaned_data["expected_version"],
                 acting_user=request.user,
                 independence_reason=form.cleaned_data["independence_reason"],
             )
@@ -112,7 +116,7 @@ def _rhi_step(
 ) -> HttpResponse:
     rhi = get_visible_or_404(request.user, RHI.objects.select_related("child", "episode"), pk)
     require(works_rhi(request.user, rhi), "Only the allocated worker or a manager can do this.")
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, initial={"expected_version": rhi.version})
     if request.method == "POST" and form.is_valid():
         try:
             step(rhi, acting_user=request.user, **form.cleaned_data)
