@@ -224,7 +224,9 @@ def spread_review_errors(
 ) -> None:
     """Service errors named `action_<pk>[_comment]` go next to that action's fields."""
     by_name = {f"action_{a.pk}": f for a, f in action_forms}
-    for name, errors in getattr(error, "error_dict", {"__all__": error.error_list}).items():
+    # (Not getattr with a default: a dict error has no error_list, and the default is evaluated.)
+    by_field = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
+    for name, errors in by_field.items():
         base = name.removesuffix("_comment")
         target = by_name.get(base)
         for item in errors:
