@@ -201,6 +201,7 @@ def test_return_closes_the_episode_and_the_rhi_is_in_the_providers_queue(
         rhi_provider=charity,
         clock_start="return",
         clock_count="hours",
+        expected_version=None,
         acting_user=None,
         check_permission=False,
     )
@@ -411,6 +412,7 @@ def test_a_commissioned_provider_hears_of_a_missing_report_at_once_and_can_open_
         rhi_provider=charity,
         clock_start="return",
         clock_count="hours",
+        expected_version=None,
         acting_user=None,
         check_permission=False,
     )

@@ -43,6 +43,7 @@ def test_clock_from_notification_under_the_councils_rule(cast: Cast, child: Chil
         rhi_provider=None,
         clock_start="notification",
         clock_count="working-days",
+        expected_version=None,
         acting_user=cast.admin,
     )
     episode = missing(cast, child, ago(hours=40))

@@ -96,12 +96,12 @@ def test_a_force_the_council_listed_may_send_to_it_and_only_while_listed(
     area: Area, api: Api, cornwall: Organisation
 ) -> None:
     admin = UserFactory(organisation=cornwall, role=Role.ADMIN)
-    allow_forces_to_send(cornwall, [area.force], acting_user=admin)
+    allow_forces_to_send(cornwall, [area.force], expected_version=None, acting_user=admin)
     response = api.post([note(la_code="908")], council="908")
     assert response.status_code == 200, response.json()
     assert [r["result"] for r in response.json()["results"]] == ["accepted"]
     assert Child.objects.get(forename="Amelia", council=cornwall).episodes.count() == 1
-    allow_forces_to_send(cornwall, [], acting_user=admin)
+    allow_forces_to_send(cornwall, [], expected_version=None, acting_user=admin)
     before = counts()
     response = api.post([note(police_reference="TST-9")], council="908")
     assert_json_error(response, 403)

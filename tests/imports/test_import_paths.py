@@ -230,6 +230,7 @@ def test_batch_and_one_at_a_time_write_the_same_records(
         rhi_provider=provider,
         clock_start="notification",
         clock_count="working-days",
+        expected_version=None,
         acting_user=None,
         check_permission=False,
     )

@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from returnhome.accounts.models import Role
 from returnhome.core.models import AuditEvent
+from returnhome.lib.clock import ClockCount, ClockStart
 from returnhome.organisations.models import Contract, ServiceConfiguration
 from returnhome.organisations.services import (
     ContractDetails,
@@ -21,6 +23,8 @@ from returnhome.organisations.services import (
     end_contract,
 )
 from tests.conftest import Cast
+from tests.factories import UserFactory
+from tests.two_sessions import form_data
 
 DETAILS = ContractDetails(
     provider_name="Open Door",
@@ -42,11 +46,13 @@ class TestServices:
         delivery = ServiceDelivery(
             mfh_rhi_by="third_sector", mfh_rhi_by_name="Open Door", freephone=True
         )
-        config = configure_delivery(cast.council, delivery, acting_user=cast.admin)
+        config = configure_delivery(
+            cast.council, delivery, expected_version=None, acting_user=cast.admin
+        )
         assert ServiceDelivery.of(ServiceConfiguration.objects.get(pk=config.pk)) == delivery
         event = AuditEvent.objects.get(action="configure_delivery")
         assert event.actor == cast.admin
-        assert event.detail == {
+        assert {k: v for k, v in event.detail.items() if k not in ("version", "fields")} == {
             "mfh_rhi_by": "third_sector",
             "mfh_rhi_by_name": "Open Door",
             "freephone": True,
@@ -55,7 +61,12 @@ class TestServices:
     @pytest.mark.parametrize("who", ["manager", "performance", "partner", "practitioner"])
     def test_only_the_councils_administrator(self, cast: Cast, who: str) -> None:
         with pytest.raises(PermissionDenied):
-            configure_delivery(cast.council, ServiceDelivery(), acting_user=getattr(cast, who))
+            configure_delivery(
+                cast.council,
+                ServiceDelivery(),
+                expected_version=None,
+                acting_user=getattr(cast, who),
+            )
         with pytest.raises(PermissionDenied):
             add_contract(cast.council, DETAILS, acting_user=getattr(cast, who))
         assert not AuditEvent.objects.exists()
@@ -70,7 +81,9 @@ class TestServices:
             post_missing_by="third_sector",
         )
         with pytest.raises(ValidationError) as error:
-            configure_delivery(cast.council, delivery, acting_user=cast.admin)
+            configure_delivery(
+                cast.council, delivery, expected_version=None, acting_user=cast.admin
+            )
         assert set(error.value.message_dict) == {
             "mfh_rhi_by",
             "delivery_modes",
@@ -83,8 +96,10 @@ class TestServices:
         contract = add_contract(cast.council, DETAILS, acting_user=cast.admin)
         assert contract.length_months() == 24
         changed = ContractDetails(**{**DETAILS.__dict__, "annual_value": Decimal("60000")})
-        change_contract(contract, changed, acting_user=cast.admin)
-        end_contract(contract, ended_on=dt.date(2025, 9, 30), acting_user=cast.admin)
+        change_contract(contract, changed, expected_version=None, acting_user=cast.admin)
+        end_contract(
+            contract, ended_on=dt.date(2025, 9, 30), expected_version=None, acting_user=cast.admin
+        )
         contract.refresh_from_db()
         assert (contract.annual_value, contract.end_date, contract.ended_early) == (
             Decimal("60000"),
@@ -105,7 +120,12 @@ class TestServices:
         assert set(error.value.message_dict) == {"end_date", "provider_name"}
         contract = add_contract(cast.council, DETAILS, acting_user=cast.admin)
         with pytest.raises(ValidationError):
-            end_contract(contract, ended_on=dt.date(2024, 1, 1), acting_user=cast.admin)
+            end_contract(
+                contract,
+                ended_on=dt.date(2024, 1, 1),
+                expected_version=None,
+                acting_user=cast.admin,
+            )
 
 
 class TestPages:
@@ -123,6 +143,7 @@ class TestPages:
                 "eligible_groups": ["MFH", "LAC-in", "LAC-out", "Hosted"],
                 "eligible_under_age": "18",
                 "eligible_care_leavers": "",
+                "expected_version": "1",
             },
         )
         assert response.status_code == 302
@@ -137,7 +158,11 @@ class TestPages:
     def test_a_bad_value_is_shown_next_to_its_field(self, cast: Cast) -> None:
         response = client_for(cast.admin).post(
             reverse("organisations:delivery"),
-            {"post_missing_support": "false", "post_missing_by": "third_sector"},
+            {
+                "post_missing_support": "false",
+                "post_missing_by": "third_sector",
+                "expected_version": "1",
+            },
         )
         assert response.status_code == 200
         assert b"Say that post-missing support is provided first" in response.content
@@ -151,6 +176,7 @@ class TestPages:
             "annual_value": "120000",
             "start_date": "2024-04-01",
             "end_date": "2027-03-31",
+            "expected_version": "1",
         }
         assert client.post(reverse("organisations:contract_add"), form).status_code == 302
         contract = Contract.objects.get(council=cast.council)
@@ -158,7 +184,8 @@ class TestPages:
         assert b"Open Door" in client.get(edit).content
         assert client.post(edit, {**form, "annual_value": "125000"}).status_code == 302
         end = reverse("organisations:contract_end", args=[contract.pk])
-        assert client.post(end, {"ended_on": "2025-12-31"}).status_code == 302
+        ended = {"ended_on": "2025-12-31", "expected_version": "2"}
+        assert client.post(end, ended).status_code == 302
         contract.refresh_from_db()
         assert contract.annual_value == Decimal("125000")
         assert contract.end_date == dt.date(2025, 12, 31) and contract.ended_early
@@ -190,3 +217,21 @@ class TestPages:
         )
         assert response.status_code in (403, 404)
         assert not ServiceConfiguration.objects.filter(council=cast.council).exists()
+
+
+def test_a_stale_settings_form_is_refused_and_the_newer_setting_stands(cast: Cast) -> None:
+    """Two administrators with the service settings open: the second save is refused."""
+    colleague = UserFactory(organisation=cast.council, role=Role.ADMIN)
+    url = reverse("organisations:service")
+    mine, theirs = client_for(cast.admin), client_for(colleague)
+    page_mine, page_theirs = mine.get(url), theirs.get(url)
+    saved = theirs.post(url, form_data(page_theirs, clock_count=ClockCount.WORKING_DAYS.value))
+    assert saved.status_code == 302
+    stale = mine.post(url, form_data(page_mine, clock_start=ClockStart.NOTIFICATION.value))
+    assert stale.status_code == 200
+    assert f"{colleague} changed this service configuration" in stale.content.decode()
+    config = ServiceConfiguration.objects.get(council=cast.council)
+    assert (config.clock_start, config.clock_count) == (
+        ClockStart.RETURN.value,
+        ClockCount.WORKING_DAYS.value,
+    )

@@ -75,6 +75,7 @@ def full_configuration(cast: Cast) -> None:
             eligible_under_age=18,
             eligible_care_leavers=False,
         ),
+        expected_version=None,
         acting_user=cast.admin,
     )
     add_contract(
@@ -176,6 +177,7 @@ class TestSeed003Figures:
             rhi_provider=None,
             clock_start=ClockStart.NOTIFICATION,
             clock_count=ClockCount.CALENDAR_DAYS,
+            expected_version=None,
             acting_user=june.admin,
         )
         june.council.refresh_from_db()
@@ -247,7 +249,9 @@ class TestConfigurationAnswers:
     def test_an_ended_contract_is_no_longer_current(self, june: Cast) -> None:
         full_configuration(june)
         contract = Contract.objects.get(council=june.council)
-        end_contract(contract, ended_on=dt.date(2025, 9, 30), acting_user=june.admin)
+        end_contract(
+            contract, ended_on=dt.date(2025, 9, 30), expected_version=None, acting_user=june.admin
+        )
         after = text_of(
             answer_questionnaire(
                 find("seed-001"), june.council, dt.date(2025, 10, 1), dt.date(2026, 3, 31)

@@ -46,6 +46,7 @@ class TestJuneScenario:
             rhi_provider=None,
             clock_start="notification",
             clock_count="working-days",
+            expected_version=None,
             acting_user=None,
             check_permission=False,
         )

@@ -129,6 +129,7 @@ class TestPage:
             rhi_provider=None,
             clock_start="notification",
             clock_count="working-days",
+            expected_version=None,
             acting_user=None,
             check_permission=False,
         )

@@ -69,6 +69,7 @@ class TestJson:
             rhi_provider=None,
             clock_start="notification",
             clock_count="calendar-days",
+            expected_version=None,
             acting_user=None,
             check_permission=False,
         )

@@ -970,6 +970,7 @@ class DemoBuilder:
             rhi_provider=None,
             clock_start=ClockStart.RETURN.value,
             clock_count=ClockCount.HOURS.value,
+            expected_version=None,
             acting_user=self.admin,
             check_permission=False,
         )
@@ -978,6 +979,7 @@ class DemoBuilder:
             rhi_provider=self.charity,
             clock_start=ClockStart.RETURN.value,
             clock_count=ClockCount.WORKING_DAYS.value,
+            expected_version=None,
             acting_user=None,
             check_permission=False,
         )
@@ -2349,6 +2351,7 @@ def _demo_service_delivery(council: Organisation, admin: Any, today: dt.date) ->
             eligible_under_age=18,
             eligible_care_leavers=False,
         ),
+        expected_version=None,
         acting_user=admin,
         check_permission=False,
     )

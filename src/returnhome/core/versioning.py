@@ -75,7 +75,9 @@ def _display(obj: models.Model, name: str) -> str:
         return str(getattr(obj, name, ""))
     name = field.name  # an attname (allocated_social_worker_id) shows as its record
     value = getattr(obj, name, None)
-    if getattr(field, "choices", None) and value not in (None, ""):
+    if field.many_to_many:
+        value = [str(item) for item in value.all()]  # type: ignore[union-attr]
+    elif getattr(field, "choices", None) and value not in (None, ""):
         value = getattr(obj, f"get_{name}_display")()
     if value in (None, "", []):
         return "blank"

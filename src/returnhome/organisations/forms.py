@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from returnhome.core.forms import date_field
+from returnhome.core.forms import date_field, version_field
 from returnhome.lib.groups import Group
 from returnhome.organisations.models import (
     CLOCK_COUNT_CHOICES,
@@ -32,6 +32,7 @@ class ServiceConfigurationForm(forms.Form):
     clock_count = forms.ChoiceField(
         label="72 hours are counted in", choices=CLOCK_COUNT_CHOICES, widget=forms.RadioSelect
     )
+    expected_version = version_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,6 +48,7 @@ class ForcesThatMaySendForm(forms.Form):
         help_text="Your own area's force always may. Select all that apply",
         widget=forms.CheckboxSelectMultiple,
     )
+    expected_version = version_field()
 
     def __init__(self, *args: Any, council: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -130,6 +132,7 @@ class ServiceDeliveryForm(forms.Form):
     eligibility_note = forms.CharField(
         label="More about who is eligible", max_length=500, required=False
     )
+    expected_version = version_field()
 
     def delivery(self) -> ServiceDelivery:
         data = self.cleaned_data
@@ -165,10 +168,14 @@ class ContractForm(forms.Form):
     )
     start_date = date_field("Start date")
     end_date = date_field("End date", required=False, help_text="Leave blank if open-ended")
+    expected_version = version_field()  # a new contract: 1, and not checked
 
     def details(self) -> ContractDetails:
-        return ContractDetails(**self.cleaned_data)
+        return ContractDetails(
+            **{k: v for k, v in self.cleaned_data.items() if k != "expected_version"}
+        )
 
 
 class EndContractForm(forms.Form):
     ended_on = date_field("The date the contract ended (or will end)")
+    expected_version = version_field()

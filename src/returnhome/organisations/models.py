@@ -203,6 +203,9 @@ class ServiceConfiguration(models.Model):
         limit_choices_to={"kind": Organisation.Kind.POLICE},
         verbose_name="Police forces outside the area that may send notifications",
     )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every edit: a stale form is refused"
+    )
 
     def __str__(self) -> str:
         return f"Service configuration for {self.council}"
@@ -265,6 +268,9 @@ class Contract(models.Model):
     start_date = models.DateField("Start date")
     end_date = models.DateField("End date", null=True, blank=True)
     ended_early = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every edit: a stale form is refused"
+    )
 
     objects = ContractQuerySet.as_manager()
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from returnhome.accounts.rules import is_council_admin
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
+from returnhome.core.versioning import changed_fields, lock_for_edit, snapshot
 from returnhome.lib.groups import Group
 from returnhome.organisations.models import (
     Contract,
@@ -26,6 +27,13 @@ from returnhome.organisations.models import (
 from returnhome.organisations.signals import clock_rule_changed
 
 
+def _config_for_edit(council: Organisation, expected_version: int | None) -> ServiceConfiguration:
+    """The council's configuration (made at version 1 if it has none), locked, version checked
+    and bumped (core/versioning.py). A settings form opened before any was saved carries 1."""
+    config, _ = ServiceConfiguration.objects.get_or_create(council=council)
+    return lock_for_edit(config, expected_version)
+
+
 @transaction.atomic
 def configure_service(
     council: Organisation,
@@ -33,15 +41,21 @@ def configure_service(
     rhi_provider: Organisation | None,
     clock_start: str,
     clock_count: str,
+    expected_version: int | None,
     acting_user: AbstractBaseUser | None,
     check_permission: bool = True,
 ) -> ServiceConfiguration:
-    """Set who delivers RHIs and the 72-hour rule; open RHIs get their deadlines recomputed."""
+    """Set who delivers RHIs and the 72-hour rule; open RHIs get their deadlines recomputed.
+
+    `expected_version`: the configuration's version the settings form was loaded with, a stale
+    one refused (`StaleEdit`); None (no check) for the demo data and the tests' set-up, which
+    write the configuration before anyone could have a form open on it."""
     if check_permission:
         require(
             is_council_admin(acting_user, council), "Only the council's administrator can do this."
         )
-    config, _ = ServiceConfiguration.objects.get_or_create(council=council)
+    config = _config_for_edit(council, expected_version)
+    before = snapshot(config, ("rhi_provider", "clock_start", "clock_count"))
     rule_changed = (config.clock_start, config.clock_count) != (clock_start, clock_count)
     config.rhi_provider = rhi_provider
     config.clock_start = clock_start
@@ -57,6 +71,8 @@ def configure_service(
         rhi_provider=rhi_provider,
         clock_start=clock_start,
         clock_count=clock_count,
+        version=config.version,
+        fields=changed_fields(before, config),
     )
     return config
 
@@ -146,16 +162,18 @@ def configure_delivery(
     council: Organisation,
     delivery: ServiceDelivery,
     *,
+    expected_version: int | None,
     acting_user: AbstractBaseUser | None,
     check_permission: bool = True,
 ) -> ServiceConfiguration:
-    """Record who delivers RHIs and support, how, out-of-hours help and eligibility (FOI answers)."""
+    """Record who delivers RHIs and support, how, out-of-hours help and eligibility (FOI answers).
+    `expected_version` as for `configure_service`."""
     if check_permission:
         require(
             is_council_admin(acting_user, council), "Only the council's administrator can do this."
         )
     _check_delivery(delivery)
-    config, _ = ServiceConfiguration.objects.get_or_create(council=council)
+    config = _config_for_edit(council, expected_version)
     changed = {}
     for name in DELIVERY_FIELDS:
         value = getattr(delivery, name)
@@ -164,7 +182,14 @@ def configure_delivery(
         setattr(config, name, value)
     config.save()
     council.service_configuration = config
-    record_write(acting_user, "configure_delivery", config, **changed)
+    record_write(
+        acting_user,
+        "configure_delivery",
+        config,
+        **changed,
+        version=config.version,
+        fields=sorted(changed),
+    )
     return config
 
 
@@ -173,13 +198,15 @@ def allow_forces_to_send(
     council: Organisation,
     forces: Iterable[Organisation],
     *,
+    expected_version: int | None,
     acting_user: AbstractBaseUser | None,
     check_permission: bool = True,
 ) -> ServiceConfiguration:
     """Record which police forces outside the council's area may send it notifications.
 
     The force for the council's own area always may; this list is the only other way a force's
-    API token may write to the council (docs/formats/api.md).
+    API token may write to the council (docs/formats/api.md). `expected_version` as for
+    `configure_service`.
     """
     if check_permission:
         require(
@@ -190,7 +217,7 @@ def allow_forces_to_send(
     if any(force.kind != Organisation.Kind.POLICE for force in chosen):
         problems.add("forces_that_may_send", "Choose police forces from the list")
     problems.raise_if_any()
-    config, _ = ServiceConfiguration.objects.get_or_create(council=council)
+    config = _config_for_edit(council, expected_version)
     before = set(config.forces_that_may_send.values_list("pk", flat=True))
     after = {force.pk for force in chosen if force.pk != council.police_force_id}
     config.forces_that_may_send.set(after)
@@ -201,6 +228,8 @@ def allow_forces_to_send(
         config,
         added=sorted(after - before),
         removed=sorted(before - after),
+        version=config.version,
+        fields=["forces_that_may_send"] if after != before else [],
     )
     return config
 
@@ -241,10 +270,18 @@ def _save_contract(
         "Only the council's administrator can do this.",
     )
     _check_contract(details)
+    before = snapshot(contract, tuple(asdict(details)))
     for name, value in asdict(details).items():
         setattr(contract, name, value.strip() if isinstance(value, str) else value)
     contract.save()
-    record_write(acting_user, action, contract, **asdict(details))
+    record_write(
+        acting_user,
+        action,
+        contract,
+        **asdict(details),
+        version=contract.version,
+        fields=changed_fields(before, contract),
+    )
     return contract
 
 
@@ -258,16 +295,28 @@ def add_contract(
 
 @transaction.atomic
 def change_contract(
-    contract: Contract, details: ContractDetails, *, acting_user: AbstractBaseUser | None
+    contract: Contract,
+    details: ContractDetails,
+    *,
+    expected_version: int | None,
+    acting_user: AbstractBaseUser | None,
 ) -> Contract:
+    """`expected_version`: the version the contract form was loaded with (`StaleEdit` if stale)."""
+    contract = lock_for_edit(contract, expected_version)
     return _save_contract(contract, details, acting_user, "change_contract")
 
 
 @transaction.atomic
 def end_contract(
-    contract: Contract, *, ended_on: dt.date, acting_user: AbstractBaseUser | None
+    contract: Contract,
+    *,
+    ended_on: dt.date,
+    expected_version: int | None,
+    acting_user: AbstractBaseUser | None,
 ) -> Contract:
-    """The contract ended (early, or on a date not known before): its end date becomes `ended_on`."""
+    """The contract ended (early, or on a date not known before): its end date becomes `ended_on`.
+    `expected_version` as for `change_contract`."""
+    contract = lock_for_edit(contract, expected_version)
     require(
         is_council_admin(acting_user, contract.council),
         "Only the council's administrator can do this.",
@@ -277,5 +326,12 @@ def end_contract(
     contract.end_date = ended_on
     contract.ended_early = True
     contract.save(update_fields=["end_date", "ended_early"])
-    record_write(acting_user, "end_contract", contract, ended_on=ended_on)
+    record_write(
+        acting_user,
+        "end_contract",
+        contract,
+        ended_on=ended_on,
+        version=contract.version,
+        fields=["end_date"],
+    )
     return contract

@@ -41,6 +41,7 @@ def service_settings(request: AuthedHttpRequest) -> HttpResponse:
         "rhi_provider": config.rhi_provider if config else None,
         "clock_start": config.clock_start if config else "return",
         "clock_count": config.clock_count if config else "hours",
+        "expected_version": config.version if config else 1,
     }
     form = ServiceConfigurationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -69,6 +70,8 @@ def _delivery_summary(config: ServiceConfiguration | None) -> list[tuple[str, st
     form = ServiceDeliveryForm(initial=ServiceDeliveryForm.initial_from(ServiceDelivery.of(config)))
     rows = []
     for bound in form:
+        if bound.is_hidden:
+            continue
         value = form.initial.get(bound.name)
         field = bound.field
         if isinstance(value, list):
@@ -95,10 +98,16 @@ def service_delivery(request: AuthedHttpRequest) -> HttpResponse:
     council = _admin_council(request)
     config = ServiceConfiguration.objects.filter(council=council).first()
     initial = ServiceDeliveryForm.initial_from(ServiceDelivery.of(config))
+    initial["expected_version"] = config.version if config else 1
     form = ServiceDeliveryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            configure_delivery(council, form.delivery(), acting_user=request.user)
+            configure_delivery(
+                council,
+                form.delivery(),
+                expected_version=form.cleaned_data["expected_version"],
+                acting_user=request.user,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -110,14 +119,20 @@ def service_delivery(request: AuthedHttpRequest) -> HttpResponse:
 def forces_that_may_send(request: AuthedHttpRequest) -> HttpResponse:
     council = _admin_council(request)
     config = ServiceConfiguration.objects.filter(council=council).first()
-    initial = {"forces_that_may_send": list(config.forces_that_may_send.all()) if config else []}
+    initial = {
+        "forces_that_may_send": list(config.forces_that_may_send.all()) if config else [],
+        "expected_version": config.version if config else 1,
+    }
     # Unbound only for GET: a POST with no box ticked (take every force off the list) is empty.
     data = request.POST if request.method == "POST" else None
     form = ForcesThatMaySendForm(data, initial=initial, council=council)
     if request.method == "POST" and form.is_valid():
         try:
             allow_forces_to_send(
-                council, form.cleaned_data["forces_that_may_send"], acting_user=request.user
+                council,
+                form.cleaned_data["forces_that_may_send"],
+                expected_version=form.cleaned_data["expected_version"],
+                acting_user=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -132,13 +147,19 @@ def contract_form(request: AuthedHttpRequest, pk: int | None = None) -> HttpResp
     council = _admin_council(request)
     contract = get_visible_or_404(request.user, Contract.objects, pk) if pk else None
     initial = model_to_dict(contract) if contract else {}
+    initial["expected_version"] = contract.version if contract else 1
     form = ContractForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if contract is None:
                 add_contract(council, form.details(), acting_user=request.user)
             else:
-                change_contract(contract, form.details(), acting_user=request.user)
+                change_contract(
+                    contract,
+                    form.details(),
+                    expected_version=form.cleaned_data["expected_version"],
+                    acting_user=request.user,
+                )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -151,10 +172,11 @@ def contract_form(request: AuthedHttpRequest, pk: int | None = None) -> HttpResp
 def contract_end(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _admin_council(request)
     contract = get_visible_or_404(request.user, Contract.objects, pk)
-    form = EndContractForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    initial = {"ended_on": timezone.localdate(), "expected_version": contract.version}
+    form = EndContractForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            end_contract(contract, ended_on=form.cleaned_data["ended_on"], acting_user=request.user)
+            end_contract(contract, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
