@@ -9,6 +9,13 @@ from typing import Any
 from django.db import models
 from django.test import Client
 
+from returnhome.followup.models import ProposedAction
+from returnhome.interviews import services
+from returnhome.interviews.models import RHI
+from returnhome.interviews.services import ActionProposal, InterviewDetails
+from tests.conftest import Cast
+from tests.factories import ago
+
 
 def client_for(user: Any) -> Client:
     client = Client()
@@ -38,3 +45,31 @@ def form_data(response: Any, name: str = "form", **changes: Any) -> dict[str, An
     data = {form.add_prefix(field): _posted(form[field].value()) for field in form.fields}
     data.update({form.add_prefix(k): v for k, v in changes.items()})
     return data
+
+
+def agreed_action_on(cast: Cast, returned_rhi: RHI) -> ProposedAction:
+    """An action the manager agreed at the interview's review, made through the services."""
+    worker = cast.practitioner
+    services.allocate_rhi(returned_rhi, worker, expected_version=None, acting_user=cast.manager)
+    services.record_offer(
+        returned_rhi,
+        offer_made_at=ago(hours=3),
+        offered_to="child",
+        expected_version=None,
+        acting_user=worker,
+    )
+    services.record_outcome(
+        returned_rhi, outcome="accepted", expected_version=None, acting_user=worker
+    )
+    interview = services.record_interview(
+        [returned_rhi],
+        InterviewDetails("interview", ago(hours=2), "home", "face_to_face", time_alone=True),
+        [ActionProposal("Refer to the youth service", "youth_service", "Sam", None)],
+        acting_user=worker,
+    )
+    action = interview.actions.get()
+    services.review_interview(
+        interview, responses={action.pk: ("agreed", "")}, acting_user=cast.manager
+    )
+    action.refresh_from_db()
+    return action

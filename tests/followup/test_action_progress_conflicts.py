@@ -12,41 +12,14 @@ from django.urls import reverse
 from returnhome.core.versioning import StaleEdit
 from returnhome.followup import services as followup_services
 from returnhome.followup.models import ProposedAction
-from returnhome.interviews import services
 from returnhome.interviews.models import RHI
-from returnhome.interviews.services import ActionProposal, InterviewDetails
 from tests.conftest import Cast
-from tests.factories import ago
-from tests.two_sessions import client_for, form_data
+from tests.two_sessions import agreed_action_on, client_for, form_data
 
 
 @pytest.fixture
 def agreed_action(cast: Cast, returned_rhi: RHI) -> ProposedAction:
-    """An action the manager agreed at the interview's review, made through the services."""
-    worker = cast.practitioner
-    services.allocate_rhi(returned_rhi, worker, expected_version=None, acting_user=cast.manager)
-    services.record_offer(
-        returned_rhi,
-        offer_made_at=ago(hours=3),
-        offered_to="child",
-        expected_version=None,
-        acting_user=worker,
-    )
-    services.record_outcome(
-        returned_rhi, outcome="accepted", expected_version=None, acting_user=worker
-    )
-    interview = services.record_interview(
-        [returned_rhi],
-        InterviewDetails("interview", ago(hours=2), "home", "face_to_face", time_alone=True),
-        [ActionProposal("Refer to the youth service", "youth_service", "Sam", None)],
-        acting_user=worker,
-    )
-    action = interview.actions.get()
-    services.review_interview(
-        interview, responses={action.pk: ("agreed", "")}, acting_user=cast.manager
-    )
-    action.refresh_from_db()
-    return action
+    return agreed_action_on(cast, returned_rhi)
 
 
 def test_a_stale_progress_save_is_refused_and_the_newer_outcome_stands(

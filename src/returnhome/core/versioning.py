@@ -93,7 +93,8 @@ def _display(obj: models.Model, name: str) -> str:
 
 
 def changes_since(obj: models.Model, version: int) -> tuple[list[AuditEvent], list[str]]:
-    """The audited writes to `obj` after `version`, and the fields they changed (in order)."""
+    """The audited writes to `obj` after `version`, and the fields they changed (in the model's
+    order, which is the forms' order)."""
     events = list(
         AuditEvent.objects.filter(
             kind=AuditEvent.Kind.WRITE,
@@ -104,12 +105,12 @@ def changes_since(obj: models.Model, version: int) -> tuple[list[AuditEvent], li
         .select_related("actor")
         .order_by("pk")
     )
-    fields: list[str] = []
+    fields: set[str] = set()
     for event in events:
-        for name in event.detail.get("fields", []):
-            if name not in fields:
-                fields.append(name)
-    return events, fields
+        fields.update(event.detail.get("fields", []))
+    order = {f: i for i, f in enumerate(f.name for f in obj._meta.get_fields())}
+    order.update({f.attname: order[f.name] for f in obj._meta.concrete_fields})
+    return events, sorted(fields, key=lambda name: (order.get(name, len(order)), name))
 
 
 def stale_edit(current: models.Model, expected_version: int) -> StaleEdit:
@@ -127,8 +128,8 @@ def stale_edit(current: models.Model, expected_version: int) -> StaleEdit:
     else:
         changed = f"Someone changed this {noun} after you opened this page."
     messages = [
-        f"{changed} Your changes have not been saved: they are still in the form. "
-        "Check them against the changes below and save again."
+        f"{changed} Your changes have not been saved: they are still in the form. Check the form "
+        "against what is there now (below): saving again replaces it with what the form holds."
     ]
     messages += [
         f"{_label(type(current), name)} is now: {_display(current, name)}" for name in fields

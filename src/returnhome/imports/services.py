@@ -1073,6 +1073,10 @@ def _update_history_episode(
     if item.interview_at is None:
         if interview is not None:
             RHI.objects.filter(interview=interview, episode=episode).update(interview=None)
+            # Nor is it this RHI's interview any more: another may be recorded on it.
+            Interview.objects.filter(pk=interview.pk, recorded_for__episode=episode).update(
+                recorded_for=None
+            )
             if not interview.rhis.exists():
                 interview.delete()
             interview = None

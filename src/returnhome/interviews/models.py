@@ -319,7 +319,7 @@ class Interview(TimeStampedModel):
         RHI,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="recorded_interview",
         help_text="The RHI this interview was recorded on",
     )

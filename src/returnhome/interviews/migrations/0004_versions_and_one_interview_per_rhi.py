@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="The RHI this interview was recorded on",
                 null=True,
-                on_delete=django.db.models.deletion.PROTECT,
+                on_delete=django.db.models.deletion.SET_NULL,
                 related_name="recorded_interview",
                 to="interviews.rhi",
             ),
