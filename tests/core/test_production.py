@@ -1,0 +1,146 @@
+"""The production path: collected static files (whitenoise's compressed manifest storage) served
+through the WSGI application with DEBUG off, as `returnhome serve` runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+STATIC_SOURCE = Path(__file__).resolve().parents[2] / "src" / "returnhome" / "static"
+CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
+
+
+def production_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a production install: no development switches, a real secret key."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "RETURNHOME_INSECURE_DEV_KEY",
+            "RETURNHOME_HTTPS",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "DJANGO_SETTINGS_MODULE",
+        }
+    }
+    env.update(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "RETURNHOME_DATA_DIR": str(data_dir),
+            "ALLOWED_HOSTS": "returnhome.example.org,127.0.0.1,localhost",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def returnhome(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 (our own command, fixed arguments)
+        [sys.executable, "-m", "returnhome", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+# Runs in a fresh interpreter with the production settings: calls the WSGI application the way
+# a WSGI server does, for each path on the command line, and prints status, headers and body.
+WSGI_CLIENT = """
+import json, sys
+from wsgiref.util import setup_testing_defaults
+from returnhome.wsgi import application
+
+results = []
+for path in sys.argv[1:]:
+    environ = {}
+    setup_testing_defaults(environ)
+    environ.update({"PATH_INFO": path, "HTTP_HOST": "returnhome.example.org",
+                    "SERVER_NAME": "returnhome.example.org", "HTTP_X_FORWARDED_PROTO": "https",
+                    "HTTP_ACCEPT_ENCODING": "identity"})
+    started = {}
+    def start_response(status, headers, exc_info=None):
+        started["status"] = int(status.split()[0])
+        started["headers"] = {k.lower(): v for k, v in headers}
+    response = application(environ, start_response)
+    body = b"".join(response)
+    getattr(response, "close", lambda: None)()
+    results.append({"path": path, **started, "body": body.decode("utf-8", "replace")})
+print(json.dumps(results))
+"""
+
+
+def wsgi_get(env: dict[str, str], *paths: str) -> dict[str, dict[str, Any]]:
+    result = subprocess.run(  # noqa: S603 (our own command, fixed arguments)
+        [sys.executable, "-c", WSGI_CLIENT, *paths],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return {r["path"]: r for r in json.loads(result.stdout.splitlines()[-1])}
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A production data directory: migrated, then `collectstatic --noinput` run once."""
+    data_dir = tmp_path_factory.mktemp("production")
+    env = production_env(data_dir)
+    migrate = returnhome(env, "migrate", "--noinput", "-v", "0")
+    assert migrate.returncode == 0, migrate.stderr
+    collect = returnhome(env, "collectstatic", "--noinput")
+    return {"env": env, "data_dir": data_dir, "collectstatic": collect}
+
+
+def test_every_file_the_css_refers_to_is_in_the_repository() -> None:
+    missing = []
+    for css in STATIC_SOURCE.rglob("*.css"):
+        for url in CSS_URL.findall(css.read_text()):
+            if url.startswith(("data:", "#", "http:", "https:")):
+                continue
+            target = (
+                STATIC_SOURCE / url.removeprefix("/static/")
+                if url.startswith("/static/")
+                else css.parent / url
+            )
+            if not target.is_file():
+                missing.append(f"{css.name}: {url}")
+    assert not missing, missing
+
+
+def test_collectstatic_then_login_and_static_files_are_served(production: dict[str, Any]) -> None:
+    collect = production["collectstatic"]
+    assert collect.returncode == 0, collect.stderr[-2000:]
+    manifest = json.loads((production["data_dir"] / "static" / "staticfiles.json").read_text())
+    css = "/static/" + manifest["paths"]["returnhome/returnhome.css"]
+    assert css != "/static/returnhome/returnhome.css"  # the hashed name
+
+    pages = wsgi_get(production["env"], "/login/", css)
+    login = pages["/login/"]
+    assert login["status"] == 200, login["body"][-2000:]
+    assert f'href="{css}"' in login["body"]
+
+    stylesheet = pages[css]
+    assert stylesheet["status"] == 200
+    assert stylesheet["headers"]["content-type"].startswith("text/css")
+    assert "immutable" in stylesheet["headers"]["cache-control"]
+
+    # Every image the served stylesheet refers to is served too (under its hashed name).
+    images = sorted({u for u in CSS_URL.findall(stylesheet["body"]) if u.startswith("/static/")})
+    assert images
+    served = wsgi_get(production["env"], *images)
+    assert {path: r["status"] for path, r in served.items()} == dict.fromkeys(images, 200)
