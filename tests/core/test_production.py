@@ -7,8 +7,12 @@ import json
 import os
 import re
 import secrets
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -144,3 +148,94 @@ def test_collectstatic_then_login_and_static_files_are_served(production: dict[s
     assert images
     served = wsgi_get(production["env"], *images)
     assert {path: r["status"] for path, r in served.items()} == dict.fromkeys(images, 200)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 (loopback only)
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+WORKERS = ("--workers", "2")
+
+
+def test_serve_runs_the_production_server(production: dict[str, Any], tmp_path: Path) -> None:
+    assert production["collectstatic"].returncode == 0
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    with out.open("w") as stdout, err.open("w") as stderr:
+        server = subprocess.Popen(  # noqa: S603 (our own command, fixed arguments)
+            [sys.executable, "-m", "returnhome", "serve", "--bind", f"127.0.0.1:{port}", *WORKERS],
+            env=production["env"],
+            stdout=stdout,
+            stderr=stderr,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    status, _, body = http_get(f"{base}/healthz")
+                    break
+                except OSError:
+                    assert server.poll() is None, err.read_text()
+                    assert time.monotonic() < deadline, "the server did not start"
+                    time.sleep(0.3)
+            # Health checks: no sign-in, plain HTTP, never redirected to HTTPS.
+            assert (status, body) == (200, b"ok")
+            status, _, body = http_get(f"{base}/readyz")
+            assert status == 200, body
+            assert json.loads(body)["status"] == "ready"
+
+            # Pages insist on HTTPS (the proxy says so with X-Forwarded-Proto).
+            status, headers, _ = http_get(f"{base}/login/")
+            assert status == 301 and headers["Location"].startswith("https://")
+            https = {"X-Forwarded-Proto": "https"}
+            status, headers, body = http_get(f"{base}/login/?next=/children/&name=Zebedee", https)
+            assert status == 200
+            page = body.decode()
+            css = re.search(r'href="(/static/returnhome/returnhome\.[0-9a-f]{12}\.css)"', page)
+            assert css, page[:2000]
+            request_id = headers["X-Request-ID"]
+
+            status, headers, body = http_get(base + css.group(1), https)
+            assert status == 200 and headers["Content-Type"].startswith("text/css")
+            assert b".govuk-button" in body
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    # One JSON line per request from the application, with no query string (the searched name).
+    lines = [json.loads(line) for line in err.read_text().splitlines() if line.startswith("{")]
+    requests = [line for line in lines if line.get("logger") == "returnhome.request"]
+    login = [r for r in requests if r["path"] == "/login/" and r["status"] == 200]
+    assert login and login[0]["request_id"] == request_id
+    assert login[0]["method"] == "GET" and login[0]["user_id"] is None
+    assert login[0]["duration_ms"] >= 0
+    assert {"/healthz", "/readyz"} <= {r["path"] for r in requests}
+    # gunicorn's access log: the path without its query string.
+    access = out.read_text()
+    assert '"GET /login/ HTTP/1.1" 200' in access and request_id in access
+    assert "Zebedee" not in access + err.read_text()
+
+
+def test_serve_refuses_to_start_without_collected_static_files(tmp_path: Path) -> None:
+    result = returnhome(production_env(tmp_path), "serve", "--bind", f"127.0.0.1:{free_port()}")
+    assert result.returncode != 0
+    assert "static files are not collected" in result.stderr
+    assert "returnhome collectstatic --noinput" in result.stderr
