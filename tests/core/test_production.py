@@ -11,12 +11,16 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
 import urllib.request
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 STATIC_SOURCE = Path(__file__).resolve().parents[2] / "src" / "returnhome" / "static"
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
@@ -239,3 +243,72 @@ def test_serve_refuses_to_start_without_collected_static_files(tmp_path: Path) -
     assert result.returncode != 0
     assert "static files are not collected" in result.stderr
     assert "returnhome collectstatic --noinput" in result.stderr
+
+
+# Runs a `returnhome` command as on an install without the development dependencies: importing
+# any module that only they provide fails, as it would there.
+WITHOUT_DEV = """
+import importlib.abc, sys
+BLOCKED = set(sys.argv[1].split(","))
+class WithoutDev(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.partition(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named {name!r} (not in a runtime install)", name=name)
+        return None
+sys.meta_path.insert(0, WithoutDev())
+sys.argv = ["returnhome", *sys.argv[2:]]
+from returnhome.__main__ import main
+main()
+"""
+
+
+def requirement_closure(requirements: list[str], extras: frozenset[str] = frozenset()) -> set[str]:
+    """Every installed distribution these requirements bring in (names canonicalised)."""
+    seen: set[str] = set()
+    todo = [(Requirement(r), extras) for r in requirements]
+    while todo:
+        requirement, wanted = todo.pop()
+        environments = [{"extra": e} for e in wanted | {""}]
+        if requirement.marker and not any(requirement.marker.evaluate(e) for e in environments):
+            continue
+        name = canonicalize_name(requirement.name)
+        key = name + "[" + ",".join(sorted(requirement.extras)) + "]"
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            requires = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue
+        todo.extend((Requirement(r), frozenset(requirement.extras)) for r in requires)
+    return {key.partition("[")[0] for key in seen}
+
+
+def development_only_modules() -> set[str]:
+    """Top-level modules that only the development dependencies (pyproject's `dev` extra) install."""
+    project = tomllib.loads((STATIC_SOURCE.parents[2] / "pyproject.toml").read_text())["project"]
+    runtime = requirement_closure(project["dependencies"])
+    dev_only = requirement_closure(project["optional-dependencies"]["dev"]) - runtime
+    return {
+        module
+        for module, dists in metadata.packages_distributions().items()
+        if all(canonicalize_name(d) in dev_only for d in dists)
+    }
+
+
+SSDA903_CHECK = ("export", "ssda903-missing", "--org", "886", "--year", "2026", "--check")
+
+
+def test_the_ssda903_check_runs_on_a_runtime_install(production: dict[str, Any]) -> None:
+    blocked = development_only_modules()
+    assert {"pytest", "factory", "hypothesis", "duckdb"} <= blocked
+    result = subprocess.run(  # noqa: S603 (our own command, fixed arguments)
+        [sys.executable, "-c", WITHOUT_DEV, ",".join(sorted(blocked)), *SSDA903_CHECK],
+        env=production["env"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "no errors" in result.stderr
