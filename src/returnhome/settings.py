@@ -173,6 +173,9 @@ RETURNHOME_READINESS_CHECKS = [
     "returnhome.core.health.migrations",
 ]
 
+# `returnhome restore` refuses a database holding any of these unless --force (core/backup.py).
+RETURNHOME_RESTORE_REFUSES_IF_ANY = ["children.Child", "episodes.Episode", "accounts.User"]
+
 # Logs go to stderr (systemd's journal in production), one JSON object per line unless
 # LOG_FORMAT=text. The request log (logger returnhome.request: request id, user id, method, path
 # without query string, status, duration) is on unless DEBUG, or RETURNHOME_REQUEST_LOG=false.
