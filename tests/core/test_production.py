@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -312,3 +313,31 @@ def test_the_ssda903_check_runs_on_a_runtime_install(production: dict[str, Any])
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "no errors" in result.stderr
+
+
+def row_counts(database: Path) -> dict[str, int]:
+    """Rows in every table (SQLite's own bookkeeping, sqlite_sequence, aside)."""
+    with sqlite3.connect(database) as db:
+        tables = [
+            r[0]
+            for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            if not r[0].startswith("sqlite_")
+        ]
+        return {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}  # noqa: S608
+
+
+def test_backup_then_restore_into_an_empty_data_directory(
+    production: dict[str, Any], tmp_path: Path
+) -> None:
+    backup = tmp_path / "returnhome.backup"
+    result = returnhome(production["env"], "backup", str(backup))
+    assert result.returncode == 0, result.stderr
+    before = row_counts(backup)
+
+    empty = tmp_path / "empty"
+    result = returnhome(production_env(empty), "restore", str(backup))
+    assert result.returncode == 0, result.stderr
+    after = row_counts(empty / "returnhome.sqlite3")
+    assert after.pop("core_auditevent") == before.pop("core_auditevent") + 1  # the restore
+    assert after == before
+    assert before["organisations_organisation"] > 0
