@@ -14,11 +14,15 @@ cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js "$OUT/govuk-fron
 # Our own favicon (a house), not GOV.UK's crown.
 cp favicon.svg favicon.ico "$OUT/images/"
 # Every image the compiled CSS refers to (url(/static/returnhome/images/...)), from the package that
-# ships it: MOJ's icons, and GOV.UK's crest, which only the footer's copyright logo
-# (.govuk-footer__copyright-logo, used by no template) refers to. Without them collectstatic
-# (whitenoise's manifest storage) stops with MissingFileError and production cannot start.
+# ships it (MOJ's icons). Without them collectstatic (whitenoise's manifest storage) stops with
+# MissingFileError and production cannot start. GOV.UK's crest is referred to only by the footer's
+# copyright logo (.govuk-footer__copyright-logo, used by no template): this is not a gov.uk service,
+# so an empty image stands in for it rather than the crown.
 for name in $(grep -o 'url("\?/static/returnhome/images/[^")]*' "$OUT/returnhome.css" | sed 's#.*/images/##' | sort -u); do
   found=""
+  if [ "$name" = govuk-crest.svg ]; then
+    printf '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n' > "$OUT/images/$name"; continue
+  fi
   for dir in node_modules/@ministryofjustice/frontend/moj/assets/images node_modules/govuk-frontend/dist/govuk/assets/images; do
     if [ -f "$dir/$name" ]; then cp "$dir/$name" "$OUT/images/"; found=1; break; fi
   done
