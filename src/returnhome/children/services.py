@@ -9,6 +9,7 @@ from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
 
+from returnhome.access.policy import can_record_notification
 from returnhome.accounts.models import User
 from returnhome.children.models import Alias, Child, ChildMerge, LegalStatus, Placement, RiskFlag
 from returnhome.core.audit import record_write
@@ -260,13 +261,11 @@ def merge_children(keep: Child, duplicate: Child, *, acting_user: User, reason: 
     The duplicate stays (marked merged, hidden from lists, search and matching); the merge records
     exactly what moved so `undo_merge` can put it back.
     """
-    from returnhome.accounts.rules import is_front_door_of
-
     keep = Child.objects.select_for_update().get(pk=keep.pk)
     duplicate = Child.objects.select_for_update().get(pk=duplicate.pk)
     require(
-        is_front_door_of(acting_user, keep.council)
-        and is_front_door_of(acting_user, duplicate.council),
+        can_record_notification(acting_user, keep.council)
+        and can_record_notification(acting_user, duplicate.council),
         "Only the front door merges children's records.",
     )
     problems = Problems()
@@ -383,12 +382,12 @@ def _going_back(merge: ChildMerge, keep: Child) -> tuple[dict[str, list[int]], l
 @transaction.atomic
 def undo_merge(merge: ChildMerge, *, acting_user: User, reason: str) -> ChildMerge:
     """Put back exactly what the merge moved; refuse, saying why, when that is no longer possible."""
-    from returnhome.accounts.rules import is_front_door_of
-
     merge = ChildMerge.objects.select_for_update().get(pk=merge.pk)
     keep = Child.objects.select_for_update().get(pk=merge.keep_id)
     duplicate = Child.objects.select_for_update().get(pk=merge.duplicate_id)
-    require(is_front_door_of(acting_user, merge.council), "Only the front door undoes a merge.")
+    require(
+        can_record_notification(acting_user, merge.council), "Only the front door undoes a merge."
+    )
     problems = Problems()
     if merge.is_undone:
         problems.add("__all__", "This merge has already been undone")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils import timezone
 
-from returnhome.core.access import can_see_interviews
+from returnhome.access.policy import can_read_interviews
 from returnhome.episodes.models import Episode
 from returnhome.followup.models import ProposedAction
 from returnhome.interviews.models import RHI, Interview
@@ -92,7 +92,7 @@ def timeline_for(child: Child, user: User) -> list[Entry]:
                     reverse("interviews:rhi", args=[rhi.pk]),
                 )
             )
-    if can_see_interviews(user):
+    if can_read_interviews(user):
         for interview in (
             Interview.objects.visible_to(user).filter(child=child).select_related("conducted_by")
         ):

@@ -8,8 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from returnhome.access.policy import can_record_notification
 from returnhome.accounts.models import User
-from returnhome.accounts.rules import is_front_door_of
 from returnhome.children.models import Child, LegalStatus
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
@@ -71,7 +71,8 @@ def record_missing(
     council = child.council
     if check_permission:
         require(
-            is_front_door_of(acting_user, council), "Only the front door records notifications."
+            can_record_notification(acting_user, council),
+            "Only the front door records notifications.",
         )
     problems = Problems()
     _not_future(problems, "reported_missing_at", reported_missing_at, "Reported missing time")
@@ -140,7 +141,7 @@ def record_return(
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if check_permission:
         require(
-            is_front_door_of(acting_user, episode.council),
+            can_record_notification(acting_user, episode.council),
             "Only the front door records notifications.",
         )
     problems = Problems()
@@ -186,7 +187,8 @@ def record_missing_with_child(
 
     if child is None:
         require(
-            is_front_door_of(acting_user, council), "Only the front door records notifications."
+            can_record_notification(acting_user, council),
+            "Only the front door records notifications.",
         )
         child = create_child(council, acting_user=acting_user, **(new_child or {}))
     return record_missing(child, acting_user=acting_user, **notification)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from returnhome.access.policy import interview_filter
 from returnhome.core.models import TimeStampedModel
 from returnhome.interviews.models import Interview
 
@@ -17,8 +18,6 @@ if TYPE_CHECKING:
 
 class ActionQuerySet(models.QuerySet["ProposedAction"]):
     def visible_to(self, user: User) -> ActionQuerySet:
-        from returnhome.core.access import interview_filter
-
         return self.filter(
             interview__in=Interview.objects.filter(interview_filter(user)).values("pk")
         )

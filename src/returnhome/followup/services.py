@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from returnhome.access.policy import can_review_interview
 from returnhome.accounts.models import User
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
@@ -37,10 +38,9 @@ def propose_action(
 def respond_to_action(
     action: ProposedAction, *, response: str, comment: str = "", acting_user: User
 ) -> ProposedAction:
-    from returnhome.accounts.rules import reviews_interview
-
     require(
-        reviews_interview(acting_user, action.interview), "Only a manager of the provider responds."
+        can_review_interview(acting_user, action.interview),
+        "Only a manager of the provider responds.",
     )
     problems = Problems()
     if response not in ProposedAction.Response.values:

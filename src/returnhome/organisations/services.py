@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from returnhome.access.policy import can_configure_service
 from returnhome.accounts.models import User
-from returnhome.accounts.rules import is_council_admin
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.lib.groups import Group
@@ -39,7 +39,8 @@ def configure_service(
 
     if check_permission:
         require(
-            is_council_admin(acting_user, council), "Only the council's administrator can do this."
+            can_configure_service(acting_user, council),
+            "Only the council's administrator can do this.",
         )
     config, _ = ServiceConfiguration.objects.get_or_create(council=council)
     rule_changed = (config.clock_start, config.clock_count) != (clock_start, clock_count)
@@ -157,7 +158,8 @@ def configure_delivery(
     """Record who delivers RHIs and support, how, out-of-hours help and eligibility (FOI answers)."""
     if check_permission:
         require(
-            is_council_admin(acting_user, council), "Only the council's administrator can do this."
+            can_configure_service(acting_user, council),
+            "Only the council's administrator can do this.",
         )
     _check_delivery(delivery)
     config, _ = ServiceConfiguration.objects.get_or_create(council=council)
@@ -205,7 +207,7 @@ def _save_contract(
     contract: Contract, details: ContractDetails, acting_user: User | None, action: str
 ) -> Contract:
     require(
-        is_council_admin(acting_user, contract.council),
+        can_configure_service(acting_user, contract.council),
         "Only the council's administrator can do this.",
     )
     _check_contract(details)
@@ -235,7 +237,7 @@ def change_contract(
 def end_contract(contract: Contract, *, ended_on: dt.date, acting_user: User | None) -> Contract:
     """The contract ended (early, or on a date not known before): its end date becomes `ended_on`."""
     require(
-        is_council_admin(acting_user, contract.council),
+        can_configure_service(acting_user, contract.council),
         "Only the council's administrator can do this.",
     )
     if ended_on < contract.start_date:

@@ -7,11 +7,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from returnhome.accounts.rules import is_council_admin
-from returnhome.core.access import get_visible_or_404
+from returnhome.access.policy import can_configure_service, get_visible_or_404
+from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
-from returnhome.core.http import AuthedHttpRequest
 from returnhome.organisations.forms import (
     ContractForm,
     EndContractForm,
@@ -32,7 +31,8 @@ from returnhome.organisations.services import (
 def service_settings(request: AuthedHttpRequest) -> HttpResponse:
     council = request.user.organisation
     require(
-        is_council_admin(request.user, council), "Only the council's administrator can do this."
+        can_configure_service(request.user, council),
+        "Only the council's administrator can do this.",
     )
     config = ServiceConfiguration.objects.filter(council=council).first()
     initial = {
@@ -81,7 +81,8 @@ def _delivery_summary(config: ServiceConfiguration | None) -> list[tuple[str, st
 def _admin_council(request: AuthedHttpRequest) -> Organisation:
     council = request.user.organisation
     require(
-        is_council_admin(request.user, council), "Only the council's administrator can do this."
+        can_configure_service(request.user, council),
+        "Only the council's administrator can do this.",
     )
     assert council is not None
     return council
