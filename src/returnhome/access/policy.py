@@ -37,17 +37,8 @@ from returnhome.access.roles import (
 from returnhome.core.audit import record_read
 
 
-class Organisation(Protocol):
-    """What the policy reads of an organisation (`organisations.Organisation`)."""
-
-    @property
-    def pk(self) -> Any: ...
-    @property
-    def kind(self) -> str: ...
-
-
 class User(Protocol):
-    """What the policy reads of a user (`accounts.User`)."""
+    """What the policy reads of a user (`accounts.User`; its organisation's `kind` too)."""
 
     @property
     def pk(self) -> Any: ...
@@ -264,6 +255,13 @@ def front_door_filter(user: User) -> Q:
     if _kind(user) == "council" and user.role in FRONT_DOOR_ROLES:
         return Q(council_id=user.organisation_id)
     return NOTHING
+
+
+def alert_filter(user: User) -> Q:
+    """A user's alerts are their own; nobody else reads them."""
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    return Q(recipient_id=user.pk)
 
 
 def contract_filter(user: Any) -> Q:
