@@ -41,6 +41,9 @@ EVERYONE = [
     "admin",
     "social_worker",
 ]
+# The matrix adds a manager at an RHI provider (a charity) that delivers none of the scenario's RHIs.
+MATRIX = [*EVERYONE, "charity"]
+ALL = set(MATRIX)
 COUNCIL_STAFF = {
     "practitioner",
     "practitioner2",
@@ -56,6 +59,11 @@ FRONT_DOOR = {"front_door", "manager"}
 RHI_WORKERS = {"practitioner", "manager"}  # the allocated worker and the team manager
 # The partner is a manager at another council: its own lists open, but hold none of our records.
 PARTNER = {"partner"}
+# So is the charity's manager. Today the front door's pages (report missing, the queue) open to
+# it too, as to a manager of any organisation: `can_record_notification(user, council)` does not
+# ask that the organisation be a council (its lists hold none of our records).
+ELSEWHERE = PARTNER | {"charity"}
+NOT_ELSEWHERE = ALL - ELSEWHERE
 REPORT_READERS = {"manager", "performance", "admin"} | PARTNER
 REPORTERS = {"reporter", "social_worker"}
 FOI_QUERY = "?questionnaire=seed-000&date_from=2025-04-01&date_to=2026-03-31"
@@ -65,8 +73,17 @@ ANNEX_A_QUERY = "?date_from=2025-04-01&date_to=2026-03-31"
 # The meeting pack names children: the council's managers, front door and performance leads.
 MEETING_PACK = {"manager", "front_door", "performance"} | PARTNER
 # The partner's council has no police force or region in the cast: nothing to download.
-BENCHMARK = {"ok": REPORT_READERS - PARTNER, "finds": set(EVERYONE) - PARTNER}
-NOT_PARTNER = set(EVERYONE) - PARTNER
+BENCHMARK = {"ok": REPORT_READERS - PARTNER, "finds": ALL - PARTNER}
+
+
+@pytest.fixture
+def charity(cast: Cast) -> User:
+    provider = OrganisationFactory(kind=Organisation.Kind.PROVIDER, name="Test charity")
+    return UserFactory(organisation=provider, role=Role.MANAGER, username="charity")
+
+
+def member(cast: Cast, charity: User, who: str) -> User:
+    return charity if who == "charity" else getattr(cast, who)
 
 
 @dataclass
@@ -148,7 +165,7 @@ class Visit:
     path: str
     ok: set[str]
     status: int = 200
-    finds: set[str] = field(default_factory=lambda: set(EVERYONE))
+    finds: set[str] = field(default_factory=lambda: set(ALL))
     method: str = "get"
     data: dict[str, str] = field(default_factory=dict)
 
@@ -171,25 +188,25 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
     """Every named route (URL name, visit), with a representative record from the scenario."""
     return [
         # Home sends each user to their work; a user with no role that sees records is told so.
-        page("home", ok=set(EVERYONE) - {"outsider"}, status=302),
-        page("login", ok=set(EVERYONE)),
-        page("logout", ok=set(EVERYONE), status=405),  # signing out is a POST
-        page("healthz", ok=set(EVERYONE)),
-        page("episodes:open", ok=CHILD_RECORDS | PARTNER),
-        page("episodes:record_missing", ok=FRONT_DOOR | PARTNER),
-        page("episodes:record_missing_new_child", ok=FRONT_DOOR | PARTNER),
+        page("home", ok=ALL - {"outsider"}, status=302),
+        page("login", ok=ALL),
+        page("logout", ok=ALL, status=405),  # signing out is a POST
+        page("healthz", ok=ALL),
+        page("episodes:open", ok=CHILD_RECORDS | ELSEWHERE),
+        page("episodes:record_missing", ok=FRONT_DOOR | ELSEWHERE),
+        page("episodes:record_missing_new_child", ok=FRONT_DOOR | ELSEWHERE),
         # The front door of another council is not told the child exists.
-        page("episodes:record_missing_for", s.child_pk, ok=FRONT_DOOR, finds=NOT_PARTNER),
+        page("episodes:record_missing_for", s.child_pk, ok=FRONT_DOOR, finds=NOT_ELSEWHERE),
         page("episodes:detail", s.episode_pk, ok=CHILD_RECORDS, finds=CHILD_RECORDS),
         page("episodes:record_found", s.open_episode_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
-        page("children:list", ok=CHILD_RECORDS | PARTNER),
+        page("children:list", ok=CHILD_RECORDS | ELSEWHERE),
         page("children:detail", s.child_pk, ok=CHILD_RECORDS, finds=CHILD_RECORDS),
         page("children:edit", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
         page("children:add_legal_status", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
         page("children:add_placement", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
         page("children:add_alias", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
-        page("interviews:mine", ok=COUNCIL_STAFF | PARTNER),
-        page("interviews:team", ok=COUNCIL_STAFF | PARTNER),
+        page("interviews:mine", ok=COUNCIL_STAFF | ELSEWHERE),
+        page("interviews:team", ok=COUNCIL_STAFF | ELSEWHERE),
         page("interviews:rhi", s.rhi_pk, ok=COUNCIL_STAFF, finds=COUNCIL_STAFF),
         page("interviews:allocate", s.rhi_pk, ok={"manager"}, finds=COUNCIL_STAFF),
         page("interviews:contact", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
@@ -198,12 +215,12 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("interviews:outcome", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
         page("interviews:record_interview", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
         page("interviews:record_carer_only", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
-        page("interviews:interview", s.interview_pk, ok=INTERVIEW_READERS, finds=NOT_PARTNER),
+        page("interviews:interview", s.interview_pk, ok=INTERVIEW_READERS, finds=NOT_ELSEWHERE),
         page(
             "interviews:review", s.interview_pk, ok={"manager"}, finds=INTERVIEW_READERS - PARTNER
         ),
-        page("followup:list", ok=INTERVIEW_READERS | PARTNER),
-        page("followup:action", s.action_pk, ok=INTERVIEW_READERS, finds=NOT_PARTNER),
+        page("followup:list", ok=INTERVIEW_READERS | ELSEWHERE),
+        page("followup:action", s.action_pk, ok=INTERVIEW_READERS, finds=NOT_ELSEWHERE),
         page("organisations:service", ok={"admin"}),
         page("organisations:delivery", ok={"admin"}),
         page("organisations:contract_add", ok={"admin"}),
@@ -259,9 +276,9 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
             ok=REPORT_READERS,
         ),
         # The police API takes tokens, not sessions: every signed-in user gets 401 (as JSON).
-        page("api:notifications", ok=set(EVERYONE), status=401, method="post"),
-        page("api:notification", "ANY-1", ok=set(EVERYONE), status=401),
-        page("api:schema", ok=set(EVERYONE)),
+        page("api:notifications", ok=ALL, status=401, method="post"),
+        page("api:notification", "ANY-1", ok=ALL, status=401),
+        page("api:schema", ok=ALL),
         # Direct reporting: reporters and social workers report; a report is seen by its reporter,
         # the receiving council's staff and the police force told (not by other reporters).
         page("reporting:mine", ok=REPORTERS),
@@ -269,9 +286,9 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("reporting:detail", s.report_pk, ok=CHILD_RECORDS, finds=CHILD_RECORDS),
         page("reporting:report_return", s.report_pk, ok=set(), finds=CHILD_RECORDS),
         # Everyone signed in has an inbox; an alert opens for its recipient only (a POST).
-        page("alerts:inbox", ok=set(EVERYONE)),
+        page("alerts:inbox", ok=ALL),
         page("alerts:open", s.alert_pk, ok={"front_door"}, status=302, finds=set(), method="post"),
-        page("alerts:mark_all_read", ok=set(EVERYONE), status=302, method="post"),
+        page("alerts:mark_all_read", ok=ALL, status=302, method="post"),
         *front_door_visits(s),
     ]
 
@@ -304,7 +321,7 @@ def front_door_visits(s: Scenario) -> list[tuple[str, Visit]]:
         front_door = User.objects.get(username="frontdoor")
         merge = merge_children(child, duplicate, acting_user=front_door, reason="Same child")
     return [
-        page("imports:queue", ok=FRONT_DOOR | PARTNER),
+        page("imports:queue", ok=FRONT_DOOR | ELSEWHERE),
         page("imports:item", item.pk, ok=FRONT_DOOR, finds=FRONT_DOOR),
         # Deciding is a POST with a reason: without one, the item page says what is missing (400).
         page(
@@ -365,10 +382,12 @@ def _request(client: Client, visit: Visit) -> HttpResponse:
     return client.get(visit.path)
 
 
-@pytest.mark.parametrize("who", EVERYONE)
-def test_every_page_lets_in_exactly_who_it_should(cast: Cast, scenario: Scenario, who: str) -> None:
+@pytest.mark.parametrize("who", MATRIX)
+def test_every_page_lets_in_exactly_who_it_should(
+    cast: Cast, charity: User, scenario: Scenario, who: str
+) -> None:
     client = Client()
-    client.force_login(getattr(cast, who))
+    client.force_login(member(cast, charity, who))
     wrong = []
     for name, visit in visits(scenario):
         response = _request(client, visit)
@@ -495,13 +514,15 @@ NAVIGATION = {
     "performance": ["Still missing", "Children", "Reports", "FOI answers", "Meeting pack"],
     "admin": ["Children", "Reports", "Service settings", "FOI answers"],
     "social_worker": ["Still missing", "Children", "Actions", "My reports"],
+    # A provider's manager: the council's reports are not theirs (the front door is: see above).
+    "charity": [*RHI_WORK, "Still missing", "Report missing", "Children", "Actions", "Front door"],
 }
 
 
-@pytest.mark.parametrize("who", EVERYONE)
-def test_navigation_shows_each_role_their_work(cast: Cast, who: str) -> None:
+@pytest.mark.parametrize("who", MATRIX)
+def test_navigation_shows_each_role_their_work(cast: Cast, charity: User, who: str) -> None:
     client = Client()
-    client.force_login(getattr(cast, who))
+    client.force_login(member(cast, charity, who))
     nav = client.get(reverse("alerts:inbox")).context["nav_items"]
     assert [item["text"] for item in nav] == NAVIGATION[who]
 
