@@ -16,6 +16,7 @@ from returnhome.children import services
 from returnhome.children.forms import (
     AliasForm,
     ChildForm,
+    FindChildForm,
     LegalStatusForm,
     PlacementForm,
     search_children,
@@ -25,7 +26,6 @@ from returnhome.children.timeline import timeline_for
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
-from returnhome.episodes.forms import FindChildForm
 
 
 def child_list(request: AuthedHttpRequest) -> HttpResponse:

@@ -12,13 +12,13 @@ from returnhome.access.policy import (
     is_outside_reporter,
 )
 from returnhome.accounts.http import AuthedHttpRequest
-from returnhome.children.forms import ChildForm, search_children
+from returnhome.children.forms import ChildForm, FindChildForm, search_children
 from returnhome.children.models import Child
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
 from returnhome.episodes import services
-from returnhome.episodes.forms import FindChildForm, FoundForm, MissingForm, notification_content
+from returnhome.episodes.forms import FoundForm, MissingForm, notification_content
 from returnhome.episodes.models import DirectReport, Episode
 
 

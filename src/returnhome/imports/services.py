@@ -7,7 +7,7 @@ Two ways, the same records and the same audit trail:
   which refers the RHI). The HTTP API and the front-door queue use this path.
 - `commit_batch` is the fast path for files: it writes the same rows with bulk inserts, deriving
   groups with `lib.groups.group_for` from the legal status and placement on the day the episode
-  started (the rule `episodes.services.derive_group` applies), and the RHI deadline with the
+  started (the rule `children.groups.derive_group` applies), and the RHI deadline with the
   council's `ClockRule` and `interviews.services.provider_for` (what `refer_rhi` does), and one
   audit row per record with the same action and detail as the services write.
   tests/imports/test_import_paths.py checks both paths give the same records.
@@ -16,7 +16,6 @@ Two ways, the same records and the same audit trail:
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -28,6 +27,7 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 
 from returnhome.accounts.models import User
+from returnhome.children import groups as child_groups
 from returnhome.children import services as child_services
 from returnhome.children.models import Alias, Child, LegalStatus, Placement
 from returnhome.core.audit import record_write, write_fields
@@ -40,7 +40,7 @@ from returnhome.imports.pipeline import Action, Plan, chunked
 from returnhome.imports.rows import Notice
 from returnhome.interviews.models import RHI, Interview
 from returnhome.interviews.services import deadlines_by_rule, due_field, provider_for
-from returnhome.lib.groups import Group, group_for
+from returnhome.lib.groups import Group
 from returnhome.organisations.models import Organisation
 
 M = TypeVar("M", bound=Model)
@@ -426,47 +426,11 @@ def _audit(actor: User | None, action: str, obj: Model, **detail: Any) -> AuditE
     return _new(AuditEvent, **write_fields(actor, action, obj, **detail))
 
 
-def _on(periods: list[Any], day: dt.date) -> Any:
-    """The period in force on `day`: the latest start on or before it, not ended before it."""
-    best = None
-    for period in periods:
-        current = period.start_date <= day and (period.end_date is None or period.end_date >= day)
-        if current and (best is None or period.start_date > best.start_date):
-            best = period
-    return best
-
-
 def groups_for(
     council: Organisation, starts: Iterable[tuple[int, dt.datetime]]
 ) -> dict[tuple[int, dt.datetime], Group]:
-    """Each (child, start) -> the episode's group; the rule of episodes.services.derive_group."""
-    wanted = list(starts)
-    ids = sorted({child_id for child_id, _ in wanted})
-    statuses: dict[int, list[LegalStatus]] = defaultdict(list)
-    placements: dict[int, list[Placement]] = defaultdict(list)
-    for part in chunked(ids):
-        for status in LegalStatus.objects.filter(child_id__in=part):
-            statuses[status.child_id].append(status)
-        for place in Placement.objects.filter(child_id__in=part):
-            placements[place.child_id].append(place)
-    result: dict[tuple[int, dt.datetime], Group] = {}
-    for child_id, started in wanted:
-        if child_id not in statuses:
-            result[(child_id, started)] = Group.MFH
-            continue
-        day = timezone.localdate(started)
-        status = _on(statuses[child_id], day)
-        looked_after = status is not None and status.status == LegalStatus.Status.LOOKED_AFTER
-        placement = _on(placements[child_id], day) if looked_after else None
-        result[(child_id, started)] = group_for(
-            council.pk,
-            looked_after=looked_after,
-            responsible_council_id=status.responsible_council_id
-            if status and looked_after
-            else None,
-            placement_council_id=placement.council_area_id if placement else None,
-        )
-    return result
+    """Each (child, start) -> the episode's group: the rule of `children.groups`."""
+    return child_groups.groups_for(council, starts)
 
 
 @transaction.atomic
@@ -1049,7 +1013,7 @@ def commit_history(
             if not external or external not in in_file:
                 others.add(child_pk)
     for child in Child.objects.filter(pk__in=sorted(others)):
-        episode_services.refresh_groups(child)
+        child_groups.refresh_groups(child)
 
     fast_insert(AuditEvent, audit)
     return plan.counts()

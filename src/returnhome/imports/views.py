@@ -15,11 +15,10 @@ from django.utils import timezone
 from returnhome.access.policy import can_record_notification, get_visible_or_404
 from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.children import services as child_services
-from returnhome.children.forms import search_children
+from returnhome.children.forms import FindChildForm, search_children
 from returnhome.children.models import Child, ChildMerge
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
-from returnhome.episodes.forms import FindChildForm
 from returnhome.episodes.models import Episode, Notification
 from returnhome.imports import review
 from returnhome.imports.forms import NewEpisodeForm, QueueFilterForm, ReasonForm

@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from returnhome.access.policy import can_configure_service
-from returnhome.accounts.models import User
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.lib.groups import Group
@@ -21,6 +21,7 @@ from returnhome.organisations.models import (
     Organisation,
     ServiceConfiguration,
 )
+from returnhome.organisations.signals import clock_rule_changed
 
 
 @transaction.atomic
@@ -30,13 +31,10 @@ def configure_service(
     rhi_provider: Organisation | None,
     clock_start: str,
     clock_count: str,
-    acting_user: User | None,
+    acting_user: AbstractBaseUser | None,
     check_permission: bool = True,
 ) -> ServiceConfiguration:
     """Set who delivers RHIs and the 72-hour rule; open RHIs get their deadlines recomputed."""
-    from returnhome.interviews.models import RHI
-    from returnhome.interviews.services import refer_rhi
-
     if check_permission:
         require(
             can_configure_service(acting_user, council),
@@ -50,12 +48,7 @@ def configure_service(
     config.save()
     council.service_configuration = config
     if rule_changed:
-        for rhi in (
-            RHI.objects.filter(council=council)
-            .awaiting_interview()
-            .select_related("episode__council")
-        ):
-            refer_rhi(rhi.episode, acting_user=acting_user)
+        clock_rule_changed.send(Organisation, council=council, acting_user=acting_user)
     record_write(
         acting_user,
         "configure_service",
@@ -152,7 +145,7 @@ def configure_delivery(
     council: Organisation,
     delivery: ServiceDelivery,
     *,
-    acting_user: User | None,
+    acting_user: AbstractBaseUser | None,
     check_permission: bool = True,
 ) -> ServiceConfiguration:
     """Record who delivers RHIs and support, how, out-of-hours help and eligibility (FOI answers)."""
@@ -204,7 +197,7 @@ def _check_contract(details: ContractDetails) -> None:
 
 
 def _save_contract(
-    contract: Contract, details: ContractDetails, acting_user: User | None, action: str
+    contract: Contract, details: ContractDetails, acting_user: AbstractBaseUser | None, action: str
 ) -> Contract:
     require(
         can_configure_service(acting_user, contract.council),
@@ -220,7 +213,7 @@ def _save_contract(
 
 @transaction.atomic
 def add_contract(
-    council: Organisation, details: ContractDetails, *, acting_user: User | None
+    council: Organisation, details: ContractDetails, *, acting_user: AbstractBaseUser | None
 ) -> Contract:
     """A commissioned contract for RHIs and/or post-missing support."""
     return _save_contract(Contract(council=council), details, acting_user, "add_contract")
@@ -228,13 +221,15 @@ def add_contract(
 
 @transaction.atomic
 def change_contract(
-    contract: Contract, details: ContractDetails, *, acting_user: User | None
+    contract: Contract, details: ContractDetails, *, acting_user: AbstractBaseUser | None
 ) -> Contract:
     return _save_contract(contract, details, acting_user, "change_contract")
 
 
 @transaction.atomic
-def end_contract(contract: Contract, *, ended_on: dt.date, acting_user: User | None) -> Contract:
+def end_contract(
+    contract: Contract, *, ended_on: dt.date, acting_user: AbstractBaseUser | None
+) -> Contract:
     """The contract ended (early, or on a date not known before): its end date becomes `ended_on`."""
     require(
         can_configure_service(acting_user, contract.council),
