@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -165,6 +166,43 @@ def configure_delivery(
     config.save()
     council.service_configuration = config
     record_write(acting_user, "configure_delivery", config, **changed)
+    return config
+
+
+@transaction.atomic
+def allow_forces_to_send(
+    council: Organisation,
+    forces: Iterable[Organisation],
+    *,
+    acting_user: AbstractBaseUser | None,
+    check_permission: bool = True,
+) -> ServiceConfiguration:
+    """Record which police forces outside the council's area may send it notifications.
+
+    The force for the council's own area always may; this list is the only other way a force's
+    API token may write to the council (docs/formats/api.md).
+    """
+    if check_permission:
+        require(
+            is_council_admin(acting_user, council), "Only the council's administrator can do this."
+        )
+    chosen = list(forces)
+    problems = Problems()
+    if any(force.kind != Organisation.Kind.POLICE for force in chosen):
+        problems.add("forces_that_may_send", "Choose police forces from the list")
+    problems.raise_if_any()
+    config, _ = ServiceConfiguration.objects.get_or_create(council=council)
+    before = set(config.forces_that_may_send.values_list("pk", flat=True))
+    after = {force.pk for force in chosen if force.pk != council.police_force_id}
+    config.forces_that_may_send.set(after)
+    council.service_configuration = config
+    record_write(
+        acting_user,
+        "allow_forces_to_send",
+        config,
+        added=sorted(after - before),
+        removed=sorted(before - after),
+    )
     return config
 
 
