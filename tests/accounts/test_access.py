@@ -181,7 +181,14 @@ def page(name: str, *args: object, query: str = "", **kwargs: Any) -> tuple[str,
 
 # Routes anyone may call without signing in (the sign-in page, the health check, the police API and
 # its schema): they answer everyone the same, and are not behind the sign-in page.
-PUBLIC = {"login", "healthz", "api:notifications", "api:notification", "api:schema"}
+PUBLIC = {
+    "login",
+    "healthz",
+    "api:notifications",
+    "api:notification",
+    "api:schema",
+    "api:not_found",
+}
 
 
 def visits(s: Scenario) -> list[tuple[str, Visit]]:
@@ -223,6 +230,7 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("followup:action", s.action_pk, ok=INTERVIEW_READERS, finds=NOT_ELSEWHERE),
         page("organisations:service", ok={"admin"}),
         page("organisations:delivery", ok={"admin"}),
+        page("organisations:forces", ok={"admin"}),
         page("organisations:contract_add", ok={"admin"}),
         page("organisations:contract_edit", s.contract_pk, ok={"admin"}),
         page("organisations:contract_end", s.contract_pk, ok={"admin"}),
@@ -279,6 +287,7 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("api:notifications", ok=ALL, status=401, method="post"),
         page("api:notification", "ANY-1", ok=ALL, status=401),
         page("api:schema", ok=ALL),
+        page("api:not_found", "v0/anything", ok=ALL, status=404),  # a JSON 404
         # Direct reporting: reporters and social workers report; a report is seen by its reporter,
         # the receiving council's staff and the police force told (not by other reporters).
         page("reporting:mine", ok=REPORTERS),
@@ -413,7 +422,8 @@ def test_signed_out_visitors_are_sent_to_sign_in(scenario: Scenario) -> None:
 
 
 def test_public_routes_answer_signed_out_visitors(scenario: Scenario) -> None:
-    """The sign-in page and the health check open; the API asks for its token (401)."""
+    """The sign-in page and the health check open; the API asks for its token (401), and a path
+    it does not have is a JSON 404."""
     client = Client()
     for name, visit in visits(scenario):
         if name in PUBLIC:

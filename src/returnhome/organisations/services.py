@@ -184,7 +184,8 @@ def allow_forces_to_send(
     """
     if check_permission:
         require(
-            is_council_admin(acting_user, council), "Only the council's administrator can do this."
+            can_configure_service(acting_user, council),
+            "Only the council's administrator can do this.",
         )
     chosen = list(forces)
     problems = Problems()
