@@ -22,11 +22,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from returnhome.accounts.models import Role, User
+from returnhome.access.policy import is_reporter, reports_for_own_council
+from returnhome.access.roles import (
+    front_door_users,
+    police_coordinator_users,
+    rhi_manager_users,
+)
+from returnhome.accounts.models import User
 from returnhome.alerts.models import Alert
 from returnhome.alerts.services import notify
 from returnhome.children.models import Child
-from returnhome.core.access import is_reporter
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.episodes import services
@@ -97,7 +102,7 @@ def receiving_council(user: User) -> Organisation | None:
 
 
 def default_source(user: User) -> str:
-    if user.role == Role.SOCIAL_WORKER:
+    if reports_for_own_council(user):
         return Source.SOCIAL_WORKER
     kind = user.organisation.kind if user.organisation else ""
     return str(SOURCE_BY_KIND.get(kind, Source.OTHER))  # type: ignore[call-overload]
@@ -185,7 +190,7 @@ def report_missing(
     """A reporter reports a child missing: keep the report, record it on the right child (or send
     it to the front door to decide), and alert the front door and the police."""
     require(is_reporter(reporter), "Only reporters and social workers report children directly.")
-    if reporter.role == Role.SOCIAL_WORKER:
+    if reports_for_own_council(reporter):
         require(council.pk == reporter.organisation_id, "Social workers report to their council.")
     # To the minute, as people give times: a return reported in the same minute is not "before".
     reported_at = reported_at or timezone.now().replace(second=0, microsecond=0)
@@ -349,17 +354,13 @@ def _who(report: DirectReport) -> str:
 
 
 def front_door_of(council: Organisation) -> list[User]:
-    return list(
-        User.objects.filter(
-            organisation=council, role__in=[Role.FRONT_DOOR, Role.MANAGER], is_active=True
-        )
-    )
+    return list(User.objects.filter(front_door_users(), organisation=council, is_active=True))
 
 
 def police_coordinators(force: Organisation | None) -> list[User]:
     if force is None:
         return []
-    return list(User.objects.filter(organisation=force, role=Role.POLICE, is_active=True))
+    return list(User.objects.filter(police_coordinator_users(), organisation=force, is_active=True))
 
 
 def provider_managers(council: Organisation) -> list[User]:
@@ -370,7 +371,7 @@ def provider_managers(council: Organisation) -> list[User]:
     provider = provider_for(council)
     if provider.pk == council.pk:
         return []
-    return list(User.objects.filter(organisation=provider, role=Role.MANAGER, is_active=True))
+    return list(User.objects.filter(rhi_manager_users(), organisation=provider, is_active=True))
 
 
 def _alert_missing(report: DirectReport) -> None:
@@ -471,7 +472,7 @@ def _alert_return(report: DirectReport) -> None:
     rhi = getattr(report.episode, "rhi", None) if report.episode_id else None
     if rhi is None:
         return
-    managers = User.objects.filter(organisation_id=rhi.provider_id, role=Role.MANAGER)
+    managers = User.objects.filter(rhi_manager_users(), organisation_id=rhi.provider_id)
     notify(
         managers,
         kind=Alert.Kind.RHI_REFERRED,

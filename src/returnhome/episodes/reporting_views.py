@@ -8,12 +8,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from returnhome.accounts.models import Role
-from returnhome.core.access import get_visible_or_404, is_reporter
+from returnhome.access.policy import get_visible_or_404, is_reporter, reports_for_own_council
+from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
-from returnhome.core.http import AuthedHttpRequest
 from returnhome.episodes import reporting
 from returnhome.episodes.models import DirectReport
 from returnhome.episodes.reporting_forms import ReportMissingForm, ReportReturnForm
@@ -35,7 +34,7 @@ def my_reports(request: AuthedHttpRequest) -> HttpResponse:
 def report_missing(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     require(is_reporter(user), ONLY_REPORTERS)
-    choose = user.role != Role.SOCIAL_WORKER
+    choose = not reports_for_own_council(user)
     council = reporting.receiving_council(user)
     form = ReportMissingForm(
         request.POST or None,

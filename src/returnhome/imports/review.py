@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from returnhome.access.policy import can_record_notification
 from returnhome.accounts.models import User
-from returnhome.accounts.rules import is_front_door_of
 from returnhome.children import services as child_services
 from returnhome.children.models import Child
 from returnhome.core.audit import record_write
@@ -125,7 +125,8 @@ def details_of(item: ReviewItem) -> Details:
 def _lock(item: ReviewItem, acting_user: User) -> ReviewItem:
     item = ReviewItem.objects.select_for_update().select_related("council").get(pk=item.pk)
     require(
-        is_front_door_of(acting_user, item.council), "Only the front door resolves notifications."
+        can_record_notification(acting_user, item.council),
+        "Only the front door resolves notifications.",
     )
     if item.status != ReviewItem.Status.OPEN:
         when = timezone.localtime(item.resolved_at) if item.resolved_at else None
@@ -586,7 +587,7 @@ def _lock_pending(pending: PendingNotification, acting_user: User) -> PendingNot
         PendingNotification.objects.select_for_update().select_related("council").get(pk=pending.pk)
     )
     require(
-        is_front_door_of(acting_user, pending.council),
+        can_record_notification(acting_user, pending.council),
         "Only the front door resolves notifications.",
     )
     if pending.status != PendingNotification.Status.WAITING:

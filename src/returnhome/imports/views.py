@@ -12,14 +12,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from returnhome.accounts.rules import is_front_door_of
+from returnhome.access.policy import can_record_notification, get_visible_or_404
+from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.children import services as child_services
 from returnhome.children.forms import FindChildForm, search_children
 from returnhome.children.models import Child, ChildMerge
-from returnhome.core.access import get_visible_or_404
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
-from returnhome.core.http import AuthedHttpRequest
 from returnhome.episodes.models import Episode, Notification
 from returnhome.imports import review
 from returnhome.imports.forms import NewEpisodeForm, QueueFilterForm, ReasonForm
@@ -36,7 +35,7 @@ def _problems(error: ValidationError) -> list[str]:
 
 
 def queue(request: AuthedHttpRequest) -> HttpResponse:
-    require(is_front_door_of(request.user, request.user.organisation), ONLY)
+    require(can_record_notification(request.user, request.user.organisation), ONLY)
     filters = QueueFilterForm(request.GET or None)
     status = (filters.cleaned_data.get("status") if filters.is_valid() else "") or "open"
     reason = filters.cleaned_data.get("reason") if filters.is_valid() else ""
@@ -263,7 +262,9 @@ def resolve_pending(request: AuthedHttpRequest, pk: int, action: str) -> HttpRes
 
 def merge_choose(request: AuthedHttpRequest, keep_pk: int) -> HttpResponse:
     keep = get_visible_or_404(request.user, Child.objects.select_related("council"), keep_pk)
-    require(is_front_door_of(request.user, keep.council), "Only the front door merges records.")
+    require(
+        can_record_notification(request.user, keep.council), "Only the front door merges records."
+    )
     find = FindChildForm(request.GET or None)
     query = find.cleaned_data["q"] if find.is_valid() else ""
     if not query:
@@ -278,7 +279,9 @@ def merge_choose(request: AuthedHttpRequest, keep_pk: int) -> HttpResponse:
 def merge_confirm(request: AuthedHttpRequest, keep_pk: int, duplicate_pk: int) -> HttpResponse:
     keep = get_visible_or_404(request.user, Child.objects.select_related("council"), keep_pk)
     duplicate = get_visible_or_404(request.user, Child.objects, duplicate_pk)
-    require(is_front_door_of(request.user, keep.council), "Only the front door merges records.")
+    require(
+        can_record_notification(request.user, keep.council), "Only the front door merges records."
+    )
     form = ReasonForm(request.POST or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
