@@ -30,7 +30,7 @@ from returnhome.imports import intake
 from returnhome.imports.api import NotificationIn
 from returnhome.imports.importer import import_notifications
 from returnhome.imports.models import ImportRun, PendingNotification, ReviewItem
-from returnhome.imports.rows import COLUMNS
+from returnhome.imports.police.rows import COLUMNS
 from returnhome.interviews.models import RHI
 from tests.factories import CouncilFactory, PoliceFactory
 from tests.imports.import_helpers import Area, csv_bytes, found, row

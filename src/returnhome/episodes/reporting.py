@@ -31,8 +31,8 @@ from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.episodes import services
 from returnhome.episodes.models import DirectReport, Episode, Notification
-from returnhome.imports.matching import Decision, Person
 from returnhome.imports.models import ReviewItem
+from returnhome.imports.police.matching import Decision, Person
 from returnhome.organisations.models import Organisation
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -223,7 +223,7 @@ def report_missing(
 
 
 def _match(report: DirectReport) -> Decision:
-    from returnhome.imports.pipeline import load_index
+    from returnhome.imports.police.pipeline import load_index
 
     probe = Person.build(
         0,

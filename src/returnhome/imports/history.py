@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from returnhome.children.models import Child, LegalStatus, Placement
 from returnhome.episodes.models import Episode, Notification
-from returnhome.imports.pipeline import chunked
-from returnhome.imports.rows import (
+from returnhome.imports.police.pipeline import chunked
+from returnhome.imports.police.rows import (
     FUTURE_TOLERANCE,
     OLDEST_YEARS,
     RISK_LEVELS,

@@ -23,8 +23,8 @@ from django.utils import timezone
 from returnhome.accounts.models import User
 from returnhome.core.db import refresh_statistics
 from returnhome.imports import services
-from returnhome.imports.pipeline import Checked, make_validator, plan_import, read_file
-from returnhome.imports.rows import COLUMNS, RowError
+from returnhome.imports.police.pipeline import Checked, make_validator, plan_import, read_file
+from returnhome.imports.police.rows import COLUMNS, RowError
 from returnhome.lib.tabular import write_csv
 from returnhome.organisations.models import Organisation
 

@@ -29,14 +29,14 @@ from returnhome.core.audit import record_list_read
 from returnhome.episodes.models import Episode, Notification
 from returnhome.imports import services
 from returnhome.imports.models import PendingNotification, ReviewItem
-from returnhome.imports.pipeline import (
+from returnhome.imports.police.pipeline import (
     Checked,
     Plan,
     make_validator,
     plan_import,
     validate_rows,
 )
-from returnhome.imports.rows import COLUMNS, RowError
+from returnhome.imports.police.rows import COLUMNS, RowError
 from returnhome.organisations.models import Organisation
 
 MAX_NOTIFICATIONS = 5000

@@ -28,8 +28,8 @@ from returnhome.episodes import services as episode_services
 from returnhome.episodes.models import Episode, Notification
 from returnhome.episodes.reporting import link_review_resolution
 from returnhome.imports.models import PendingNotification, ReviewItem
-from returnhome.imports.pipeline import make_validator
-from returnhome.imports.rows import Notice
+from returnhome.imports.police.pipeline import make_validator
+from returnhome.imports.police.rows import Notice
 from returnhome.imports.services import _tag, child_fields
 from returnhome.lib.dates import DateError, parse_date, parse_datetime
 from returnhome.organisations.models import Organisation

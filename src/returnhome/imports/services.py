@@ -36,8 +36,8 @@ from returnhome.episodes import services as episode_services
 from returnhome.episodes.models import Episode, Notification
 from returnhome.imports.history import HistoryPlan, HistoryRow
 from returnhome.imports.models import ImportRun, PendingNotification, ReviewItem
-from returnhome.imports.pipeline import Action, Plan, chunked
-from returnhome.imports.rows import Notice
+from returnhome.imports.police.pipeline import Action, Plan, chunked
+from returnhome.imports.police.rows import Notice
 from returnhome.interviews.models import RHI, Interview
 from returnhome.interviews.services import deadlines_by_rule, due_field, provider_for
 from returnhome.lib.groups import Group, group_for

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from returnhome.children.models import Alias, Child
 from returnhome.episodes.models import Episode, Notification
-from returnhome.imports.matching import ChildIndex, Decision, Person
 from returnhome.imports.models import PendingNotification, ReviewItem
-from returnhome.imports.rows import COLUMNS, Notice, RowError, RowValidator, check_header
+from returnhome.imports.police.matching import ChildIndex, Decision, Person
+from returnhome.imports.police.rows import COLUMNS, Notice, RowError, RowValidator, check_header
 from returnhome.lib.tabular import Table, TableError, read_table
 from returnhome.organisations.models import Organisation
 
