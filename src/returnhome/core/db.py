@@ -1,10 +1,21 @@
-"""Database housekeeping shared by the importers."""
+"""Database helpers shared by the importers: chunked lookups, the bulk insert, statistics."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
 
 from django.db import connection
 
 LARGE_IMPORT = 1000
+# Values per `IN (...)` lookup: under SQLite's old limit of 999 parameters.
+CHUNK = 900
+
+
+def chunked(values: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    """`values` in lists of at most `size`, in order."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def refresh_statistics(rows: int) -> None:

@@ -23,8 +23,11 @@ from django.utils import timezone
 from returnhome.accounts.models import User
 from returnhome.core.db import refresh_statistics
 from returnhome.imports import services
+from returnhome.imports.history.plan import plan_history
+from returnhome.imports.history.rows import ALL_COLUMNS, read_history
 from returnhome.imports.police.pipeline import Checked, make_validator, plan_import, read_file
-from returnhome.imports.police.rows import COLUMNS, RowError
+from returnhome.imports.police.rows import COLUMNS
+from returnhome.imports.validation import RowError
 from returnhome.lib.tabular import write_csv
 from returnhome.organisations.models import Organisation
 
@@ -253,8 +256,6 @@ def import_history(
     acting_user: User | None = None,
 ) -> ImportReport:
     """Import a council's past episodes (docs/formats/history.md): all or nothing by default."""
-    from returnhome.imports.history import ALL_COLUMNS, plan_history, read_history
-
     started = time.monotonic()
     data, name = _read_source(source, name)
     now = timezone.now()

@@ -36,7 +36,8 @@ from returnhome.imports.police.pipeline import (
     plan_import,
     validate_rows,
 )
-from returnhome.imports.police.rows import COLUMNS, RowError
+from returnhome.imports.police.rows import COLUMNS
+from returnhome.imports.validation import RowError
 from returnhome.organisations.models import Organisation
 
 MAX_NOTIFICATIONS = 5000

@@ -34,7 +34,8 @@ from returnhome.core.audit import record_write, write_fields
 from returnhome.core.models import AuditEvent
 from returnhome.episodes import services as episode_services
 from returnhome.episodes.models import Episode, Notification
-from returnhome.imports.history import HistoryPlan, HistoryRow
+from returnhome.imports.history.plan import HistoryPlan
+from returnhome.imports.history.rows import HistoryRow
 from returnhome.imports.models import ImportRun, PendingNotification, ReviewItem
 from returnhome.imports.police.pipeline import Action, Plan, chunked
 from returnhome.imports.police.rows import Notice

@@ -19,23 +19,18 @@ from typing import Any
 from django.utils import timezone
 
 from returnhome.children.models import Alias, Child
+from returnhome.core.db import chunked
 from returnhome.episodes.models import Episode, Notification
 from returnhome.imports.models import PendingNotification, ReviewItem
 from returnhome.imports.police.matching import ChildIndex, Decision, Person
-from returnhome.imports.police.rows import COLUMNS, Notice, RowError, RowValidator, check_header
+from returnhome.imports.police.rows import COLUMNS, Notice, RowValidator
+from returnhome.imports.validation import RowError, check_header
 from returnhome.lib.tabular import Table, TableError, read_table
 from returnhome.organisations.models import Organisation
-
-CHUNK = 900
 
 
 def _local(moment: dt.datetime) -> str:
     return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"
-
-
-def chunked(values: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 # --------------------------------------------------------------------------- parse + validate
@@ -140,7 +135,7 @@ def read_file(source: Any, name: str, validator: RowValidator) -> Checked:
         checked.errors.append(RowError(1, "", str(exc)))
         checked.fatal = True
         return checked
-    header = check_header(table.header)
+    header = check_header(table.header, COLUMNS)
     checked.warnings.extend(header.warnings)
     if header.errors:
         checked.errors.extend(header.errors)
