@@ -1,7 +1,8 @@
 """Importing a police notification file: the stages put together, with its summary.
 
 parse + validate (`pipeline.read_file`) -> match + plan (`pipeline.plan_import`, which is also the
-preview and the dry run) -> commit (`services.commit_batch`, or `commit_rows` one at a time).
+preview and the dry run) -> commit (`commit.bulk.commit_batch`, or `commit.one_by_one.commit_rows`
+one at a time).
 All or nothing by default; with `skip_invalid` the valid rows go in and the others come back as
 rejects.
 """
@@ -22,7 +23,10 @@ from django.utils import timezone
 
 from returnhome.accounts.models import User
 from returnhome.core.db import refresh_statistics
-from returnhome.imports import services
+from returnhome.imports.commit.bulk import commit_batch
+from returnhome.imports.commit.history import commit_history
+from returnhome.imports.commit.one_by_one import commit_rows
+from returnhome.imports.commit.records import finish_run, start_run
 from returnhome.imports.history.plan import plan_history
 from returnhome.imports.history.rows import ALL_COLUMNS, read_history
 from returnhome.imports.police.pipeline import Checked, make_validator, plan_import, read_file
@@ -185,7 +189,7 @@ def _import(
             counts = plan.counts()
             matching = dict(plan.match_how)
             if not dry_run and (skip_invalid or not errors):
-                run = services.start_run(
+                run = start_run(
                     council,
                     source="file",
                     file_name=name,
@@ -193,7 +197,7 @@ def _import(
                     acting_user=acting_user,
                     started_at=now,
                 )
-                commit = services.commit_rows if per_row else services.commit_batch
+                commit = commit_rows if per_row else commit_batch
                 mark = time.monotonic()
                 commit(plan, acting_user=acting_user, run=run)
                 timings["commit"] = round(time.monotonic() - mark, 3)
@@ -202,7 +206,7 @@ def _import(
                 summary["committed"] = True
                 summary.update(counts)
                 summary["seconds"] = round(time.monotonic() - started, 3)
-                services.finish_run(run, summary, acting_user=acting_user)
+                finish_run(run, summary, acting_user=acting_user)
                 refresh_statistics(summary["rows"])
     zero = dict.fromkeys(
         (
@@ -280,7 +284,7 @@ def import_history(
             timings["plan"] = round(time.monotonic() - mark, 3)
             counts = plan.counts()
             if not dry_run and (skip_invalid or not errors) and checked.rows:
-                run = services.start_run(
+                run = start_run(
                     council,
                     source="history",
                     file_name=name,
@@ -289,13 +293,13 @@ def import_history(
                     started_at=now,
                 )
                 mark = time.monotonic()
-                services.commit_history(plan, acting_user=acting_user, run=run)
+                commit_history(plan, acting_user=acting_user, run=run)
                 timings["commit"] = round(time.monotonic() - mark, 3)
                 run_id = run.pk
                 summary["committed"] = True
                 summary.update(counts)
                 summary["seconds"] = round(time.monotonic() - started, 3)
-                services.finish_run(run, summary, acting_user=acting_user, action="import_history")
+                finish_run(run, summary, acting_user=acting_user, action="import_history")
                 refresh_statistics(summary["rows"])
     summary.update(counts)
     if errors and not skip_invalid:

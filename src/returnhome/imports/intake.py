@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 from returnhome.accounts.models import ApiToken
 from returnhome.core.audit import record_list_read
 from returnhome.episodes.models import Episode, Notification
-from returnhome.imports import services
+from returnhome.imports import commit as services
 from returnhome.imports.models import PendingNotification, ReviewItem
 from returnhome.imports.police.pipeline import (
     Checked,

@@ -27,10 +27,10 @@ from returnhome.core.errors import Problems, require
 from returnhome.episodes import services as episode_services
 from returnhome.episodes.models import Episode, Notification
 from returnhome.episodes.reporting import link_review_resolution
+from returnhome.imports.commit.records import child_fields, tag_police_key
 from returnhome.imports.models import PendingNotification, ReviewItem
 from returnhome.imports.police.pipeline import make_validator
 from returnhome.imports.police.rows import Notice
-from returnhome.imports.services import _tag, child_fields
 from returnhome.lib.dates import DateError, parse_date, parse_datetime
 from returnhome.organisations.models import Organisation
 
@@ -213,7 +213,7 @@ def _add_notification(
 
 def _tag_if_police(episode: Episode, details: Details) -> None:
     if details.force is not None and details.reference:
-        _tag(episode, details.event, details.force.pk, details.reference)
+        tag_police_key(episode, details.event, details.force.pk, details.reference)
 
 
 def _join_waiting_found(episode: Episode, details: Details, acting_user: User) -> None:
@@ -247,7 +247,7 @@ def _close_with_pending(
             found_location=pending.found_location,
             content=pending.content,
         )
-        _tag(episode, "found", pending.police_force_id, pending.police_reference)
+        tag_police_key(episode, "found", pending.police_force_id, pending.police_reference)
     else:
         Notification.objects.create(
             episode=episode,

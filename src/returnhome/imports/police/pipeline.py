@@ -3,7 +3,7 @@
 `plan_import` reads the database but writes nothing: it decides, row by row in the order events
 happened, what each valid notification will do (open an episode, close one, wait for its missing
 notification, go to the front door's review queue, or nothing because it is already recorded).
-The plan is the preview and the dry run; `imports.services.commit_plan` carries it out.
+The plan is the preview and the dry run; `imports.commit` carries it out.
 
 The HTTP API will hand `validate_rows` the same column -> text mappings (one per notification).
 """
