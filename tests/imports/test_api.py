@@ -26,8 +26,8 @@ from returnhome.accounts.services import create_api_token
 from returnhome.children.models import Child
 from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import Episode, Notification
-from returnhome.imports import intake
-from returnhome.imports.api import NotificationIn
+from returnhome.imports.api import intake
+from returnhome.imports.api.views import NotificationIn
 from returnhome.imports.importer import import_notifications
 from returnhome.imports.models import ImportRun, PendingNotification, ReviewItem
 from returnhome.imports.police.rows import COLUMNS

@@ -26,7 +26,11 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from returnhome.accounts.api_auth import token_of
-from returnhome.imports.intake import MAX_NOTIFICATIONS, notification_status, receive_notifications
+from returnhome.imports.api.intake import (
+    MAX_NOTIFICATIONS,
+    notification_status,
+    receive_notifications,
+)
 
 MAX_BODY_BYTES = 20 * 1024 * 1024
 NO_STORE = {"Cache-Control": "no-store, private"}
