@@ -17,5 +17,5 @@ urlpatterns = [
     path("api/", include("returnhome.imports.api.urls")),
     path("reporting/", include("returnhome.episodes.reporting_urls")),
     path("alerts/", include("returnhome.alerts.urls")),
-    path("front-door/", include("returnhome.imports.urls")),
+    path("front-door/", include("returnhome.imports.front_door.urls")),
 ]

@@ -370,7 +370,7 @@ def test_a_child_reported_after_coming_back_is_caught(cast: Cast) -> None:
 def test_the_front_door_resolving_a_report_lets_the_home_report_the_return(cast: Cast) -> None:
     """The whole path through the queue: an uncertain report, the front door picks the child
     (imports.review), and the home's return report closes that child's episode."""
-    from returnhome.imports import review
+    from returnhome.imports.front_door import review
 
     robyn = ChildFactory(
         council=cast.council,

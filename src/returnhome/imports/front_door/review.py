@@ -35,6 +35,10 @@ from returnhome.lib.dates import DateError, parse_date, parse_datetime
 from returnhome.organisations.models import Organisation
 
 Resolution = ReviewItem.Resolution
+# A child's record was created with a notification when both were written within this time of
+# each other (the import and the front door write them in one transaction).
+CREATED_TOGETHER = dt.timedelta(seconds=120)
+
 SAME_EPISODE = "same_episode"
 NEW_EPISODE = "new_episode"
 KEEP_WAITING = "keep_waiting"
@@ -640,3 +644,19 @@ def discard_pending(
     pending.save(update_fields=["status", "resolved_by", "resolution_reason", "updated_at"])
     record_write(acting_user, "discard_found_notification", pending, reason=reason.strip())
     return pending
+
+
+def created_the_child(note: Notification) -> bool:
+    """The child's record was created with this notification (by the import or the front door):
+    made at the same time, and this is the child's first episode.
+
+    `note` is annotated with `child_first_missing`, the start of the child's first episode."""
+    episode = note.episode
+    if episode is None:
+        return False
+    first = getattr(note, "child_first_missing", None)
+    return (
+        abs(episode.child.created_at - note.created_at) < CREATED_TOGETHER
+        and first is not None
+        and episode.reported_missing_at <= first
+    )
