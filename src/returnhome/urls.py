@@ -15,7 +15,7 @@ urlpatterns = [
     path("settings/", include("returnhome.organisations.urls")),
     path("reports/", include("returnhome.reports.urls")),
     path("api/", include("returnhome.imports.api.urls")),
-    path("reporting/", include("returnhome.episodes.reporting_urls")),
+    path("reporting/", include("returnhome.imports.direct_reports.urls")),
     path("alerts/", include("returnhome.alerts.urls")),
     path("front-door/", include("returnhome.imports.front_door.urls")),
 ]

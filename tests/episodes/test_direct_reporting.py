@@ -17,9 +17,10 @@ from returnhome.accounts.models import Role, User
 from returnhome.alerts.models import Alert
 from returnhome.children.models import Child
 from returnhome.core.models import AuditEvent
-from returnhome.episodes import reporting, services
+from returnhome.episodes import services
 from returnhome.episodes.models import DirectReport, Episode, Notification
-from returnhome.episodes.reporting import MissingDetails, ReturnDetails
+from returnhome.imports.direct_reports import reporting
+from returnhome.imports.direct_reports.reporting import MissingDetails, ReturnDetails
 from returnhome.imports.models import ReviewItem
 from returnhome.interviews.models import RHI
 from returnhome.organisations.models import Organisation

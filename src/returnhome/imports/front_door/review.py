@@ -26,8 +26,8 @@ from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.episodes import services as episode_services
 from returnhome.episodes.models import Episode, Notification
-from returnhome.episodes.reporting import link_review_resolution
 from returnhome.imports.commit.records import child_fields, tag_police_key
+from returnhome.imports.direct_reports.reporting import link_review_resolution
 from returnhome.imports.models import PendingNotification, ReviewItem
 from returnhome.imports.police.pipeline import make_validator
 from returnhome.imports.police.rows import Notice
