@@ -27,9 +27,15 @@ from returnhome.imports.commit.bulk import commit_batch
 from returnhome.imports.commit.history import commit_history
 from returnhome.imports.commit.one_by_one import commit_rows
 from returnhome.imports.commit.records import finish_run, start_run
-from returnhome.imports.history.plan import plan_history
+from returnhome.imports.history.plan import HISTORY_COUNTS, plan_history
 from returnhome.imports.history.rows import ALL_COLUMNS, read_history
-from returnhome.imports.police.pipeline import Checked, make_validator, plan_import, read_file
+from returnhome.imports.police.pipeline import (
+    PLAN_COUNTS,
+    Checked,
+    make_validator,
+    plan_import,
+    read_file,
+)
 from returnhome.imports.police.rows import COLUMNS
 from returnhome.imports.validation import RowError
 from returnhome.lib.tabular import write_csv
@@ -44,14 +50,7 @@ SUMMARY_ORDER = (
     "nothing_imported_because",
     "rows",
     "valid_rows",
-    "episodes_created",
-    "episodes_updated",
-    "episodes_closed",
-    "children_matched",
-    "children_created",
-    "sent_to_review",
-    "found_waiting_for_missing",
-    "unchanged",
+    *PLAN_COUNTS,
     "rejected_rows",
     "rejected",
     "warnings",
@@ -208,19 +207,7 @@ def _import(
                 summary["seconds"] = round(time.monotonic() - started, 3)
                 finish_run(run, summary, acting_user=acting_user)
                 refresh_statistics(summary["rows"])
-    zero = dict.fromkeys(
-        (
-            "episodes_created",
-            "episodes_updated",
-            "episodes_closed",
-            "children_matched",
-            "children_created",
-            "sent_to_review",
-            "found_waiting_for_missing",
-            "unchanged",
-        ),
-        0,
-    )
+    zero = dict.fromkeys(PLAN_COUNTS, 0)
     summary.update(counts if counts else zero)
     if errors and not skip_invalid:
         summary.update(zero)
@@ -239,15 +226,6 @@ def _import(
     order = [*SUMMARY_ORDER, *(k for k in summary if k not in SUMMARY_ORDER)]
     summary = {k: summary[k] for k in order if k in summary}
     return ImportReport(summary, errors, checked.raw_rows)
-
-
-HISTORY_COUNTS = (
-    "children_created",
-    "children_updated",
-    "episodes_created",
-    "episodes_updated",
-    "episodes_unchanged",
-)
 
 
 def import_history(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from returnhome.children.models import Child, LegalStatus, Placement
 from returnhome.core.db import chunked
@@ -91,6 +91,19 @@ class EpisodePlan:
     changes: list[str] = field(default_factory=list)
 
 
+class HistoryCounts(NamedTuple):
+    """What a history plan does, counted (the import summary's figures)."""
+
+    children_created: int
+    children_updated: int
+    episodes_created: int
+    episodes_updated: int
+    episodes_unchanged: int
+
+
+HISTORY_COUNTS: tuple[str, ...] = HistoryCounts._fields
+
+
 @dataclass
 class HistoryPlan:
     council: Organisation
@@ -100,18 +113,18 @@ class HistoryPlan:
     def counts(self) -> dict[str, int]:
         created = [e for e in self.episodes if e.pk is None]
         updated = [e for e in self.episodes if e.pk is not None and e.changes]
-        return {
-            "children_created": sum(1 for c in self.children if c.pk is None),
-            "children_updated": sum(
+        return HistoryCounts(
+            children_created=sum(1 for c in self.children if c.pk is None),
+            children_updated=sum(
                 1
                 for c in self.children
                 if c.pk is not None
                 and (c.changed or c.statuses is not None or c.placements is not None)
             ),
-            "episodes_created": len(created),
-            "episodes_updated": len(updated),
-            "episodes_unchanged": len(self.episodes) - len(created) - len(updated),
-        }
+            episodes_created=len(created),
+            episodes_updated=len(updated),
+            episodes_unchanged=len(self.episodes) - len(created) - len(updated),
+        )._asdict()
 
 
 def _status_period(obj: LegalStatus) -> Period:

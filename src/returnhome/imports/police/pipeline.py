@@ -14,7 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 
@@ -272,6 +272,23 @@ class Action:
     open_episode_id: int | None = None
 
 
+class PlanCounts(NamedTuple):
+    """What a notification plan does, counted: the figures of the import summary, in its order."""
+
+    episodes_created: int
+    episodes_updated: int
+    episodes_closed: int
+    children_matched: int
+    children_created: int
+    sent_to_review: int
+    found_waiting_for_missing: int
+    unchanged: int
+
+
+# The names of those figures (the summary's keys, the API's counts).
+PLAN_COUNTS: tuple[str, ...] = PlanCounts._fields
+
+
 @dataclass
 class Plan:
     council: Organisation
@@ -289,16 +306,16 @@ class Plan:
             kinds[action.kind] += 1
         updated = {a.episode_id for a in self.actions if a.kind in ("close", "add")}
         created = {a.episode_id for a in self.actions if a.kind == "open"}
-        return {
-            "episodes_created": kinds["open"],
-            "episodes_updated": len(updated - created),
-            "episodes_closed": kinds["close"],
-            "children_matched": len(self.matched_children),
-            "children_created": kinds["new_child"],
-            "sent_to_review": kinds["review"],
-            "found_waiting_for_missing": kinds["pending"],
-            "unchanged": len(self.unchanged),
-        }
+        return PlanCounts(
+            episodes_created=kinds["open"],
+            episodes_updated=len(updated - created),
+            episodes_closed=kinds["close"],
+            children_matched=len(self.matched_children),
+            children_created=kinds["new_child"],
+            sent_to_review=kinds["review"],
+            found_waiting_for_missing=kinds["pending"],
+            unchanged=len(self.unchanged),
+        )._asdict()
 
 
 class Planner:
