@@ -107,6 +107,32 @@ def _warnings(items: Iterable[str]) -> list[str]:
     return items
 
 
+def _outcome(
+    summary: dict[str, Any],
+    errors: list[RowError],
+    warnings: list[str],
+    zero: dict[str, int],
+    *,
+    skip_invalid: bool,
+    fatal: bool,
+    no_rows: bool = False,
+) -> None:
+    """Why nothing was imported, if nothing was (its figures then zero), the rows rejected and why,
+    and the warnings: into the summary."""
+    if errors and not skip_invalid:
+        summary.update(zero)
+        summary["nothing_imported_because"] = (
+            "the file has errors: nothing was imported (fix them, or use --skip-invalid)"
+        )
+    elif fatal:
+        summary["nothing_imported_because"] = "the file cannot be read"
+    elif no_rows:
+        summary["nothing_imported_because"] = "the file has no valid rows"
+    summary["rejected_rows"] = len({e.row for e in errors})
+    summary["rejected"] = [e.as_dict() for e in sorted(errors, key=lambda e: (e.row, e.column))]
+    summary["warnings"] = _warnings(warnings)
+
+
 def _read_source(source: str | Path | bytes | IO[bytes], name: str) -> tuple[bytes, str]:
     """The file's bytes and the name to report it by (an unreadable path reads as empty, with
     the reason in its name, so the summary says what went wrong)."""
@@ -209,16 +235,9 @@ def _import(
                 refresh_statistics(summary["rows"])
     zero = dict.fromkeys(PLAN_COUNTS, 0)
     summary.update(counts if counts else zero)
-    if errors and not skip_invalid:
-        summary.update(zero)
-        summary["nothing_imported_because"] = (
-            "the file has errors: nothing was imported (fix them, or use --skip-invalid)"
-        )
-    elif checked.fatal:
-        summary["nothing_imported_because"] = "the file cannot be read"
-    summary["rejected_rows"] = len({e.row for e in errors})
-    summary["rejected"] = [e.as_dict() for e in sorted(errors, key=lambda e: (e.row, e.column))]
-    summary["warnings"] = _warnings(checked.warnings)
+    _outcome(
+        summary, errors, checked.warnings, zero, skip_invalid=skip_invalid, fatal=checked.fatal
+    )
     summary["matching"] = matching
     summary["import_run"] = run_id
     summary["seconds"] = round(time.monotonic() - started, 3)
@@ -280,18 +299,15 @@ def import_history(
                 finish_run(run, summary, acting_user=acting_user, action="import_history")
                 refresh_statistics(summary["rows"])
     summary.update(counts)
-    if errors and not skip_invalid:
-        summary.update(dict.fromkeys(HISTORY_COUNTS, 0))
-        summary["nothing_imported_because"] = (
-            "the file has errors: nothing was imported (fix them, or use --skip-invalid)"
-        )
-    elif checked.fatal:
-        summary["nothing_imported_because"] = "the file cannot be read"
-    elif not checked.rows:
-        summary["nothing_imported_because"] = "the file has no valid rows"
-    summary["rejected_rows"] = len({e.row for e in errors})
-    summary["rejected"] = [e.as_dict() for e in sorted(errors, key=lambda e: (e.row, e.column))]
-    summary["warnings"] = _warnings(checked.warnings)
+    _outcome(
+        summary,
+        errors,
+        checked.warnings,
+        dict.fromkeys(HISTORY_COUNTS, 0),
+        skip_invalid=skip_invalid,
+        fatal=checked.fatal,
+        no_rows=not checked.rows,
+    )
     summary["import_run"] = run_id
     summary["seconds"] = round(time.monotonic() - started, 3)
     summary["timings"] = timings

@@ -30,9 +30,16 @@ class Period:
         return (self.start_date, self.end_date, self.key)
 
 
-def rewrite_periods(
-    existing: list[Period], runs: list[tuple[dt.date, Any, dict[str, Any]]], last_day: dt.date
-) -> list[Period]:
+class Run(NamedTuple):
+    """Days in a row with the same legal status (or placement): its first day, what identifies it
+    (None: no period), and the fields of its record."""
+
+    first_day: dt.date
+    key: Any
+    fields: dict[str, Any]
+
+
+def rewrite_periods(existing: list[Period], runs: list[Run], last_day: dt.date) -> list[Period]:
     """A child's periods with the file's runs written over the days the file covers.
 
     `runs` are (first day, key, fields) in order, key None for "no period" (a gap). Periods
@@ -40,7 +47,7 @@ def rewrite_periods(
     are replaced; those starting after the last episode day are kept, and the last run ends the
     day before the first of them (else it stays open).
     """
-    first_day = runs[0][0]
+    first_day = runs[0].first_day
     before = [p for p in existing if p.start_date < first_day]
     after = sorted((p for p in existing if p.start_date > last_day), key=lambda p: p.start_date)
     result: list[Period] = []
@@ -53,7 +60,7 @@ def rewrite_periods(
         if key is None:
             continue
         if index + 1 < len(runs):
-            end: dt.date | None = runs[index + 1][0] - dt.timedelta(days=1)
+            end: dt.date | None = runs[index + 1].first_day - dt.timedelta(days=1)
         else:
             end = after[0].start_date - dt.timedelta(days=1) if after else None
         result.append(Period(start, end, key, fields))
@@ -62,13 +69,13 @@ def rewrite_periods(
 
 
 def runs_of(
-    items: list[tuple[dt.date, Any, dict[str, Any]]],
-) -> list[tuple[dt.date, Any, dict[str, Any]]]:
+    items: list[Run],
+) -> list[Run]:
     """Consecutive days with the same key merged into one run (its first day)."""
-    runs: list[tuple[dt.date, Any, dict[str, Any]]] = []
-    for day, key, fields in sorted(items, key=lambda i: i[0]):
-        if not runs or runs[-1][1] != key:
-            runs.append((day, key, fields))
+    runs: list[Run] = []
+    for run in sorted(items, key=lambda i: i.first_day):
+        if not runs or runs[-1].key != run.key:
+            runs.append(run)
     return runs
 
 
@@ -188,7 +195,7 @@ def plan_children(council: Organisation, rows: list[HistoryRow]) -> list[ChildPl
         last_day = max(i.start_day for i in items)
         status_runs = runs_of(
             [
-                (
+                Run(
                     i.start_day,
                     i.status,
                     {"status": i.status[0], "responsible_council_id": i.status[1]},
@@ -198,7 +205,7 @@ def plan_children(council: Organisation, rows: list[HistoryRow]) -> list[ChildPl
         )
         place_runs = runs_of(
             [
-                (
+                Run(
                     i.start_day,
                     i.placement,
                     {

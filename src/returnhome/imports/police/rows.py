@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from returnhome.imports.validation import OLDEST_YEARS, RowCheck, Validator
 from returnhome.lib.dates import DateError, parse_date
@@ -118,6 +118,11 @@ def nhs_number_valid(number: str) -> bool:
     return check != 10 and check == int(number[9])
 
 
+class Force(NamedTuple):
+    id: int
+    name: str
+
+
 class RowValidator(Validator[Notice]):
     """Checks rows for one council. `forces` maps a force's code or name (lower case) to (id, name)."""
 
@@ -162,8 +167,8 @@ class RowValidator(Validator[Notice]):
         assert force is not None and event_at is not None
         return Notice(
             row=check.row,
-            force_id=force[0],
-            force_name=force[1],
+            force_id=force.id,
+            force_name=force.name,
             police_reference=reference,
             event=event,
             event_at=event_at,
@@ -185,12 +190,12 @@ class RowValidator(Validator[Notice]):
             raw=check.raw,
         )
 
-    def _force(self, check: RowCheck) -> tuple[int, str] | None:
+    def _force(self, check: RowCheck) -> Force | None:
         force_text = check.text("force")
         force = self.forces.get(force_text.lower()) if force_text else None
         if force_text and force is None:
             check.error("force", f"{force_text!r} is not a police force we know")
-        return force
+        return Force(*force) if force is not None else None
 
     def _event(self, check: RowCheck) -> str:
         event = check.text("event").lower()
