@@ -2,7 +2,7 @@
 
 Stages, as the notification import: parse (`lib.tabular`) -> validate each row
 (`HistoryValidator`) -> checks across rows (`check_rows`) -> plan against the database
-(`plan.plan_history`, which is also the dry run) -> commit (`services.commit_history`).
+(`plan.plan_history`, which is also the dry run) -> commit (`commit.history.commit_history`).
 
 An episode is identified by the council and the file's `episode_id` (stored as
 `Episode.external_id`); a child by the council and `child_id` (`Child.la_child_id`). Importing
