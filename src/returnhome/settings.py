@@ -176,6 +176,24 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "returnhome.imports.api.views.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
+    # Rate limits (docs/formats/api.md), counted in the "api_throttle" cache: requests per token,
+    # and failed token attempts per client address (429 with Retry-After past them).
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": env.str("RETURNHOME_API_RATE", default="120/min"),
+        "api_failed_token": env.str("RETURNHOME_API_FAILED_TOKEN_RATE", default="20/min"),
+    },
+    # The client's address is REMOTE_ADDR unless the app runs behind this many trusted proxies
+    # (then it is read from X-Forwarded-For): never trust a header a client can write itself.
+    "NUM_PROXIES": env.int("RETURNHOME_API_NUM_PROXIES", default=0),
+}
+# The API's rate limits count here: a file cache, shared by every process of the server, unless
+# RETURNHOME_API_THROTTLE_CACHE gives another (a django-environ cache URL, e.g. rediscache://...).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api_throttle": env.cache_url(
+        "RETURNHOME_API_THROTTLE_CACHE",
+        default=f"filecache://{DATA_DIR / 'cache' / 'api-throttle'}",
+    ),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "returnhome API for police systems",

@@ -175,18 +175,6 @@ def test_unknown_council_and_another_forces_notifications_are_refused(area: Area
     assert response.status_code == 200, response.json()
 
 
-def test_a_council_outside_the_force_area_only_for_children_it_is_responsible_for(
-    area: Area, api: Api
-) -> None:
-    elsewhere = CouncilFactory(la_code="T09", name="Farshire Council")
-    response = api.post([note(), note(police_reference="TST-2", la_code="T09")], council="T09")
-    assert errors(response) == [(0, "la_code")]
-    assert "Farshire Council" in response.json()["errors"][0]["message"]
-    response = api.post([note(la_code="T09")], council="T09")
-    assert response.status_code == 200, response.json()
-    assert Episode.objects.get().council == elsewhere
-
-
 def test_batch_size_is_capped(area: Area, api: Api) -> None:
     before = counts()
     response = api.post([note()] * (intake.MAX_NOTIFICATIONS + 1))
@@ -231,14 +219,15 @@ def test_a_valid_batch_is_recorded_audited_and_summarised_without_child_data(
     assert response.status_code == 200, response.json()
     summary = response.json()
     assert summary["committed"] and summary["rows"] == 3
-    assert summary["episodes_created"] == 2 and summary["episodes_closed"] == 1
-    assert summary["children_matched"] == 1 and summary["children_created"] == 1
-    assert summary["unchanged"] == 0 and summary["sent_to_review"] == 0
+    assert summary["accepted"] == 3 and summary["queued_for_review"] == 0
     assert [(r["index"], r["result"]) for r in summary["results"]] == [
-        (0, "created"),
-        (1, "closed"),
-        (2, "created"),
+        (0, "accepted"),
+        (1, "accepted"),
+        (2, "accepted"),
     ]
+    # What was done is the council's: two episodes, one closed, one child matched, one created.
+    assert Episode.objects.count() == 2 and Episode.objects.filter(returned_at__isnull=False)
+    assert Child.objects.filter(forename="Zara").count() == 1
     body = response.content.decode()
     for child_detail in ("Amelia", "Brown", "2010", "ME15", "Newfield", "child_id", "episode_id"):
         assert child_detail not in body
@@ -261,8 +250,8 @@ def test_the_same_request_twice_changes_nothing(area: Area, api: Api) -> None:
     assert api.post(batch).status_code == 200
     before = counts()
     again = api.post(batch).json()
-    assert again["unchanged"] == 3 and again["episodes_created"] == 0
-    assert {r["result"] for r in again["results"]} == {"unchanged"}
+    assert again["accepted"] == 3
+    assert {r["result"] for r in again["results"]} == {"accepted"}
     after = counts()
     assert after["ImportRun"] == before["ImportRun"] + 1  # the request is recorded...
     assert after["AuditEvent"] == before["AuditEvent"] + 1  # ...with its one audit row
@@ -276,14 +265,15 @@ def test_overlapping_batches_never_duplicate(area: Area, api: Api) -> None:
                         date_of_birth="2011-11-05", sex="M", postcode="CT1 2XX")  # fmt: skip
     assert api.post([note(), second_child]).status_code == 200
     response = api.post([second_child, found_note()]).json()
-    assert [r["result"] for r in response["results"]] == ["unchanged", "closed"]
-    assert Episode.objects.count() == 2
+    assert [r["result"] for r in response["results"]] == ["accepted", "accepted"]
+    assert Episode.objects.count() == 2 and Episode.objects.filter(returned_at__isnull=False)
     assert Notification.objects.filter(police_reference="TST-2").count() == 1
 
 
 def test_an_exact_repeat_inside_one_request_is_skipped(area: Area, api: Api) -> None:
     response = api.post([note(), note()]).json()
-    assert [r["result"] for r in response["results"]] == ["created", "unchanged"]
+    assert [r["result"] for r in response["results"]] == ["accepted", "accepted"]
+    assert Episode.objects.count() == 1
     assert response["warnings"] == ["Notification 1 repeats notification 0 and was skipped"]
     different = api.post(
         [note(police_reference="TST-7"), note(police_reference="TST-7", risk_level="high")]
@@ -293,11 +283,10 @@ def test_an_exact_repeat_inside_one_request_is_skipped(area: Area, api: Api) -> 
 
 def test_found_before_its_missing_is_kept_then_joined(area: Area, api: Api) -> None:
     response = api.post([found_note()]).json()
-    assert [r["result"] for r in response["results"]] == ["pending"]
-    assert response["found_waiting_for_missing"] == 1
+    assert [r["result"] for r in response["results"]] == ["accepted"]
     assert api.status("TST-1").json()["notifications"][0]["status"] == "waiting_for_missing"
     response = api.post([note()]).json()
-    assert [r["result"] for r in response["results"]] == ["created"]
+    assert [r["result"] for r in response["results"]] == ["accepted"]
     episode = Episode.objects.get()
     assert episode.returned_at == dt.datetime(2025, 3, 15, 8, 10, tzinfo=dt.UTC)
     assert PendingNotification.objects.get().status == "joined"
@@ -312,8 +301,14 @@ def test_a_found_before_the_missing_time_is_an_error(area: Area, api: Api) -> No
 
 def test_a_second_missing_for_an_open_episode_goes_to_review(area: Area, api: Api) -> None:
     assert api.post([note()]).status_code == 200
-    response = api.post([note(police_reference="TST-2", event_at="2025-03-15T10:00")]).json()
-    assert [r["result"] for r in response["results"]] == ["sent_to_review"]
+    second = note(police_reference="TST-2", event_at="2025-03-15T10:00")
+    response = api.post([second]).json()
+    assert [r["result"] for r in response["results"]] == ["queued_for_review"]
+    assert response["queued_for_review"] == 1 and response["accepted"] == 0
+    # Sent again (twice in one request): still waiting for the front door, and said so.
+    again = api.post([second, second]).json()
+    assert [r["result"] for r in again["results"]] == ["queued_for_review"] * 2
+    assert ReviewItem.objects.count() == 1
     assert ReviewItem.objects.get().reason == ReviewItem.Reason.ALREADY_MISSING
     assert Episode.objects.count() == 1
     assert api.status("TST-2").json()["notifications"][0]["status"] == "with_front_door"

@@ -76,3 +76,9 @@ def search_children(user: User, query: str, limit: int = 50) -> QuerySet[Child]:
             | Q(nhs_number=term)
         )
     return children.distinct().order_by("surname", "forename")[:limit]
+
+
+class FindChildForm(forms.Form):
+    q = forms.CharField(
+        label="Name, council child ID or NHS number", max_length=100, required=False
+    )

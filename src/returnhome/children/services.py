@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
 
 from returnhome.accounts.models import User
+from returnhome.accounts.rules import is_front_door_of
+from returnhome.children.groups import refresh_groups
 from returnhome.children.models import Alias, Child, ChildMerge, LegalStatus, Placement, RiskFlag
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
@@ -92,12 +94,6 @@ def add_alias(
     alias = Alias.objects.create(child=child, name=name.strip(), kind=kind)
     record_write(acting_user, "add_alias", child, alias=alias.name, kind=kind)
     return alias
-
-
-def refresh_groups(child: Child) -> None:
-    from returnhome.episodes.services import refresh_groups as refresh
-
-    refresh(child)
 
 
 def _check_period(problems: Problems, start: dt.date, end: dt.date | None) -> None:
@@ -260,8 +256,6 @@ def merge_children(keep: Child, duplicate: Child, *, acting_user: User, reason: 
     The duplicate stays (marked merged, hidden from lists, search and matching); the merge records
     exactly what moved so `undo_merge` can put it back.
     """
-    from returnhome.accounts.rules import is_front_door_of
-
     keep = Child.objects.select_for_update().get(pk=keep.pk)
     duplicate = Child.objects.select_for_update().get(pk=duplicate.pk)
     require(
@@ -344,47 +338,32 @@ def merge_children(keep: Child, duplicate: Child, *, acting_user: User, reason: 
     return merge
 
 
+# What goes back to the duplicate on undo, beyond the records the merge moved: the records that
+# have hung off them since (an RHI referred on a moved episode, its interview, that interview's
+# actions). Each app above this one adds its step from its AppConfig.ready(), in INSTALLED_APPS
+# order (episodes, interviews, followup): a step adds the ids that go back to `records` (keyed
+# like ChildMerge.moved["records"]) and returns why the undo cannot happen, if it cannot.
+UndoStep = Callable[[dict[str, list[int]], Child], list[str]]
+_undo_steps: list[UndoStep] = []
+
+
+def add_undo_step(step: UndoStep) -> None:
+    if step not in _undo_steps:
+        _undo_steps.append(step)
+
+
 def _going_back(merge: ChildMerge, keep: Child) -> tuple[dict[str, list[int]], list[str]]:
     """What goes back to the duplicate on undo, and the reasons it cannot."""
-    from returnhome.interviews.models import RHI, Interview
-
     records: dict[str, list[int]] = {k: list(v) for k, v in merge.moved.get("records", {}).items()}
     problems: list[str] = []
-    episodes = records.get("episodes.episode.child", [])
-    Episode = apps.get_model("episodes", "Episode")
-    elsewhere = Episode.objects.filter(pk__in=episodes).exclude(child=keep).count()
-    if elsewhere:
-        problems.append(
-            f"{elsewhere} of the episodes that moved are no longer on {keep.full_name}'s record"
-        )
-    # RHIs of the moved episodes (including ones referred since), interviews that cover only
-    # those, and the actions of those interviews.
-    rhis = set(RHI.objects.filter(episode_id__in=episodes).values_list("pk", flat=True))
-    records["interviews.rhi.child"] = sorted(rhis | set(records.get("interviews.rhi.child", [])))
-    interviews = set(records.get("interviews.interview.child", []))
-    for interview in Interview.objects.filter(rhis__in=rhis).distinct().prefetch_related("rhis"):
-        covered = {r.pk for r in interview.rhis.all()}
-        if covered <= rhis:
-            interviews.add(interview.pk)
-        else:
-            problems.append(
-                f"The interview of {timezone.localtime(interview.held_at):%d/%m/%Y} covers episodes "
-                "from both records"
-            )
-    records["interviews.interview.child"] = sorted(interviews)
-    Action = apps.get_model("followup", "ProposedAction")
-    actions = set(Action.objects.filter(interview_id__in=interviews).values_list("pk", flat=True))
-    records["followup.proposedaction.child"] = sorted(
-        actions | set(records.get("followup.proposedaction.child", []))
-    )
+    for step in _undo_steps:
+        problems.extend(step(records, keep))
     return {k: v for k, v in records.items() if v}, problems
 
 
 @transaction.atomic
 def undo_merge(merge: ChildMerge, *, acting_user: User, reason: str) -> ChildMerge:
     """Put back exactly what the merge moved; refuse, saying why, when that is no longer possible."""
-    from returnhome.accounts.rules import is_front_door_of
-
     merge = ChildMerge.objects.select_for_update().get(pk=merge.pk)
     keep = Child.objects.select_for_update().get(pk=merge.keep_id)
     duplicate = Child.objects.select_for_update().get(pk=merge.duplicate_id)

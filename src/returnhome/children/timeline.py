@@ -1,18 +1,18 @@
-"""A child's timeline: episodes, RHIs, interviews, actions, placements and legal status, in date order."""
+"""A child's timeline: episodes, RHIs, interviews, actions, placements and legal status, in date order.
+
+This app writes the child's own history (legal status, placements); each app above it adds its
+records with `add_source` from its `AppConfig.ready()` (episodes, then interviews, then followup:
+the order of INSTALLED_APPS, which is the order entries at the same moment keep).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.urls import reverse
 from django.utils import timezone
-
-from returnhome.core.access import can_see_interviews
-from returnhome.episodes.models import Episode
-from returnhome.followup.models import ProposedAction
-from returnhome.interviews.models import RHI, Interview
 
 if TYPE_CHECKING:
     from returnhome.accounts.models import User
@@ -26,6 +26,16 @@ class Entry:
     title: str
     text: str = ""
     url: str = ""
+
+
+Source = Callable[["Child", "User"], Iterable[Entry]]
+_sources: list[Source] = []
+
+
+def add_source(source: Source) -> None:
+    """Add the entries `source(child, user)` gives to every child's timeline (once)."""
+    if source not in _sources:
+        _sources.append(source)
 
 
 def _day(d: dt.date) -> dt.datetime:
@@ -48,74 +58,6 @@ def timeline_for(child: Child, user: User) -> list[Entry]:
                 f"{placement.council_area} {placement.postcode}".strip(),
             )
         )
-    for episode in (
-        Episode.objects.visible_to(user).filter(child=child).select_related("police_force")
-    ):
-        entries.append(
-            Entry(
-                episode.reported_missing_at,
-                "missing",
-                f"Reported missing ({episode.group})",
-                f"Risk: {episode.get_risk_level_display() or 'not known'}. From: {episode.missing_from}",
-                reverse("episodes:detail", args=[episode.pk]),
-            )
-        )
-        if episode.returned_at:
-            entries.append(
-                Entry(
-                    episode.returned_at,
-                    "found",
-                    "Returned / found",
-                    episode.found_location,
-                    reverse("episodes:detail", args=[episode.pk]),
-                )
-            )
-    for rhi in RHI.objects.visible_to(user).filter(child=child):
-        if rhi.offer_made_at:
-            entries.append(
-                Entry(
-                    rhi.offer_made_at,
-                    "offer",
-                    "RHI offered",
-                    rhi.get_offered_to_display(),
-                    reverse("interviews:rhi", args=[rhi.pk]),
-                )
-            )
-        if rhi.outcome and rhi.outcome_recorded_at:
-            reason = f": {rhi.get_decline_reason_display()}" if rhi.decline_reason else ""
-            entries.append(
-                Entry(
-                    rhi.outcome_recorded_at,
-                    "outcome",
-                    f"RHI {rhi.get_outcome_display().lower()}{reason}",
-                    rhi.outcome_note,
-                    reverse("interviews:rhi", args=[rhi.pk]),
-                )
-            )
-    if can_see_interviews(user):
-        for interview in (
-            Interview.objects.visible_to(user).filter(child=child).select_related("conducted_by")
-        ):
-            entries.append(
-                Entry(
-                    interview.held_at,
-                    "interview",
-                    interview.get_kind_display(),
-                    f"By {interview.conducted_by}",
-                    reverse("interviews:interview", args=[interview.pk]),
-                )
-            )
-        actions = (
-            ProposedAction.objects.visible_to(user).filter(child=child).select_related("interview")
-        )
-        for action in actions:
-            entries.append(
-                Entry(
-                    action.interview.held_at,  # proposed at the interview
-                    "action",
-                    f"Action: {action.get_service_display()} — {action.get_status_display()}",
-                    action.description,
-                    reverse("followup:action", args=[action.pk]),
-                )
-            )
+    for source in _sources:
+        entries.extend(source(child, user))
     return sorted(entries, key=lambda e: e.at, reverse=True)

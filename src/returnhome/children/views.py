@@ -11,6 +11,7 @@ from returnhome.children import services
 from returnhome.children.forms import (
     AliasForm,
     ChildForm,
+    FindChildForm,
     LegalStatusForm,
     PlacementForm,
     search_children,
@@ -22,7 +23,6 @@ from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
 from returnhome.core.http import AuthedHttpRequest
-from returnhome.episodes.forms import FindChildForm
 
 
 def child_list(request: AuthedHttpRequest) -> HttpResponse:

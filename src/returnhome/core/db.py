@@ -30,7 +30,7 @@ def chunked(values: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
 def refresh_statistics(rows: int) -> None:
     """After a large import on SQLite, refresh the query planner's statistics (a quick, sampled
     ANALYZE). Without them SQLite never picks the covering indexes the indicator engine is built
-    on (docs/decisions.md, "Indicator performance"). PostgreSQL's autovacuum does this itself."""
+    on (docs/decisions/0023-statistics-after-large-imports.md). PostgreSQL's autovacuum does this itself."""
     if connection.vendor != "sqlite" or rows < LARGE_IMPORT:
         return
     with connection.cursor() as cursor:

@@ -65,12 +65,6 @@ class FoundForm(forms.Form):
         )
 
 
-class FindChildForm(forms.Form):
-    q = forms.CharField(
-        label="Name, council child ID or NHS number", max_length=100, required=False
-    )
-
-
 NOTIFICATION_FIELDS = ["reported_missing_at", "last_seen_at", "received_at", "source"]
 
 

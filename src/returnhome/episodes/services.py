@@ -10,37 +10,26 @@ from django.utils import timezone
 
 from returnhome.accounts.models import User
 from returnhome.accounts.rules import is_front_door_of
-from returnhome.children.models import Child, LegalStatus
+from returnhome.children.groups import derive_group
+from returnhome.children.models import Child
+from returnhome.children.services import create_child
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.episodes.models import Episode, Notification
-from returnhome.lib.groups import Group, group_for
+from returnhome.episodes.signals import episode_returned
 from returnhome.organisations.models import Organisation
 
 
-def derive_group(child: Child, council: Organisation, started_at: dt.datetime) -> Group:
-    """The episode's group: the child's legal status and placement on the local day it started."""
-    day = timezone.localdate(started_at)
-    status = child.legal_status_on(day)
-    looked_after = status is not None and status.status == LegalStatus.Status.LOOKED_AFTER
-    placement = child.placement_on(day) if looked_after else None
-    return group_for(
-        council.pk,
-        looked_after=looked_after,
-        responsible_council_id=status.responsible_council_id if status and looked_after else None,
-        placement_council_id=placement.council_area_id if placement else None,
-    )
-
-
-def refresh_groups(child: Child) -> int:
-    """Re-derive the group of each of the child's episodes after its history changed."""
-    changed = 0
-    for episode in child.episodes.select_related("council"):
-        group = derive_group(child, episode.council, episode.reported_missing_at)
-        if group != episode.group:
-            Episode.objects.filter(pk=episode.pk).update(group=group)
-            changed += 1
-    return changed
+def episodes_going_back(records: dict[str, list[int]], keep: Child) -> list[str]:
+    """Undoing a merge (`children.services.undo_merge`): the episodes that moved go back only if
+    they are all still on the kept record."""
+    moved = records.get("episodes.episode.child", [])
+    elsewhere = Episode.objects.filter(pk__in=moved).exclude(child=keep).count()
+    if elsewhere:
+        return [
+            f"{elsewhere} of the episodes that moved are no longer on {keep.full_name}'s record"
+        ]
+    return []
 
 
 def _not_future(problems: Problems, field: str, value: dt.datetime | None, what: str) -> None:
@@ -134,9 +123,7 @@ def record_return(
     content: dict[str, Any] | None = None,
     check_permission: bool = True,
 ) -> Episode:
-    """The child is back: close the episode and refer the RHI to the provider."""
-    from returnhome.interviews.services import refer_rhi
-
+    """The child is back: close the episode; `episode_returned` refers the RHI to the provider."""
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if check_permission:
         require(
@@ -168,7 +155,9 @@ def record_return(
         recorded_by=acting_user,
     )
     record_write(acting_user, "record_return", episode, source=source)
-    refer_rhi(episode, acting_user=acting_user, referred_at=received_at)
+    episode_returned.send(
+        Episode, episode=episode, acting_user=acting_user, received_at=received_at
+    )
     return episode
 
 
@@ -182,8 +171,6 @@ def record_missing_with_child(
     **notification: Any,
 ) -> Episode:
     """Record a missing notification for an existing child, or a new child: all or nothing."""
-    from returnhome.children.services import create_child
-
     if child is None:
         require(
             is_front_door_of(acting_user, council), "Only the front door records notifications."

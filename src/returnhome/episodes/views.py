@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from returnhome.accounts.models import Role
 from returnhome.accounts.rules import is_front_door_of
-from returnhome.children.forms import ChildForm, search_children
+from returnhome.children.forms import ChildForm, FindChildForm, search_children
 from returnhome.children.models import Child
 from returnhome.core.access import can_see_child_records, get_visible_or_404
 from returnhome.core.audit import record_list_read
@@ -15,7 +15,7 @@ from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
 from returnhome.core.http import AuthedHttpRequest
 from returnhome.episodes import services
-from returnhome.episodes.forms import FindChildForm, FoundForm, MissingForm, notification_content
+from returnhome.episodes.forms import FoundForm, MissingForm, notification_content
 from returnhome.episodes.models import DirectReport, Episode
 
 

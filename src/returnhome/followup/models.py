@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from returnhome.core.models import TimeStampedModel
-from returnhome.interviews.models import Interview
+from returnhome.lib.lookups import holds
 
 if TYPE_CHECKING:
     from returnhome.accounts.models import User
@@ -19,15 +19,15 @@ class ActionQuerySet(models.QuerySet["ProposedAction"]):
     def visible_to(self, user: User) -> ActionQuerySet:
         from returnhome.core.access import interview_filter
 
+        # An action is read where its interview is. The interview model is this foreign key's
+        # target: followup sits below interviews and never imports it.
+        interviews: Any = ProposedAction._meta.get_field("interview").related_model
         return self.filter(
-            interview__in=Interview.objects.filter(interview_filter(user)).values("pk")
+            interview__in=interviews._default_manager.filter(interview_filter(user)).values("pk")
         )
 
     def overdue(self) -> ActionQuerySet:
-        return self.filter(
-            status__in=[ProposedAction.Status.AGREED, ProposedAction.Status.IN_PROGRESS],
-            due_date__lt=timezone.localdate(),
-        )
+        return self.filter(**overdue())
 
 
 class ProposedAction(TimeStampedModel):
@@ -92,9 +92,12 @@ class ProposedAction(TimeStampedModel):
 
     @property
     def is_overdue(self) -> bool:
-        open_statuses = {self.Status.AGREED, self.Status.IN_PROGRESS}
-        return (
-            self.status in open_statuses
-            and self.due_date is not None
-            and self.due_date < timezone.localdate()
-        )
+        return holds(self, overdue())
+
+
+def overdue() -> dict[str, Any]:
+    """An action is overdue when it was agreed (or is in progress) and its due date, in UK time,
+    has passed: the one statement of the rule, read by the action list's filter
+    (`ActionQuerySet.overdue`) and by `ProposedAction.is_overdue`."""
+    open_statuses = [ProposedAction.Status.AGREED, ProposedAction.Status.IN_PROGRESS]
+    return {"status__in": open_statuses, "due_date__lt": timezone.localdate()}

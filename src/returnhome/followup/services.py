@@ -1,29 +1,43 @@
-"""Proposed actions and referrals: proposing, the manager's response, progress to an outcome."""
+"""Proposed actions and referrals: proposing, the manager's response, progress to an outcome.
+
+Actions are proposed on the interview form and responded to at its review: `interviews.services`
+calls `propose_action` and `respond_to_action` (this app sits below interviews and knows an
+interview only as the action's foreign key).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from returnhome.accounts.models import User
+from returnhome.accounts.rules import reviews_interview
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.followup.models import ProposedAction
 
-if TYPE_CHECKING:
-    from returnhome.interviews.models import Interview
-    from returnhome.interviews.services import ActionProposal
+
+@dataclass
+class ActionProposal:
+    """An action proposed on the interview form."""
+
+    description: str
+    service: str
+    owner: str = ""
+    due_date: dt.date | None = None
 
 
 @transaction.atomic
 def propose_action(
-    interview: Interview, proposal: ActionProposal, *, acting_user: User
+    interview_id: int, child_id: int, proposal: ActionProposal, *, acting_user: User
 ) -> ProposedAction:
+    """Propose an action at the interview `interview_id` with the child `child_id`."""
     action = ProposedAction.objects.create(
-        interview=interview,
-        child_id=interview.child_id,
+        interview_id=interview_id,
+        child_id=child_id,
         description=proposal.description.strip(),
         service=proposal.service,
         owner=proposal.owner,
@@ -37,8 +51,6 @@ def propose_action(
 def respond_to_action(
     action: ProposedAction, *, response: str, comment: str = "", acting_user: User
 ) -> ProposedAction:
-    from returnhome.accounts.rules import reviews_interview
-
     require(
         reviews_interview(acting_user, action.interview), "Only a manager of the provider responds."
     )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from returnhome.core.models import TimeStampedModel
+from returnhome.lib.lookups import holds
 
 if TYPE_CHECKING:
     from returnhome.accounts.models import User
@@ -40,14 +41,13 @@ class RHIQuerySet(models.QuerySet["RHI"]):
         return self.filter(status__in=RHI.WAITING_STATUSES)
 
     def overdue(self, now: dt.datetime) -> RHIQuerySet:
-        return self.awaiting_interview().filter(due_at__lt=now)
+        return self.filter(models.Q(**overdue(now)))
 
     def by_deadline(self, now: dt.datetime) -> RHIQuerySet:
         """Overdue first, then by deadline; interviews awaiting review after those still to do."""
-        overdue = models.Q(status__in=RHI.WAITING_STATUSES, due_at__lt=now)
         return self.annotate(
             overdue_first=models.Case(
-                models.When(overdue, then=models.Value(True)),
+                models.When(models.Q(**overdue(now)), then=models.Value(True)),
                 default=models.Value(False),
                 output_field=models.BooleanField(),
             )
@@ -171,11 +171,22 @@ class RHI(TimeStampedModel):
     def __str__(self) -> str:
         return f"RHI for {self.child} ({self.episode})"
 
+    @property
+    def is_waiting(self) -> bool:
+        """Still waiting for its interview: not interviewed, not closed."""
+        return self.status in self.WAITING_STATUSES
+
     def is_overdue(self, now: dt.datetime | None = None) -> bool:
-        now = now or timezone.now()
-        return (
-            self.status in self.WAITING_STATUSES and self.due_at is not None and self.due_at < now
-        )
+        return holds(self, overdue(now or timezone.now()))
+
+
+def overdue(now: dt.datetime) -> dict[str, Any]:
+    """An RHI is overdue when it is still waiting for its interview and its deadline has passed.
+
+    The one statement of the rule, as field lookups: the queue and the meeting pack filter by it
+    (`RHIQuerySet.overdue`, `by_deadline`), pages ask `RHI.is_overdue`, which reads the same terms.
+    """
+    return {"status__in": RHI.WAITING_STATUSES, "due_at__lt": now}
 
 
 class ContactAttempt(models.Model):
@@ -271,7 +282,7 @@ class Interview(TimeStampedModel):
     information_from = models.CharField(
         max_length=200, blank=True, help_text="Carer-only: who gave the information"
     )
-    # Box O
+    # Box O (docs/domain.md#box-o): the standard form's answers
     push_factors = models.TextField("Reasons for going missing: push factors", blank=True)
     pull_factors = models.TextField("Reasons for going missing: pull factors", blank=True)
     experiences = models.TextField("Experiences while missing", blank=True)

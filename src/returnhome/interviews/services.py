@@ -12,9 +12,12 @@ from django.utils import timezone
 
 from returnhome.accounts.models import Role, User
 from returnhome.accounts.rules import manages_rhi, reviews_interview, works_rhi
+from returnhome.children.models import Child
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.episodes.models import Episode
+from returnhome.followup.models import ProposedAction
+from returnhome.followup.services import ActionProposal, propose_action, respond_to_action
 from returnhome.interviews.models import RHI, ContactAttempt, DeclineReason, Interview
 from returnhome.lib.clock import ClockCount, ClockRule, ClockStart, deadline
 from returnhome.organisations.models import Organisation, ServiceConfiguration
@@ -87,6 +90,55 @@ def refer_rhi(
     )
     record_write(acting_user, "refer_rhi", rhi, provider=rhi.provider, due_at=due)
     return rhi
+
+
+def refer_returned(
+    sender: object,
+    *,
+    episode: Episode,
+    acting_user: User | None,
+    received_at: dt.datetime,
+    **kwargs: object,
+) -> None:
+    """On `episodes.signals.episode_returned`: the returned child's RHI goes to the provider."""
+    refer_rhi(episode, acting_user=acting_user, referred_at=received_at)
+
+
+def recompute_deadlines(
+    sender: object, *, council: Organisation, acting_user: User | None, **kwargs: object
+) -> None:
+    """On `organisations.signals.clock_rule_changed`: RHIs still waiting get the new rule's deadline."""
+    for rhi in (
+        RHI.objects.filter(council=council).awaiting_interview().select_related("episode__council")
+    ):
+        refer_rhi(rhi.episode, acting_user=acting_user)
+
+
+def rhis_going_back(records: dict[str, list[int]], keep: Child) -> list[str]:
+    """Undoing a merge (`children.services.undo_merge`): the RHIs of the episodes going back
+    (including ones referred since), the interviews that cover only those, and the actions of those
+    interviews go back too; an interview that also covers an episode staying blocks the undo."""
+    problems: list[str] = []
+    episodes = records.get("episodes.episode.child", [])
+    rhis = set(RHI.objects.filter(episode_id__in=episodes).values_list("pk", flat=True))
+    records["interviews.rhi.child"] = sorted(rhis | set(records.get("interviews.rhi.child", [])))
+    interviews = set(records.get("interviews.interview.child", []))
+    for interview in Interview.objects.filter(rhis__in=rhis).distinct().prefetch_related("rhis"):
+        covered = {r.pk for r in interview.rhis.all()}
+        if covered <= rhis:
+            interviews.add(interview.pk)
+        else:
+            problems.append(
+                f"The interview of {timezone.localtime(interview.held_at):%d/%m/%Y} covers episodes "
+                "from both records"
+            )
+    records["interviews.interview.child"] = sorted(interviews)
+    actions = ProposedAction.objects.filter(interview_id__in=interviews)
+    records["followup.proposedaction.child"] = sorted(
+        set(actions.values_list("pk", flat=True))
+        | set(records.get("followup.proposedaction.child", []))
+    )
+    return problems
 
 
 def eligible_workers(rhi: RHI) -> list[User]:
@@ -295,14 +347,6 @@ def rhis_coverable_with(rhi: RHI) -> list[RHI]:
 
 
 @dataclass
-class ActionProposal:
-    description: str
-    service: str
-    owner: str = ""
-    due_date: dt.date | None = None
-
-
-@dataclass
 class InterviewDetails:
     kind: str
     held_at: dt.datetime
@@ -331,20 +375,11 @@ BOX_O_FIELDS = {
 }
 
 
-@transaction.atomic
-def record_interview(
-    rhis: list[RHI], details: InterviewDetails, actions: list[ActionProposal], *, acting_user: User
-) -> Interview:
-    """Record the interview (or carer-only information) on the standard form, covering one or more episodes."""
-    from returnhome.followup.services import propose_action
-
-    problems = Problems()
-    if not rhis:
-        raise ValueError("an interview covers at least one RHI")
+def _require_may_record(rhis: list[RHI], acting_user: User) -> None:
+    """The worker records the first RHI's interview; later episodes it covers are theirs too, or
+    not yet allocated to anyone in the team."""
     require(works_rhi(acting_user, rhis[0]), "Only the allocated worker or a manager can do this.")
-    for rhi in rhis[
-        1:
-    ]:  # later episodes it covers: theirs, or not yet allocated to anyone in the team
+    for rhi in rhis[1:]:
         unallocated_in_team = (
             rhi.allocated_worker_id is None and acting_user.organisation_id == rhi.provider_id
         )
@@ -352,12 +387,10 @@ def record_interview(
             works_rhi(acting_user, rhi) or unallocated_in_team,
             "Another worker is allocated to one of these episodes.",
         )
-    if len({r.child_id for r in rhis}) != 1:
-        problems.add("rhis", "An interview can only cover episodes of the same child")
-    if set(details.box_o) - BOX_O_FIELDS:
-        raise TypeError(f"unknown interview fields: {sorted(set(details.box_o) - BOX_O_FIELDS)}")
-    if details.held_at > timezone.now() + dt.timedelta(minutes=5):
-        problems.add("held_at", "The interview cannot be in the future")
+
+
+def _check_covered(problems: Problems, rhis: list[RHI], details: InterviewDetails) -> None:
+    """Every episode covered: the child is back, it has no interview yet, and its RHI is open."""
     for rhi in rhis:
         returned = rhi.episode.returned_at
         if returned is None:
@@ -372,6 +405,20 @@ def record_interview(
             problems.add("rhis", "One of these episodes already has an interview recorded")
         if rhi is not rhis[0] and rhi.status == RHI.Status.CLOSED:
             problems.add("rhis", "One of these episodes' RHIs is closed")
+
+
+def _check_interview(
+    rhis: list[RHI], details: InterviewDetails, actions: list[ActionProposal], acting_user: User
+) -> None:
+    """Everything wrong with the submitted form, all at once."""
+    problems = Problems()
+    if len({r.child_id for r in rhis}) != 1:
+        problems.add("rhis", "An interview can only cover episodes of the same child")
+    if set(details.box_o) - BOX_O_FIELDS:
+        raise TypeError(f"unknown interview fields: {sorted(set(details.box_o) - BOX_O_FIELDS)}")
+    if details.held_at > timezone.now() + dt.timedelta(minutes=5):
+        problems.add("held_at", "The interview cannot be in the future")
+    _check_covered(problems, rhis, details)
     primary = rhis[0]
     is_interview = details.kind == Interview.Kind.INTERVIEW
     own_social_worker = any(
@@ -393,6 +440,56 @@ def record_interview(
             problems.add(f"action_{index}", "Describe the action")
     problems.raise_if_any()
 
+
+def _cover(
+    rhi: RHI,
+    interview: Interview,
+    details: InterviewDetails,
+    *,
+    primary: RHI,
+    acting_user: User,
+    now: dt.datetime,
+) -> None:
+    """The RHI is covered by the interview and awaits the manager's review."""
+    covered_detail: dict[str, Any] = {}
+    if interview.is_interview and rhi.outcome != RHI.Outcome.ACCEPTED:
+        # A later episode covered by the same interview: the interview is its offer and acceptance.
+        rhi.offer_made_at = rhi.offer_made_at or details.held_at
+        rhi.offered_to = rhi.offered_to or RHI.OfferedTo.CHILD
+        rhi.outcome = RHI.Outcome.ACCEPTED
+        rhi.outcome_recorded_at = now
+        covered_detail["accepted_by_covering_interview"] = True
+    if rhi.allocated_worker_id is None:
+        rhi.allocated_worker = acting_user
+        rhi.allocated_at = now
+        if independence_warning(rhi, acting_user):
+            rhi.independence_reason = primary.independence_reason
+    rhi.interview = interview
+    rhi.status = RHI.Status.AWAITING_REVIEW
+    rhi.closed_at = None
+    rhi.save()
+    record_write(
+        acting_user,
+        "record_interview",
+        rhi,
+        interview=interview.pk,
+        kind=details.kind,
+        **covered_detail,
+    )
+
+
+@transaction.atomic
+def record_interview(
+    rhis: list[RHI], details: InterviewDetails, actions: list[ActionProposal], *, acting_user: User
+) -> Interview:
+    """Record the interview (or carer-only information) on the standard form, covering one or more
+    episodes, with the actions it proposes."""
+    if not rhis:
+        raise ValueError("an interview covers at least one RHI")
+    _require_may_record(rhis, acting_user)
+    _check_interview(rhis, details, actions, acting_user)
+    primary = rhis[0]
+    is_interview = details.kind == Interview.Kind.INTERVIEW
     now = timezone.now()
     interview = Interview.objects.create(
         child_id=primary.child_id,
@@ -409,33 +506,9 @@ def record_interview(
         **details.box_o,
     )
     for rhi in rhis:
-        covered_detail: dict[str, Any] = {}
-        if is_interview and rhi.outcome != RHI.Outcome.ACCEPTED:
-            # A later episode covered by the same interview: the interview is its offer and acceptance.
-            rhi.offer_made_at = rhi.offer_made_at or details.held_at
-            rhi.offered_to = rhi.offered_to or RHI.OfferedTo.CHILD
-            rhi.outcome = RHI.Outcome.ACCEPTED
-            rhi.outcome_recorded_at = now
-            covered_detail["accepted_by_covering_interview"] = True
-        if rhi.allocated_worker_id is None:
-            rhi.allocated_worker = acting_user
-            rhi.allocated_at = now
-            if independence_warning(rhi, acting_user):
-                rhi.independence_reason = primary.independence_reason
-        rhi.interview = interview
-        rhi.status = RHI.Status.AWAITING_REVIEW
-        rhi.closed_at = None
-        rhi.save()
-        record_write(
-            acting_user,
-            "record_interview",
-            rhi,
-            interview=interview.pk,
-            kind=details.kind,
-            **covered_detail,
-        )
+        _cover(rhi, interview, details, primary=primary, acting_user=acting_user, now=now)
     for action in actions:
-        propose_action(interview, action, acting_user=acting_user)
+        propose_action(interview.pk, interview.child_id, action, acting_user=acting_user)
     record_write(acting_user, "record_interview", interview, covers=[r.pk for r in rhis])
     return interview
 
@@ -449,8 +522,6 @@ def review_interview(
     acting_user: User,
 ) -> Interview:
     """The manager responds to each proposed action; the interview's RHIs close."""
-    from returnhome.followup.services import respond_to_action
-
     require(
         reviews_interview(acting_user, interview),
         "Only a manager of the provider reviews interviews.",

@@ -37,6 +37,27 @@ class ServiceConfigurationForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class ForcesThatMaySendForm(forms.Form):
+    """Police forces outside the council's area that may send it notifications (the police API)."""
+
+    forces_that_may_send = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        label="Police forces outside your area that may send you notifications",
+        help_text="Your own area's force always may. Select all that apply",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, council: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["forces_that_may_send"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        forces = Organisation.objects.police_forces()
+        if council.police_force_id is not None:
+            forces = forces.exclude(pk=council.police_force_id)
+        field.queryset = forces
+
+
 YES_NO_UNKNOWN = [("true", "Yes"), ("false", "No"), ("", "Not recorded")]
 
 

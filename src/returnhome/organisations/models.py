@@ -194,6 +194,16 @@ class ServiceConfiguration(models.Model):
     )
     eligibility_note = models.CharField("More about who is eligible", max_length=500, blank=True)
 
+    # Police forces outside the council's area that may send it notifications (the police API);
+    # the force for the council's own area always may (`Organisation.police_force`).
+    forces_that_may_send = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="may_send_to",
+        limit_choices_to={"kind": Organisation.Kind.POLICE},
+        verbose_name="Police forces outside the area that may send notifications",
+    )
+
     def __str__(self) -> str:
         return f"Service configuration for {self.council}"
 

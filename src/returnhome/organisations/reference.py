@@ -9,6 +9,8 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from returnhome.organisations.models import Organisation
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
@@ -18,8 +20,6 @@ def read_rows(name: str) -> list[dict[str, str]]:
 
 
 def load_reference_data(**_: Any) -> None:
-    from returnhome.organisations.models import Organisation
-
     forces: dict[str, Organisation] = {}
     for row in read_rows("police_forces.csv"):
         force, _created = Organisation.objects.update_or_create(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from returnhome.accounts.models import User
+# is_council_admin moves to returnhome.access (below organisations) with the access policy.
 from returnhome.accounts.rules import is_council_admin
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
@@ -21,6 +23,7 @@ from returnhome.organisations.models import (
     Organisation,
     ServiceConfiguration,
 )
+from returnhome.organisations.signals import clock_rule_changed
 
 
 @transaction.atomic
@@ -30,13 +33,10 @@ def configure_service(
     rhi_provider: Organisation | None,
     clock_start: str,
     clock_count: str,
-    acting_user: User | None,
+    acting_user: AbstractBaseUser | None,
     check_permission: bool = True,
 ) -> ServiceConfiguration:
     """Set who delivers RHIs and the 72-hour rule; open RHIs get their deadlines recomputed."""
-    from returnhome.interviews.models import RHI
-    from returnhome.interviews.services import refer_rhi
-
     if check_permission:
         require(
             is_council_admin(acting_user, council), "Only the council's administrator can do this."
@@ -49,12 +49,7 @@ def configure_service(
     config.save()
     council.service_configuration = config
     if rule_changed:
-        for rhi in (
-            RHI.objects.filter(council=council)
-            .awaiting_interview()
-            .select_related("episode__council")
-        ):
-            refer_rhi(rhi.episode, acting_user=acting_user)
+        clock_rule_changed.send(Organisation, council=council, acting_user=acting_user)
     record_write(
         acting_user,
         "configure_service",
@@ -151,7 +146,7 @@ def configure_delivery(
     council: Organisation,
     delivery: ServiceDelivery,
     *,
-    acting_user: User | None,
+    acting_user: AbstractBaseUser | None,
     check_permission: bool = True,
 ) -> ServiceConfiguration:
     """Record who delivers RHIs and support, how, out-of-hours help and eligibility (FOI answers)."""
@@ -170,6 +165,43 @@ def configure_delivery(
     config.save()
     council.service_configuration = config
     record_write(acting_user, "configure_delivery", config, **changed)
+    return config
+
+
+@transaction.atomic
+def allow_forces_to_send(
+    council: Organisation,
+    forces: Iterable[Organisation],
+    *,
+    acting_user: AbstractBaseUser | None,
+    check_permission: bool = True,
+) -> ServiceConfiguration:
+    """Record which police forces outside the council's area may send it notifications.
+
+    The force for the council's own area always may; this list is the only other way a force's
+    API token may write to the council (docs/formats/api.md).
+    """
+    if check_permission:
+        require(
+            is_council_admin(acting_user, council), "Only the council's administrator can do this."
+        )
+    chosen = list(forces)
+    problems = Problems()
+    if any(force.kind != Organisation.Kind.POLICE for force in chosen):
+        problems.add("forces_that_may_send", "Choose police forces from the list")
+    problems.raise_if_any()
+    config, _ = ServiceConfiguration.objects.get_or_create(council=council)
+    before = set(config.forces_that_may_send.values_list("pk", flat=True))
+    after = {force.pk for force in chosen if force.pk != council.police_force_id}
+    config.forces_that_may_send.set(after)
+    council.service_configuration = config
+    record_write(
+        acting_user,
+        "allow_forces_to_send",
+        config,
+        added=sorted(after - before),
+        removed=sorted(before - after),
+    )
     return config
 
 
@@ -202,7 +234,7 @@ def _check_contract(details: ContractDetails) -> None:
 
 
 def _save_contract(
-    contract: Contract, details: ContractDetails, acting_user: User | None, action: str
+    contract: Contract, details: ContractDetails, acting_user: AbstractBaseUser | None, action: str
 ) -> Contract:
     require(
         is_council_admin(acting_user, contract.council),
@@ -218,7 +250,7 @@ def _save_contract(
 
 @transaction.atomic
 def add_contract(
-    council: Organisation, details: ContractDetails, *, acting_user: User | None
+    council: Organisation, details: ContractDetails, *, acting_user: AbstractBaseUser | None
 ) -> Contract:
     """A commissioned contract for RHIs and/or post-missing support."""
     return _save_contract(Contract(council=council), details, acting_user, "add_contract")
@@ -226,13 +258,15 @@ def add_contract(
 
 @transaction.atomic
 def change_contract(
-    contract: Contract, details: ContractDetails, *, acting_user: User | None
+    contract: Contract, details: ContractDetails, *, acting_user: AbstractBaseUser | None
 ) -> Contract:
     return _save_contract(contract, details, acting_user, "change_contract")
 
 
 @transaction.atomic
-def end_contract(contract: Contract, *, ended_on: dt.date, acting_user: User | None) -> Contract:
+def end_contract(
+    contract: Contract, *, ended_on: dt.date, acting_user: AbstractBaseUser | None
+) -> Contract:
     """The contract ended (early, or on a date not known before): its end date becomes `ended_on`."""
     require(
         is_council_admin(acting_user, contract.council),

@@ -15,6 +15,7 @@ from returnhome.core.http import AuthedHttpRequest
 from returnhome.organisations.forms import (
     ContractForm,
     EndContractForm,
+    ForcesThatMaySendForm,
     ServiceConfigurationForm,
     ServiceDeliveryForm,
 )
@@ -22,6 +23,7 @@ from returnhome.organisations.models import Contract, Organisation, ServiceConfi
 from returnhome.organisations.services import (
     ServiceDelivery,
     add_contract,
+    allow_forces_to_send,
     change_contract,
     configure_delivery,
     configure_service,
@@ -55,6 +57,8 @@ def service_settings(request: AuthedHttpRequest) -> HttpResponse:
         "rule": rule,
         "config": config,
         "delivery": _delivery_summary(config),
+        "forces_that_may_send": config.forces_that_may_send.all() if config else [],
+        "own_force": council.police_force if council else None,
         "contracts": Contract.objects.filter(council=council),
     }
     return render(request, "organisations/service.html", context)
@@ -101,6 +105,27 @@ def service_delivery(request: AuthedHttpRequest) -> HttpResponse:
             messages.success(request, "Service delivery saved")
             return redirect("organisations:service")
     return render(request, "organisations/delivery.html", {"form": form})
+
+
+def forces_that_may_send(request: AuthedHttpRequest) -> HttpResponse:
+    council = _admin_council(request)
+    config = ServiceConfiguration.objects.filter(council=council).first()
+    initial = {"forces_that_may_send": list(config.forces_that_may_send.all()) if config else []}
+    # Unbound only for GET: a POST with no box ticked (take every force off the list) is empty.
+    data = request.POST if request.method == "POST" else None
+    form = ForcesThatMaySendForm(data, initial=initial, council=council)
+    if request.method == "POST" and form.is_valid():
+        try:
+            allow_forces_to_send(
+                council, form.cleaned_data["forces_that_may_send"], acting_user=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Police forces saved")
+            return redirect("organisations:service")
+    context = {"form": form, "own_force": council.police_force}
+    return render(request, "organisations/forces.html", context)
 
 
 def contract_form(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Benchmarking: the same indicators for several councils side by side (DOMAIN.md "Benchmark").
+"""Benchmarking: the same indicators for several councils side by side (docs/formats/indicators.md).
 
 A police-force area (the councils whose `police_force` is that force) or a region
 (`Organisation.region`). Every council is measured under the same 72-hour rule, for the same

@@ -2,8 +2,8 @@
 """Keeping `EpisodeFacts` (reports/models.py) by database triggers, on SQLite and PostgreSQL.
 
 Why: the indicator engine's figures come from Episode LEFT JOIN RHI LEFT JOIN Interview; on
-SQLite that join is a row-by-row lookup per episode and dominated every report (docs/decisions.md
-"Report facts"). The facts table holds, per episode, the joined values the engine counts, so a
+SQLite that join is a row-by-row lookup per episode and dominated every report (decision 0021,
+docs/decisions/). The facts table holds, per episode, the joined values the engine counts, so a
 report reads one covering index.
 
 How it stays right: a trigger on each source table (episodes, RHIs, interviews; insert, delete

@@ -1,4 +1,4 @@
-"""The indicator engine: DOMAIN.md "Indicators — exact definitions", computed in the database.
+"""The indicator engine: the definitions in docs/formats/indicators.md, computed in the database.
 
 One implementation for the command line, the web pages and every export. Every count is an
 aggregate in SQL (conditional ``COUNT``s grouped by the episode's stored group); nothing loads

@@ -1,4 +1,4 @@
-"""The weekly missing meeting pack (DOMAIN.md; research Box U, Box Q): one council, one week.
+"""The weekly missing meeting pack (docs/domain.md, Box U and Box Q): one council, one week.
 
 Who went missing this week (risk, how many times before), children still missing, RHIs past their
 deadline, children missing again and again, and the places and people that recur — the "child -

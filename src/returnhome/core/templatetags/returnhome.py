@@ -35,12 +35,12 @@ def deadline_tag(rhi: Any, now: dt.datetime | None = None) -> SafeString:
     now = now or timezone.now()
     if rhi.due_at is None:
         return mark_safe('<strong class="govuk-tag govuk-tag--grey">No deadline</strong>')
-    if rhi.status not in rhi.WAITING_STATUSES:
+    if not rhi.is_waiting:
         return format_html(
             '<strong class="govuk-tag govuk-tag--grey">{}</strong>', rhi.get_status_display()
         )
     left = rhi.due_at - now
-    if left.total_seconds() < 0:
+    if rhi.is_overdue(now):
         return format_html(
             '<strong class="govuk-tag govuk-tag--red app-overdue">Overdue by {}</strong>',
             _span(left),

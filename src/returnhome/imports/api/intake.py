@@ -7,14 +7,20 @@ through the same stages: `pipeline.validate_rows` (RowValidator) -> `pipeline.pl
 request of more than PER_ROW_LIMIT, `commit_batch`: the same records in bulk). All or nothing:
 one invalid notification and nothing changes. See docs/formats/api.md.
 
-What the API adds: the force comes from the token; which councils a force may send to; JSON
-types (aliases as a list); and per-notification results that say what happened without
-returning anything about the child.
+What the API adds: the force comes from the token; which councils a force may send to (its own
+area's, and those whose administrator listed it: anything else is refused whole, 403); JSON types
+(aliases as a list); hostile input refused by name (NUL and other control characters, unpaired
+surrogates, absurd nesting); and an answer that says, per notification, only `accepted` or
+`queued_for_review`: nothing about the child, not even whether the council knew them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import logging
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,15 +44,27 @@ from returnhome.imports.police.pipeline import (
 )
 from returnhome.imports.police.rows import COLUMNS
 from returnhome.imports.validation import RowError
-from returnhome.organisations.models import Organisation
+from returnhome.organisations.models import Organisation, ServiceConfiguration
+
+logger = logging.getLogger(__name__)
 
 MAX_NOTIFICATIONS = 5000
+MAX_REFERENCE = 60  # a police reference's longest (rows.py)
+# The deepest a valid request nests: body {} > notifications [] > notification {} > aliases [].
+MAX_DEPTH = 4
+# NUL and the other C0 control characters but tab, line feed and carriage return (they break
+# PostgreSQL text, XLSX exports and PDFs), and unpaired UTF-16 surrogates ("\ud800" in JSON),
+# which are not Unicode text at all.
+BAD_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 # Up to this many notifications a request is committed one at a time through the services
 # (`commit_rows`); a larger one with `commit_batch`, which writes the same records and audit rows
 # (tests/imports/test_import_paths.py) ten times faster: 5,000 notifications took 21 s one at a
 # time, past a typical 30-second worker timeout (bench/api_notifications.py).
 PER_ROW_LIMIT = 500
 TOP_LEVEL = ("council", "notifications")
+# The counts the import run keeps for the council's own staff (the same as a file's). The force
+# gets none of them: children matched against created, or created against sent to review, would
+# tell it whether the council knew the child.
 COUNT_KEYS = (
     "episodes_created",
     "episodes_updated",
@@ -57,14 +75,11 @@ COUNT_KEYS = (
     "found_waiting_for_missing",
     "unchanged",
 )
-# What happened to each notification (the `result` of each item in `results`).
-RESULTS = {
-    "open": "created",  # a missing notification opened an episode
-    "close": "closed",  # a found notification closed its episode (the RHI is referred)
-    "add": "updated",  # added to an episode already recorded
-    "pending": "pending",  # a found notification kept until its missing one arrives
-    "review": "sent_to_review",  # the front door decides
-}
+# What the force is told of each notification (the `result` of each item in `results`): recorded
+# (whatever that meant for the council's records), or waiting for the council's front door.
+ACCEPTED = "accepted"
+QUEUED = "queued_for_review"
+IN_REVIEW = "already waiting for the front door"  # the planner's reason for such an `unchanged`
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +98,107 @@ class Received:
 
     errors: list[ApiError] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    status: int = 200  # 400 for invalid input, 403 for a council the force may not write to
 
 
 def may_send_to(force: Organisation, council: Organisation) -> bool:
-    """A force sends to the councils in its area (`Organisation.police_force`) without more ado."""
-    return council.police_force_id == force.pk
+    """A force writes to the councils in its area (`Organisation.police_force`), and outside it
+    only to a council whose administrator has listed it (`forces_that_may_send`). Never because
+    the request names the council: what the sender says proves nothing."""
+    if council.police_force_id == force.pk:
+        return True
+    return ServiceConfiguration.objects.filter(council=council, forces_that_may_send=force).exists()
+
+
+def _escaped(text: str) -> str:
+    """Text safe to echo in an answer: bad characters as \\uXXXX escapes."""
+    return BAD_CHARACTER.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def text_problem(text: str) -> str | None:
+    """Why this text cannot be taken, or None."""
+    found = BAD_CHARACTER.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return f"contains an unpaired surrogate (\\u{code:04x}): it is not valid Unicode text"
+    name = "a NUL character" if code == 0 else "a control character"
+    return f"contains {name} (\\u{code:04x}) at position {found.start() + 1}"
+
+
+def _place(path: tuple[str | int, ...]) -> tuple[int | None, str | None]:
+    """The (index, field) an error at `path` in the body names."""
+    if len(path) >= 2 and path[0] == "notifications" and isinstance(path[1], int):
+        index: int | None = path[1]
+        rest = path[2:]
+    else:
+        index, rest = None, path
+    names = [p for p in rest if isinstance(p, str)]
+    return index, (names[0] if names else (str(path[0]) if path and index is None else None))
+
+
+def _suspect(value: Any, depth: int = 0) -> bool:
+    """Whether `check_body` has anything to say (fast: no paths built; depth-bounded)."""
+    search = BAD_CHARACTER.search
+    if isinstance(value, dict):
+        if depth >= MAX_DEPTH:
+            return True
+        for key, item in value.items():
+            if search(key) is not None:
+                return True
+            if isinstance(item, str):
+                if search(item) is not None:
+                    return True
+            elif isinstance(item, (dict, list)) and _suspect(item, depth + 1):
+                return True
+        return False
+    if isinstance(value, list):
+        if depth >= MAX_DEPTH:
+            return True
+        for item in value:
+            if isinstance(item, str):
+                if search(item) is not None:
+                    return True
+            elif isinstance(item, (dict, list)) and _suspect(item, depth + 1):
+                return True
+        return False
+    return isinstance(value, str) and search(value) is not None
+
+
+def check_body(body: Any) -> list[ApiError]:
+    """Hostile input, before anything else reads the body: nesting deeper than any valid request,
+    control characters and unpaired surrogates in any key or value. One error per field."""
+    if not _suspect(body):
+        return []
+    errors: dict[tuple[int | None, str | None], ApiError] = {}
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(body, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, (dict, list)) and len(path) >= MAX_DEPTH:
+            index, name = _place(path)
+            errors.setdefault(
+                (index, name),
+                ApiError(index, name, "is nested too deeply: a field's value is text or a list"),
+            )
+            continue
+        if isinstance(value, dict):
+            for key, item in value.items():
+                why = text_problem(key)
+                if why is not None:
+                    index, name = _place((*path, _escaped(key)))
+                    errors.setdefault((index, name), ApiError(index, name, f"The name {why}"))
+                    continue
+                stack.append((item, (*path, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*path, i)) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            why = text_problem(value)
+            if why is not None:
+                index, name = _place(path)
+                label = name or "The body"
+                errors.setdefault((index, name), ApiError(index, name, f"{label} {why}"))
+    return _sorted(list(errors.values()))
 
 
 def _text(value: Any) -> str | None:
@@ -106,7 +217,6 @@ def to_row(
     item: Any,
     force: Organisation,
     forces: Mapping[str, tuple[int, str]],
-    council: Organisation | None,
 ) -> tuple[dict[str, str], list[ApiError]]:
     """One notification as the column -> text mapping `RowValidator` checks, and its JSON errors.
 
@@ -152,19 +262,6 @@ def to_row(
             )
         )
         values["force"] = own
-    if (
-        council is not None
-        and not may_send_to(force, council)
-        and values["la_code"].strip() != council.la_code
-    ):
-        errors.append(
-            ApiError(
-                index,
-                "la_code",
-                f"{council.name} is not in {force.name}'s area: send it notifications only "
-                f"about children it is responsible for, with la_code {council.la_code}",
-            )
-        )
     return values, errors
 
 
@@ -203,42 +300,74 @@ def _request_errors(body: Any) -> tuple[list[ApiError], str, list[Any]]:
 
 
 def _results(
-    plan: Plan, indices: list[int], notices: Mapping[int, tuple[str, str]]
+    plan: Plan, indices: list[int], sent: Mapping[int, tuple[str, str]]
 ) -> list[dict[str, Any]]:
+    """`accepted` or `queued_for_review` per notification: nothing more (whether it matched a
+    child, created one, opened or closed an episode is the council's to know)."""
     what: dict[int, str] = {}
     for action in plan.actions:
-        if action.notice is not None and action.kind in RESULTS:
-            what[action.notice.row] = RESULTS[action.kind]
-    for row, _why in plan.unchanged:
-        what[row] = "unchanged"
+        if action.notice is not None:
+            row = action.notice.row
+            queued = action.kind == "review" or what.get(row) == QUEUED
+            what[row] = QUEUED if queued else ACCEPTED
+    for row, why in plan.unchanged:
+        what[row] = QUEUED if why == IN_REVIEW else ACCEPTED
+    by_event: dict[tuple[str, str], str] = {}
+    for index in indices:
+        if index in what:
+            by_event.setdefault(sent[index], what[index])
     results = []
     for index in indices:
-        reference, event = notices[index]
-        # An exact repeat of another notification in the same request is skipped: unchanged.
+        reference, event = sent[index]
+        # An exact repeat of another notification in the same request is skipped: it fares as
+        # the one it repeats.
+        result = what.get(index) or by_event.get(sent[index], ACCEPTED)
         results.append(
-            {
-                "index": index,
-                "police_reference": reference,
-                "event": event,
-                "result": what.get(index, "unchanged"),
-            }
+            {"index": index, "police_reference": reference, "event": event, "result": result}
         )
     return results
 
 
-def receive_notifications(token: ApiToken, body: Any, *, sha256: str) -> Received:
-    """Validate, match and record one request's notifications, all or nothing."""
+def _refused(force: Organisation, council: Organisation) -> Received:
+    logger.warning(
+        "Police API: a token of %s (%s) was refused writing to %s (%s): not in its area, and "
+        "not listed by the council",
+        force.name,
+        force.pk,
+        council.name,
+        council.la_code,
+    )
+    message = (
+        f"{force.name} may not send notifications to {council.name}: it is not in "
+        f"{force.name}'s area, and {council.name}'s administrator has not recorded that "
+        f"{force.name} may send to it. Nothing was recorded."
+    )
+    return Received(errors=[ApiError(None, "council", message)], status=403)
+
+
+def receive_notifications(token: ApiToken, body: Any) -> Received:
+    """Validate, match and record one request's notifications, all or nothing.
+
+    Refused whole (403) when the council is not one the token's force may write to; 400 for any
+    invalid input. The answer names no child and says per notification only `accepted` or
+    `queued_for_review`; the import run keeps the full counts for the council's staff.
+    """
     started = time.monotonic()
     force = token.organisation
+    hostile = check_body(body)
+    if hostile:
+        return Received(errors=hostile, status=400)
     errors, code, notifications = _request_errors(body)
     council = Organisation.objects.councils().filter(la_code=code).first() if code else None
     if code and council is None:
-        errors.append(ApiError(None, "council", f"{code!r} is not a council's DfE LA code"))
+        errors.append(ApiError(None, "council", f"{code[:20]!r} is not a council's DfE LA code"))
+    if council is not None and not may_send_to(force, council):
+        return _refused(force, council)
     now = timezone.now()
     validator = make_validator(now)
     rows: list[tuple[int, dict[str, str]]] = []
     for index, item in enumerate(notifications):
-        values, problems = to_row(index, item, force, validator.forces, council)
+        values, problems = to_row(index, item, force, validator.forces)
         errors.extend(problems)
         if values:
             rows.append((index, values))
@@ -250,19 +379,20 @@ def receive_notifications(token: ApiToken, body: Any, *, sha256: str) -> Receive
         if (e.row, e.column) not in said
     )
     if errors or council is None:
-        return Received(errors=_sorted(errors))
+        return Received(errors=_sorted(errors), status=400)
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
     sent = {i: (v["police_reference"].strip(), v["event"].strip().lower()) for i, v in rows}
     with transaction.atomic():
         # One import at a time per council: the plan must see what the last one wrote.
         Organisation.objects.select_for_update().get(pk=council.pk)
         plan = plan_import(council, checked.notices, received_at=now)
         if plan.errors:
-            return Received(errors=_sorted([_error(e) for e in plan.errors]))
+            return Received(errors=_sorted([_error(e) for e in plan.errors]), status=400)
         run = services.start_run(
             council,
             source="api",
             file_name=f"API: {force.name}, token {token.prefix} ({token.name})",
-            sha256=sha256,
+            sha256=hashlib.sha256(canonical).hexdigest(),
             acting_user=token.user,
             started_at=now,
         )
@@ -280,8 +410,19 @@ def receive_notifications(token: ApiToken, body: Any, *, sha256: str) -> Receive
             "seconds": round(time.monotonic() - started, 3),
         }
         services.finish_run(run, summary, acting_user=token.user)
-    summary["results"] = _results(plan, [i for i, _ in rows], sent)
-    return Received(summary=summary)
+    results = _results(plan, [i for i, _ in rows], sent)
+    answer: dict[str, Any] = {
+        "council": council.la_code,
+        "committed": True,
+        "rows": checked.rows,
+        ACCEPTED: sum(r["result"] == ACCEPTED for r in results),
+        QUEUED: sum(r["result"] == QUEUED for r in results),
+        "warnings": checked.warnings,
+        "import_run": run.pk,
+        "seconds": summary["seconds"],
+        "results": results,
+    }
+    return Received(summary=answer)
 
 
 def _error(error: RowError) -> ApiError:
@@ -306,6 +447,8 @@ def notification_status(token: ApiToken, reference: str) -> dict[str, Any] | Non
     force sent nothing with this reference. Reading the episodes is audited.
     """
     force = token.organisation
+    if text_problem(reference) is not None or len(reference) > MAX_REFERENCE:
+        return None
     mine = {"police_force": force, "police_reference": reference}
     items: list[dict[str, Any]] = []
     for note in Notification.objects.filter(**mine).select_related("council", "episode"):

@@ -2,7 +2,7 @@
 
 It writes the records `one_by_one` writes through the services, with bulk inserts
 (`core.db.fast_insert`): the group of each new episode from the legal status and placement on the
-day it started (`groups.groups_for`, the rule `episodes.services.derive_group` applies), the RHI
+day it started (`children.groups.groups_for`, the one group rule), the RHI
 deadline with the council's `ClockRule` and `interviews.services.provider_for` (what `refer_rhi`
 does), and one audit row per record with the action and detail the services write.
 tests/imports/test_import_paths.py checks both paths give the same records.
@@ -24,11 +24,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from returnhome.accounts.models import User
+from returnhome.children.groups import groups_for
 from returnhome.children.models import Alias, Child
 from returnhome.core.db import chunked, fast_insert, unsaved
 from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import Episode, Notification
-from returnhome.imports.commit.groups import groups_for
 from returnhome.imports.commit.records import (
     SOURCE,
     Outcome,

@@ -13,10 +13,10 @@ from django.db.models import Model
 from django.utils import timezone
 
 from returnhome.accounts.models import User
+from returnhome.children import groups as child_groups
 from returnhome.children.models import Child, LegalStatus, Placement
 from returnhome.core.db import BULK_BATCH, chunked, fast_insert, unsaved
 from returnhome.core.models import AuditEvent
-from returnhome.episodes import services as episode_services
 from returnhome.episodes.models import Episode, Notification
 from returnhome.imports.commit.records import audit_row
 from returnhome.imports.history.plan import HistoryPlan
@@ -287,7 +287,7 @@ def _refresh_other_groups(commit: _HistoryCommit, changed: list[int]) -> None:
             if not external or external not in in_file:
                 others.add(child_pk)
     for child in Child.objects.filter(pk__in=sorted(others)):
-        episode_services.refresh_groups(child)
+        child_groups.refresh_groups(child)
 
 
 @transaction.atomic

@@ -14,13 +14,12 @@ from django.utils import timezone
 
 from returnhome.accounts.rules import is_front_door_of
 from returnhome.children import services as child_services
-from returnhome.children.forms import search_children
+from returnhome.children.forms import FindChildForm, search_children
 from returnhome.children.models import Child, ChildMerge
 from returnhome.core.access import get_visible_or_404
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.http import AuthedHttpRequest
-from returnhome.episodes.forms import FindChildForm
 from returnhome.episodes.models import Episode, Notification
 from returnhome.imports.front_door import review
 from returnhome.imports.front_door.forms import NewEpisodeForm, QueueFilterForm, ReasonForm
