@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from returnhome.accounts.models import Role
@@ -26,8 +25,3 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     if target:
         return redirect(target)
     return render(request, "core/no_access.html", status=403)
-
-
-@login_not_required
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
