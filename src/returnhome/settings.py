@@ -216,7 +216,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "returnhome.imports.api.exception_handler",
+    "EXCEPTION_HANDLER": "returnhome.imports.api.views.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     # Rate limits (docs/formats/api.md), counted in the "api_throttle" cache: requests per token,
     # and failed token attempts per client address (429 with Retry-After past them).

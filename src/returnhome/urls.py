@@ -17,8 +17,8 @@ urlpatterns = [
     path("actions/", include("returnhome.followup.urls")),
     path("settings/", include("returnhome.organisations.urls")),
     path("reports/", include("returnhome.reports.urls")),
-    path("api/", include("returnhome.imports.api_urls")),
-    path("reporting/", include("returnhome.episodes.reporting_urls")),
+    path("api/", include("returnhome.imports.api.urls")),
+    path("reporting/", include("returnhome.imports.direct_reports.urls")),
     path("alerts/", include("returnhome.alerts.urls")),
-    path("front-door/", include("returnhome.imports.urls")),
+    path("front-door/", include("returnhome.imports.front_door.urls")),
 ]

@@ -19,8 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from returnhome.accounts.models import Role, User
 from returnhome.alerts.models import Alert
 from returnhome.core.models import AuditEvent
-from returnhome.episodes import reporting
-from returnhome.episodes.reporting import MissingDetails
+from returnhome.imports.direct_reports import reporting
+from returnhome.imports.direct_reports.reporting import MissingDetails
 from returnhome.interviews import services
 from returnhome.interviews.services import ActionProposal, InterviewDetails
 from returnhome.organisations.models import Organisation

@@ -20,8 +20,8 @@ from returnhome.children.models import Child, ChildMerge
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.episodes.models import Episode, Notification
-from returnhome.imports import review
-from returnhome.imports.forms import NewEpisodeForm, QueueFilterForm, ReasonForm
+from returnhome.imports.front_door import review
+from returnhome.imports.front_door.forms import NewEpisodeForm, QueueFilterForm, ReasonForm
 from returnhome.imports.models import PendingNotification, ReviewItem
 
 RECENT_DAYS = 7
@@ -61,27 +61,13 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         .select_related("child", "police_force")
         .order_by("received_at")[:200]
     )
-    rows = [(n, _new_child(n)) for n in recent]
+    rows = [(n, review.created_the_child(n)) for n in recent]
     record_list_read(request.user, "front_door_queue", [*items, *waiting])
     record_list_read(request.user, "front_door_recent", [n.episode for n in recent if n.episode])
     return render(
         request,
         "imports/queue.html",
         {"filters": filters, "items": items, "recent": rows, "waiting": waiting, "status": status},
-    )
-
-
-def _new_child(note: Notification) -> bool:
-    """The child's record was created with this notification (by the import or the front door):
-    made at the same time, and this is the child's first episode."""
-    episode = note.episode
-    if episode is None:
-        return False
-    first = getattr(note, "child_first_missing", None)
-    return (
-        abs((episode.child.created_at - note.created_at).total_seconds()) < 120
-        and first is not None
-        and episode.reported_missing_at <= first
     )
 
 

@@ -13,9 +13,9 @@ from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
-from returnhome.episodes import reporting
 from returnhome.episodes.models import DirectReport
-from returnhome.episodes.reporting_forms import ReportMissingForm, ReportReturnForm
+from returnhome.imports.direct_reports import reporting
+from returnhome.imports.direct_reports.forms import ReportMissingForm, ReportReturnForm
 
 ONLY_REPORTERS = "Only reporters and social workers report children directly."
 

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from returnhome.imports import api
+from returnhome.imports.api import views as api
 
 app_name = "api"
 urlpatterns = [

@@ -1,4 +1,4 @@
-"""Forms for direct reporting. Rules live in `episodes.reporting`; these only read the input."""
+"""Forms for direct reporting. Rules live in `direct_reports.reporting`; these only read the input."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from django import forms
 
 from returnhome.core.forms import date_field, datetime_field
 from returnhome.episodes.models import DirectReport
-from returnhome.episodes.reporting import REPORTER_SOURCES, MissingDetails, ReturnDetails
+from returnhome.imports.direct_reports.reporting import (
+    REPORTER_SOURCES,
+    MissingDetails,
+    ReturnDetails,
+)
 from returnhome.organisations.models import Organisation
 
 

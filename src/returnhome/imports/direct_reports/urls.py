@@ -1,6 +1,6 @@
 from django.urls import path
 
-from returnhome.episodes import reporting_views as views
+from returnhome.imports.direct_reports import views
 
 app_name = "reporting"
 urlpatterns = [

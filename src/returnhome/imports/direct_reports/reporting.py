@@ -5,11 +5,11 @@ A report nobody made to the police is a "hidden missing" report (Box C): it is m
 police force of the council's area is told by returnhome.
 
 The report is matched to the council's children with the importer's matcher
-(`imports.matching.ChildIndex`): a confident match opens an episode on that child
-(`services.record_missing`); nobody like it opens one on a new child; an uncertain match, or a
-child already missing, goes to the front door's review queue (`imports.ReviewItem`) with the
-report kept. A return closes the episode through `services.record_return`, which refers the RHI
-to the provider at once.
+(`imports.police.matching.ChildIndex`): a confident match opens an episode on that child
+(`episodes.services.record_missing`); nobody like it opens one on a new child; an uncertain match,
+or a child already missing, goes to the front door's review queue (`imports.ReviewItem`) with the
+report kept. A return closes the episode through `episodes.services.record_return`, which refers
+the RHI to the provider at once.
 """
 
 from __future__ import annotations
@@ -32,12 +32,15 @@ from returnhome.accounts.models import User
 from returnhome.alerts.models import Alert
 from returnhome.alerts.services import notify
 from returnhome.children.models import Child
+from returnhome.children.services import create_child
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.episodes import services
 from returnhome.episodes.models import DirectReport, Episode, Notification
-from returnhome.imports.matching import Decision, Person
 from returnhome.imports.models import ReviewItem
+from returnhome.imports.police.matching import Decision, Person
+from returnhome.imports.police.pipeline import load_index
+from returnhome.interviews.services import provider_for
 from returnhome.organisations.models import Organisation
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -228,8 +231,6 @@ def report_missing(
 
 
 def _match(report: DirectReport) -> Decision:
-    from returnhome.imports.pipeline import load_index
-
     probe = Person.build(
         0,
         report.forename,
@@ -258,8 +259,6 @@ def _route(report: DirectReport) -> None:
             )
             return
     elif decision.outcome == "new" and not report.la_child_id:
-        from returnhome.children.services import create_child
-
         child = create_child(
             report.council,
             acting_user=report.reporter,
@@ -366,8 +365,6 @@ def police_coordinators(force: Organisation | None) -> list[User]:
 def provider_managers(council: Organisation) -> list[User]:
     """The managers of the council's commissioned RHI provider (none when the RHI team is the
     council's own: its managers are the front door's colleagues, alerted already)."""
-    from returnhome.interviews.services import provider_for
-
     provider = provider_for(council)
     if provider.pk == council.pk:
         return []

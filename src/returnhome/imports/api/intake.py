@@ -33,16 +33,17 @@ from rapidfuzz import fuzz, process
 from returnhome.accounts.models import ApiToken
 from returnhome.core.audit import record_list_read
 from returnhome.episodes.models import Episode, Notification
-from returnhome.imports import services
+from returnhome.imports import commit as services
 from returnhome.imports.models import PendingNotification, ReviewItem
-from returnhome.imports.pipeline import (
+from returnhome.imports.police.pipeline import (
     Checked,
     Plan,
     make_validator,
     plan_import,
     validate_rows,
 )
-from returnhome.imports.rows import COLUMNS, RowError
+from returnhome.imports.police.rows import COLUMNS
+from returnhome.imports.validation import RowError
 from returnhome.organisations.models import Organisation, ServiceConfiguration
 
 logger = logging.getLogger(__name__)

@@ -11,8 +11,7 @@ decided and why.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,97 +25,19 @@ from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.episodes import services as episode_services
 from returnhome.episodes.models import Episode, Notification
-from returnhome.episodes.reporting import link_review_resolution
+from returnhome.imports.commit.records import tag_police_key
+from returnhome.imports.direct_reports.reporting import link_review_resolution
+from returnhome.imports.front_door.details import Details, details_of
 from returnhome.imports.models import PendingNotification, ReviewItem
-from returnhome.imports.pipeline import make_validator
-from returnhome.imports.rows import Notice
-from returnhome.imports.services import _tag, child_fields
-from returnhome.lib.dates import DateError, parse_date, parse_datetime
-from returnhome.organisations.models import Organisation
 
 Resolution = ReviewItem.Resolution
+# A child's record was created with a notification when both were written within this time of
+# each other (the import and the front door write them in one transaction).
+CREATED_TOGETHER = dt.timedelta(seconds=120)
+
 SAME_EPISODE = "same_episode"
 NEW_EPISODE = "new_episode"
 KEEP_WAITING = "keep_waiting"
-
-
-@dataclass
-class Details:
-    """What a notification says, whatever its source sent (police rows are re-read as rows)."""
-
-    event: str
-    event_at: dt.datetime
-    source: str
-    content: dict[str, Any]
-    force: Organisation | None = None
-    reference: str = ""
-    last_seen_at: dt.datetime | None = None
-    risk_level: str = ""
-    missing_from: str = ""
-    found_location: str = ""
-    circumstances: str = ""
-    child: dict[str, Any] = field(default_factory=dict)
-    aliases: list[str] = field(default_factory=list)
-
-
-def _text(data: dict[str, Any], key: str) -> str:
-    value = data.get(key)
-    return "" if value is None else str(value).strip()
-
-
-def _moment(data: dict[str, Any], key: str) -> dt.datetime | None:
-    try:
-        return parse_datetime(_text(data, key)) if _text(data, key) else None
-    except DateError:
-        return None
-
-
-def details_of(item: ReviewItem) -> Details:
-    data = dict(item.data or {})
-    source = item.source if item.source in Notification.Source.values else "other"
-    details = Details(
-        event=item.event,
-        event_at=item.event_at,
-        source=source,
-        content=data,
-        force=item.police_force,
-        reference=item.police_reference,
-    )
-    notice: Notice | list[Any] = []
-    if item.police_force_id is not None:
-        notice = make_validator(timezone.now()).validate(item.row_number or 0, data)
-    if isinstance(notice, Notice):
-        details.last_seen_at = notice.last_seen_at
-        details.risk_level = notice.risk_level
-        details.missing_from = notice.missing_from
-        details.found_location = notice.found_location
-        details.circumstances = notice.circumstances
-        details.child = child_fields(notice)
-        details.aliases = notice.aliases
-        return details
-    # Another source: the same names where it uses them.
-    details.last_seen_at = _moment(data, "last_seen_at")
-    details.risk_level = _text(data, "risk_level").lower()
-    details.missing_from = _text(data, "missing_from")
-    details.found_location = _text(data, "found_location")
-    details.circumstances = _text(data, "circumstances")
-    try:
-        dob = parse_date(_text(data, "date_of_birth")) if _text(data, "date_of_birth") else None
-    except DateError:
-        dob = None
-    sex = _text(data, "sex").upper()[:1]
-    details.child = {
-        "forename": _text(data, "forename"),
-        "surname": _text(data, "surname"),
-        "date_of_birth": dob,
-        "sex": sex if sex in Child.Sex.values else Child.Sex.OTHER,
-        "address": _text(data, "address"),
-        "postcode": _text(data, "postcode").upper(),
-        "la_child_id": _text(data, "la_child_id"),
-        "nhs_number": _text(data, "nhs_number").replace(" ", ""),
-    }
-    details.aliases = [a.strip() for a in _text(data, "aliases").split(";") if a.strip()]
-    return details
 
 
 # --------------------------------------------------------------------------- helpers
@@ -214,7 +135,7 @@ def _add_notification(
 
 def _tag_if_police(episode: Episode, details: Details) -> None:
     if details.force is not None and details.reference:
-        _tag(episode, details.event, details.force.pk, details.reference)
+        tag_police_key(episode, details.event, details.force.pk, details.reference)
 
 
 def _join_waiting_found(episode: Episode, details: Details, acting_user: User) -> None:
@@ -248,7 +169,7 @@ def _close_with_pending(
             found_location=pending.found_location,
             content=pending.content,
         )
-        _tag(episode, "found", pending.police_force_id, pending.police_reference)
+        tag_police_key(episode, "found", pending.police_force_id, pending.police_reference)
     else:
         Notification.objects.create(
             episode=episode,
@@ -325,6 +246,14 @@ def _keep_waiting(
     return pending
 
 
+class Recorded(NamedTuple):
+    """What recording a notification on a child did, and the episode it went to (none when the
+    found notification was kept waiting)."""
+
+    how: str
+    episode: Episode | None
+
+
 def _record_on_child(
     item: ReviewItem,
     child: Child,
@@ -333,8 +262,8 @@ def _record_on_child(
     mode: str = "",
     earlier_returned_at: dt.datetime | None = None,
     reason: str = "",
-) -> tuple[str, Episode | None]:
-    """Record the notification on the child; (how, the episode it went to)."""
+) -> Recorded:
+    """Record the notification on the child: how, and the episode it went to."""
     details = details_of(item)
     same_reference = _by_reference(item, details)
     if same_reference is not None and same_reference.child_id != child.pk:
@@ -350,50 +279,88 @@ def _record_on_child(
     if details.event == Notification.Event.MISSING:
         if same_reference is not None:
             _add_notification(same_reference, item, details, acting_user)
-            return "added", same_reference
+            return Recorded("added", same_reference)
         if open_episode is None:
-            return "opened", _record_missing(child, item, details, acting_user)
-        if mode == SAME_EPISODE:
-            _add_notification(open_episode, item, details, acting_user)
-            return "added", open_episode
-        if mode == NEW_EPISODE:
-            problems = Problems()
-            if earlier_returned_at is None:
-                problems.add(
-                    "earlier_returned_at", "Enter when the child came back from the earlier episode"
-                )
-            elif earlier_returned_at > details.event_at:
-                problems.add(
-                    "earlier_returned_at",
-                    "The child must have come back before they were reported missing again",
-                )
-            problems.raise_if_any()
-            assert earlier_returned_at is not None
-            episode_services.record_return(
-                open_episode,
-                returned_at=earlier_returned_at,
-                received_at=max(item.received_at, earlier_returned_at),
-                source=Notification.Source.FRONT_DOOR,
-                acting_user=acting_user,
-                content={
-                    "recorded_by_the_front_door": "return inferred from a later missing notification",
-                    "review_item": item.pk,
-                    "reason": reason.strip(),
-                },
-            )
-            return "closed earlier and opened", _record_missing(child, item, details, acting_user)
-        local = timezone.localtime(open_episode.reported_missing_at)
-        raise ValidationError(
-            {
-                "__all__": [
-                    f"{child.full_name} already has an open missing episode (reported "
-                    f"{local:%d/%m/%Y %H:%M}): add this notification to it, or record a new "
-                    "episode with the time the child came back from the earlier one"
-                ]
-            }
+            return Recorded("opened", _record_missing(child, item, details, acting_user))
+        return _missing_while_open(
+            item,
+            child,
+            details,
+            open_episode,
+            acting_user=acting_user,
+            mode=mode,
+            earlier_returned_at=earlier_returned_at,
+            reason=reason,
         )
-    # found
-    target = same_reference or open_episode
+    return _found(item, child, details, same_reference or open_episode, acting_user, mode)
+
+
+def _missing_while_open(
+    item: ReviewItem,
+    child: Child,
+    details: Details,
+    open_episode: Episode,
+    *,
+    acting_user: User,
+    mode: str,
+    earlier_returned_at: dt.datetime | None,
+    reason: str,
+) -> Recorded:
+    """A missing notification for a child already missing: the same episode, or a new one once
+    the earlier one is closed with the time the child came back (the front door says which)."""
+    if mode == SAME_EPISODE:
+        _add_notification(open_episode, item, details, acting_user)
+        return Recorded("added", open_episode)
+    if mode == NEW_EPISODE:
+        problems = Problems()
+        if earlier_returned_at is None:
+            problems.add(
+                "earlier_returned_at", "Enter when the child came back from the earlier episode"
+            )
+        elif earlier_returned_at > details.event_at:
+            problems.add(
+                "earlier_returned_at",
+                "The child must have come back before they were reported missing again",
+            )
+        problems.raise_if_any()
+        assert earlier_returned_at is not None
+        episode_services.record_return(
+            open_episode,
+            returned_at=earlier_returned_at,
+            received_at=max(item.received_at, earlier_returned_at),
+            source=Notification.Source.FRONT_DOOR,
+            acting_user=acting_user,
+            content={
+                "recorded_by_the_front_door": "return inferred from a later missing notification",
+                "review_item": item.pk,
+                "reason": reason.strip(),
+            },
+        )
+        return Recorded(
+            "closed earlier and opened", _record_missing(child, item, details, acting_user)
+        )
+    local = timezone.localtime(open_episode.reported_missing_at)
+    raise ValidationError(
+        {
+            "__all__": [
+                f"{child.full_name} already has an open missing episode (reported "
+                f"{local:%d/%m/%Y %H:%M}): add this notification to it, or record a new "
+                "episode with the time the child came back from the earlier one"
+            ]
+        }
+    )
+
+
+def _found(
+    item: ReviewItem,
+    child: Child,
+    details: Details,
+    target: Episode | None,
+    acting_user: User,
+    mode: str,
+) -> Recorded:
+    """A found notification: it closes the episode (or is added to a closed one), or is kept
+    waiting for its missing notification."""
     if mode != KEEP_WAITING and target is not None:
         if target.is_open:
             if details.event_at < target.reported_missing_at:
@@ -410,15 +377,15 @@ def _record_on_child(
                 content=details.content,
             )
             _tag_if_police(target, details)
-            return "closed", target
+            return Recorded("closed", target)
         _add_notification(target, item, details, acting_user)
-        return "added", target
+        return Recorded("added", target)
     if details.force is None or not details.reference:
         raise ValidationError(
             {"__all__": [f"{child.full_name} has no open missing episode for this to close"]}
         )
     _keep_waiting(item, details, child, acting_user)
-    return "kept waiting", None
+    return Recorded("kept waiting", None)
 
 
 # --------------------------------------------------------------------------- the decisions
@@ -641,3 +608,19 @@ def discard_pending(
     pending.save(update_fields=["status", "resolved_by", "resolution_reason", "updated_at"])
     record_write(acting_user, "discard_found_notification", pending, reason=reason.strip())
     return pending
+
+
+def created_the_child(note: Notification) -> bool:
+    """The child's record was created with this notification (by the import or the front door):
+    made at the same time, and this is the child's first episode.
+
+    `note` is annotated with `child_first_missing`, the start of the child's first episode."""
+    episode = note.episode
+    if episode is None:
+        return False
+    first = getattr(note, "child_first_missing", None)
+    return (
+        abs(episode.child.created_at - note.created_at) < CREATED_TOGETHER
+        and first is not None
+        and episode.reported_missing_at <= first
+    )

@@ -3,7 +3,7 @@
 `plan_import` reads the database but writes nothing: it decides, row by row in the order events
 happened, what each valid notification will do (open an episode, close one, wait for its missing
 notification, go to the front door's review queue, or nothing because it is already recorded).
-The plan is the preview and the dry run; `imports.services.commit_plan` carries it out.
+The plan is the preview and the dry run; `imports.commit` carries it out.
 
 The HTTP API will hand `validate_rows` the same column -> text mappings (one per notification).
 """
@@ -14,28 +14,23 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 
 from returnhome.children.models import Alias, Child
+from returnhome.core.db import chunked
 from returnhome.episodes.models import Episode, Notification
-from returnhome.imports.matching import ChildIndex, Decision, Person
 from returnhome.imports.models import PendingNotification, ReviewItem
-from returnhome.imports.rows import COLUMNS, Notice, RowError, RowValidator, check_header
+from returnhome.imports.police.matching import ChildIndex, Decision, Person
+from returnhome.imports.police.rows import COLUMNS, Notice, RowValidator
+from returnhome.imports.validation import RowError, check_header
 from returnhome.lib.tabular import Table, TableError, read_table
 from returnhome.organisations.models import Organisation
-
-CHUNK = 900
 
 
 def _local(moment: dt.datetime) -> str:
     return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"
-
-
-def chunked(values: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 # --------------------------------------------------------------------------- parse + validate
@@ -140,7 +135,7 @@ def read_file(source: Any, name: str, validator: RowValidator) -> Checked:
         checked.errors.append(RowError(1, "", str(exc)))
         checked.fatal = True
         return checked
-    header = check_header(table.header)
+    header = check_header(table.header, COLUMNS)
     checked.warnings.extend(header.warnings)
     if header.errors:
         checked.errors.extend(header.errors)
@@ -277,6 +272,23 @@ class Action:
     open_episode_id: int | None = None
 
 
+class PlanCounts(NamedTuple):
+    """What a notification plan does, counted: the figures of the import summary, in its order."""
+
+    episodes_created: int
+    episodes_updated: int
+    episodes_closed: int
+    children_matched: int
+    children_created: int
+    sent_to_review: int
+    found_waiting_for_missing: int
+    unchanged: int
+
+
+# The names of those figures (the summary's keys, the API's counts).
+PLAN_COUNTS: tuple[str, ...] = PlanCounts._fields
+
+
 @dataclass
 class Plan:
     council: Organisation
@@ -294,16 +306,16 @@ class Plan:
             kinds[action.kind] += 1
         updated = {a.episode_id for a in self.actions if a.kind in ("close", "add")}
         created = {a.episode_id for a in self.actions if a.kind == "open"}
-        return {
-            "episodes_created": kinds["open"],
-            "episodes_updated": len(updated - created),
-            "episodes_closed": kinds["close"],
-            "children_matched": len(self.matched_children),
-            "children_created": kinds["new_child"],
-            "sent_to_review": kinds["review"],
-            "found_waiting_for_missing": kinds["pending"],
-            "unchanged": len(self.unchanged),
-        }
+        return PlanCounts(
+            episodes_created=kinds["open"],
+            episodes_updated=len(updated - created),
+            episodes_closed=kinds["close"],
+            children_matched=len(self.matched_children),
+            children_created=kinds["new_child"],
+            sent_to_review=kinds["review"],
+            found_waiting_for_missing=kinds["pending"],
+            unchanged=len(self.unchanged),
+        )._asdict()
 
 
 class Planner:

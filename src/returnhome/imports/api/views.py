@@ -32,7 +32,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from returnhome.accounts.api_auth import ApiThrottle, token_of
 from returnhome.accounts.models import ApiToken
-from returnhome.imports.intake import (
+from returnhome.imports.api.intake import (
     ACCEPTED,
     MAX_NOTIFICATIONS,
     QUEUED,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from returnhome.imports import views
+from returnhome.imports.front_door import views
 
 app_name = "imports"
 urlpatterns = [
