@@ -57,7 +57,7 @@ def main() -> None:
     from django.utils import timezone
 
     from returnhome.children.models import Alias, Child
-    from returnhome.imports.rows import COLUMNS
+    from returnhome.imports.police.rows import COLUMNS
     from returnhome.imports.synthetic import Generator
     from returnhome.organisations.models import Organisation
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from returnhome.imports.matching import ChildIndex, Person
-from returnhome.imports.pipeline import probe_for
-from returnhome.imports.rows import RowValidator
+from returnhome.imports.police.matching import ChildIndex, Person
+from returnhome.imports.police.pipeline import probe_for
+from returnhome.imports.police.rows import RowValidator
 from returnhome.imports.synthetic import Generator
 
 REGISTER = 30_000

@@ -716,7 +716,7 @@ def queue_police_notifications(
     a found notification before its missing one, a clear match and a child new to the council.
     So the front door's queue has work in it."""
     from returnhome.imports.importer import import_notifications
-    from returnhome.imports.rows import COLUMNS
+    from returnhome.imports.police.rows import COLUMNS
 
     candidates = list(
         demo_children()

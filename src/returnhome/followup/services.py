@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from returnhome.access.policy import can_review_interview
 from returnhome.accounts.models import User
-from returnhome.accounts.rules import reviews_interview
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.core.versioning import changed_fields, lock_for_edit, snapshot
@@ -57,7 +57,8 @@ def respond_to_action(
     it locks the action and bumps its version (a progress form opened before is stale)."""
     action = lock_for_edit(action, None)
     require(
-        reviews_interview(acting_user, action.interview), "Only a manager of the provider responds."
+        can_review_interview(acting_user, action.interview),
+        "Only a manager of the provider responds.",
     )
     problems = Problems()
     if response not in ProposedAction.Response.values:

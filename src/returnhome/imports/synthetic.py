@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from nicknames import NickNamer
 
 from returnhome.core.demo import BOYS, GIRLS, SURNAMES
-from returnhome.imports.rows import COLUMNS, nhs_number_valid
+from returnhome.imports.police.rows import COLUMNS, nhs_number_valid
 
 DISTRICTS = [
     "ME1",

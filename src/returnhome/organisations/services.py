@@ -11,8 +11,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-# is_council_admin moves to returnhome.access (below organisations) with the access policy.
-from returnhome.accounts.rules import is_council_admin
+from returnhome.access.policy import can_configure_service
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.core.versioning import changed_fields, lock_for_edit, snapshot
@@ -52,7 +51,8 @@ def configure_service(
     write the configuration before anyone could have a form open on it."""
     if check_permission:
         require(
-            is_council_admin(acting_user, council), "Only the council's administrator can do this."
+            can_configure_service(acting_user, council),
+            "Only the council's administrator can do this.",
         )
     config = _config_for_edit(council, expected_version)
     before = snapshot(config, ("rhi_provider", "clock_start", "clock_count"))
@@ -170,7 +170,8 @@ def configure_delivery(
     `expected_version` as for `configure_service`."""
     if check_permission:
         require(
-            is_council_admin(acting_user, council), "Only the council's administrator can do this."
+            can_configure_service(acting_user, council),
+            "Only the council's administrator can do this.",
         )
     _check_delivery(delivery)
     config = _config_for_edit(council, expected_version)
@@ -210,7 +211,8 @@ def allow_forces_to_send(
     """
     if check_permission:
         require(
-            is_council_admin(acting_user, council), "Only the council's administrator can do this."
+            can_configure_service(acting_user, council),
+            "Only the council's administrator can do this.",
         )
     chosen = list(forces)
     problems = Problems()
@@ -266,7 +268,7 @@ def _save_contract(
     contract: Contract, details: ContractDetails, acting_user: AbstractBaseUser | None, action: str
 ) -> Contract:
     require(
-        is_council_admin(acting_user, contract.council),
+        can_configure_service(acting_user, contract.council),
         "Only the council's administrator can do this.",
     )
     _check_contract(details)
@@ -318,7 +320,7 @@ def end_contract(
     `expected_version` as for `change_contract`."""
     contract = lock_for_edit(contract, expected_version)
     require(
-        is_council_admin(acting_user, contract.council),
+        can_configure_service(acting_user, contract.council),
         "Only the council's administrator can do this.",
     )
     if ended_on < contract.start_date:
