@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from returnhome.access.policy import can_see_meeting_pack, can_see_reports
+from returnhome.access.policy import can_see_meeting_pack, can_see_reports, works_front_door
 from returnhome.access.roles import Role
 
 
@@ -89,7 +89,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("organisations:service", "Service settings", frozenset({Role.ADMIN})),
     NavItem("reporting:mine", "My reports", frozenset({Role.REPORTER, Role.SOCIAL_WORKER})),
     NavItem(
-        "imports:queue", "Front door", frozenset({Role.FRONT_DOOR, Role.MANAGER})
+        "imports:queue", "Front door", frozenset({Role.FRONT_DOOR, Role.MANAGER}), works_front_door
     ),
     NavItem(
         "reports:foi",
