@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "returnhome.alerts",
+    "returnhome.demo",
 ]
 
 MIDDLEWARE = [

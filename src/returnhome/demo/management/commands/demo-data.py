@@ -1,4 +1,4 @@
-"""`returnhome demo-data`: load a synthetic demo data set (see returnhome.core.demo)."""
+"""`returnhome demo-data`: load a synthetic demo data set (see returnhome.demo)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from returnhome.children.models import Child
-from returnhome.core import demo
+from returnhome.demo.builder import DemoBuilder
+from returnhome.demo.common import DEFAULT_PASSWORD, DemoDataError
+from returnhome.demo.records import demo_data_present, demo_logins, reset_demo_data
 
 
 def _date(value: Any) -> dt.date:
@@ -45,8 +47,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--password",
-            default=demo.DEFAULT_PASSWORD,
-            help=f"Password for every demo user (default {demo.DEFAULT_PASSWORD})",
+            default=DEFAULT_PASSWORD,
+            help=f"Password for every demo user (default {DEFAULT_PASSWORD})",
         )
         parser.add_argument(
             "--reset",
@@ -62,25 +64,23 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = _date(options["today"]) if options["today"] else timezone.localdate()
-        if options["if_empty"] and (demo.demo_data_present() or Child.objects.exists()):
+        if options["if_empty"] and (demo_data_present() or Child.objects.exists()):
             self.stdout.write("The database already has data: demo data not loaded again.")
-            logins = demo.demo_logins()
+            logins = demo_logins()
             if logins:
-                self._print_logins(
-                    logins, f"{demo.DEFAULT_PASSWORD} (unless built with --password)"
-                )
+                self._print_logins(logins, f"{DEFAULT_PASSWORD} (unless built with --password)")
             return
         try:
-            builder = demo.DemoBuilder(
+            builder = DemoBuilder(
                 seed=options["seed"],
                 children=options["children"],
                 years=options["years"],
                 today=today,
                 password=options["password"],
             )
-        except demo.DemoDataError as exc:
+        except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
-        present = demo.demo_data_present()
+        present = demo_data_present()
         if present and not options["reset"]:
             raise CommandError(
                 "Demo data is already loaded. Run with --reset to delete it and build it again."
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if present:
-                    deleted = demo.reset_demo_data()
+                    deleted = reset_demo_data()
                     self.stdout.write(
                         "Deleted demo data: "
                         + ", ".join(f"{k} {v}" for k, v in deleted.items() if v)
@@ -102,7 +102,7 @@ class Command(BaseCommand):
                 summary = builder.build(
                     progress=self.stdout.write if options["verbosity"] >= 2 else None
                 )
-        except demo.DemoDataError as exc:
+        except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         for note in summary.notes:
             self.stdout.write(self.style.WARNING(f"Note: {note}"))
