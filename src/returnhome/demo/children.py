@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from returnhome.accounts.models import User
 from returnhome.children import services as child_services
 from returnhome.children.models import Alias, Child, LegalStatus, Placement, RiskFlag
 from returnhome.organisations.models import Organisation
@@ -301,6 +302,14 @@ class ChildrenStage(EpisodeStage):
 
     def _child_details(self, ctx: ChildCtx, span: tuple[dt.datetime, dt.datetime]) -> None:
         """Services, social worker, photographs, aliases and risk flags."""
+        actor = self.admin if ctx.child.council == self.main else None
+        self._services_and_file(ctx, actor)
+        self._aliases(ctx, actor)
+        if self.rng.random() < (0.9 if ctx.plan.prolific else 0.3):
+            ctx.flags = self._risk_flags(ctx, span, actor)
+
+    def _services_and_file(self, ctx: ChildCtx, actor: User | None) -> None:
+        """The services involved, the allocated social worker, photographs, the current address."""
         rng = self.rng
         child = ctx.child
         council = child.council
@@ -343,50 +352,58 @@ class ChildrenStage(EpisodeStage):
             if placement is not None:
                 updates["address"] = placement.address
                 updates["postcode"] = placement.postcode
-        actor = self.admin if council == self.main else None
         child_services.update_child(child, acting_user=actor, **updates)
+
+    def _aliases(self, ctx: ChildCtx, actor: User | None) -> None:
+        """A nickname, an online name, a previous surname (now and then)."""
+        rng = self.rng
+        child = ctx.child
         if rng.random() < 0.3:
             nick = NICKNAMES.get(child.forename) or f"{child.forename[:3]}z"
             child_services.add_alias(child, nick, Alias.Kind.NICKNAME, acting_user=actor)
         if rng.random() < 0.15:
             handle = f"{child.forename.lower()}_{rng.randint(1, 99):02d}x"
             child_services.add_alias(child, handle, Alias.Kind.ONLINE, acting_user=actor)
-        if looked_after_ever and rng.random() < 0.1:
+        if any(p.looked_after for p in ctx.periods) and rng.random() < 0.1:
             previous = self.pick(SURNAMES["english"].split())
             child_services.add_alias(
                 child, f"{child.forename} {previous}", Alias.Kind.PREVIOUS, acting_user=actor
             )
-        chance = 0.9 if ctx.plan.prolific else 0.3
-        if rng.random() < chance:
-            flags = [
-                (RiskFlag.Flag.CCE.value, 20),
-                (RiskFlag.Flag.COUNTY_LINES.value, 12),
-                (RiskFlag.Flag.CSE.value, 15),
-                (RiskFlag.Flag.GANGS.value, 8),
-                (RiskFlag.Flag.SUBSTANCE_MISUSE.value, 20),
-                (RiskFlag.Flag.MENTAL_HEALTH.value, 15),
-                (RiskFlag.Flag.TRAFFICKING.value, 3),
-                (RiskFlag.Flag.LEARNING_DIFFICULTY.value, 7),
-            ]
-            chosen: list[str] = []
-            for _ in range(rng.randint(1, 3)):
-                flag = weighted(rng, flags)
-                if flag not in chosen:
-                    chosen.append(flag)
-            dob = child.date_of_birth
-            assert dob is not None
-            for flag in chosen:
-                start = local_date(span[0]) - dt.timedelta(days=rng.randint(0, 200))
-                start = min(self.today, max(start, years_before(dob, -9)))
-                end = None
-                if rng.random() < 0.2 and start < self.today - dt.timedelta(days=30):
-                    end = start + dt.timedelta(days=rng.randint(20, (self.today - start).days))
-                child_services.add_risk_flag(
-                    child,
-                    flag=flag,
-                    start_date=start,
-                    end_date=end,
-                    note="Identified at a strategy discussion" if rng.random() < 0.5 else "",
-                    acting_user=actor,
-                )
-            ctx.flags = chosen
+
+    def _risk_flags(
+        self, ctx: ChildCtx, span: tuple[dt.datetime, dt.datetime], actor: User | None
+    ) -> list[str]:
+        """One to three risk flags, from around when the missing began."""
+        rng = self.rng
+        flags = [
+            (RiskFlag.Flag.CCE.value, 20),
+            (RiskFlag.Flag.COUNTY_LINES.value, 12),
+            (RiskFlag.Flag.CSE.value, 15),
+            (RiskFlag.Flag.GANGS.value, 8),
+            (RiskFlag.Flag.SUBSTANCE_MISUSE.value, 20),
+            (RiskFlag.Flag.MENTAL_HEALTH.value, 15),
+            (RiskFlag.Flag.TRAFFICKING.value, 3),
+            (RiskFlag.Flag.LEARNING_DIFFICULTY.value, 7),
+        ]
+        chosen: list[str] = []
+        for _ in range(rng.randint(1, 3)):
+            flag = weighted(rng, flags)
+            if flag not in chosen:
+                chosen.append(flag)
+        dob = ctx.child.date_of_birth
+        assert dob is not None
+        for flag in chosen:
+            start = local_date(span[0]) - dt.timedelta(days=rng.randint(0, 200))
+            start = min(self.today, max(start, years_before(dob, -9)))
+            end = None
+            if rng.random() < 0.2 and start < self.today - dt.timedelta(days=30):
+                end = start + dt.timedelta(days=rng.randint(20, (self.today - start).days))
+            child_services.add_risk_flag(
+                ctx.child,
+                flag=flag,
+                start_date=start,
+                end_date=end,
+                note="Identified at a strategy discussion" if rng.random() < 0.5 else "",
+                acting_user=actor,
+            )
+        return chosen

@@ -7,7 +7,7 @@ import math
 
 from returnhome.children.models import Placement
 from returnhome.episodes import services as episode_services
-from returnhome.episodes.models import RiskLevel
+from returnhome.episodes.models import Episode, RiskLevel
 from returnhome.interviews.models import RHI
 from returnhome.lib.clock import LONDON
 from returnhome.organisations.models import Organisation
@@ -15,6 +15,7 @@ from returnhome.organisations.models import Organisation
 from .common import (
     ChildCtx,
     ChildPlan,
+    PlacementPlan,
     local_date,
     weighted,
     years_before,
@@ -105,113 +106,142 @@ class EpisodeStage(DemoState):
         times: list[tuple[dt.datetime, dt.datetime, str]],
         open_at: dt.datetime | None,
     ) -> None:
-        rng = self.rng
-        child = ctx.child
-        front_door = self.front_doors[child.council_id]
-        reporter = self.users["reporter"]
+        """Record each episode, and one still open if the child is missing now."""
         all_times: list[tuple[dt.datetime, dt.datetime | None, str]] = list(times)
         if open_at is not None:
             all_times.append((open_at, None, "M"))
         for start, returned, classification in all_times:
-            day = local_date(start)
-            placement = ctx.placement_on(day) if ctx.looked_after_on(day) else None
-            area_org = placement.area if placement else child.council
-            force = area_org.police_force or self.main_police
-            town = (
-                self.home_town
-                if placement and placement.oak_house
-                else self._town(self.areas.get(area_org.pk), area_org)[0]
+            self._record_episode(ctx, start, returned, classification)
+
+    def _record_episode(
+        self, ctx: ChildCtx, start: dt.datetime, returned: dt.datetime | None, classification: str
+    ) -> None:
+        """One episode as the front door (or Oak House) records it, and its return."""
+        child = ctx.child
+        day = local_date(start)
+        placement = ctx.placement_on(day) if ctx.looked_after_on(day) else None
+        area_org = placement.area if placement else child.council
+        force = area_org.police_force or self.main_police
+        town = (
+            self.home_town
+            if placement and placement.oak_house
+            else self._town(self.areas.get(area_org.pk), area_org)[0]
+        )
+        source, by_home, reported_by = self._who_reports(placement)
+        actor = self.users["reporter"] if by_home else self.front_doors[child.council_id]
+        reference = self._police_reference(force, start)
+        received = start + (
+            self.minutes(0.1, 0.4) if source != "police" else self.minutes(0.1, 1.5)
+        )
+        risk = self._risk_level(ctx, classification)
+        where = placement.address if placement else ctx.home_address
+        episode = episode_services.record_missing(
+            child,
+            reported_missing_at=start,
+            received_at=min(received, self.now - dt.timedelta(minutes=1)),
+            source=source,
+            acting_user=actor,
+            last_seen_at=start - self.minutes(0.3, 5),
+            missing_from=where,
+            police_force=force,
+            police_reference=reference,
+            risk_level=risk,
+            classification=classification,
+            reported_by=reported_by,
+            circumstances=self.pick(CIRCUMSTANCES).format(
+                where="the placement" if placement else "home",
+                hour=self.pick([18, 19, 20, 21, 22]),
+                town=town,
+            ),
+            content={"police_reference": reference, "reported_by": reported_by},
+            check_permission=False,
+        )
+        ctx.episodes.append(episode)
+        if returned is None:
+            ctx.rhis.append(None)
+            return
+        self._record_found(ctx, episode, returned, (source, by_home), town, reference)
+
+    def _who_reports(self, placement: PlacementPlan | None) -> tuple[str, bool, str]:
+        """Who reports the child missing: the source, whether Oak House records it itself, and
+        the 'reported by' text."""
+        if placement and placement.oak_house:
+            sources = [("childrens_home", 55), ("police", 45)]
+        elif placement and placement.placement_type in {
+            Placement.Type.HOME_PRIVATE,
+            Placement.Type.HOME_COUNCIL,
+        }:
+            sources = [("childrens_home", 35), ("police", 65)]
+        elif placement and placement.placement_type == Placement.Type.FOSTER:
+            sources = [("foster_carer", 20), ("police", 80)]
+        else:
+            sources = [("police", 85), ("parent", 8), ("school", 4), ("social_worker", 3)]
+        source = weighted(self.rng, sources)
+        by_home = source == "childrens_home" and placement is not None and placement.oak_house
+        reported_by = {
+            "police": "Police (reported by "
+            + ("carer" if placement else self.pick(["mum", "dad", "grandmother"]))
+            + ")",
+            "childrens_home": "Residential staff" + (" at Oak House" if by_home else ""),
+            "foster_carer": "Foster carer",
+            "parent": self.pick(["Mum", "Dad", "Aunt"]),
+            "school": "School designated safeguarding lead",
+            "social_worker": "Social worker",
+        }[source]
+        return source, by_home, reported_by
+
+    def _risk_level(self, ctx: ChildCtx, classification: str) -> str:
+        """The police risk grading: absent (A) episodes are rarely more than low risk."""
+        if classification == "A":
+            return weighted(
+                self.rng,
+                [
+                    (RiskLevel.NO_APPARENT_RISK.value, 45),
+                    (RiskLevel.LOW.value, 45),
+                    (RiskLevel.MEDIUM.value, 10),
+                ],
             )
-            if placement and placement.oak_house:
-                sources = [("childrens_home", 55), ("police", 45)]
-            elif placement and placement.placement_type in {
-                Placement.Type.HOME_PRIVATE,
-                Placement.Type.HOME_COUNCIL,
-            }:
-                sources = [("childrens_home", 35), ("police", 65)]
-            elif placement and placement.placement_type == Placement.Type.FOSTER:
-                sources = [("foster_carer", 20), ("police", 80)]
-            else:
-                sources = [("police", 85), ("parent", 8), ("school", 4), ("social_worker", 3)]
-            source = weighted(rng, sources)
-            by_home = source == "childrens_home" and placement is not None and placement.oak_house
-            actor = reporter if by_home else front_door
-            reported_by = {
-                "police": "Police (reported by "
-                + ("carer" if placement else self.pick(["mum", "dad", "grandmother"]))
-                + ")",
-                "childrens_home": "Residential staff" + (" at Oak House" if by_home else ""),
-                "foster_carer": "Foster carer",
-                "parent": self.pick(["Mum", "Dad", "Aunt"]),
-                "school": "School designated safeguarding lead",
-                "social_worker": "Social worker",
-            }[source]
-            reference = self._police_reference(force, start)
-            received = start + (
-                self.minutes(0.1, 0.4) if source != "police" else self.minutes(0.1, 1.5)
-            )
-            if classification == "A":
-                risk = weighted(
-                    rng,
-                    [
-                        (RiskLevel.NO_APPARENT_RISK.value, 45),
-                        (RiskLevel.LOW.value, 45),
-                        (RiskLevel.MEDIUM.value, 10),
-                    ],
-                )
-            else:
-                high = 25 if ctx.flags else 10
-                risk = weighted(
-                    rng,
-                    [
-                        (RiskLevel.NO_APPARENT_RISK.value, 5),
-                        (RiskLevel.LOW.value, 40),
-                        (RiskLevel.MEDIUM.value, 42),
-                        (RiskLevel.HIGH.value, high),
-                    ],
-                )
-            where = placement.address if placement else ctx.home_address
-            episode = episode_services.record_missing(
-                child,
-                reported_missing_at=start,
-                received_at=min(received, self.now - dt.timedelta(minutes=1)),
-                source=source,
-                acting_user=actor,
-                last_seen_at=start - self.minutes(0.3, 5),
-                missing_from=where,
-                police_force=force,
-                police_reference=reference,
-                risk_level=risk,
-                classification=classification,
-                reported_by=reported_by,
-                circumstances=self.pick(CIRCUMSTANCES).format(
-                    where="the placement" if placement else "home",
-                    hour=self.pick([18, 19, 20, 21, 22]),
-                    town=town,
-                ),
-                content={"police_reference": reference, "reported_by": reported_by},
-                check_permission=False,
-            )
-            ctx.episodes.append(episode)
-            if returned is None:
-                ctx.rhis.append(None)
-                continue
-            found_source = "police" if rng.random() < 0.75 else source
-            delay = self.minutes(12, 30) if rng.random() < 0.1 else self.minutes(0.1, 8)
-            found_received = min(returned + delay, self.now - dt.timedelta(minutes=5))
-            found_by_home = found_source == "childrens_home" and by_home
-            episode = episode_services.record_return(
-                episode,
-                returned_at=returned,
-                received_at=max(found_received, returned),
-                source=found_source,
-                acting_user=reporter if found_by_home else front_door,
-                found_location=self.pick(FOUND_AT).format(town=town),
-                content={"police_reference": reference},
-                check_permission=False,
-            )
-            ctx.episodes[-1] = episode
-            rhi = RHI.objects.get(episode=episode)
-            rhi.episode = episode
-            rhi.child = child
-            ctx.rhis.append(rhi)
+        high = 25 if ctx.flags else 10
+        return weighted(
+            self.rng,
+            [
+                (RiskLevel.NO_APPARENT_RISK.value, 5),
+                (RiskLevel.LOW.value, 40),
+                (RiskLevel.MEDIUM.value, 42),
+                (RiskLevel.HIGH.value, high),
+            ],
+        )
+
+    def _record_found(
+        self,
+        ctx: ChildCtx,
+        episode: Episode,
+        returned: dt.datetime,
+        reported: tuple[str, bool],
+        town: str,
+        reference: str,
+    ) -> None:
+        """The child's return (mostly told by police), which opens the RHI."""
+        source, by_home = reported
+        rng = self.rng
+        found_source = "police" if rng.random() < 0.75 else source
+        delay = self.minutes(12, 30) if rng.random() < 0.1 else self.minutes(0.1, 8)
+        found_received = min(returned + delay, self.now - dt.timedelta(minutes=5))
+        found_by_home = found_source == "childrens_home" and by_home
+        episode = episode_services.record_return(
+            episode,
+            returned_at=returned,
+            received_at=max(found_received, returned),
+            source=found_source,
+            acting_user=self.users["reporter"]
+            if found_by_home
+            else self.front_doors[ctx.child.council_id],
+            found_location=self.pick(FOUND_AT).format(town=town),
+            content={"police_reference": reference},
+            check_permission=False,
+        )
+        ctx.episodes[-1] = episode
+        rhi = RHI.objects.get(episode=episode)
+        rhi.episode = episode
+        rhi.child = ctx.child
+        ctx.rhis.append(rhi)
