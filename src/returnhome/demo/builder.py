@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -15,9 +14,10 @@ from returnhome.followup.models import ProposedAction
 from returnhome.interviews.models import RHI, Interview
 
 from .children import ChildrenStage
-from .common import DEFAULT_PASSWORD, DemoSummary
+from .common import DemoSummary
+from .models import DemoRun
 from .queue import queue_police_notifications
-from .records import demo_children
+from .records import demo_children, high_water_marks, record_made, refuse_foreign_records
 from .rhis import RhiStage
 from .setup import DEMO_USERNAMES, SetupStage, place_home_in_council_area
 
@@ -26,7 +26,11 @@ class DemoBuilder(SetupStage, ChildrenStage, RhiStage):
     """Build the whole demo data set from a seed and a date."""
 
     def build(self, *, progress: Any = None) -> DemoSummary:
+        """Build the demo data in one transaction, on a database holding no children, episodes
+        or users that a demo build did not make, and record what it made."""
         with transaction.atomic():
+            refuse_foreign_records()
+            marks = high_water_marks()
             self.setup_organisations()
             place_home_in_council_area(self.home, self.main)
             self.setup_users()
@@ -40,6 +44,10 @@ class DemoBuilder(SetupStage, ChildrenStage, RhiStage):
             queue_police_notifications(
                 self.main, self.main_police, self.users["frontdoor"], self.now
             )
+            run = DemoRun.objects.create(
+                seed=self.seed, children=self.n_children, years=self.years, today=self.today
+            )
+            record_made(run, marks)
         return self.summary()
 
     def summary(self) -> DemoSummary:
@@ -102,22 +110,3 @@ class DemoBuilder(SetupStage, ChildrenStage, RhiStage):
         order = {name: i for i, name in enumerate(DEMO_USERNAMES)}
         users.sort(key=lambda row: order[row[0]])
         return DemoSummary(lines, users, self.notes)
-
-
-def build_demo_data(
-    *,
-    seed: int = 1,
-    children: int = 300,
-    years: int = 2,
-    today: dt.date | None = None,
-    password: str = DEFAULT_PASSWORD,
-    progress: Any = None,
-) -> DemoSummary:
-    builder = DemoBuilder(
-        seed=seed,
-        children=children,
-        years=years,
-        today=today or timezone.localdate(),
-        password=password,
-    )
-    return builder.build(progress=progress)

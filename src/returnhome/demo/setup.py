@@ -19,7 +19,8 @@ from returnhome.organisations.services import (
     configure_service,
 )
 
-from .common import CHARITY_CODE, CHARITY_NAME, HOME_CODE, HOME_NAME, Team
+from .common import CHARITY_CODE, CHARITY_NAME, HOME_CODE, HOME_NAME, DemoDataError, Team
+from .models import made
 from .pools import FAR_LA_CODES, MAIN_AREA, NEIGHBOUR_AREAS, AreaSpec
 from .state import DemoState
 
@@ -50,6 +51,19 @@ def place_home_in_council_area(home: Organisation, council: Organisation) -> Non
     """Oak House is in the demo council's area: its direct reports go to that front door."""
     Organisation.objects.filter(pk=home.pk).update(council_area=council)
     home.council_area = council
+
+
+def _demo_organisation(name: str, kind: str, code: str) -> Organisation:
+    """The charity or the children's home: made by an earlier build, or made now."""
+    found = Organisation.objects.filter(code=code).first()
+    if found is None:
+        return Organisation.objects.create(name=name, kind=kind, code=code)
+    if not made(Organisation).filter(pk=found.pk).exists():
+        raise DemoDataError(
+            f"The organisation with code {code} ({found}) was not made by demo-data: "
+            "nothing was changed."
+        )
+    return found
 
 
 class SetupStage(DemoState):
@@ -101,12 +115,8 @@ class SetupStage(DemoState):
         self.far = sorted(far, key=lambda c: FAR_LA_CODES.index(c.la_code or ""))[:1]
         assert self.main.police_force is not None
         self.main_police: Organisation = self.main.police_force
-        self.charity = Organisation.objects.create(
-            name=CHARITY_NAME, kind=Organisation.Kind.PROVIDER, code=CHARITY_CODE
-        )
-        self.home = Organisation.objects.create(
-            name=HOME_NAME, kind=Organisation.Kind.CHILDRENS_HOME, code=HOME_CODE
-        )
+        self.charity = _demo_organisation(CHARITY_NAME, Organisation.Kind.PROVIDER, CHARITY_CODE)
+        self.home = _demo_organisation(HOME_NAME, Organisation.Kind.CHILDRENS_HOME, HOME_CODE)
         self.home_town = "Maidstone"
         self.home_address = f"{HOME_NAME}, 1 Demo Lane, Maidstone"
         self.home_postcode = "ME15 6XX"
@@ -123,17 +133,23 @@ class SetupStage(DemoState):
         }
         self.users: dict[str, User] = {}
         for username, first, last, role, org_key in USER_SPECS:
-            user = User.objects.create_user(
-                username,
-                email=f"{username}@demo.invalid",
-                password=None,
-                first_name=first,
-                last_name=last,
-                role=role,
-                organisation=orgs[org_key],
-            )
-            user.password = hashed  # one hash for all: hashing 17 times would take seconds
-            user.save(update_fields=["password"])
+            fields = {
+                "email": f"{username}@demo.invalid",
+                "first_name": first,
+                "last_name": last,
+                "role": role,
+                "organisation": orgs[org_key],
+                "is_active": True,
+                # One hash for all: hashing 17 times would take seconds.
+                "password": hashed,
+            }
+            # A demo user deactivated by an earlier --reset or --remove comes back.
+            user = made(User).filter(username=username).first()
+            if user is None:
+                user = User(username=username)
+            for name, value in fields.items():
+                setattr(user, name, value)
+            user.save()
             self.users[username] = user
         u = self.users
         self.admin = u["admin"]

@@ -58,6 +58,7 @@ class DemoState:
             raise DemoDataError("--years must be at least 1")
         if today > timezone.localdate():
             raise DemoDataError("--today cannot be in the future")
+        self.seed = seed
         self.rng = random.Random(seed)
         self.n_children = children
         self.years = years

@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from returnhome.children.models import Child
 from returnhome.demo.builder import DemoBuilder
 from returnhome.demo.common import DEFAULT_PASSWORD, DemoDataError
-from returnhome.demo.records import demo_data_present, demo_logins, reset_demo_data
+from returnhome.demo.records import (
+    demo_data_present,
+    demo_logins,
+    describe_foreign,
+    foreign_records,
+    refuse_foreign_records,
+    remove_demo_data,
+)
+
+ALLOW = "RETURNHOME_ALLOW_DEMO"
+
+
+def _demos_allowed() -> bool:
+    """Demo data only where demos run: with DEBUG, or where RETURNHOME_ALLOW_DEMO=true is set
+    (`./run demo` and the tests set it; production never does)."""
+    return settings.DEBUG or os.environ.get(ALLOW, "").strip().lower() in {"true", "1", "yes"}
 
 
 def _date(value: Any) -> dt.date:
@@ -29,7 +45,9 @@ class Command(BaseCommand):
     help = (
         "Load synthetic demo data: three neighbouring councils, a commissioned charity, demo users "
         "(one password), children, missing episodes and RHIs at every stage. The same --seed and "
-        "--today give the same data. Refuses if demo data is already loaded, unless --reset."
+        "--today give the same data. Refuses if demo data is already loaded, unless --reset. For "
+        "demos only: refuses without DEBUG unless RETURNHOME_ALLOW_DEMO=true, and refuses a "
+        "database holding children, episodes or users it did not make."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -53,22 +71,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Delete existing demo data (children, episodes, RHIs, interviews, actions, their "
-            "audit events, demo users and organisations) first",
+            help="Remove the demo data first (as --remove does), then build it again",
+        )
+        parser.add_argument(
+            "--remove",
+            action="store_true",
+            help="Remove what demo-data made (its children and everything about them, its police "
+            "file's import run, its service configurations), deactivate its users, and stop. "
+            "Records it did not make and the audit trail are left as they are.",
         )
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Do nothing (successfully) if the database already has children or demo data",
+            help="Do nothing (successfully) if the database already has demo data, or children, "
+            "episodes or users demo-data did not make",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not _demos_allowed():
+            raise CommandError(
+                "demo-data is for demos only: it adds synthetic children and accounts with a "
+                f"published password. It runs only with DEBUG=true or {ALLOW}=true (never set "
+                "in production). Nothing was changed."
+            )
+        if options["remove"]:
+            self._remove()
+            return
         today = _date(options["today"]) if options["today"] else timezone.localdate()
-        if options["if_empty"] and (demo_data_present() or Child.objects.exists()):
-            self.stdout.write("The database already has data: demo data not loaded again.")
-            logins = demo_logins()
-            if logins:
-                self._print_logins(logins, f"{DEFAULT_PASSWORD} (unless built with --password)")
+        if options["if_empty"] and self._has_data():
             return
         try:
             builder = DemoBuilder(
@@ -83,18 +113,15 @@ class Command(BaseCommand):
         present = demo_data_present()
         if present and not options["reset"]:
             raise CommandError(
-                "Demo data is already loaded. Run with --reset to delete it and build it again."
+                "Demo data is already loaded. Run with --reset to remove it and build it again."
             )
         started = time.monotonic()
         # All or nothing: if the build fails, the old demo data (if any) is still there.
         try:
             with transaction.atomic():
-                if present:
-                    deleted = reset_demo_data()
-                    self.stdout.write(
-                        "Deleted demo data: "
-                        + ", ".join(f"{k} {v}" for k, v in deleted.items() if v)
-                    )
+                refuse_foreign_records()
+                if options["reset"]:
+                    self._report_removed(remove_demo_data())
                 self.stdout.write(
                     f"Building demo data: seed {options['seed']}, {options['children']} children, "
                     f"{options['years']} years to {today:%d/%m/%Y}..."
@@ -112,6 +139,38 @@ class Command(BaseCommand):
         self._print_logins(summary.users, options["password"])
         self.stdout.write(
             self.style.SUCCESS(f"Demo data built in {time.monotonic() - started:.1f} s.")
+        )
+
+    def _has_data(self) -> bool:
+        """--if-empty: say why nothing is loaded, if the database already has data."""
+        if demo_data_present():
+            self.stdout.write("The database already has demo data: demo data not loaded again.")
+            logins = demo_logins()
+            if logins:
+                self._print_logins(logins, f"{DEFAULT_PASSWORD} (unless built with --password)")
+            return True
+        found = foreign_records()
+        if found:
+            self.stdout.write(
+                "The database holds records demo-data did not make ("
+                + describe_foreign(found)
+                + "): demo data not loaded."
+            )
+            return True
+        return False
+
+    def _remove(self) -> None:
+        try:
+            removed = remove_demo_data()
+        except DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
+        self._report_removed(removed)
+
+    def _report_removed(self, counts: dict[str, int]) -> None:
+        self.stdout.write(
+            "Removed demo data: "
+            + (", ".join(f"{k} {v}" for k, v in counts.items() if v) or "there was none")
+            + " (the audit trail is kept)."
         )
 
     def _print_logins(self, users: list[tuple[str, str, str]], password: str) -> None:
