@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import Count
@@ -25,22 +26,33 @@ from .setup import DEMO_USERNAMES, SetupStage, place_home_in_council_area
 class DemoBuilder(SetupStage, ChildrenStage, RhiStage):
     """Build the whole demo data set from a seed and a date."""
 
-    def build(self, *, progress: Any = None) -> DemoSummary:
+    def build(self, *, progress: Callable[[str], object] | None = None) -> DemoSummary:
         """Build the demo data in one transaction, on a database holding no children, episodes
-        or users that a demo build did not make, and record what it made."""
+        or users that a demo build did not make, and record what it made. `progress` is told
+        what is happening (each stage, and the children done so far with the time left)."""
+        say = progress or (lambda _message: None)
         with transaction.atomic():
             refuse_foreign_records()
             marks = high_water_marks()
+            say("Setting up the councils, the charity, the children's home and the users...")
             self.setup_organisations()
             place_home_in_council_area(self.home, self.main)
             self.setup_users()
             self.setup_services()
             plans = self.plan_children()
+            started = time.monotonic()
+            step = max(1, len(plans) // 20)
             for number, plan in enumerate(plans, start=1):
                 ctx = self.create_child(plan)
                 self.simulate_child(ctx)
-                if progress is not None and number % 50 == 0:
-                    progress(f"  {number} of {len(plans)} children")
+                if number % step == 0 or number == len(plans):
+                    spent = time.monotonic() - started
+                    left = spent / number * (len(plans) - number)
+                    say(
+                        f"Children, their episodes and RHIs: {number} of {len(plans)} "
+                        f"({spent:.0f} s so far, about {left:.0f} s left)"
+                    )
+            say("Last night's police file, for the front door's queue...")
             queue_police_notifications(
                 self.main, self.main_police, self.users["frontdoor"], self.now
             )

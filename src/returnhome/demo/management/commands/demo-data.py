@@ -126,9 +126,7 @@ class Command(BaseCommand):
                     f"Building demo data: seed {options['seed']}, {options['children']} children, "
                     f"{options['years']} years to {today:%d/%m/%Y}..."
                 )
-                summary = builder.build(
-                    progress=self.stdout.write if options["verbosity"] >= 2 else None
-                )
+                summary = builder.build(progress=self._progress if options["verbosity"] else None)
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         for note in summary.notes:
@@ -140,6 +138,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo data built in {time.monotonic() - started:.1f} s.")
         )
+
+    def _progress(self, message: str) -> None:
+        """Progress goes to stderr: stdout keeps the summary and the logins."""
+        self.stderr.write(message, style_func=lambda text: text)
 
     def _has_data(self) -> bool:
         """--if-empty: say why nothing is loaded, if the database already has data."""
