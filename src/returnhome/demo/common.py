@@ -22,7 +22,6 @@ T = TypeVar("T")
 
 DEFAULT_PASSWORD = "demo-password-123"  # noqa: S105 (shared by the synthetic demo users only)
 CHILD_ID_PREFIX = "DEMO"
-ORG_CODE_PREFIX = "demo:"
 CHARITY_CODE = "demo:charity"
 HOME_CODE = "demo:oak-house"
 CHARITY_NAME = "Safe Return Partnership (demo charity)"
