@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "returnhome.alerts",
+    "returnhome.demo",
 ]
 
 MIDDLEWARE = [

@@ -59,9 +59,8 @@ FRONT_DOOR = {"front_door", "manager"}
 RHI_WORKERS = {"practitioner", "manager"}  # the allocated worker and the team manager
 # The partner is a manager at another council: its own lists open, but hold none of our records.
 PARTNER = {"partner"}
-# So is the charity's manager. Today the front door's pages (report missing, the queue) open to
-# it too, as to a manager of any organisation: `can_record_notification(user, council)` does not
-# ask that the organisation be a council (its lists hold none of our records).
+# So is the charity's manager; but the front door's pages (report missing, the queue) are a
+# council's: a charity's manager is refused them (`works_front_door`).
 ELSEWHERE = PARTNER | {"charity"}
 NOT_ELSEWHERE = ALL - ELSEWHERE
 REPORT_READERS = {"manager", "performance", "admin"} | PARTNER
@@ -208,10 +207,10 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("healthz", ok=ALL),
         page("readyz", ok=ALL),
         page("episodes:open", ok=CHILD_RECORDS | ELSEWHERE),
-        page("episodes:record_missing", ok=FRONT_DOOR | ELSEWHERE),
-        page("episodes:record_missing_new_child", ok=FRONT_DOOR | ELSEWHERE),
+        page("episodes:record_missing", ok=FRONT_DOOR | PARTNER),
+        page("episodes:record_missing_new_child", ok=FRONT_DOOR | PARTNER),
         # The front door of another council is not told the child exists.
-        page("episodes:record_missing_for", s.child_pk, ok=FRONT_DOOR, finds=NOT_ELSEWHERE),
+        page("episodes:record_missing_for", s.child_pk, ok=FRONT_DOOR, finds=ALL - PARTNER),
         page("episodes:detail", s.episode_pk, ok=CHILD_RECORDS, finds=CHILD_RECORDS),
         page("episodes:record_found", s.open_episode_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
         page("children:list", ok=CHILD_RECORDS | ELSEWHERE),
@@ -338,7 +337,7 @@ def front_door_visits(s: Scenario) -> list[tuple[str, Visit]]:
         front_door = User.objects.get(username="frontdoor")
         merge = merge_children(child, duplicate, acting_user=front_door, reason="Same child")
     return [
-        page("imports:queue", ok=FRONT_DOOR | ELSEWHERE),
+        page("imports:queue", ok=FRONT_DOOR | PARTNER),
         page("imports:item", item.pk, ok=FRONT_DOOR, finds=FRONT_DOOR),
         # Deciding is a POST with a reason: without one, the item page says what is missing (400).
         page(
@@ -533,7 +532,7 @@ NAVIGATION = {
     "admin": ["Children", "Reports", "Service settings", "FOI answers"],
     "social_worker": ["Still missing", "Children", "Actions", "My reports"],
     # A provider's manager: the council's reports are not theirs (the front door is: see above).
-    "charity": [*RHI_WORK, "Still missing", "Report missing", "Children", "Actions", "Front door"],
+    "charity": [*RHI_WORK, "Still missing", "Children", "Actions"],
 }
 
 

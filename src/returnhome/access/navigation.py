@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from returnhome.access.policy import can_see_meeting_pack, can_see_reports
+from returnhome.access.policy import can_see_meeting_pack, can_see_reports, works_front_door
 from returnhome.access.roles import Role
 
 
@@ -56,7 +56,10 @@ NAV: tuple[NavItem, ...] = (
         ),
     ),
     NavItem(
-        "episodes:record_missing", "Report missing", frozenset({Role.FRONT_DOOR, Role.MANAGER})
+        "episodes:record_missing",
+        "Report missing",
+        frozenset({Role.FRONT_DOOR, Role.MANAGER}),
+        works_front_door,
     ),
     NavItem(
         "children:list",
@@ -85,7 +88,9 @@ NAV: tuple[NavItem, ...] = (
     ),
     NavItem("organisations:service", "Service settings", frozenset({Role.ADMIN})),
     NavItem("reporting:mine", "My reports", frozenset({Role.REPORTER, Role.SOCIAL_WORKER})),
-    NavItem("imports:queue", "Front door", frozenset({Role.FRONT_DOOR, Role.MANAGER})),
+    NavItem(
+        "imports:queue", "Front door", frozenset({Role.FRONT_DOOR, Role.MANAGER}), works_front_door
+    ),
     NavItem(
         "reports:foi",
         "FOI answers",

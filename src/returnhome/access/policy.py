@@ -144,11 +144,17 @@ def can_do_rhis(user: User) -> bool:
 # What a user may do to a record (`rules` predicates: services check these; views too) -----------
 
 
+def works_front_door(user: Any) -> bool:
+    """A council's front door and its managers (never another kind of organisation's staff: a
+    charity's manager is no council's front door)."""
+    return _kind(user) == "council" and user.role in FRONT_DOOR_ROLES
+
+
 @rules.predicate
 def can_record_notification(user: Any, council: Any) -> bool:
     """Records notifications for a council (and works its front door): its front door and its
     managers."""
-    return council is not None and _org(user) == council.pk and user.role in FRONT_DOOR_ROLES
+    return council is not None and _org(user) == council.pk and works_front_door(user)
 
 
 @rules.predicate

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from nicknames import NickNamer
 
-from returnhome.core.demo import BOYS, GIRLS, SURNAMES
+from returnhome.demo.pools import BOYS, GIRLS, SURNAMES
 from returnhome.imports.police.rows import COLUMNS, nhs_number_valid
 
 DISTRICTS = [

@@ -14,7 +14,10 @@ from django.utils import timezone
 
 from returnhome.accounts.models import User
 from returnhome.children.models import Child
-from returnhome.core import demo
+from returnhome.demo.common import CHILD_ID_PREFIX, DEFAULT_PASSWORD, nhs_number_is_valid
+from returnhome.demo.pools import MAIN_AREA
+from returnhome.demo.records import demo_children, fingerprint
+from returnhome.demo.setup import DEMO_USERNAMES
 from returnhome.episodes.models import Episode
 from returnhome.followup.models import ProposedAction
 from returnhome.imports.models import ImportRun, PendingNotification, ReviewItem
@@ -36,8 +39,8 @@ def run(**extra: object) -> str:
 def test_demo_data_has_every_state_the_product_shows() -> None:
     output = run()
 
-    main = Organisation.objects.get(la_code=demo.MAIN_AREA.la_code)
-    children = demo.demo_children()
+    main = Organisation.objects.get(la_code=MAIN_AREA.la_code)
+    children = demo_children()
     # 40 planned, and one new to the council in last night's police file.
     assert children.count() == 41
     assert "frontdoor" in output and "Every demo user's password" in output
@@ -72,8 +75,8 @@ def test_demo_data_has_every_state_the_product_shows() -> None:
 
     # Synthetic identifiers: NHS numbers pass the modulus 11 check.
     nhs = [n for n in children.values_list("nhs_number", flat=True) if n]
-    assert nhs and all(demo.nhs_number_is_valid(n) for n in nhs)
-    assert User.objects.get(username="manager").check_password(demo.DEFAULT_PASSWORD)
+    assert nhs and all(nhs_number_is_valid(n) for n in nhs)
+    assert User.objects.get(username="manager").check_password(DEFAULT_PASSWORD)
 
     # Nothing is in the future.
     now = timezone.now()
@@ -90,35 +93,35 @@ def test_demo_data_has_every_state_the_product_shows() -> None:
 def test_same_seed_and_today_give_the_same_data_and_reloading_needs_reset() -> None:
     small = {"seed": 3, "children": 12, "today": TODAY}
     call_command("demo-data", stdout=io.StringIO(), **small)
-    first = demo.fingerprint()
+    first = fingerprint()
     assert len(first) > 12 + 50  # children, their episodes and actions
     with pytest.raises(CommandError, match="--reset"):
         call_command("demo-data", stdout=io.StringIO(), **small)
     # An invalid option changes nothing, even with --reset.
     with pytest.raises(CommandError, match="future"):
         call_command("demo-data", stdout=io.StringIO(), reset=True, seed=3, today="2999-01-01")
-    assert demo.fingerprint() == first
+    assert fingerprint() == first
     call_command("demo-data", stdout=io.StringIO(), reset=True, **small)
-    assert demo.fingerprint() == first
+    assert fingerprint() == first
     # The 12 planned, and any the demo's overnight police file recorded as new to the council.
     from_police_file = sum(r.summary.get("children_created", 0) for r in ImportRun.objects.all())
-    assert Child.objects.filter(la_child_id__startswith=demo.CHILD_ID_PREFIX).count() == (
+    assert Child.objects.filter(la_child_id__startswith=CHILD_ID_PREFIX).count() == (
         12 + from_police_file
     )
-    assert User.objects.filter(username__in=demo.DEMO_USERNAMES).count() == len(demo.DEMO_USERNAMES)
+    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == len(DEMO_USERNAMES)
 
 
 @pytest.mark.django_db
 def test_if_empty_skips_a_database_with_data() -> None:
     call_command("demo-data", seed=1, children=3, today=TODAY, stdout=io.StringIO())
-    before = demo.fingerprint()
+    before = fingerprint()
     out = io.StringIO()
     call_command("demo-data", seed=2, children=3, today=TODAY, if_empty=True, stdout=out)
     assert "not loaded" in out.getvalue()
-    assert demo.fingerprint() == before
+    assert fingerprint() == before
 
 
 def test_nhs_number_check_digit() -> None:
-    assert demo.nhs_number_is_valid("9434765919")
-    assert not demo.nhs_number_is_valid("9434765918")
-    assert not demo.nhs_number_is_valid("94347659")
+    assert nhs_number_is_valid("9434765919")
+    assert not nhs_number_is_valid("9434765918")
+    assert not nhs_number_is_valid("94347659")
