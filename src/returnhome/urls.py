@@ -1,12 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from returnhome.accounts import views as account_views
 from returnhome.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", account_views.SignInView.as_view(), name="login"),
+    path("login/code/", account_views.sign_in_code, name="login_code"),
+    path("login/set-up/", account_views.sign_in_set_up, name="login_set_up"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("children/", include("returnhome.children.urls")),
     path("episodes/", include("returnhome.episodes.urls")),
@@ -16,6 +19,7 @@ urlpatterns = [
     path("reports/", include("returnhome.reports.urls")),
     path("api/", include("returnhome.imports.api_urls")),
     path("reporting/", include("returnhome.episodes.reporting_urls")),
+    path("", include("returnhome.accounts.urls")),
     path("alerts/", include("returnhome.alerts.urls")),
     path("front-door/", include("returnhome.imports.urls")),
 ]
