@@ -13,7 +13,14 @@ from returnhome.core.models import AuditEvent
 from tests.accounts.conftest import PASSWORD, is_signed_in, sign_in
 from tests.conftest import Cast
 
-SIMPLE = ["aaaaaaaaaaaa", "abcdefghijkl", "123456789012", "qwertyuiop12", "abababababab", "zyxwvutsrqpo"]
+SIMPLE = [
+    "aaaaaaaaaaaa",
+    "abcdefghijkl",
+    "123456789012",
+    "qwertyuiop12",
+    "abababababab",
+    "zyxwvutsrqpo",
+]
 
 
 @pytest.mark.parametrize("password", SIMPLE)

@@ -55,7 +55,8 @@ def test_the_next_address_survives_the_second_step(cast: Cast) -> None:
     client = Client()
     with later(seconds=40):
         client.post(
-            "/login/", {"username": "manager", "password": "correct-horse-battery", "next": "/alerts/"}
+            "/login/",
+            {"username": "manager", "password": "correct-horse-battery", "next": "/alerts/"},
         )
         response = client.post("/login/code/", {"code": code_for(device)})
     assert response["Location"] == "/alerts/"
