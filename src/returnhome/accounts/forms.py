@@ -44,18 +44,31 @@ def role_field(roles: tuple[str, ...]) -> forms.ChoiceField:
 
 
 class InviteForm(forms.Form):
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
+    first_name = forms.CharField(
+        label="First name",
+        max_length=150,
+        error_messages={"required": "Enter the person's first name"},
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=150,
+        error_messages={"required": "Enter the person's last name"},
+    )
     email = forms.EmailField(
         label="Email address",
         help_text="The invitation link is sent here",
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter an email address like name@example.org",
+        },
     )
     username = forms.CharField(
         label="Username",
         max_length=150,
         help_text="What they type to sign in, for example their email address or initials",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Enter a username for them to sign in with"},
     )
 
     def __init__(self, *args: Any, roles: tuple[str, ...], **kwargs: Any) -> None:
