@@ -170,3 +170,15 @@ def test_check_deploy_warns_when_it_is_off_without_debug(settings: Any) -> None:
     assert two_factor_required() == []
     settings.RETURNHOME_REQUIRE_2FA, settings.DEBUG = True, False
     assert two_factor_required() == []
+
+
+def test_signing_in_as_someone_else_signs_the_first_person_out_at_once(
+    cast: Cast, settings: Any
+) -> None:
+    settings.RETURNHOME_REQUIRE_2FA = False  # the admin's session stands; the manager has a device
+    enrol(cast.manager)
+    client = Client()
+    client.force_login(cast.admin)
+    sign_in(client, "manager")  # password right, code not yet given
+    assert not is_signed_in(client)
+    assert AuditEvent.objects.get(action="sign_out").detail["reason"] == "another_sign_in"

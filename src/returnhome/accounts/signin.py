@@ -13,7 +13,7 @@ from typing import Any
 from axes.helpers import get_client_ip_address
 from axes.models import AccessFailureLog
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.http import HttpRequest
@@ -51,7 +51,11 @@ def record_throttled(request: HttpRequest) -> None:
 
 
 def begin_second_step(request: HttpRequest, user: User, *, backend: str, next_url: str) -> None:
-    """The password was right: remember who is part-way through (nobody is signed in yet)."""
+    """The password was right: remember who is part-way through (nobody is signed in yet; whoever
+    was signed in on this browser is signed out)."""
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        request.signout_reason = "another_sign_in"  # type: ignore[attr-defined]
+        logout(request)
     request.session.cycle_key()
     request.session[PENDING] = {
         "user": user.pk,
