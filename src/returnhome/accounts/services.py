@@ -14,6 +14,7 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -300,6 +301,20 @@ def lockout_failures(account: User) -> int:
 
 def is_locked_out(account: User) -> bool:
     return lockout_failures(account) >= settings.AXES_FAILURE_LIMIT
+
+
+def locked_out_among(accounts: list[User]) -> set[int]:
+    """Which of these accounts are locked now (one query, for lists)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    by_name = {a.username: a.pk for a in accounts}
+    locked = (
+        AccessAttempt.objects.filter(username__in=by_name, attempt_time__gte=since)
+        .values("username")
+        .annotate(total=Sum("failures_since_start"))
+        .filter(total__gte=settings.AXES_FAILURE_LIMIT)
+        .values_list("username", flat=True)
+    )
+    return {by_name[name] for name in locked}
 
 
 @transaction.atomic

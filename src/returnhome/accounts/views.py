@@ -31,6 +31,7 @@ from returnhome.accounts.predicates import (
     has_two_factor,
     two_factor_required,
     users_managed_by,
+    with_two_factor_among,
 )
 from returnhome.accounts.signin import (
     address_throttled,
@@ -262,16 +263,22 @@ def users(request: AuthedHttpRequest) -> HttpResponse:
     require(can_manage_users(request.user), "Only an organisation's administrator can do this.")
     people = users_managed_by(request.user).order_by("-is_active", "first_name", "last_name")
     page = Paginator(people, USERS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [_summary(person) for person in page.object_list]
+    people_shown = list(page.object_list)
+    locked = services.locked_out_among(people_shown)
+    enrolled = with_two_factor_among(people_shown)
+    rows = [
+        _summary(person, locked=person.pk in locked, two_factor=person.pk in enrolled)
+        for person in people_shown
+    ]
     return render(request, "accounts/users.html", {"page": page, "rows": rows})
 
 
-def _summary(person: User) -> dict[str, Any]:
+def _summary(person: User, *, locked: bool, two_factor: bool) -> dict[str, Any]:
     if not person.is_active:
         status, colour = "Deactivated", "grey"
     elif not person.has_usable_password():
         status, colour = "Invited", "blue"
-    elif services.is_locked_out(person):
+    elif locked:
         status, colour = "Locked", "red"
     else:
         status, colour = "Active", "green"
@@ -279,8 +286,15 @@ def _summary(person: User) -> dict[str, Any]:
         "person": person,
         "status": status,
         "colour": colour,
-        "two_factor": has_two_factor(person),
+        "two_factor": two_factor,
+        "locked": locked,
     }
+
+
+def _detail(person: User) -> dict[str, Any]:
+    return _summary(
+        person, locked=services.is_locked_out(person), two_factor=has_two_factor(person)
+    )
 
 
 def invite(request: AuthedHttpRequest) -> HttpResponse:
@@ -301,11 +315,10 @@ def invite(request: AuthedHttpRequest) -> HttpResponse:
 def user_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     person = _managed(request, pk)
     form = RoleForm(initial={"role": person.role}, roles=assignable_roles(request.user))
-    context = _summary(person) | {
+    context = _detail(person) | {
         "form": form,
         "is_self": person.pk == request.user.pk,
         "invitation_link": request.session.pop(INVITATION_KEY, None),
-        "locked": services.is_locked_out(person),
     }
     return render(request, "accounts/user.html", context)
 
@@ -322,11 +335,7 @@ def user_role(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{person}'s role is now {person.get_role_display()}")
             return redirect("accounts:user", pk=person.pk)
-    context = _summary(person) | {
-        "form": form,
-        "is_self": person.pk == request.user.pk,
-        "locked": services.is_locked_out(person),
-    }
+    context = _detail(person) | {"form": form, "is_self": person.pk == request.user.pk}
     return render(request, "accounts/user.html", context, status=400)
 
 
