@@ -12,8 +12,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from returnhome.accounts.models import User
-from returnhome.accounts.signin import client_address, mark_session_start
-from returnhome.core.audit import record_account_event
+from returnhome.accounts.signin import client_address, mark_session_start, record_account_event
 
 
 def _account_id(username: Any) -> int | None:

@@ -24,12 +24,30 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from returnhome.accounts.models import User
-from returnhome.core.audit import record_account_event
+from returnhome.core.models import AuditEvent
 
 PENDING = "signin_pending"
 PENDING_SECONDS = 5 * 60
 SIGNED_IN_AT = "signin_at"
 LAST_SEEN = "signin_last_seen"
+
+
+def record_account_event(
+    actor: Any, action: str, account_id: int | None, **detail: str | int | bool | None
+) -> AuditEvent:
+    """A sign-in event (a sign-in, a failure, a lockout, a sign-out, a throttled attempt) about
+    one account, or about no known account (`account_id` None: a failed attempt naming nobody who
+    exists; the typed name is not kept). Written as the model's own insert, so whatever the audit
+    trail does on every insert (its chain) applies; `detail` holds codes and addresses only."""
+    return AuditEvent.objects.create(
+        actor_id=actor.pk if getattr(actor, "pk", None) else None,
+        kind=AuditEvent.Kind.WRITE,
+        action=action,
+        object_type="accounts.user",
+        object_id="" if account_id is None else str(account_id),
+        child_id=None,
+        detail=detail,
+    )
 
 
 def client_address(request: HttpRequest) -> str | None:

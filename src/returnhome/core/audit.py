@@ -73,20 +73,3 @@ def record_list_read(actor: Any, action: str, objects: Sequence[models.Model]) -
         )
         for o in objects
     )
-
-
-def record_account_event(
-    actor: Any, action: str, account_id: int | None, **detail: Any
-) -> AuditEvent:
-    """A sign-in event (a sign-in, a failure, a lockout, a sign-out) about one user account, or
-    about no known account (`account_id` None: a failed attempt naming nobody who exists; the
-    typed name is not kept)."""
-    return AuditEvent.objects.create(
-        actor_id=actor.pk if getattr(actor, "pk", None) else None,
-        kind=AuditEvent.Kind.WRITE,
-        action=action,
-        object_type="accounts.user",
-        object_id="" if account_id is None else str(account_id),
-        child_id=None,
-        detail=_jsonable(detail),
-    )
