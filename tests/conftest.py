@@ -118,7 +118,9 @@ __all__ = ["Cast", "ago", "missing", "returned"]
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any) -> None:
-    """Fast password hashing; static files from the finders (no collectstatic manifest in tests)."""
+    """Fast password hashing; static files from the finders (no collectstatic manifest in tests);
+    two-factor sign-in off (tests/accounts turn it on where they test it)."""
+    settings.RETURNHOME_REQUIRE_2FA = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,

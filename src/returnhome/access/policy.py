@@ -292,3 +292,45 @@ def get_visible_or_404(
         raise Http404("Not found") from exc
     record_read(user, obj, action=action)
     return obj
+
+
+# Managing an organisation's user accounts -------------------------------------------------------
+
+# The roles an administrator may give, by the kind of their organisation.
+ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
+    "council": (
+        Role.FRONT_DOOR,
+        Role.PRACTITIONER,
+        Role.MANAGER,
+        Role.SOCIAL_WORKER,
+        Role.PERFORMANCE,
+        Role.ADMIN,
+    ),
+    "provider": (Role.PRACTITIONER, Role.MANAGER, Role.ADMIN),
+    "police": (Role.POLICE, Role.ADMIN),
+}
+DEFAULT_ROLES: tuple[str, ...] = (Role.REPORTER, Role.ADMIN)
+
+
+def can_manage_users(user: Any) -> bool:
+    """An organisation's administrator manages its users (and only its users)."""
+    return bool(
+        getattr(user, "is_active", False)
+        and getattr(user, "organisation_id", None) is not None
+        and user.role == Role.ADMIN
+    )
+
+
+def manages_user(admin: Any, account: Any) -> bool:
+    return (
+        can_manage_users(admin)
+        and account is not None
+        and account.organisation_id == admin.organisation_id
+    )
+
+
+def assignable_roles(admin: Any) -> tuple[str, ...]:
+    organisation = getattr(admin, "organisation", None)
+    if organisation is None:
+        return ()
+    return ROLES_BY_KIND.get(organisation.kind, DEFAULT_ROLES)
