@@ -186,6 +186,7 @@ PUBLIC = {
     "login",
     "healthz",
     "readyz",
+    "accounts:accept_invite",  # the invitee has no password yet
     "api:notifications",
     "api:notification",
     "api:schema",
