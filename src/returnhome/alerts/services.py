@@ -98,6 +98,15 @@ def send_due_emails() -> int:
     return sent
 
 
+def _user_key(key: str, user: User) -> str:
+    return f"{key}:u{user.pk}"[:200]
+
+
+def already_alerted(key: str, user: User) -> bool:
+    """Whether `user` holds the alert raised with `key` (so a job can skip building it again)."""
+    return Alert.objects.filter(key=_user_key(key, user)).exists()
+
+
 @transaction.atomic
 def notify(
     recipients: Iterable[User],
@@ -135,7 +144,7 @@ def notify(
         if key is None:
             alert = Alert.objects.create(**fields)
         else:
-            user_key = f"{key}:u{user.pk}"[:200]
+            user_key = _user_key(key, user)
             if Alert.objects.filter(key=user_key).exists():
                 continue
             try:

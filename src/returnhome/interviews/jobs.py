@@ -15,7 +15,7 @@ from django.utils import timezone
 from returnhome.accounts.models import Role, User
 from returnhome.alerts.models import Alert
 from returnhome.alerts.recipients import managers_of
-from returnhome.alerts.services import notify
+from returnhome.alerts.services import already_alerted, notify
 from returnhome.core.jobs import job, lookback
 from returnhome.followup.models import ProposedAction
 from returnhome.followup.models import overdue as action_overdue
@@ -191,8 +191,11 @@ def daily_digest(now: dt.datetime) -> int:
         return 0
     sent = 0
     counts_by_team: dict[int, dict[str, int]] = {}
+    key = f"daily_digest:{local.date().isoformat()}"
     for manager in _digest_managers():
         assert manager.organisation_id is not None
+        if already_alerted(key, manager):
+            continue
         if manager.organisation_id not in counts_by_team:
             counts_by_team[manager.organisation_id] = digest_counts(manager.organisation_id, now)
         counts = counts_by_team[manager.organisation_id]
@@ -204,7 +207,7 @@ def daily_digest(now: dt.datetime) -> int:
                 title=f"Your team on {local:%d/%m/%Y}: {summary}"[:200],
                 link=reverse("interviews:team"),
                 detail="\n".join(f"{what}: {n}" for what, n in counts.items()),
-                key=f"daily_digest:{local.date().isoformat()}",
+                key=key,
                 now=now,
             )
         )

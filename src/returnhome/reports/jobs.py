@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from returnhome.accounts.models import User
 from returnhome.alerts.models import Alert
-from returnhome.alerts.services import notify
+from returnhome.alerts.services import already_alerted, notify
 from returnhome.core.jobs import job
 from returnhome.organisations.models import Organisation
 from returnhome.reports.meeting_pack import PACK_ROLES, build_pack, can_see_meeting_pack, week_of
@@ -41,7 +41,8 @@ def meeting_pack(now: dt.datetime) -> int:
             ).select_related("organisation")
             if can_see_meeting_pack(user)
         ]
-        if not readers:
+        key = f"meeting_pack:{council.pk}:{monday.isoformat()}"
+        if all(already_alerted(key, user) for user in readers):
             continue
         pack = build_pack(readers[0], council, monday, now)
         counts = [
@@ -56,7 +57,7 @@ def meeting_pack(now: dt.datetime) -> int:
                 title=f"The meeting pack for the week of {monday:%d/%m/%Y} is ready",
                 link=f"{reverse('reports:meeting_pack')}?week={monday.isoformat()}",
                 detail="\n".join(counts),
-                key=f"meeting_pack:{council.pk}:{monday.isoformat()}",
+                key=key,
                 now=now,
             )
         )
