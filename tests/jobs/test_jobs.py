@@ -23,6 +23,7 @@ from returnhome.alerts.models import Alert
 from returnhome.children.models import Child
 from returnhome.core import jobs
 from returnhome.core.models import JobRun, WorkerHeartbeat
+from returnhome.followup.jobs import actions_due
 from returnhome.followup.models import ProposedAction
 from returnhome.interviews import services
 from returnhome.interviews.jobs import (
@@ -207,8 +208,6 @@ class TestActions:
     def test_the_owner_hears_when_it_falls_due_and_when_overdue(
         self, mailboxes: Cast, returned_rhi: RHI
     ) -> None:
-        from returnhome.followup.jobs import actions_due
-
         cast = mailboxes
         due = timezone.localdate() + dt.timedelta(days=3)
         action = agreed_action(cast, returned_rhi, owner=cast.practitioner2.email, due=due)
@@ -227,8 +226,6 @@ class TestActions:
     def test_an_owner_who_is_not_a_user_means_the_practitioner_who_proposed_it(
         self, cast: Cast, returned_rhi: RHI
     ) -> None:
-        from returnhome.followup.jobs import actions_due
-
         due = timezone.localdate() + dt.timedelta(days=1)
         agreed_action(cast, returned_rhi, owner="School DSL", due=due)
         assert actions_due(timezone.make_aware(dt.datetime.combine(due, dt.time(9)))) == 1

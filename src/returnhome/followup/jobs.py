@@ -19,16 +19,18 @@ from returnhome.followup.models import ProposedAction, overdue
 
 def owner_of(action: ProposedAction) -> User:
     """The user named as the action's owner, or else the practitioner who proposed it."""
+    proposer: User = action.interview.conducted_by
     named = action.owner.strip()
     if named:
+        # Someone in the council or the proposer's team: never a stranger who shares an address.
+        teams = {action.interview.council_id, proposer.organisation_id} - {None}
         user = (
-            User.objects.filter(is_active=True)
+            User.objects.filter(is_active=True, organisation_id__in=teams)
             .filter(Q(email__iexact=named) | Q(username__iexact=named))
             .first()
         )
         if user is not None:
             return user
-    proposer: User = action.interview.conducted_by
     return proposer
 
 
