@@ -46,7 +46,7 @@ def meeting_pack(now: dt.datetime) -> int:
             continue
         pack = build_pack(readers[0], council, monday, now)
         counts = [
-            _plural(len(pack.missing), "episode of missing", "episodes of missing"),
+            _plural(len(pack.missing), "episode reported missing", "episodes reported missing"),
             _plural(len(pack.still_missing), "child still missing", "children still missing"),
             _plural(len(pack.overdue), "RHI past its deadline", "RHIs past their deadline"),
         ]
