@@ -220,7 +220,24 @@ if not DEBUG and env.bool("RETURNHOME_HTTPS", default=True):
 RETURNHOME_READINESS_CHECKS = [
     "returnhome.core.health.database",
     "returnhome.core.health.migrations",
+    "returnhome.core.jobs.worker_heartbeat",
 ]
+
+# Background jobs (returnhome.core.jobs, docs/jobs.md): `returnhome jobs run` is the worker, on the
+# same database (no other server). It wakes every RETURNHOME_JOBS_TICK seconds, runs the jobs that
+# are due and writes a heartbeat; /readyz fails when the heartbeat is older than
+# RETURNHOME_WORKER_MAX_AGE seconds once a worker has run, or always when none has and
+# RETURNHOME_REQUIRE_WORKER is true. Jobs alert about records of the last
+# RETURNHOME_ALERT_LOOKBACK_DAYS days; a failed alert email is retried by the next runs, up to
+# RETURNHOME_ALERT_EMAIL_ATTEMPTS tries. Managers' digests go from RETURNHOME_DIGEST_HOUR, the
+# meeting pack notice on Mondays from RETURNHOME_MEETING_PACK_HOUR (UK time).
+RETURNHOME_JOBS_TICK = env.int("RETURNHOME_JOBS_TICK", default=30)
+RETURNHOME_WORKER_MAX_AGE = env.int("RETURNHOME_WORKER_MAX_AGE", default=300)
+RETURNHOME_REQUIRE_WORKER = env.bool("RETURNHOME_REQUIRE_WORKER", default=False)
+RETURNHOME_ALERT_LOOKBACK_DAYS = env.int("RETURNHOME_ALERT_LOOKBACK_DAYS", default=7)
+RETURNHOME_ALERT_EMAIL_ATTEMPTS = env.int("RETURNHOME_ALERT_EMAIL_ATTEMPTS", default=5)
+RETURNHOME_DIGEST_HOUR = env.int("RETURNHOME_DIGEST_HOUR", default=7)
+RETURNHOME_MEETING_PACK_HOUR = env.int("RETURNHOME_MEETING_PACK_HOUR", default=6)
 
 # `returnhome restore` refuses a database holding any of these unless --force (core/backup.py).
 RETURNHOME_RESTORE_REFUSES_IF_ANY = ["children.Child", "episodes.Episode", "accounts.User"]

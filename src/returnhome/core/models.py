@@ -39,3 +39,27 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}#{self.object_id}"
+
+
+class JobRun(models.Model):
+    """The last run of one background job (core/jobs.py): when, how many things it did, any error."""
+
+    name = models.CharField(max_length=60, unique=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    done = models.PositiveIntegerField(default=0, help_text="How many things the last run did")
+    error = models.CharField(max_length=300, blank=True, help_text="Why the last run failed")
+    runs = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The job worker's last sign of life (`returnhome jobs run`), read by /readyz."""
+
+    worker = models.CharField(max_length=100, unique=True, help_text="host:pid")
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
