@@ -243,7 +243,7 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("accounts:two_factor_set_up", ok=ALL),
         page("accounts:recovery_codes", ok=ALL, status=302),  # none to show without two-factor
         # An invitation link that is not one: found by nobody.
-        page("accounts:accept_invite", "MQ", "not-a-token", ok=set(), finds=set()),
+        page("accounts:accept_invite", "MQ", "not-a-token", ok=set(), finds=set(), status=404),
         # User management: an organisation's administrator, for its own people only.
         page("accounts:users", ok={"admin"}),
         page("accounts:invite", ok={"admin"}),
