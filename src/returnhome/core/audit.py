@@ -1,13 +1,46 @@
-"""Writing the audit trail. Every service write and every record read calls one of these."""
+"""Writing the audit trail. Every service write and every record read calls one of these.
+
+The trail is append-only and chained (docs/audit.md): every row is inserted here, by
+`insert_chained`, which reads the chain's head and hashes each new row onto it inside the
+transaction that inserts it. Writers are ordered so that no two rows claim the same predecessor:
+on PostgreSQL by a transaction-level advisory lock taken before the head is read; on SQLite by
+the database's write lock, which every transaction takes when it begins (settings:
+`transaction_mode` IMMEDIATE), so the head is always read by the only writer.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from returnhome.core.models import AuditEvent
+
+GENESIS = "0" * 64
+"""The `prev_hash` of the first row."""
+
+CHAIN_LOCK = 0x5248_4155_4449_54  # any bigint: the key of the PostgreSQL advisory lock ("RHAUDIT")
+
+CHAINED_FIELDS = (
+    "at",
+    "actor_id",
+    "kind",
+    "action",
+    "object_type",
+    "object_id",
+    "child_id",
+    "detail",
+)
+"""What a row's hash covers, in this order, with the previous row's hash."""
+
+TABLE = AuditEvent._meta.db_table
 
 
 def _child_id(obj: models.Model) -> int | None:
@@ -29,6 +62,144 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+# --------------------------------------------------------------------------- no personal values
+
+FIELD_NAME_KEYS = frozenset({"fields", "changed"})
+"""Detail keys whose value maps field names to new values: only the field names are kept."""
+
+FREE_TEXT_KEYS = frozenset(
+    {
+        "alias",
+        "comment",
+        "independence_reason",
+        "q",
+        "query",
+        "resolution_reason",
+        "search",
+        "undo_reason",
+    }
+)
+"""Detail keys holding a name or free text: the value becomes whether it was given (true or
+false). The text itself stays on the record the row points at, where erasure can reach it."""
+
+CODE_OR_TEXT_KEYS = frozenset({"reason"})
+"""Detail keys holding a code (a review item's `uncertain_match`) or free text (a merge's
+reason): a code is kept, free text becomes whether it was given."""
+
+_CODE = re.compile(r"[a-z0-9_]{1,40}\Z")
+
+
+def _detail(detail: dict[str, Any]) -> dict[str, Any]:
+    """An audit row's detail: identifiers, field names and codes, never personal values."""
+    out = {}
+    for key, value in detail.items():
+        if key in FIELD_NAME_KEYS and isinstance(value, dict):
+            value = sorted(str(k) for k in value)
+        elif isinstance(value, str) and (
+            key in FREE_TEXT_KEYS or (key in CODE_OR_TEXT_KEYS and not _CODE.match(value))
+        ):
+            value = bool(value.strip())
+        out[str(key)] = _jsonable(value)
+    return out
+
+
+# --------------------------------------------------------------------------- the chain
+
+
+def _moment(at: dt.datetime) -> str:
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def row_hash(prev_hash: str, values: Sequence[Any]) -> str:
+    """SHA-256 (hex) of the previous row's hash and this row's `CHAINED_FIELDS` values, as
+    canonical JSON: one array, keys sorted, no spaces, ASCII only, `at` in UTC to the microsecond."""
+    at, actor_id, kind, action, object_type, object_id, child_id, detail = values
+    canonical = json.dumps(
+        [
+            _moment(at),
+            actor_id,
+            str(kind),
+            action,
+            object_type,
+            object_id,
+            child_id,
+            detail,
+        ],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+    )
+    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode("ascii")).hexdigest()
+
+
+def _values(row: AuditEvent) -> tuple[Any, ...]:
+    return tuple(getattr(row, f) for f in CHAINED_FIELDS)
+
+
+def _head_hash() -> str:
+    """The last row's hash: called inside the transaction that will insert after it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+        cursor.execute(f"SELECT hash FROM {TABLE} ORDER BY id DESC LIMIT 1")  # noqa: S608
+        found = cursor.fetchone()
+    return str(found[0]) if found else GENESIS
+
+
+def _insert_many(rows: Sequence[AuditEvent]) -> None:
+    """One prepared INSERT for many rows (executemany); their pks are left unset."""
+    ops = connection.ops
+    encoder = AuditEvent._meta.get_field("detail").encoder  # type: ignore[attr-defined]
+    at = ops.adapt_datetimefield_value(rows[0].at)
+    columns = [*CHAINED_FIELDS, "prev_hash", "hash"]
+    params = [
+        (
+            at,
+            r.actor_id,
+            r.kind,
+            r.action,
+            r.object_type,
+            r.object_id,
+            r.child_id,
+            ops.adapt_json_value(r.detail, encoder),
+            r.prev_hash,
+            r.hash,
+        )
+        for r in rows
+    ]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model)
+        TABLE, ", ".join(columns), ", ".join(["%s"] * len(columns))
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 10_000):
+            cursor.executemany(sql, params[start : start + 10_000])
+
+
+def insert_chained(rows: Sequence[AuditEvent]) -> None:
+    """Insert unsaved audit rows, in this order, each hashed onto the one before: the only way
+    rows enter the trail. All of them get the moment of insertion as `at`. Bulk paths build the
+    rows with `write_fields` and call this once."""
+    if not rows:
+        return
+    with transaction.atomic():
+        prev = _head_hash()
+        now = timezone.now()
+        for row in rows:
+            row.at = now
+            row.kind = str(row.kind)
+            row.object_id = str(row.object_id)
+            row.detail = _jsonable(row.detail)
+            row.prev_hash = prev
+            row.hash = prev = row_hash(prev, _values(row))
+        if len(rows) == 1:
+            rows[0].save(force_insert=True)
+        else:
+            _insert_many(rows)
+
+
+# --------------------------------------------------------------------------- writing rows
+
+
 def write_fields(actor: Any, action: str, obj: models.Model, **detail: Any) -> dict[str, Any]:
     """The fields of the audit row for a write: for `record_write`, and for bulk paths that
     build unsaved rows themselves (one row per record, exactly as `record_write` writes it)."""
@@ -39,37 +210,170 @@ def write_fields(actor: Any, action: str, obj: models.Model, **detail: Any) -> d
         "object_type": obj._meta.label_lower,
         "object_id": str(obj.pk),
         "child_id": _child_id(obj),
-        "detail": _jsonable(detail),
+        "detail": _detail(detail),
     }
 
 
-def record_write(actor: Any, action: str, obj: models.Model, **detail: Any) -> AuditEvent:
-    return AuditEvent.objects.create(**write_fields(actor, action, obj, **detail))
-
-
-def record_read(actor: Any, obj: models.Model, action: str = "view", **detail: Any) -> AuditEvent:
-    """One record read; `detail` says what of it (a report's period and format, say)."""
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+def _read_row(actor: Any, action: str, obj: models.Model, detail: dict[str, Any]) -> AuditEvent:
+    return AuditEvent(
+        actor_id=actor.pk if getattr(actor, "pk", None) else None,
         kind=AuditEvent.Kind.READ,
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         child_id=_child_id(obj),
-        detail=_jsonable(detail),
+        detail=_detail(detail),
     )
+
+
+def record_write(actor: Any, action: str, obj: models.Model, **detail: Any) -> AuditEvent:
+    """One write; `detail` holds identifiers, field names and codes, never personal values
+    (names, addresses, free text), so erasing a child's data never needs to touch the trail."""
+    row = AuditEvent(**write_fields(actor, action, obj, **detail))
+    insert_chained([row])
+    return row
+
+
+def record_read(actor: Any, obj: models.Model, action: str = "view", **detail: Any) -> AuditEvent:
+    """One record read; `detail` says what of it (a report's period and format, say)."""
+    row = _read_row(actor, action, obj, detail)
+    insert_chained([row])
+    return row
 
 
 def record_list_read(actor: Any, action: str, objects: Sequence[models.Model]) -> None:
     """A list page shows several records: one read row per record shown."""
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor=actor if getattr(actor, "pk", None) else None,
-            kind=AuditEvent.Kind.READ,
-            action=action,
-            object_type=o._meta.label_lower,
-            object_id=str(o.pk),
-            child_id=_child_id(o),
-        )
-        for o in objects
+    insert_chained([_read_row(actor, action, o, {}) for o in objects])
+
+
+# --------------------------------------------------------------------------- checking the chain
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first row where the chain does not hold: its own fields no longer give its hash
+    (`what` = "hash"), or it does not point at the row before it (`what` = "link": a row
+    before it was removed, changed or inserted)."""
+
+    id: int
+    what: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    checked: int
+    head: str
+    broken: Break | None
+
+
+def _chain_rows(model: type[models.Model], chunk: int) -> Iterator[tuple[Any, ...]]:
+    return (
+        model._default_manager.order_by("id")
+        .values_list("id", *CHAINED_FIELDS, "prev_hash", "hash")
+        .iterator(chunk_size=chunk)
     )
+
+
+def verify_chain(model: type[models.Model] = AuditEvent, chunk: int = 5000) -> Verification:
+    """Walk every row from the first in id order; stop at the first break."""
+    prev = GENESIS
+    checked = 0
+    for pk, *values, prev_hash, stored in _chain_rows(model, chunk):
+        if prev_hash != prev:
+            return Verification(checked, prev, Break(pk, "link"))
+        if row_hash(prev_hash, values) != stored:
+            return Verification(checked, prev, Break(pk, "hash"))
+        prev = stored
+        checked += 1
+    return Verification(checked, prev, None)
+
+
+def chain_existing(model: type[models.Model]) -> int:
+    """Chain rows written before the trail was chained, in id order (the migration that adds
+    the chain runs this before it installs the append-only triggers). Returns the row count."""
+    sql = f"UPDATE {TABLE} SET prev_hash = %s, hash = %s WHERE id = %s"  # noqa: S608
+    prev, last, count = GENESIS, 0, 0
+    rows = model._default_manager.order_by("id").values_list("id", *CHAINED_FIELDS)
+    while chunk := list(rows.filter(id__gt=last)[:5000]):
+        updates = []
+        for pk, *values in chunk:
+            digest = row_hash(prev, values)
+            updates.append((prev, digest, pk))
+            prev = digest
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, updates)
+        last = chunk[-1][0]
+        count += len(chunk)
+    return count
+
+
+# --------------------------------------------------------------------------- append-only triggers
+
+_REFUSED = "core_auditevent is append-only"
+
+
+def trigger_statements(vendor: str) -> list[str]:
+    """Triggers refusing UPDATE and DELETE (and, on PostgreSQL, TRUNCATE) of audit rows."""
+    if vendor == "sqlite":
+        return [
+            f"CREATE TRIGGER audit_no_{event.lower()} BEFORE {event} ON {TABLE} "
+            f"BEGIN SELECT RAISE(ABORT, '{_REFUSED}: {event} refused'); END"
+            for event in ("UPDATE", "DELETE")
+        ]
+    if vendor == "postgresql":
+        return [
+            "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$body$ BEGIN RAISE EXCEPTION '{_REFUSED}: % refused', TG_OP "
+            "USING ERRCODE = 'restrict_violation'; END $body$",
+            f"CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
+            "FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
+            f"CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {TABLE} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()",
+        ]
+    raise NotImplementedError(f"audit trail triggers for {vendor}")
+
+
+def drop_trigger_statements(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [
+            f"DROP TRIGGER IF EXISTS audit_append_only ON {TABLE}",
+            f"DROP TRIGGER IF EXISTS audit_no_truncate ON {TABLE}",
+            "DROP FUNCTION IF EXISTS audit_append_only()",
+        ]
+    return ["DROP TRIGGER IF EXISTS audit_no_update", "DROP TRIGGER IF EXISTS audit_no_delete"]
+
+
+def install_triggers(conn: Any = None) -> None:
+    """(Re)create the append-only triggers on this connection's database."""
+    conn = conn or connection
+    with conn.cursor() as cursor:
+        for sql in drop_trigger_statements(conn.vendor) + trigger_statements(conn.vendor):
+            cursor.execute(sql)
+
+
+def triggers_installed(conn: Any = None) -> bool:
+    """Whether the append-only triggers are on the audit table."""
+    conn = conn or connection
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass "
+                "AND tgname IN ('audit_append_only', 'audit_no_truncate')",
+                [TABLE],
+            )
+            return int(cursor.fetchone()[0]) == 2
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s "
+            "AND name IN ('audit_no_update', 'audit_no_delete')",
+            [TABLE],
+        )
+        return int(cursor.fetchone()[0]) == 2
+
+
+def drop_triggers(conn: Any = None) -> None:
+    """Only for a database being emptied as a whole (the test suite's flush) and for tests that
+    play an attacker with direct access to the database."""
+    conn = conn or connection
+    with conn.cursor() as cursor:
+        for sql in drop_trigger_statements(conn.vendor):
+            cursor.execute(sql)

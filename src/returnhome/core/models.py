@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class TimeStampedModel(models.Model):
@@ -17,13 +18,20 @@ class TimeStampedModel(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One read or write of a record, by whom and when. Written by services and the access helper."""
+    """One read or write of a record, by whom and when. Written by services and the access helper,
+    only through `core.audit` (which chains it).
+
+    Append-only and tamper-evident (docs/audit.md): database triggers refuse UPDATE and DELETE,
+    and each row's `hash` is SHA-256 over its own fields and the previous row's hash
+    (`prev_hash`), so `returnhome audit verify` finds a row changed or removed behind the app's
+    back. `at` is set by `core.audit` before hashing (not auto_now_add, which would overwrite it).
+    """
 
     class Kind(models.TextChoices):
         READ = "read", "read"
         WRITE = "write", "write"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -33,6 +41,8 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=40)
     child_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     detail: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, editable=False, default="")
+    hash = models.CharField(max_length=64, editable=False, default="")
 
     class Meta:
         indexes = [models.Index(fields=["object_type", "object_id"])]

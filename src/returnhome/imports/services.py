@@ -30,7 +30,7 @@ from returnhome.accounts.models import User
 from returnhome.children import groups as child_groups
 from returnhome.children import services as child_services
 from returnhome.children.models import Alias, Child, LegalStatus, Placement
-from returnhome.core.audit import record_write, write_fields
+from returnhome.core.audit import insert_chained, record_write, write_fields
 from returnhome.core.models import AuditEvent
 from returnhome.episodes import services as episode_services
 from returnhome.episodes.models import Episode, Notification
@@ -713,7 +713,7 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
     for item in review_objs:
         audit.append(_audit(actor, "send_to_review", item, reason=item.reason, event=item.event))
 
-    fast_insert(AuditEvent, audit)
+    insert_chained(audit)
     return Outcome(run, episodes, children)
 
 
@@ -1015,7 +1015,7 @@ def commit_history(
     for child in Child.objects.filter(pk__in=sorted(others)):
         child_groups.refresh_groups(child)
 
-    fast_insert(AuditEvent, audit)
+    insert_chained(audit)
     return plan.counts()
 
 
