@@ -52,3 +52,13 @@ rules.add_perm("interviews.allocate_rhi", manages_rhi)
 rules.add_perm("interviews.work_rhi", works_rhi)
 rules.add_perm("interviews.review_interview", reviews_interview)
 rules.add_perm("organisations.configure_service", is_council_admin)
+
+
+AUDIT_READER_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
+
+
+@rules.predicate
+def reads_access_records(user: Any, council: Any) -> bool:
+    """Sees who opened a council's children's records (a child's access history, the unusual
+    access report): the council's managers and administrators (docs/audit.md)."""
+    return council is not None and _org(user) == council.pk and user.role in AUDIT_READER_ROLES

@@ -149,7 +149,7 @@ def _head_hash() -> str:
 def _insert_many(rows: Sequence[AuditEvent]) -> None:
     """One prepared INSERT for many rows (executemany); their pks are left unset."""
     ops = connection.ops
-    encoder = AuditEvent._meta.get_field("detail").encoder  # type: ignore[attr-defined]
+    encoder = AuditEvent._meta.get_field("detail").encoder
     at = ops.adapt_datetimefield_value(rows[0].at)
     columns = [*CHAINED_FIELDS, "prev_hash", "hash"]
     params = [
@@ -244,6 +244,32 @@ def record_read(actor: Any, obj: models.Model, action: str = "view", **detail: A
 def record_list_read(actor: Any, action: str, objects: Sequence[models.Model]) -> None:
     """A list page shows several records: one read row per record shown."""
     insert_chained([_read_row(actor, action, o, {}) for o in objects])
+
+
+# --------------------------------------------------------------------------- reading the trail
+
+OPENED = "view"
+"""The action of a read of one record's own page (`access.get_visible_or_404`'s default)."""
+
+
+def events_about_child(child_id: int) -> models.QuerySet[AuditEvent]:
+    """Every read and write about one child, newest first, with who and their organisation."""
+    return (
+        AuditEvent.objects.filter(child_id=child_id)
+        .select_related("actor__organisation")
+        .order_by("-id")
+    )
+
+
+def describe(event: AuditEvent) -> str:
+    """What an audit row says was done, in words: "Opened: episode", "Shown in: list children"."""
+    thing = event.object_type.split(".", 1)[-1].replace("proposedaction", "action")
+    thing = {"rhi": "RHI", "child": "child's record"}.get(thing, thing)
+    if event.kind == AuditEvent.Kind.READ:
+        if event.action == OPENED:
+            return f"Opened: {thing}"
+        return f"Read ({event.action.replace('_', ' ')}): {thing}"
+    return f"Changed ({event.action.replace('_', ' ')}): {thing}"
 
 
 # --------------------------------------------------------------------------- checking the chain
