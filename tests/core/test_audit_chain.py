@@ -122,7 +122,7 @@ def test_an_altered_row_with_its_hash_recomputed_breaks_the_next_link(
     cast: Cast, trail: list[AuditEvent]
 ) -> None:
     """An attacker who also rewrites the altered row's hash is caught at the next row."""
-    from returnhome.core.audit import CHAINED_FIELDS, row_hash
+    from returnhome.core.chain import CHAINED_FIELDS, row_hash
 
     drop_triggers()
     target = trail[1]
@@ -143,6 +143,23 @@ def test_each_row_points_at_the_one_before(trail: list[AuditEvent]) -> None:
     assert rows[0].prev_hash == "0" * 64
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
     assert len({r.hash for r in rows}) == len(rows)
+
+
+def test_rows_written_straight_through_the_model_are_chained_too(cast: Cast, child: object) -> None:
+    AuditEvent.objects.create(
+        actor=cast.admin, kind="write", action="backup", object_type="x", object_id="1"
+    )
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(kind="read", action="view", object_type="x", object_id=str(n))
+            for n in range(3)
+        ]
+    )
+    assert verify()[0] == 0
+    row = AuditEvent.objects.latest("id")
+    row.action = "something else"
+    with pytest.raises(ValueError, match="never changed"):
+        row.save()
 
 
 def test_bulk_import_rows_are_chained_in_order(db: None, tmp_path: Path) -> None:

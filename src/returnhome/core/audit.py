@@ -1,44 +1,24 @@
 """Writing the audit trail. Every service write and every record read calls one of these.
 
-The trail is append-only and chained (docs/audit.md): every row is inserted here, by
-`insert_chained`, which reads the chain's head and hashes each new row onto it inside the
-transaction that inserts it. Writers are ordered so that no two rows claim the same predecessor:
-on PostgreSQL by a transaction-level advisory lock taken before the head is read; on SQLite by
-the database's write lock, which every transaction takes when it begins (settings:
-`transaction_mode` IMMEDIATE), so the head is always read by the only writer.
+The trail is append-only and chained (docs/audit.md): each new row is hashed onto the chain's
+head inside the transaction that inserts it (`core.chain.seal`), here in `insert_chained` and in
+`AuditEvent.save` / `objects.bulk_create` for anyone who writes the model directly. Writers are
+ordered so that no two rows claim the same predecessor: on PostgreSQL by a transaction-level
+advisory lock taken before the head is read; on SQLite by the database's write lock, which every
+transaction takes when it begins (settings: `transaction_mode` IMMEDIATE).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.utils import timezone
 
+from returnhome.core.chain import CHAINED_FIELDS, GENESIS, jsonable, row_hash, seal
 from returnhome.core.models import AuditEvent
-
-GENESIS = "0" * 64
-"""The `prev_hash` of the first row."""
-
-CHAIN_LOCK = 0x5248_4155_4449_54  # any bigint: the key of the PostgreSQL advisory lock ("RHAUDIT")
-
-CHAINED_FIELDS = (
-    "at",
-    "actor_id",
-    "kind",
-    "action",
-    "object_type",
-    "object_id",
-    "child_id",
-    "detail",
-)
-"""What a row's hash covers, in this order, with the previous row's hash."""
 
 TABLE = AuditEvent._meta.db_table
 
@@ -48,18 +28,6 @@ def _child_id(obj: models.Model) -> int | None:
         return int(obj.pk)
     child_id = getattr(obj, "child_id", None)
     return int(child_id) if child_id is not None else None
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, models.Model):
-        return value.pk
-    return str(value)
 
 
 # --------------------------------------------------------------------------- no personal values
@@ -99,51 +67,11 @@ def _detail(detail: dict[str, Any]) -> dict[str, Any]:
             key in FREE_TEXT_KEYS or (key in CODE_OR_TEXT_KEYS and not _CODE.match(value))
         ):
             value = bool(value.strip())
-        out[str(key)] = _jsonable(value)
+        out[str(key)] = jsonable(value)
     return out
 
 
 # --------------------------------------------------------------------------- the chain
-
-
-def _moment(at: dt.datetime) -> str:
-    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def row_hash(prev_hash: str, values: Sequence[Any]) -> str:
-    """SHA-256 (hex) of the previous row's hash and this row's `CHAINED_FIELDS` values, as
-    canonical JSON: one array, keys sorted, no spaces, ASCII only, `at` in UTC to the microsecond."""
-    at, actor_id, kind, action, object_type, object_id, child_id, detail = values
-    canonical = json.dumps(
-        [
-            _moment(at),
-            actor_id,
-            str(kind),
-            action,
-            object_type,
-            object_id,
-            child_id,
-            detail,
-        ],
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=True,
-    )
-    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode("ascii")).hexdigest()
-
-
-def _values(row: AuditEvent) -> tuple[Any, ...]:
-    return tuple(getattr(row, f) for f in CHAINED_FIELDS)
-
-
-def _head_hash() -> str:
-    """The last row's hash: called inside the transaction that will insert after it."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-        cursor.execute(f"SELECT hash FROM {TABLE} ORDER BY id DESC LIMIT 1")  # noqa: S608
-        found = cursor.fetchone()
-    return str(found[0]) if found else GENESIS
 
 
 def _insert_many(rows: Sequence[AuditEvent]) -> None:
@@ -182,18 +110,10 @@ def insert_chained(rows: Sequence[AuditEvent]) -> None:
     if not rows:
         return
     with transaction.atomic():
-        prev = _head_hash()
-        now = timezone.now()
-        for row in rows:
-            row.at = now
-            row.kind = str(row.kind)
-            row.object_id = str(row.object_id)
-            row.detail = _jsonable(row.detail)
-            row.prev_hash = prev
-            row.hash = prev = row_hash(prev, _values(row))
         if len(rows) == 1:
-            rows[0].save(force_insert=True)
+            rows[0].save(force_insert=True)  # AuditEvent.save seals it
         else:
+            seal(rows, connection, TABLE)
             _insert_many(rows)
 
 

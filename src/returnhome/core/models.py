@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.utils import timezone
+
+from returnhome.core import chain
 
 
 class TimeStampedModel(models.Model):
@@ -15,6 +18,17 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def bulk_create(
+        self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any
+    ) -> list[AuditEvent]:
+        """Chained like every other insert (core.chain)."""
+        rows = list(objs)
+        with transaction.atomic(using=self.db):
+            chain.seal(rows, connections[self.db], AuditEvent._meta.db_table)
+            return super().bulk_create(rows, *args, **kwargs)
 
 
 class AuditEvent(models.Model):
@@ -44,8 +58,22 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64, editable=False, default="")
     hash = models.CharField(max_length=64, editable=False, default="")
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A new row is chained onto the trail in the transaction that inserts it, whoever
+        saves it (`objects.create` too); an existing row is never saved again (the database
+        refuses it as well)."""
+        using = kwargs.get("using") or router.db_for_write(AuditEvent, instance=self)
+        if not self._state.adding:
+            raise ValueError("audit rows are never changed (docs/audit.md)")
+        with transaction.atomic(using=using):
+            if not self.hash:
+                chain.seal([self], connections[using], self._meta.db_table)
+            super().save(*args, **kwargs)
