@@ -290,3 +290,31 @@ def test_audit_rows_hold_field_names_not_personal_values(cast: Cast) -> None:
     details = dict(rows)
     assert details["update_child"]["changed"] == ["surname"]
     assert "surname" in details["create_child"]["fields"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_chains_the_rows_already_there_in_id_order(cast: Cast) -> None:
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("core", "0001_initial")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("core", "AuditEvent")
+    old.objects.bulk_create(
+        old(
+            actor_id=cast.manager.pk,
+            kind="read",
+            action="view",
+            object_type="children.child",
+            object_id=str(n),
+            child_id=n,
+            detail={"n": n, "when": "2025-01-01"},
+        )
+        for n in range(1, 8)
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    code, said = verify()
+    assert code == 0 and "7 rows checked" in said
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(child_id=3).delete()
