@@ -66,10 +66,11 @@ def main() -> None:
     for _ in range(args.reads):
         audit.record_read(user, child)
     took = time.perf_counter() - start
-    print(
-        f"{connection.vendor}: record_read x{args.reads}: {took:.2f} s "
-        f"({took / args.reads * 1e6:.0f} µs each)"
-    )
+    if args.reads:
+        print(
+            f"{connection.vendor}: record_read x{args.reads}: {took:.2f} s "
+            f"({took / args.reads * 1e6:.0f} µs each)"
+        )
 
     if args.verify_rows and hasattr(audit, "insert_chained"):
         batch = 50_000
