@@ -26,7 +26,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     ) -> list[AuditEvent]:
         """Chained like every other insert (core.chain)."""
         rows = list(objs)
-        with transaction.atomic(using=self.db):
+        with transaction.atomic(using=self.db, savepoint=False):
             chain.seal(rows, connections[self.db], AuditEvent._meta.db_table)
             return super().bulk_create(rows, *args, **kwargs)
 
@@ -73,7 +73,8 @@ class AuditEvent(models.Model):
         using = kwargs.get("using") or router.db_for_write(AuditEvent, instance=self)
         if not self._state.adding:
             raise ValueError("audit rows are never changed (docs/audit.md)")
-        with transaction.atomic(using=using):
+        # No savepoint: inside a service's transaction the audit row is part of its write.
+        with transaction.atomic(using=using, savepoint=False):
             if not self.hash:
                 chain.seal([self], connections[using], self._meta.db_table)
             super().save(*args, **kwargs)
