@@ -314,3 +314,6 @@ SPECTACULAR_SETTINGS = {
 # Freedom of Information questionnaires: directories of a council's own questionnaire files
 # (TOML, docs/formats/foi.md), besides the ones shipped in returnhome/reports/questionnaires.
 RETURNHOME_QUESTIONNAIRE_DIRS = env.list("RETURNHOME_QUESTIONNAIRE_DIRS", default=[])
+
+# Unusual access report (docs/audit.md): more children than this opened outside a caseload in a day.
+RETURNHOME_UNUSUAL_ACCESS_CHILDREN = env.int("RETURNHOME_UNUSUAL_ACCESS_CHILDREN", default=20)

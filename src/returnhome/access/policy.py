@@ -24,6 +24,7 @@ from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404
 
 from returnhome.access.roles import (
+    AUDIT_READER_ROLES,
     COUNCIL_ROLES,
     FRONT_DOOR_ROLES,
     INTERVIEW_READER_ROLES,
@@ -155,6 +156,18 @@ def can_record_notification(user: Any, council: Any) -> bool:
     """Records notifications for a council (and works its front door): its front door and its
     managers."""
     return council is not None and _org(user) == council.pk and works_front_door(user)
+
+
+@rules.predicate
+def reads_access_records(user: Any, council: Any) -> bool:
+    """Sees who opened a council's children's records (a child's access history, the unusual
+    access report): the council's managers and administrators (docs/audit.md)."""
+    return (
+        council is not None
+        and _kind(user) == "council"
+        and _org(user) == council.pk
+        and user.role in AUDIT_READER_ROLES
+    )
 
 
 @rules.predicate

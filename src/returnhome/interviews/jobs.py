@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from returnhome.accounts.models import Role, User
+from returnhome.access.roles import rhi_manager_users
+from returnhome.accounts.models import User
 from returnhome.alerts.models import Alert
 from returnhome.alerts.recipients import managers_of
 from returnhome.alerts.services import already_alerted, notify
@@ -178,7 +179,7 @@ def _digest_managers() -> Iterable[User]:
     """Managers of a team that delivers RHIs."""
     providers = RHI.objects.order_by().values("provider_id").distinct()
     return User.objects.filter(
-        role=Role.MANAGER, is_active=True, organisation_id__in=providers
+        rhi_manager_users(), is_active=True, organisation_id__in=providers
     ).order_by("organisation_id", "pk")
 
 

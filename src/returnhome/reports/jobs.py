@@ -11,12 +11,14 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from returnhome.access.policy import can_see_meeting_pack
+from returnhome.access.roles import meeting_pack_users
 from returnhome.accounts.models import User
 from returnhome.alerts.models import Alert
 from returnhome.alerts.services import already_alerted, notify
 from returnhome.core.jobs import job
 from returnhome.organisations.models import Organisation
-from returnhome.reports.meeting_pack import PACK_ROLES, build_pack, can_see_meeting_pack, week_of
+from returnhome.reports.meeting_pack import build_pack, week_of
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -37,7 +39,7 @@ def meeting_pack(now: dt.datetime) -> int:
         readers = [
             user
             for user in User.objects.filter(
-                organisation=council, role__in=PACK_ROLES, is_active=True
+                meeting_pack_users(), organisation=council, is_active=True
             ).select_related("organisation")
             if can_see_meeting_pack(user)
         ]
