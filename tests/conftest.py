@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 from returnhome.accounts.models import Role, User
 from returnhome.children.models import Child
+from returnhome.core.audit import drop_triggers, install_triggers
 from returnhome.episodes import services as episode_services
 from returnhome.episodes.models import Episode, Notification
 from returnhome.interviews.models import RHI
@@ -27,6 +29,21 @@ from tests.factories import (
 # The tests build demo data (`demo-data` refuses without DEBUG unless this is set; pytest-django
 # runs with DEBUG off). Production never sets it.
 os.environ.setdefault("RETURNHOME_ALLOW_DEMO", "true")
+
+_execute_sql_flush = BaseDatabaseOperations.execute_sql_flush
+
+
+def _flush_past_audit_triggers(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
+    """Transactional tests empty the test database after each test; the audit trail's
+    append-only triggers (docs/audit.md) refuse that, so they step aside for the flush only."""
+    drop_triggers(self.connection)
+    try:
+        _execute_sql_flush(self, sql_list)
+    finally:
+        install_triggers(self.connection)
+
+
+BaseDatabaseOperations.execute_sql_flush = _flush_past_audit_triggers  # type: ignore[method-assign]
 
 
 @dataclass
@@ -118,7 +135,9 @@ __all__ = ["Cast", "ago", "missing", "returned"]
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any) -> None:
-    """Fast password hashing; static files from the finders (no collectstatic manifest in tests)."""
+    """Fast password hashing; static files from the finders (no collectstatic manifest in tests);
+    two-factor sign-in off (tests/accounts turn it on where they test it)."""
+    settings.RETURNHOME_REQUIRE_2FA = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,

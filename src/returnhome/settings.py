@@ -9,6 +9,7 @@ RETURNHOME_HTTPS     "false": do not insist on HTTPS (no redirect, HSTS or Secur
 LOG_LEVEL, LOG_FORMAT, RETURNHOME_REQUEST_LOG   logs (see LOGGING below)
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,6 +36,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "returnhome.core",
     "returnhome.organisations",
     "returnhome.accounts",
@@ -63,8 +68,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "returnhome.accounts.middleware.SignInPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "returnhome.core.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "returnhome.urls"
@@ -106,7 +114,10 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# --- Sign-in (issue 11): lockout, two-factor, passwords, sessions. Kept in one block. ---
+# django-axes first: it refuses a locked-out account before any password is checked.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -121,7 +132,39 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "returnhome.accounts.validators.SimplePatternValidator"},
 ]
+# Two-factor (TOTP + recovery codes) for everyone who signs in, unless explicitly turned off
+# (the demo and the tests do; `check --deploy` warns when it is off without DEBUG).
+RETURNHOME_REQUIRE_2FA = env.bool("RETURNHOME_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = env.str("RETURNHOME_OTP_ISSUER", default="returnhome")
+# Lockout: 10 failures for one account within 15 minutes lock it for 15 minutes after the last
+# failure (an administrator can unlock it sooner); an address is throttled after 50 failures.
+AXES_FAILURE_LIMIT = env.int("RETURNHOME_LOCKOUT_FAILURES", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("RETURNHOME_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for ip_address among the lockout parameters: that would lock a whole office
+# (one address behind its firewall) after 10 failures. Addresses are throttled separately, with
+# their own, higher limit (accounts.signin.address_throttled).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_CALLABLE = "returnhome.accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit trail
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # counted per address for the throttle
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env.int("RETURNHOME_PROXY_COUNT", default=None)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    if env.int("RETURNHOME_PROXY_COUNT", default=0)
+    else ("REMOTE_ADDR",)
+)
+RETURNHOME_ADDRESS_FAILURE_LIMIT = env.int("RETURNHOME_ADDRESS_FAILURE_LIMIT", default=50)
+# Invitations: a signed one-time link, valid this long.
+RETURNHOME_INVITE_DAYS = env.int("RETURNHOME_INVITE_DAYS", default=7)
+# Sessions: closed with the browser, after 8 hours at most, and after 30 minutes idle.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+RETURNHOME_IDLE_MINUTES = env.int("RETURNHOME_IDLE_MINUTES", default=30)
+# --- end of sign-in block ---
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -154,9 +197,7 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 # Where alert emails point (the links are paths inside the app).
 RETURNHOME_BASE_URL = env.str("RETURNHOME_BASE_URL", default="http://localhost:8000")
 
-# Sessions: short, closed with the browser; children's records are sensitive.
-SESSION_COOKIE_AGE = 8 * 60 * 60
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Sessions: children's records are sensitive (their lifetime: the sign-in block above).
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -179,7 +220,24 @@ if not DEBUG and env.bool("RETURNHOME_HTTPS", default=True):
 RETURNHOME_READINESS_CHECKS = [
     "returnhome.core.health.database",
     "returnhome.core.health.migrations",
+    "returnhome.core.jobs.worker_heartbeat",
 ]
+
+# Background jobs (returnhome.core.jobs, docs/jobs.md): `returnhome jobs run` is the worker, on the
+# same database (no other server). It wakes every RETURNHOME_JOBS_TICK seconds, runs the jobs that
+# are due and writes a heartbeat; /readyz fails when the heartbeat is older than
+# RETURNHOME_WORKER_MAX_AGE seconds once a worker has run, or always when none has and
+# RETURNHOME_REQUIRE_WORKER is true. Jobs alert about records of the last
+# RETURNHOME_ALERT_LOOKBACK_DAYS days; a failed alert email is retried by the next runs, up to
+# RETURNHOME_ALERT_EMAIL_ATTEMPTS tries. Managers' digests go from RETURNHOME_DIGEST_HOUR, the
+# meeting pack notice on Mondays from RETURNHOME_MEETING_PACK_HOUR (UK time).
+RETURNHOME_JOBS_TICK = env.int("RETURNHOME_JOBS_TICK", default=30)
+RETURNHOME_WORKER_MAX_AGE = env.int("RETURNHOME_WORKER_MAX_AGE", default=300)
+RETURNHOME_REQUIRE_WORKER = env.bool("RETURNHOME_REQUIRE_WORKER", default=False)
+RETURNHOME_ALERT_LOOKBACK_DAYS = env.int("RETURNHOME_ALERT_LOOKBACK_DAYS", default=7)
+RETURNHOME_ALERT_EMAIL_ATTEMPTS = env.int("RETURNHOME_ALERT_EMAIL_ATTEMPTS", default=5)
+RETURNHOME_DIGEST_HOUR = env.int("RETURNHOME_DIGEST_HOUR", default=7)
+RETURNHOME_MEETING_PACK_HOUR = env.int("RETURNHOME_MEETING_PACK_HOUR", default=6)
 
 # `returnhome restore` refuses a database holding any of these unless --force (core/backup.py).
 RETURNHOME_RESTORE_REFUSES_IF_ANY = ["children.Child", "episodes.Episode", "accounts.User"]
@@ -256,3 +314,6 @@ SPECTACULAR_SETTINGS = {
 # Freedom of Information questionnaires: directories of a council's own questionnaire files
 # (TOML, docs/formats/foi.md), besides the ones shipped in returnhome/reports/questionnaires.
 RETURNHOME_QUESTIONNAIRE_DIRS = env.list("RETURNHOME_QUESTIONNAIRE_DIRS", default=[])
+
+# Unusual access report (docs/audit.md): more children than this opened outside a caseload in a day.
+RETURNHOME_UNUSUAL_ACCESS_CHILDREN = env.int("RETURNHOME_UNUSUAL_ACCESS_CHILDREN", default=20)

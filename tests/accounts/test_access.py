@@ -96,6 +96,7 @@ class Scenario:
     report_pk: int = 0
     alert_pk: int = 0
     contract_pk: int = 0
+    user_pk: int = 0  # a practitioner: a user the council's administrator manages
 
 
 @pytest.fixture
@@ -156,6 +157,7 @@ def scenario(cast: Cast) -> Scenario:
         report.pk,
         alert.pk,
         contract.pk,
+        cast.practitioner.pk,
     )
 
 
@@ -190,6 +192,7 @@ PUBLIC = {
     "login",
     "healthz",
     "readyz",
+    "accounts:accept_invite",  # the invitee has no password yet
     "api:notifications",
     "api:notification",
     "api:schema",
@@ -236,6 +239,24 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("followup:list", ok=INTERVIEW_READERS | ELSEWHERE),
         page("followup:action", s.action_pk, ok=INTERVIEW_READERS, finds=NOT_ELSEWHERE),
         page("organisations:service", ok={"admin"}),
+        # Signing in: the code and set-up steps belong to someone part-way through signing in;
+        # a signed-in user is sent back to the sign-in page.
+        page("login_code", ok=ALL, status=302),
+        page("login_set_up", ok=ALL, status=302),
+        # Each person's own account.
+        page("accounts:account", ok=ALL),
+        page("accounts:change_password", ok=ALL),
+        page("accounts:two_factor_set_up", ok=ALL),
+        page("accounts:recovery_codes", ok=ALL, status=302),  # none to show without two-factor
+        # An invitation link that is not one: found by nobody.
+        page("accounts:accept_invite", "MQ", "not-a-token", ok=set(), finds=set(), status=404),
+        # User management: an organisation's administrator, for its own people only.
+        page("accounts:users", ok={"admin"}),
+        page("accounts:invite", ok={"admin"}),
+        page("accounts:user", s.user_pk, ok={"admin"}),
+        # An empty change of role is refused as bad input (400) to the administrator alone.
+        page("accounts:user_role", s.user_pk, ok={"admin"}, status=400, method="post"),
+        page("accounts:user_action", s.user_pk, "unlock", ok={"admin"}, status=302, method="post"),
         page("organisations:delivery", ok={"admin"}),
         page("organisations:forces", ok={"admin"}),
         page("organisations:contract_add", ok={"admin"}),

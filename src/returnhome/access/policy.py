@@ -24,6 +24,7 @@ from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404
 
 from returnhome.access.roles import (
+    AUDIT_READER_ROLES,
     COUNCIL_ROLES,
     FRONT_DOOR_ROLES,
     INTERVIEW_READER_ROLES,
@@ -155,6 +156,18 @@ def can_record_notification(user: Any, council: Any) -> bool:
     """Records notifications for a council (and works its front door): its front door and its
     managers."""
     return council is not None and _org(user) == council.pk and works_front_door(user)
+
+
+@rules.predicate
+def reads_access_records(user: Any, council: Any) -> bool:
+    """Sees who opened a council's children's records (a child's access history, the unusual
+    access report): the council's managers and administrators (docs/audit.md)."""
+    return (
+        council is not None
+        and _kind(user) == "council"
+        and _org(user) == council.pk
+        and user.role in AUDIT_READER_ROLES
+    )
 
 
 @rules.predicate
@@ -292,3 +305,45 @@ def get_visible_or_404(
         raise Http404("Not found") from exc
     record_read(user, obj, action=action)
     return obj
+
+
+# Managing an organisation's user accounts -------------------------------------------------------
+
+# The roles an administrator may give, by the kind of their organisation.
+ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
+    "council": (
+        Role.FRONT_DOOR,
+        Role.PRACTITIONER,
+        Role.MANAGER,
+        Role.SOCIAL_WORKER,
+        Role.PERFORMANCE,
+        Role.ADMIN,
+    ),
+    "provider": (Role.PRACTITIONER, Role.MANAGER, Role.ADMIN),
+    "police": (Role.POLICE, Role.ADMIN),
+}
+DEFAULT_ROLES: tuple[str, ...] = (Role.REPORTER, Role.ADMIN)
+
+
+def can_manage_users(user: Any) -> bool:
+    """An organisation's administrator manages its users (and only its users)."""
+    return bool(
+        getattr(user, "is_active", False)
+        and getattr(user, "organisation_id", None) is not None
+        and user.role == Role.ADMIN
+    )
+
+
+def manages_user(admin: Any, account: Any) -> bool:
+    return (
+        can_manage_users(admin)
+        and account is not None
+        and account.organisation_id == admin.organisation_id
+    )
+
+
+def assignable_roles(admin: Any) -> tuple[str, ...]:
+    organisation = getattr(admin, "organisation", None)
+    if organisation is None:
+        return ()
+    return ROLES_BY_KIND.get(organisation.kind, DEFAULT_ROLES)

@@ -36,6 +36,9 @@ PROVIDER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.ADMIN})
 POLICE_ROLES = frozenset({Role.POLICE})
 # Interview records are confidential: only those who do, manage or act on the work read them.
 INTERVIEW_READER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.SOCIAL_WORKER})
+# Who opened a council's children's records (access history, unusual access): its managers and
+# administrators.
+AUDIT_READER_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 # The front door's work (notifications, review queue, merges): the front door and its managers.
 FRONT_DOOR_ROLES = frozenset({Role.FRONT_DOOR, Role.MANAGER})
 # Who may be allocated an RHI (the provider's team).
@@ -63,6 +66,12 @@ def police_coordinator_users() -> Q:
 def rhi_manager_users() -> Q:
     """Users who manage an RHI team (allocate its RHIs, review its interviews)."""
     return Q(role=Role.MANAGER)
+
+
+def meeting_pack_users() -> Q:
+    """Users whose work the weekly missing meeting pack is (a council's managers, front door and
+    performance leads; `policy.can_see_meeting_pack` says which of them may open it)."""
+    return _role_in(MEETING_PACK_ROLES)
 
 
 def rhi_worker_users(prefix: str = "") -> Q:

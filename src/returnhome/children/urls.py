@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/legal-status/", views.add_legal_status, name="add_legal_status"),
     path("<int:pk>/placement/", views.add_placement, name="add_placement"),
     path("<int:pk>/alias/", views.add_alias, name="add_alias"),
+    path("<int:pk>/access/", views.access_history, name="access_history"),
 ]

@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from returnhome.access.policy import (
     can_record_notification,
     can_see_child_records,
     get_visible_or_404,
+    reads_access_records,
 )
 from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.children import services
@@ -24,14 +26,16 @@ from returnhome.children.forms import (
 )
 from returnhome.children.models import Child, ChildMerge
 from returnhome.children.timeline import timeline_for
-from returnhome.core.audit import record_list_read
+from returnhome.core.audit import describe, events_about_child, record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
 
 
 def child_list(request: AuthedHttpRequest) -> HttpResponse:
     require(can_see_child_records(request.user))
-    find = FindChildForm(request.GET or None)
+    # Searched by POST: a child's name never goes into a URL, an access log or the browser's
+    # history (docs/audit.md).
+    find = FindChildForm(request.POST if request.method == "POST" else None)
     query = find.cleaned_data["q"] if find.is_valid() else ""
     children = list(search_children(request.user, query, limit=100))
     record_list_read(request.user, "list_children", children)
@@ -51,10 +55,30 @@ def child_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "child": child,
             "timeline": timeline_for(child, request.user),
             "can_edit": can_record_notification(request.user, child.council),
+            "sees_access": reads_access_records(request.user, child.council),
             "merges": ChildMerge.objects.visible_to(request.user)
             .filter(Q(keep=child) | Q(duplicate=child))
             .select_related("keep", "duplicate", "merged_by", "undone_by"),
         },
+    )
+
+
+ACCESS_PAGE_SIZE = 50
+
+
+def access_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Who opened or changed a child's record, when, from which organisation: for the managers
+    and administrators of the child's council only (404 for anyone else)."""
+    found = Child.objects.select_related("council").filter(pk=pk).first()
+    if found is None or not reads_access_records(request.user, found.council):
+        raise Http404("Not found")
+    child = get_visible_or_404(request.user, Child.objects, pk, action="view_access_history")
+    page = Paginator(events_about_child(child.pk), ACCESS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(event, describe(event)) for event in page]
+    return render(
+        request, "children/access_history.html", {"child": child, "page": page, "rows": rows}
     )
 
 

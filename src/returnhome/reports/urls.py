@@ -59,3 +59,10 @@ urlpatterns += [
     path("exports/", export_views.exports_page, name="exports"),
     path("exports/<str:name>.<str:fmt>", export_views.export_download, name="export_download"),
 ]
+
+# Unusual access to children's records, from the audit trail (reports/unusual_access*.py).
+from returnhome.reports import unusual_access_views  # noqa: E402
+
+urlpatterns += [
+    path("unusual-access/", unusual_access_views.unusual_access_page, name="unusual_access"),
+]

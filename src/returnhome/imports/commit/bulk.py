@@ -26,6 +26,7 @@ from django.utils import timezone
 from returnhome.accounts.models import User
 from returnhome.children.groups import groups_for
 from returnhome.children.models import Alias, Child
+from returnhome.core.audit import insert_chained
 from returnhome.core.db import chunked, fast_insert, unsaved
 from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import Episode, Notification
@@ -404,5 +405,5 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
     _join_pending(batch, closes, now)
     _add_notifications(batch)
     _pending_and_review(batch)
-    fast_insert(AuditEvent, batch.audit)
+    insert_chained(batch.audit)
     return Outcome(run, batch.episodes, batch.children)

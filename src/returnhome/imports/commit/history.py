@@ -15,6 +15,7 @@ from django.utils import timezone
 from returnhome.accounts.models import User
 from returnhome.children import groups as child_groups
 from returnhome.children.models import Child, LegalStatus, Placement
+from returnhome.core.audit import insert_chained
 from returnhome.core.db import BULK_BATCH, chunked, fast_insert, unsaved
 from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import Episode, Notification
@@ -312,7 +313,7 @@ def commit_history(
     _create_episodes(commit)
     _update_episodes(commit)
     _refresh_other_groups(commit, changed)
-    fast_insert(AuditEvent, commit.audit)
+    insert_chained(commit.audit)
     return plan.counts()
 
 

@@ -1,0 +1,90 @@
+"""The audit trail's hash chain (docs/audit.md): how a row's hash is made, and sealing new rows
+onto the chain's head. Imports no model, so `core.models` can seal every row it saves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+GENESIS = "0" * 64
+"""The `prev_hash` of the first row."""
+
+CHAIN_LOCK = 0x5248_4155_4449_54  # any bigint: the key of the PostgreSQL advisory lock ("RHAUDIT")
+
+CHAINED_FIELDS = (
+    "at",
+    "actor_id",
+    "kind",
+    "action",
+    "object_type",
+    "object_id",
+    "child_id",
+    "detail",
+)
+"""What a row's hash covers, in this order, with the previous row's hash."""
+
+
+def jsonable(value: Any) -> Any:
+    """The value as it comes back from a JSON column (a model instance becomes its pk)."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, models.Model):
+        return value.pk
+    return str(value)
+
+
+def _moment(at: dt.datetime) -> str:
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def row_hash(prev_hash: str, values: Sequence[Any]) -> str:
+    """SHA-256 (hex) of the previous row's hash, a newline and this row's `CHAINED_FIELDS`
+    values as canonical JSON: one array, keys sorted, no spaces, ASCII only, `at` in UTC to
+    the microsecond."""
+    at, actor_id, kind, action, object_type, object_id, child_id, detail = values
+    canonical = json.dumps(
+        [_moment(at), actor_id, str(kind), action, object_type, object_id, child_id, detail],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+    )
+    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode("ascii")).hexdigest()
+
+
+def head_hash(connection: Any, table: str) -> str:
+    """The last row's hash, for rows about to be inserted in the current transaction. On
+    PostgreSQL a transaction-level advisory lock, held until commit, makes other writers wait
+    here; on SQLite the transaction already holds the database's write lock (it began
+    IMMEDIATE, see settings), so nobody else can be writing."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+        cursor.execute(f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608
+        found = cursor.fetchone()
+    return str(found[0]) if found else GENESIS
+
+
+def seal(rows: Sequence[Any], connection: Any, table: str) -> None:
+    """Give unsaved rows, in order, the moment of insertion as `at`, and their `prev_hash` and
+    `hash` onto the chain's head. Call inside the transaction that inserts them."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        raise RuntimeError("audit rows are sealed inside the transaction that inserts them")
+    prev = head_hash(connection, table)
+    now = timezone.now()
+    for row in rows:
+        row.at = now
+        row.kind = str(row.kind)
+        row.object_id = str(row.object_id)
+        row.detail = jsonable(row.detail)
+        row.prev_hash = prev
+        row.hash = prev = row_hash(prev, [getattr(row, f) for f in CHAINED_FIELDS])
