@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from returnhome.core.audit import record_read
+from returnhome.core.forms import Form
 from returnhome.core.http import AuthedHttpRequest
 from returnhome.organisations.models import Organisation
 from returnhome.reports.dashboard import twelve_months_to
@@ -19,7 +20,7 @@ from returnhome.reports.exports import Export, annex_a_missing, collection_year,
 from returnhome.reports.views import CONTENT_TYPES, PeriodForm, _council, default_period
 
 
-class Ssda903Form(forms.Form):
+class Ssda903Form(Form):
     year = forms.IntegerField(
         label="Collection year ending 31 March",
         min_value=2000,
