@@ -5,12 +5,12 @@ CSV text is decoded strictly (docs/formats/police-notifications.md, "Files"):
 - refused, naming the first row and column that does not decode, when the file has a byte order
   mark or holds any valid multi-byte UTF-8 sequence (it was written as UTF-8 and then damaged:
   reading it as anything else would turn "Zoë" into "ZoÃ«" without a word);
-- otherwise (no multi-byte UTF-8 sequence at all) a single-byte encoding: Windows-1252, what Excel
-  on a UK Windows PC writes as "CSV", when every byte is defined in it, else the single-byte
-  encoding charset-normalizer detects. Windows-1252 comes first because charset-normalizer, asked
-  to guess, read realistic Windows-1252 name lists as Windows-1250 or code page 775 ("Ñúñez" as
-  "Ńúńez"; four files out of four, charset-normalizer 3.5.2): short lists of names are too little
-  text to tell single-byte encodings apart.
+- otherwise (no multi-byte UTF-8 sequence at all) Windows-1252, what Excel on a UK Windows PC
+  writes as "CSV", when every byte is defined in it; else refused, naming the row. The single-byte
+  encoding is not guessed: charset-normalizer 3.5.2, asked to, read four realistic Windows-1252
+  name lists out of four as Windows-1250, code page 775 or 850 ("Ñúñez" as "Ńúńez"), and an
+  ASCII file with one stray byte as code page 437. A short list of names is too little text to
+  tell single-byte encodings apart, and a wrong guess changes names without a word.
 
 XLSX is read with openpyxl in read-only mode, the first worksheet only, after the zip's own
 directory has been checked: a workbook that would unzip to more than MAX_XLSX_UNZIPPED bytes (or
@@ -73,6 +73,7 @@ UTF8_MULTIBYTE = re.compile(
     rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
 )
 UTF8_BOM = b"\xef\xbb\xbf"
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")
 SAVE_AS_UTF8 = 'save it again as "CSV UTF-8 (Comma delimited)" or as an Excel workbook (.xlsx)'
 
 
@@ -133,7 +134,9 @@ def _sniff(data: bytes) -> str:
         return "utf16"
     if data.startswith(b"%PDF"):
         return "pdf"
-    if data[:4096].count(b"\x00") > 64:
+    sample = data[:4096]
+    controls = len(_CONTROL_BYTES.findall(sample))
+    if controls > 64 or controls * 20 > len(sample):
         return "binary"  # a stray NUL in text is refused by the cell check, naming its row
     return "text"
 
@@ -152,12 +155,6 @@ def _decode(data: bytes) -> tuple[str, str]:
         return body.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError as exc:
         undefined = exc.start
-    from charset_normalizer import from_bytes
-    from charset_normalizer.utils import is_multi_byte_encoding
-
-    for match in from_bytes(body):
-        if not is_multi_byte_encoding(match.encoding):
-            return str(match), match.encoding
     row = body[:undefined].count(b"\n") + 1
     raise TableError(
         f"Row {row}: the file is neither UTF-8 nor Windows-1252 text (byte "
@@ -260,7 +257,9 @@ def _check_unzipped_size(data: bytes) -> None:
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise TableError(f"The file is a zip archive that cannot be read ({exc})") from None
+        raise TableError(
+            f"The file is a zip archive but not an Excel workbook (.xlsx) that can be read ({exc})"
+        ) from None
     total = sum(m.file_size for m in members)
     strings = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
     if total > MAX_XLSX_UNZIPPED or strings > MAX_XLSX_SHARED_STRINGS:
