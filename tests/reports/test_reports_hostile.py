@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -80,16 +81,25 @@ def test_an_extreme_week_on_the_meeting_pack_is_refused(cast: Cast, week: str, w
         assert response.status_code == 400, (name, response.status_code)
     page = client.get(reverse("reports:meeting_pack"), {"week": week}).content.decode()
     assert "govuk-error-summary" in page and words in page
+    for edge in ("1900-01-01", "2100-12-31"):
+        for name in ("meeting_pack", "meeting_pack_pdf", "meeting_pack_xlsx"):
+            response = client.get(reverse(f"reports:{name}"), {"week": edge, "table": "missing"})
+            assert response.status_code == 200, (edge, name, response.status_code)
 
 
-def test_the_widest_sensible_period_still_draws(cast: Cast) -> None:
-    """The limits refuse only what no one means: 20 years within 1900-2100 is a report, on every
-    page and download above (so their other parameters are valid, and the 400s are the dates')."""
+@pytest.mark.parametrize(
+    ("date_from", "date_to"),
+    [("2006-01-01", "2025-12-31"), ("1900-01-01", "1919-12-31"), ("2081-01-01", "2100-12-31")],
+)
+def test_the_widest_sensible_period_still_draws(cast: Cast, date_from: str, date_to: str) -> None:
+    """The limits refuse only what no one means: 20 years within 1900-2100 is a report, at either
+    edge, on every page and download above (so their other parameters are valid, and the 400s
+    above are the dates')."""
     client = _client(cast.performance)
     for name, arg, extra in _pages():
         args = arg.split(".") if name == "reports:export_download" else ([arg] if arg else [])
         url = reverse(name, args=args)
-        response = client.get(url, {"date_from": "2006-01-01", "date_to": "2025-12-31", **extra})
+        response = client.get(url, {"date_from": date_from, "date_to": date_to, **extra})
         assert response.status_code == 200, (url, response.status_code)
         if response["Content-Type"].startswith("text/html"):
             assert "govuk-error-summary" not in response.content.decode(), url
@@ -119,3 +129,27 @@ def test_a_control_character_in_a_stored_name_does_not_break_the_meeting_pack(ca
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     page = client.get(reverse("reports:meeting_pack"), query)
     assert page.status_code == 200 and "Hostile" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "words"),
+    [("0001-01-01", "2025-01-01", "--from must be between"), ("2025-01-01", "9999-12-31", "--to")],
+)
+def test_the_report_command_refuses_extreme_dates(
+    cast: Cast, date_from: str, date_to: str, words: str
+) -> None:
+    """The same engine from the command line: a usage error (exit code 2), not a traceback."""
+    code = cast.council.la_code or ""
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "report",
+            "indicators",
+            "--org",
+            code,
+            "--from",
+            date_from,
+            "--to",
+            date_to,
+            stdout=io.StringIO(),
+        )
+    assert caught.value.returncode == 2 and words in str(caught.value)

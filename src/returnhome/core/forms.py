@@ -20,10 +20,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 
+from returnhome.lib.dates import EARLIEST_DATE, LATEST_DATE
 from returnhome.lib.text import text_problem
-
-EARLIEST_DATE = dt.date(1900, 1, 1)
-LATEST_DATE = dt.date(2100, 12, 31)
 
 
 def _text_rule(label: str) -> Callable[[Any], None]:
