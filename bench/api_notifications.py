@@ -48,8 +48,8 @@ def main() -> None:
 
     from returnhome.accounts.services import create_api_token
     from returnhome.children.models import Child
-    from returnhome.imports.rows import COLUMNS
-    from returnhome.imports.synthetic import Generator
+    from returnhome.demo.synthetic import Generator
+    from returnhome.imports.police.rows import COLUMNS
     from returnhome.organisations.models import Organisation
 
     call_command("migrate", verbosity=0)

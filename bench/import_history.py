@@ -100,7 +100,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from returnhome.imports.history import ALL_COLUMNS
+    from returnhome.imports.history.rows import ALL_COLUMNS
     from returnhome.imports.importer import import_history
     from returnhome.organisations.models import Organisation
 

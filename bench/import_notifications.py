@@ -57,8 +57,8 @@ def main() -> None:
     from django.utils import timezone
 
     from returnhome.children.models import Alias, Child
-    from returnhome.imports.rows import COLUMNS
-    from returnhome.imports.synthetic import Generator
+    from returnhome.demo.synthetic import Generator
+    from returnhome.imports.police.rows import COLUMNS
     from returnhome.organisations.models import Organisation
 
     started = time.monotonic()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,10 @@ from tests.factories import (
     UserFactory,
     ago,
 )
+
+# The tests build demo data (`demo-data` refuses without DEBUG unless this is set; pytest-django
+# runs with DEBUG off). Production never sets it.
+os.environ.setdefault("RETURNHOME_ALLOW_DEMO", "true")
 
 
 @dataclass

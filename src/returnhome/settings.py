@@ -5,6 +5,8 @@ DATABASE_URL         e.g. postgres://user@127.0.0.1:5432/returnhome (default: SQ
 SECRET_KEY           required when DEBUG is off
 DEBUG                "true" for development
 ALLOWED_HOSTS        comma-separated
+RETURNHOME_HTTPS     "false": do not insist on HTTPS (no redirect, HSTS or Secure cookies)
+LOG_LEVEL, LOG_FORMAT, RETURNHOME_REQUEST_LOG   logs (see LOGGING below)
 """
 
 from pathlib import Path
@@ -45,9 +47,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "returnhome.alerts",
+    "returnhome.demo",
 ]
 
 MIDDLEWARE = [
+    # First: time every request and log it (one JSON line), then answer /healthz and /readyz
+    # before any host check, HTTPS redirect or sign-in.
+    "returnhome.core.middleware.RequestLogMiddleware",
+    "returnhome.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -73,7 +80,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "returnhome.core.context_processors.navigation",
+                "returnhome.access.context_processors.navigation",
+                "returnhome.access.context_processors.permissions",
                 "returnhome.alerts.context_processors.unread_alerts",
             ],
         },
@@ -137,6 +145,12 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="returnhome@localhost")
+# SMTP (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): Django's defaults otherwise.
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 # Where alert emails point (the links are paths inside the app).
 RETURNHOME_BASE_URL = env.str("RETURNHOME_BASE_URL", default="http://localhost:8000")
 
@@ -158,12 +172,41 @@ if not DEBUG and env.bool("RETURNHOME_HTTPS", default=True):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Belt and braces: the health middleware answers these before SecurityMiddleware anyway.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
+# Readiness (/readyz): each a function returning None or what is wrong (returnhome.core.health).
+RETURNHOME_READINESS_CHECKS = [
+    "returnhome.core.health.database",
+    "returnhome.core.health.migrations",
+]
+
+# `returnhome restore` refuses a database holding any of these unless --force (core/backup.py).
+RETURNHOME_RESTORE_REFUSES_IF_ANY = ["children.Child", "episodes.Episode", "accounts.User"]
+
+# Logs go to stderr (systemd's journal in production), one JSON object per line unless
+# LOG_FORMAT=text. The request log (logger returnhome.request: request id, user id, method, path
+# without query string, status, duration) is on unless DEBUG, or RETURNHOME_REQUEST_LOG=false.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "returnhome.core.jsonlog.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "returnhome.request": {
+            "level": "INFO" if env.bool("RETURNHOME_REQUEST_LOG", default=not DEBUG) else "WARNING"
+        },
+    },
 }
 
 # The HTTP API for police systems (docs/formats/api.md): token authentication only (no session,
@@ -174,7 +217,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "returnhome.imports.api.exception_handler",
+    "EXCEPTION_HANDLER": "returnhome.imports.api.views.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     # Rate limits (docs/formats/api.md), counted in the "api_throttle" cache: requests per token,
     # and failed token attempts per client address (429 with Retry-After past them).

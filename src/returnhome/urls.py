@@ -1,11 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from returnhome.core import views as core_views
+from returnhome import views
+from returnhome.core import health
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("", views.home, name="home"),
+    # Answered by core.middleware.HealthCheckMiddleware before anything else; listed for reverse().
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("children/", include("returnhome.children.urls")),
@@ -14,8 +17,8 @@ urlpatterns = [
     path("actions/", include("returnhome.followup.urls")),
     path("settings/", include("returnhome.organisations.urls")),
     path("reports/", include("returnhome.reports.urls")),
-    path("api/", include("returnhome.imports.api_urls")),
-    path("reporting/", include("returnhome.episodes.reporting_urls")),
+    path("api/", include("returnhome.imports.api.urls")),
+    path("reporting/", include("returnhome.imports.direct_reports.urls")),
     path("alerts/", include("returnhome.alerts.urls")),
-    path("front-door/", include("returnhome.imports.urls")),
+    path("front-door/", include("returnhome.imports.front_door.urls")),
 ]

@@ -17,9 +17,10 @@ from returnhome.accounts.models import Role, User
 from returnhome.alerts.models import Alert
 from returnhome.children.models import Child
 from returnhome.core.models import AuditEvent
-from returnhome.episodes import reporting, services
+from returnhome.episodes import services
 from returnhome.episodes.models import DirectReport, Episode, Notification
-from returnhome.episodes.reporting import MissingDetails, ReturnDetails
+from returnhome.imports.direct_reports import reporting
+from returnhome.imports.direct_reports.reporting import MissingDetails, ReturnDetails
 from returnhome.imports.models import ReviewItem
 from returnhome.interviews.models import RHI
 from returnhome.organisations.models import Organisation
@@ -370,7 +371,7 @@ def test_a_child_reported_after_coming_back_is_caught(cast: Cast) -> None:
 def test_the_front_door_resolving_a_report_lets_the_home_report_the_return(cast: Cast) -> None:
     """The whole path through the queue: an uncertain report, the front door picks the child
     (imports.review), and the home's return report closes that child's episode."""
-    from returnhome.imports import review
+    from returnhome.imports.front_door import review
 
     robyn = ChildFactory(
         council=cast.council,

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from returnhome.accounts.models import Role
 from returnhome.children import services as child_services
 from returnhome.children.models import Child, LegalStatus, Placement
 from returnhome.core.models import AuditEvent
@@ -15,8 +16,9 @@ from returnhome.episodes import services
 from returnhome.episodes.models import Episode, Notification
 from returnhome.interviews.models import RHI
 from returnhome.lib.clock import ClockCount, deadline
+from returnhome.organisations.models import Organisation
 from tests.conftest import Cast, missing, returned
-from tests.factories import CouncilFactory, ago
+from tests.factories import CouncilFactory, OrganisationFactory, UserFactory, ago
 
 
 def test_missing_then_found_refers_an_rhi_with_a_72_hour_deadline(cast: Cast, child: Child) -> None:
@@ -98,6 +100,23 @@ def test_only_the_front_door_records(cast: Cast, child: Child) -> None:
                 source="police",
                 acting_user=user,
             )
+
+
+def test_a_charity_manager_is_no_front_door(cast: Cast) -> None:
+    """A manager at a commissioned charity may not create a child and an episode held by it."""
+    charity = OrganisationFactory(kind=Organisation.Kind.PROVIDER, name="Test charity")
+    manager = UserFactory(organisation=charity, role=Role.MANAGER)
+    with pytest.raises(PermissionDenied):
+        services.record_missing_with_child(
+            None,
+            {"first_name": "Ada", "last_name": "Synthetic"},
+            council=charity,
+            reported_missing_at=ago(hours=2),
+            received_at=ago(hours=1),
+            source="police",
+            acting_user=manager,
+        )
+    assert not Child.objects.filter(council=charity).exists()
 
 
 def test_new_child_and_notification_are_all_or_nothing(cast: Cast) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management import call_command
 
 from returnhome.children.models import Child
-from returnhome.imports.rows import COLUMNS
+from returnhome.imports.police.rows import COLUMNS
 from returnhome.organisations.models import Organisation
 from tests.factories import ChildFactory, CouncilFactory, PoliceFactory
 

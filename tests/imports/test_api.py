@@ -26,11 +26,11 @@ from returnhome.accounts.services import create_api_token
 from returnhome.children.models import Child
 from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import Episode, Notification
-from returnhome.imports import intake
-from returnhome.imports.api import NotificationIn
+from returnhome.imports.api import intake
+from returnhome.imports.api.views import NotificationIn
 from returnhome.imports.importer import import_notifications
 from returnhome.imports.models import ImportRun, PendingNotification, ReviewItem
-from returnhome.imports.rows import COLUMNS
+from returnhome.imports.police.rows import COLUMNS
 from returnhome.interviews.models import RHI
 from tests.factories import CouncilFactory, PoliceFactory
 from tests.imports.import_helpers import Area, csv_bytes, found, row

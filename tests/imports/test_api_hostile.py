@@ -18,8 +18,8 @@ from returnhome.accounts.api_auth import THROTTLE_CACHE
 from returnhome.accounts.models import Role
 from returnhome.accounts.services import create_api_token
 from returnhome.children.models import Child
-from returnhome.imports import api as api_module
-from returnhome.imports import intake
+from returnhome.imports.api import intake
+from returnhome.imports.api import views as api_module
 from returnhome.organisations.models import Organisation
 from returnhome.organisations.services import allow_forces_to_send
 from tests.factories import ChildFactory, UserFactory

@@ -13,7 +13,7 @@ from returnhome.accounts.models import Role, User
 from returnhome.children.models import Child
 from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import Episode, Notification
-from returnhome.imports import review
+from returnhome.imports.front_door import review
 from returnhome.imports.models import PendingNotification, ReviewItem
 from returnhome.interviews.models import RHI
 from tests.factories import ChildFactory, UserFactory

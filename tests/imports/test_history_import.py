@@ -15,7 +15,7 @@ from django.core.management import call_command
 from returnhome.children.groups import derive_group
 from returnhome.children.models import Child, LegalStatus
 from returnhome.episodes.models import Episode, Notification
-from returnhome.imports.history import ALL_COLUMNS
+from returnhome.imports.history.rows import ALL_COLUMNS
 from returnhome.imports.importer import import_history
 from returnhome.interviews.models import RHI, Interview
 from returnhome.lib.clock import LONDON, ClockCount, ClockRule, ClockStart

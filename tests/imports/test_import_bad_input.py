@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from returnhome.episodes.models import Episode, Notification
-from returnhome.imports.rows import COLUMNS
+from returnhome.imports.police.rows import COLUMNS
 from tests.factories import ago
 from tests.imports.import_helpers import Area, csv_bytes, found, row, run_import
 

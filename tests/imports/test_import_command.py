@@ -297,7 +297,7 @@ def test_xlsx_file(area: Area, tmp_path: Path) -> None:
 
     from openpyxl import Workbook
 
-    from returnhome.imports.rows import COLUMNS
+    from returnhome.imports.police.rows import COLUMNS
 
     book = Workbook()
     sheet = book.active

@@ -7,7 +7,7 @@ import csv
 from pathlib import Path
 
 from returnhome.episodes.models import Episode
-from returnhome.imports.rows import COLUMNS
+from returnhome.imports.police.rows import COLUMNS
 from tests.imports.import_helpers import Area, row, run_import
 
 ROWS = 200_000

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from returnhome.imports.matching import ChildIndex, Person
-from returnhome.imports.pipeline import probe_for
-from returnhome.imports.rows import RowValidator
-from returnhome.imports.synthetic import Generator
+from returnhome.demo.synthetic import Generator
+from returnhome.imports.police.matching import ChildIndex, Person
+from returnhome.imports.police.pipeline import probe_for
+from returnhome.imports.police.rows import RowValidator
 
 REGISTER = 30_000
 ROWS = 8_000

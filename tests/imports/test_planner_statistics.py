@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from returnhome.imports.rows import COLUMNS
+from returnhome.imports.police.rows import COLUMNS
 from tests.imports.import_helpers import Area, row, run_import
 
 

@@ -7,16 +7,9 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
+from returnhome.access.roles import Role
 
-class Role(models.TextChoices):
-    FRONT_DOOR = "front_door", "Front door (single point of contact)"
-    PRACTITIONER = "practitioner", "RHI practitioner"
-    MANAGER = "manager", "Team manager"
-    REPORTER = "reporter", "Reporter (home, school, carer, worker)"
-    POLICE = "police", "Police missing-person coordinator"
-    PERFORMANCE = "performance", "Performance / strategic lead"
-    SOCIAL_WORKER = "social_worker", "Social worker"
-    ADMIN = "admin", "Administrator"
+__all__ = ["ApiToken", "Role", "User"]
 
 
 class User(AbstractUser):
@@ -36,9 +29,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
-
-    def has_role(self, *roles: str) -> bool:
-        return self.is_active and self.role in roles
 
 
 class ApiToken(models.Model):

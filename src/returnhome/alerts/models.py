@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from returnhome.access.policy import alert_filter
+
 if TYPE_CHECKING:
     from returnhome.accounts.models import User
 
@@ -19,9 +21,7 @@ if TYPE_CHECKING:
 class AlertQuerySet(models.QuerySet["Alert"]):
     def visible_to(self, user: User) -> AlertQuerySet:
         """A user's alerts are their own; nobody else reads them."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self.filter(recipient_id=user.pk)
+        return self.filter(alert_filter(user))
 
     def unread(self) -> AlertQuerySet:
         return self.filter(read_at__isnull=True)

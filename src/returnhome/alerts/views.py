@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from returnhome.access.policy import get_visible_or_404
+from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.alerts import services
 from returnhome.alerts.models import Alert
-from returnhome.core.access import get_visible_or_404
-from returnhome.core.http import AuthedHttpRequest
 
 SHOWN = 100
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from returnhome.access.policy import child_filter, front_door_filter
 from returnhome.core.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -18,8 +19,6 @@ if TYPE_CHECKING:
 class ChildQuerySet(models.QuerySet["Child"]):
     def visible_to(self, user: User) -> ChildQuerySet:
         """Children whose records this user may see. The one place that decides."""
-        from returnhome.core.access import child_filter
-
         return self.filter(child_filter(user)).distinct()
 
     def current(self) -> ChildQuerySet:
@@ -224,8 +223,6 @@ class RiskFlag(models.Model):
 
 class ChildMergeQuerySet(models.QuerySet["ChildMerge"]):
     def visible_to(self, user: User) -> ChildMergeQuerySet:
-        from returnhome.core.access import front_door_filter
-
         return self.filter(front_door_filter(user))
 
 

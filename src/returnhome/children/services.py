@@ -9,8 +9,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from returnhome.access.policy import can_record_notification
 from returnhome.accounts.models import User
-from returnhome.accounts.rules import is_front_door_of
 from returnhome.children.groups import refresh_groups
 from returnhome.children.models import Alias, Child, ChildMerge, LegalStatus, Placement, RiskFlag
 from returnhome.core.audit import record_write
@@ -259,8 +259,8 @@ def merge_children(keep: Child, duplicate: Child, *, acting_user: User, reason: 
     keep = Child.objects.select_for_update().get(pk=keep.pk)
     duplicate = Child.objects.select_for_update().get(pk=duplicate.pk)
     require(
-        is_front_door_of(acting_user, keep.council)
-        and is_front_door_of(acting_user, duplicate.council),
+        can_record_notification(acting_user, keep.council)
+        and can_record_notification(acting_user, duplicate.council),
         "Only the front door merges children's records.",
     )
     problems = Problems()
@@ -367,7 +367,9 @@ def undo_merge(merge: ChildMerge, *, acting_user: User, reason: str) -> ChildMer
     merge = ChildMerge.objects.select_for_update().get(pk=merge.pk)
     keep = Child.objects.select_for_update().get(pk=merge.keep_id)
     duplicate = Child.objects.select_for_update().get(pk=merge.duplicate_id)
-    require(is_front_door_of(acting_user, merge.council), "Only the front door undoes a merge.")
+    require(
+        can_record_notification(acting_user, merge.council), "Only the front door undoes a merge."
+    )
     problems = Problems()
     if merge.is_undone:
         problems.add("__all__", "This merge has already been undone")

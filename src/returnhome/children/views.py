@@ -6,7 +6,12 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from returnhome.accounts.rules import is_front_door_of
+from returnhome.access.policy import (
+    can_record_notification,
+    can_see_child_records,
+    get_visible_or_404,
+)
+from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.children import services
 from returnhome.children.forms import (
     AliasForm,
@@ -18,11 +23,9 @@ from returnhome.children.forms import (
 )
 from returnhome.children.models import Child, ChildMerge
 from returnhome.children.timeline import timeline_for
-from returnhome.core.access import can_see_child_records, get_visible_or_404
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
-from returnhome.core.http import AuthedHttpRequest
 
 
 def child_list(request: AuthedHttpRequest) -> HttpResponse:
@@ -46,7 +49,7 @@ def child_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         {
             "child": child,
             "timeline": timeline_for(child, request.user),
-            "can_edit": is_front_door_of(request.user, child.council),
+            "can_edit": can_record_notification(request.user, child.council),
             "merges": ChildMerge.objects.visible_to(request.user)
             .filter(Q(keep=child) | Q(duplicate=child))
             .select_related("keep", "duplicate", "merged_by", "undone_by"),
@@ -58,7 +61,7 @@ def _history_form(
     request: AuthedHttpRequest, pk: int, form_class: type, service: str, title: str
 ) -> HttpResponse:
     child = get_visible_or_404(request.user, Child.objects, pk)
-    require(is_front_door_of(request.user, child.council))
+    require(can_record_notification(request.user, child.council))
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,7 +90,7 @@ def add_placement(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 def edit_child(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     child = get_visible_or_404(request.user, Child.objects, pk)
-    require(is_front_door_of(request.user, child.council))
+    require(can_record_notification(request.user, child.council))
     form = ChildForm(
         request.POST or None, initial={f: getattr(child, f) for f in ChildForm.base_fields}
     )

@@ -1,10 +1,30 @@
-"""Database housekeeping shared by the importers."""
+"""Database helpers shared by the importers: chunked lookups, the bulk insert, statistics."""
 
 from __future__ import annotations
 
-from django.db import connection
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db import connection, models
+from django.db.models import Model
+from django.db.models.base import ModelState
+from django.utils import timezone
 
 LARGE_IMPORT = 1000
+# Values per `IN (...)` lookup: under SQLite's old limit of 999 parameters.
+CHUNK = 900
+# Rows per INSERT where `fast_insert` falls back to bulk_create.
+BULK_BATCH = 2000
+
+M = TypeVar("M", bound=Model)
+
+
+def chunked(values: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    """`values` in lists of at most `size`, in order."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def refresh_statistics(rows: int) -> None:
@@ -16,3 +36,138 @@ def refresh_statistics(rows: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA analysis_limit=1000")
         cursor.execute("ANALYZE")
+
+
+# --------------------------------------------------------------------------- bulk insert
+
+
+def allocate_ids(model: type[Model], count: int) -> list[int] | None:
+    """Primary keys for `count` new rows, or None where we cannot reserve them (then bulk_create).
+
+    PostgreSQL: taken from the table's sequence. SQLite: the import's transaction holds the
+    database's write lock, so the next ids after the largest ever used are ours.
+    """
+    table, column = model._meta.db_table, model._meta.pk.column
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, column, count],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+        if connection.vendor == "sqlite":
+            cursor.execute(f"SELECT COALESCE(MAX({quote(column)}), 0) FROM {quote(table)}")  # noqa: S608
+            top = cursor.fetchone()[0]
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            used = cursor.fetchone()
+            top = max(top, used[0] if used else 0)
+            return list(range(top + 1, top + 1 + count))
+    return None
+
+
+def _sqlite_datetime(value: dt.datetime) -> str:
+    """What Django's SQLite backend stores for an aware datetime (UTC, naive, str), faster."""
+    if value.tzinfo is None:
+        return str(value)
+    if value.tzinfo is not dt.UTC:
+        value = value.astimezone(dt.UTC)
+    return str(value.replace(tzinfo=None))
+
+
+def _adapter(field: models.Field[Any, Any]) -> Any:
+    ops = connection.ops
+    if isinstance(field, models.DateTimeField):
+        if connection.vendor == "sqlite" and settings.USE_TZ and connection.timezone == dt.UTC:
+            return _sqlite_datetime
+        return ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, models.JSONField):
+        return lambda value: ops.adapt_json_value(value, field.encoder)
+    return None
+
+
+def fast_insert(model: type[Model], objs: list[Any]) -> None:
+    """Insert unsaved instances with one prepared statement (executemany), setting their pks.
+
+    The same rows bulk_create writes (auto_now fields set to one moment per call), without
+    compiling SQL for every batch; falls back to bulk_create where ids cannot be reserved.
+    """
+    if not objs:
+        return
+    ids = allocate_ids(model, len(objs))
+    if ids is None:
+        model._default_manager.bulk_create(objs, batch_size=BULK_BATCH)
+        return
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+    fields = list(model._meta.local_concrete_fields)
+    # auto_now(_add) fields: one moment for the whole insert (as one statement would have it).
+    now = timezone.now()
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            for obj in objs:
+                setattr(obj, f.attname, now)
+    columns = []
+    for f in fields:
+        adapt = _adapter(f)
+        values = [getattr(obj, f.attname) for obj in objs]
+        if adapt is not None and isinstance(f, models.JSONField):
+            values = [None if v is None else adapt(v) for v in values]
+        elif adapt is not None:
+            # Adapted once per distinct value (many rows share a moment or a received time).
+            cache: dict[Any, Any] = {}
+            column: list[Any] = []
+            for value in values:
+                if value is None:
+                    column.append(None)
+                    continue
+                adapted = cache.get(value)
+                if adapted is None:
+                    adapted = cache[value] = adapt(value)
+                column.append(adapted)
+            values = column
+        columns.append(values)
+    rows = list(zip(*columns, strict=True))
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model)
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 10_000):
+            cursor.executemany(sql, rows[start : start + 10_000])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+_DEFAULTS: dict[type[Model], tuple[dict[str, Any], list[Any]]] = {}
+
+
+def unsaved(model: type[M], **attrs: Any) -> M:
+    """An unsaved instance from attribute names (`episode_id=...`), without Model.__init__'s cost.
+
+    Every other field gets its default, as Model.__init__ gives it.
+    """
+    spec = _DEFAULTS.get(model)
+    if spec is None:
+        static: dict[str, Any] = {}
+        dynamic: list[Any] = []
+        for f in model._meta.concrete_fields:
+            if f.has_default() and callable(f.default):
+                dynamic.append(f)
+            else:
+                static[f.attname] = f.get_default()
+        spec = _DEFAULTS[model] = (static, dynamic)
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    values = obj.__dict__
+    values.update(spec[0])
+    for f in spec[1]:
+        if f.attname not in attrs:
+            values[f.attname] = f.get_default()
+    values.update(attrs)
+    return obj

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from returnhome.access.policy import direct_report_filter, episode_filter
 from returnhome.core.models import TimeStampedModel
 from returnhome.lib.groups import Group
 
@@ -25,8 +26,6 @@ class RiskLevel(models.TextChoices):
 
 class EpisodeQuerySet(models.QuerySet["Episode"]):
     def visible_to(self, user: User) -> EpisodeQuerySet:
-        from returnhome.core.access import episode_filter
-
         return self.filter(episode_filter(user)).distinct()
 
     def open(self) -> EpisodeQuerySet:
@@ -190,8 +189,6 @@ class Notification(models.Model):
 
 class DirectReportQuerySet(models.QuerySet["DirectReport"]):
     def visible_to(self, user: User) -> DirectReportQuerySet:
-        from returnhome.core.access import direct_report_filter
-
         return self.filter(direct_report_filter(user)).distinct()
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from returnhome.access.policy import can_record_notification
 from returnhome.accounts.models import User
-from returnhome.accounts.rules import is_front_door_of
 from returnhome.children.groups import derive_group
 from returnhome.children.models import Child
 from returnhome.children.services import create_child
@@ -60,7 +60,8 @@ def record_missing(
     council = child.council
     if check_permission:
         require(
-            is_front_door_of(acting_user, council), "Only the front door records notifications."
+            can_record_notification(acting_user, council),
+            "Only the front door records notifications.",
         )
     problems = Problems()
     _not_future(problems, "reported_missing_at", reported_missing_at, "Reported missing time")
@@ -127,7 +128,7 @@ def record_return(
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if check_permission:
         require(
-            is_front_door_of(acting_user, episode.council),
+            can_record_notification(acting_user, episode.council),
             "Only the front door records notifications.",
         )
     problems = Problems()
@@ -173,7 +174,8 @@ def record_missing_with_child(
     """Record a missing notification for an existing child, or a new child: all or nothing."""
     if child is None:
         require(
-            is_front_door_of(acting_user, council), "Only the front door records notifications."
+            can_record_notification(acting_user, council),
+            "Only the front door records notifications.",
         )
         child = create_child(council, acting_user=acting_user, **(new_child or {}))
     return record_missing(child, acting_user=acting_user, **notification)

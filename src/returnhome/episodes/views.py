@@ -5,15 +5,18 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from returnhome.accounts.models import Role
-from returnhome.accounts.rules import is_front_door_of
+from returnhome.access.policy import (
+    can_record_notification,
+    can_see_child_records,
+    get_visible_or_404,
+    is_outside_reporter,
+)
+from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.children.forms import ChildForm, FindChildForm, search_children
 from returnhome.children.models import Child
-from returnhome.core.access import can_see_child_records, get_visible_or_404
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
-from returnhome.core.http import AuthedHttpRequest
 from returnhome.episodes import services
 from returnhome.episodes.forms import FoundForm, MissingForm, notification_content
 from returnhome.episodes.models import DirectReport, Episode
@@ -28,14 +31,16 @@ def open_episodes(request: AuthedHttpRequest) -> HttpResponse:
         .order_by("reported_missing_at")
     )
     record_list_read(request.user, "list_open_episodes", episodes)
-    can_record = is_front_door_of(request.user, request.user.organisation)
+    can_record = can_record_notification(request.user, request.user.organisation)
     return render(request, "episodes/open.html", {"episodes": episodes, "can_record": can_record})
 
 
 def record_missing(request: AuthedHttpRequest) -> HttpResponse:
     """Step 1: find the child (or start a new one). Step 2 is the notification form."""
     council = request.user.organisation
-    require(is_front_door_of(request.user, council), "Only the front door records notifications.")
+    require(
+        can_record_notification(request.user, council), "Only the front door records notifications."
+    )
     find = FindChildForm(request.GET or None)
     results = search_children(request.user, find.cleaned_data["q"]) if find.is_valid() else None
     return render(request, "episodes/find_child.html", {"find": find, "results": results})
@@ -43,7 +48,9 @@ def record_missing(request: AuthedHttpRequest) -> HttpResponse:
 
 def record_missing_for(request: AuthedHttpRequest, child_pk: int | None = None) -> HttpResponse:
     council = request.user.organisation
-    require(is_front_door_of(request.user, council), "Only the front door records notifications.")
+    require(
+        can_record_notification(request.user, council), "Only the front door records notifications."
+    )
     assert council is not None
     child = get_visible_or_404(request.user, Child.objects, child_pk) if child_pk else None
     form = MissingForm(request.POST or None, council=council)
@@ -79,7 +86,7 @@ def _is_child_error(error: ValidationError) -> bool:
 
 
 def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    if request.user.role == Role.REPORTER:  # a reporter sees what they reported, not the episode
+    if is_outside_reporter(request.user):  # sees what they reported, not the episode
         mine = DirectReport.objects.visible_to(request.user).filter(episode_id=pk).first()
         if mine is None:
             raise Http404("Not found")
@@ -94,7 +101,7 @@ def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "episode": episode,
             "notifications": episode.notifications.select_related("recorded_by"),
             "rhi": getattr(episode, "rhi", None),
-            "can_record": is_front_door_of(request.user, episode.council),
+            "can_record": can_record_notification(request.user, episode.council),
             "direct_reports": episode.direct_reports.select_related(
                 "reporter", "reporter_organisation", "police_force"
             ),
@@ -105,7 +112,7 @@ def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def record_found(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     episode = get_visible_or_404(request.user, Episode.objects.select_related("child"), pk)
     require(
-        is_front_door_of(request.user, episode.council),
+        can_record_notification(request.user, episode.council),
         "Only the front door records notifications.",
     )
     form = FoundForm(request.POST or None)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from returnhome.access.policy import interview_filter
 from returnhome.core.models import TimeStampedModel
 from returnhome.lib.lookups import holds
 
@@ -17,8 +18,6 @@ if TYPE_CHECKING:
 
 class ActionQuerySet(models.QuerySet["ProposedAction"]):
     def visible_to(self, user: User) -> ActionQuerySet:
-        from returnhome.core.access import interview_filter
-
         # An action is read where its interview is. The interview model is this foreign key's
         # target: followup sits below interviews and never imports it.
         interviews: Any = ProposedAction._meta.get_field("interview").related_model

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from returnhome.access.policy import can_review_interview
 from returnhome.accounts.models import User
-from returnhome.accounts.rules import reviews_interview
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.followup.models import ProposedAction
@@ -52,7 +52,8 @@ def respond_to_action(
     action: ProposedAction, *, response: str, comment: str = "", acting_user: User
 ) -> ProposedAction:
     require(
-        reviews_interview(acting_user, action.interview), "Only a manager of the provider responds."
+        can_review_interview(acting_user, action.interview),
+        "Only a manager of the provider responds.",
     )
     problems = Problems()
     if response not in ProposedAction.Response.values:

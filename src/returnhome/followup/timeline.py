@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
+from returnhome.access.policy import can_read_interviews
 from returnhome.children.timeline import Entry
-from returnhome.core.access import can_see_interviews
 from returnhome.followup.models import ProposedAction
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def action_entries(child: Child, user: User) -> Iterator[Entry]:
     """Actions are part of the interview record: for those who may read interview records."""
-    if not can_see_interviews(user):
+    if not can_read_interviews(user):
         return
     actions = (
         ProposedAction.objects.visible_to(user).filter(child=child).select_related("interview")

@@ -6,11 +6,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from returnhome.core.access import can_see_interviews, get_visible_or_404
+from returnhome.access.policy import can_read_interviews, get_visible_or_404
+from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
-from returnhome.core.http import AuthedHttpRequest
 from returnhome.followup import services
 from returnhome.followup.forms import ProgressForm
 from returnhome.followup.models import ProposedAction
@@ -23,7 +23,7 @@ OPEN = [
 
 
 def action_list(request: AuthedHttpRequest) -> HttpResponse:
-    require(can_see_interviews(request.user))
+    require(can_read_interviews(request.user))
     show = request.GET.get("show", "open")
     actions = ProposedAction.objects.visible_to(request.user).select_related("child", "interview")
     if show == "overdue":
@@ -40,7 +40,7 @@ def action_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def action_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    require(can_see_interviews(request.user))
+    require(can_read_interviews(request.user))
     action = get_visible_or_404(
         request.user, ProposedAction.objects.select_related("child", "interview"), pk
     )

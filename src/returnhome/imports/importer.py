@@ -1,7 +1,8 @@
 """Importing a police notification file: the stages put together, with its summary.
 
 parse + validate (`pipeline.read_file`) -> match + plan (`pipeline.plan_import`, which is also the
-preview and the dry run) -> commit (`services.commit_batch`, or `commit_rows` one at a time).
+preview and the dry run) -> commit (`commit.bulk.commit_batch`, or `commit.one_by_one.commit_rows`
+one at a time).
 All or nothing by default; with `skip_invalid` the valid rows go in and the others come back as
 rejects.
 """
@@ -22,9 +23,21 @@ from django.utils import timezone
 
 from returnhome.accounts.models import User
 from returnhome.core.db import refresh_statistics
-from returnhome.imports import services
-from returnhome.imports.pipeline import Checked, make_validator, plan_import, read_file
-from returnhome.imports.rows import COLUMNS, RowError
+from returnhome.imports.commit.bulk import commit_batch
+from returnhome.imports.commit.history import commit_history
+from returnhome.imports.commit.one_by_one import commit_rows
+from returnhome.imports.commit.records import finish_run, start_run
+from returnhome.imports.history.plan import HISTORY_COUNTS, plan_history
+from returnhome.imports.history.rows import ALL_COLUMNS, read_history
+from returnhome.imports.police.pipeline import (
+    PLAN_COUNTS,
+    Checked,
+    make_validator,
+    plan_import,
+    read_file,
+)
+from returnhome.imports.police.rows import COLUMNS
+from returnhome.imports.validation import RowError
 from returnhome.lib.tabular import write_csv
 from returnhome.organisations.models import Organisation
 
@@ -37,14 +50,7 @@ SUMMARY_ORDER = (
     "nothing_imported_because",
     "rows",
     "valid_rows",
-    "episodes_created",
-    "episodes_updated",
-    "episodes_closed",
-    "children_matched",
-    "children_created",
-    "sent_to_review",
-    "found_waiting_for_missing",
-    "unchanged",
+    *PLAN_COUNTS,
     "rejected_rows",
     "rejected",
     "warnings",
@@ -99,6 +105,32 @@ def _warnings(items: Iterable[str]) -> list[str]:
     if len(items) > MAX_WARNINGS:
         return [*items[:MAX_WARNINGS], f"... and {len(items) - MAX_WARNINGS} more"]
     return items
+
+
+def _outcome(
+    summary: dict[str, Any],
+    errors: list[RowError],
+    warnings: list[str],
+    zero: dict[str, int],
+    *,
+    skip_invalid: bool,
+    fatal: bool,
+    no_rows: bool = False,
+) -> None:
+    """Why nothing was imported, if nothing was (its figures then zero), the rows rejected and why,
+    and the warnings: into the summary."""
+    if errors and not skip_invalid:
+        summary.update(zero)
+        summary["nothing_imported_because"] = (
+            "the file has errors: nothing was imported (fix them, or use --skip-invalid)"
+        )
+    elif fatal:
+        summary["nothing_imported_because"] = "the file cannot be read"
+    elif no_rows:
+        summary["nothing_imported_because"] = "the file has no valid rows"
+    summary["rejected_rows"] = len({e.row for e in errors})
+    summary["rejected"] = [e.as_dict() for e in sorted(errors, key=lambda e: (e.row, e.column))]
+    summary["warnings"] = _warnings(warnings)
 
 
 def _read_source(source: str | Path | bytes | IO[bytes], name: str) -> tuple[bytes, str]:
@@ -182,7 +214,7 @@ def _import(
             counts = plan.counts()
             matching = dict(plan.match_how)
             if not dry_run and (skip_invalid or not errors):
-                run = services.start_run(
+                run = start_run(
                     council,
                     source="file",
                     file_name=name,
@@ -190,7 +222,7 @@ def _import(
                     acting_user=acting_user,
                     started_at=now,
                 )
-                commit = services.commit_rows if per_row else services.commit_batch
+                commit = commit_rows if per_row else commit_batch
                 mark = time.monotonic()
                 commit(plan, acting_user=acting_user, run=run)
                 timings["commit"] = round(time.monotonic() - mark, 3)
@@ -199,32 +231,13 @@ def _import(
                 summary["committed"] = True
                 summary.update(counts)
                 summary["seconds"] = round(time.monotonic() - started, 3)
-                services.finish_run(run, summary, acting_user=acting_user)
+                finish_run(run, summary, acting_user=acting_user)
                 refresh_statistics(summary["rows"])
-    zero = dict.fromkeys(
-        (
-            "episodes_created",
-            "episodes_updated",
-            "episodes_closed",
-            "children_matched",
-            "children_created",
-            "sent_to_review",
-            "found_waiting_for_missing",
-            "unchanged",
-        ),
-        0,
-    )
+    zero = dict.fromkeys(PLAN_COUNTS, 0)
     summary.update(counts if counts else zero)
-    if errors and not skip_invalid:
-        summary.update(zero)
-        summary["nothing_imported_because"] = (
-            "the file has errors: nothing was imported (fix them, or use --skip-invalid)"
-        )
-    elif checked.fatal:
-        summary["nothing_imported_because"] = "the file cannot be read"
-    summary["rejected_rows"] = len({e.row for e in errors})
-    summary["rejected"] = [e.as_dict() for e in sorted(errors, key=lambda e: (e.row, e.column))]
-    summary["warnings"] = _warnings(checked.warnings)
+    _outcome(
+        summary, errors, checked.warnings, zero, skip_invalid=skip_invalid, fatal=checked.fatal
+    )
     summary["matching"] = matching
     summary["import_run"] = run_id
     summary["seconds"] = round(time.monotonic() - started, 3)
@@ -232,15 +245,6 @@ def _import(
     order = [*SUMMARY_ORDER, *(k for k in summary if k not in SUMMARY_ORDER)]
     summary = {k: summary[k] for k in order if k in summary}
     return ImportReport(summary, errors, checked.raw_rows)
-
-
-HISTORY_COUNTS = (
-    "children_created",
-    "children_updated",
-    "episodes_created",
-    "episodes_updated",
-    "episodes_unchanged",
-)
 
 
 def import_history(
@@ -253,8 +257,6 @@ def import_history(
     acting_user: User | None = None,
 ) -> ImportReport:
     """Import a council's past episodes (docs/formats/history.md): all or nothing by default."""
-    from returnhome.imports.history import ALL_COLUMNS, plan_history, read_history
-
     started = time.monotonic()
     data, name = _read_source(source, name)
     now = timezone.now()
@@ -279,7 +281,7 @@ def import_history(
             timings["plan"] = round(time.monotonic() - mark, 3)
             counts = plan.counts()
             if not dry_run and (skip_invalid or not errors) and checked.rows:
-                run = services.start_run(
+                run = start_run(
                     council,
                     source="history",
                     file_name=name,
@@ -288,27 +290,24 @@ def import_history(
                     started_at=now,
                 )
                 mark = time.monotonic()
-                services.commit_history(plan, acting_user=acting_user, run=run)
+                commit_history(plan, acting_user=acting_user, run=run)
                 timings["commit"] = round(time.monotonic() - mark, 3)
                 run_id = run.pk
                 summary["committed"] = True
                 summary.update(counts)
                 summary["seconds"] = round(time.monotonic() - started, 3)
-                services.finish_run(run, summary, acting_user=acting_user, action="import_history")
+                finish_run(run, summary, acting_user=acting_user, action="import_history")
                 refresh_statistics(summary["rows"])
     summary.update(counts)
-    if errors and not skip_invalid:
-        summary.update(dict.fromkeys(HISTORY_COUNTS, 0))
-        summary["nothing_imported_because"] = (
-            "the file has errors: nothing was imported (fix them, or use --skip-invalid)"
-        )
-    elif checked.fatal:
-        summary["nothing_imported_because"] = "the file cannot be read"
-    elif not checked.rows:
-        summary["nothing_imported_because"] = "the file has no valid rows"
-    summary["rejected_rows"] = len({e.row for e in errors})
-    summary["rejected"] = [e.as_dict() for e in sorted(errors, key=lambda e: (e.row, e.column))]
-    summary["warnings"] = _warnings(checked.warnings)
+    _outcome(
+        summary,
+        errors,
+        checked.warnings,
+        dict.fromkeys(HISTORY_COUNTS, 0),
+        skip_invalid=skip_invalid,
+        fatal=checked.fatal,
+        no_rows=not checked.rows,
+    )
     summary["import_run"] = run_id
     summary["seconds"] = round(time.monotonic() - started, 3)
     summary["timings"] = timings

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from returnhome.access.policy import front_door_filter
 from returnhome.core.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -17,8 +18,6 @@ if TYPE_CHECKING:
 
 class FrontDoorQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: User) -> FrontDoorQuerySet:
-        from returnhome.core.access import front_door_filter
-
         return self.filter(front_door_filter(user))
 
 

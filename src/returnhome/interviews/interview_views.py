@@ -7,11 +7,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from returnhome.accounts.rules import reviews_interview, works_rhi
-from returnhome.core.access import can_see_interviews, get_visible_or_404
+from returnhome.access.policy import (
+    can_read_interviews,
+    can_review_interview,
+    can_work_rhi,
+    get_visible_or_404,
+)
+from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
-from returnhome.core.http import AuthedHttpRequest
 from returnhome.interviews import services
 from returnhome.interviews.forms import (
     ActionFormSet,
@@ -25,7 +29,7 @@ from returnhome.interviews.models import RHI, Interview
 
 def record_interview(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse:
     rhi = get_visible_or_404(request.user, RHI.objects.select_related("child", "episode"), pk)
-    require(works_rhi(request.user, rhi), "Only the allocated worker or a manager can do this.")
+    require(can_work_rhi(request.user, rhi), "Only the allocated worker or a manager can do this.")
     carer_only = kind == Interview.Kind.CARER_ONLY
     coverable = services.rhis_coverable_with(rhi) if not carer_only else []
     form = InterviewForm(request.POST or None, coverable=coverable, carer_only=carer_only)
@@ -58,7 +62,7 @@ def record_interview(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResp
 
 
 def interview_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    require(can_see_interviews(request.user))
+    require(can_read_interviews(request.user))
     interview = get_visible_or_404(
         request.user, Interview.objects.select_related("child", "conducted_by"), pk
     )
@@ -72,7 +76,7 @@ def interview_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             ),
             "actions": interview.actions.all(),
             "can_review": interview.reviewed_at is None
-            and reviews_interview(request.user, interview),
+            and can_review_interview(request.user, interview),
         },
     )
 
@@ -80,7 +84,7 @@ def interview_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     interview = get_visible_or_404(request.user, Interview.objects.select_related("child"), pk)
     require(
-        reviews_interview(request.user, interview),
+        can_review_interview(request.user, interview),
         "Only a manager of the provider reviews interviews.",
     )
     actions = list(interview.actions.all())

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from returnhome.access.policy import interview_filter, rhi_filter
 from returnhome.core.models import TimeStampedModel
 from returnhome.lib.lookups import holds
 
@@ -29,8 +30,6 @@ class DeclineReason(models.TextChoices):
 
 class RHIQuerySet(models.QuerySet["RHI"]):
     def visible_to(self, user: User) -> RHIQuerySet:
-        from returnhome.core.access import rhi_filter
-
         return self.filter(rhi_filter(user)).distinct()
 
     def in_provider_queue(self, user: User) -> RHIQuerySet:
@@ -238,8 +237,6 @@ class ContactAttempt(models.Model):
 
 class InterviewQuerySet(models.QuerySet["Interview"]):
     def visible_to(self, user: User) -> InterviewQuerySet:
-        from returnhome.core.access import interview_filter
-
         return self.filter(interview_filter(user)).distinct()
 
     def awaiting_review(self) -> InterviewQuerySet:

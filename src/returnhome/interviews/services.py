@@ -10,8 +10,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from returnhome.accounts.models import Role, User
-from returnhome.accounts.rules import manages_rhi, reviews_interview, works_rhi
+from returnhome.access.policy import can_allocate, can_do_rhis, can_review_interview, can_work_rhi
+from returnhome.access.roles import rhi_worker_users
+from returnhome.accounts.models import User
 from returnhome.children.models import Child
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
@@ -21,8 +22,6 @@ from returnhome.followup.services import ActionProposal, propose_action, respond
 from returnhome.interviews.models import RHI, ContactAttempt, DeclineReason, Interview
 from returnhome.lib.clock import ClockCount, ClockRule, ClockStart, deadline
 from returnhome.organisations.models import Organisation, ServiceConfiguration
-
-WORKER_ROLES = {Role.PRACTITIONER, Role.MANAGER, Role.SOCIAL_WORKER}
 
 
 def provider_for(council: Organisation) -> Organisation:
@@ -143,7 +142,7 @@ def rhis_going_back(records: dict[str, list[int]], keep: Child) -> list[str]:
 
 def eligible_workers(rhi: RHI) -> list[User]:
     return list(
-        User.objects.filter(organisation_id=rhi.provider_id, is_active=True, role__in=WORKER_ROLES)
+        User.objects.filter(rhi_worker_users(), organisation_id=rhi.provider_id, is_active=True)
     )
 
 
@@ -155,10 +154,10 @@ def suggest_worker(rhi: RHI) -> User | None:
     last = (
         Interview.objects.exclude(conducted_by_id=rhi.child.allocated_social_worker_id or 0)
         .filter(
+            rhi_worker_users(prefix="conducted_by__"),
             child_id=rhi.child_id,
             conducted_by__is_active=True,
             conducted_by__organisation_id=rhi.provider_id,
-            conducted_by__role__in=WORKER_ROLES,
         )
         .select_related("conducted_by")
         .order_by("-held_at")
@@ -181,13 +180,9 @@ def independence_warning(rhi: RHI, worker: User | None) -> str | None:
 def allocate_rhi(
     rhi: RHI, worker: User, *, acting_user: User, independence_reason: str = ""
 ) -> RHI:
-    require(manages_rhi(acting_user, rhi), "Only a manager of the provider allocates RHIs.")
+    require(can_allocate(acting_user, rhi), "Only a manager of the provider allocates RHIs.")
     problems = Problems()
-    if (
-        worker.organisation_id != rhi.provider_id
-        or worker.role not in WORKER_ROLES
-        or not worker.is_active
-    ):
+    if worker.organisation_id != rhi.provider_id or not can_do_rhis(worker) or not worker.is_active:
         problems.add("worker", "Choose a worker in the team that delivers this RHI")
     if rhi.status == RHI.Status.CLOSED:
         problems.add("__all__", "This RHI is closed")
@@ -232,7 +227,7 @@ def log_contact_attempt(
     note: str = "",
     acting_user: User,
 ) -> ContactAttempt:
-    require(works_rhi(acting_user, rhi), "Only the allocated worker or a manager can do this.")
+    require(can_work_rhi(acting_user, rhi), "Only the allocated worker or a manager can do this.")
     problems = Problems()
     _check_when(problems, "attempted_at", attempted_at, rhi, "The attempt")
     problems.raise_if_any()
@@ -260,7 +255,7 @@ def record_consent(
     given_by_name: str = "",
     acting_user: User,
 ) -> RHI:
-    require(works_rhi(acting_user, rhi), "Only the allocated worker or a manager can do this.")
+    require(can_work_rhi(acting_user, rhi), "Only the allocated worker or a manager can do this.")
     problems = Problems()
     if consent_needed and not given_by:
         problems.add("given_by", "Say who gave consent")
@@ -280,7 +275,7 @@ def record_consent(
 def record_offer(
     rhi: RHI, *, offer_made_at: dt.datetime, offered_to: str, acting_user: User
 ) -> RHI:
-    require(works_rhi(acting_user, rhi), "Only the allocated worker or a manager can do this.")
+    require(can_work_rhi(acting_user, rhi), "Only the allocated worker or a manager can do this.")
     problems = Problems()
     _check_when(problems, "offer_made_at", offer_made_at, rhi, "The offer")
     if rhi.status == RHI.Status.CLOSED:
@@ -302,7 +297,7 @@ def record_outcome(
     rhi: RHI, *, outcome: str, decline_reason: str = "", note: str = "", acting_user: User
 ) -> RHI:
     """Accepted; declined with a reason; or not applicable with why."""
-    require(works_rhi(acting_user, rhi), "Only the allocated worker or a manager can do this.")
+    require(can_work_rhi(acting_user, rhi), "Only the allocated worker or a manager can do this.")
     problems = Problems()
     if outcome in {RHI.Outcome.ACCEPTED, RHI.Outcome.DECLINED} and rhi.offer_made_at is None:
         problems.add("outcome", "Record the offer before it is accepted or declined")
@@ -378,13 +373,15 @@ BOX_O_FIELDS = {
 def _require_may_record(rhis: list[RHI], acting_user: User) -> None:
     """The worker records the first RHI's interview; later episodes it covers are theirs too, or
     not yet allocated to anyone in the team."""
-    require(works_rhi(acting_user, rhis[0]), "Only the allocated worker or a manager can do this.")
+    require(
+        can_work_rhi(acting_user, rhis[0]), "Only the allocated worker or a manager can do this."
+    )
     for rhi in rhis[1:]:
         unallocated_in_team = (
             rhi.allocated_worker_id is None and acting_user.organisation_id == rhi.provider_id
         )
         require(
-            works_rhi(acting_user, rhi) or unallocated_in_team,
+            can_work_rhi(acting_user, rhi) or unallocated_in_team,
             "Another worker is allocated to one of these episodes.",
         )
 
@@ -523,7 +520,7 @@ def review_interview(
 ) -> Interview:
     """The manager responds to each proposed action; the interview's RHIs close."""
     require(
-        reviews_interview(acting_user, interview),
+        can_review_interview(acting_user, interview),
         "Only a manager of the provider reviews interviews.",
     )
     problems = Problems()

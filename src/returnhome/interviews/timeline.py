@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
+from returnhome.access.policy import can_read_interviews
 from returnhome.children.timeline import Entry
-from returnhome.core.access import can_see_interviews
 from returnhome.interviews.models import RHI, Interview
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def rhi_entries(child: Child, user: User) -> Iterator[Entry]:
 
 def interview_entries(child: Child, user: User) -> Iterator[Entry]:
     """The interviews, for those who may read interview records."""
-    if not can_see_interviews(user):
+    if not can_read_interviews(user):
         return
     for interview in (
         Interview.objects.visible_to(user).filter(child=child).select_related("conducted_by")

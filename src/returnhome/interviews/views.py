@@ -10,12 +10,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from returnhome.accounts.rules import manages_rhi, works_rhi
-from returnhome.core.access import can_see_rhis, get_visible_or_404
+from returnhome.access.policy import can_allocate, can_see_rhis, can_work_rhi, get_visible_or_404
+from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
-from returnhome.core.http import AuthedHttpRequest
 from returnhome.interviews import services
 from returnhome.interviews.forms import (
     AllocateForm,
@@ -58,8 +57,8 @@ def rhi_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         {
             "rhi": rhi,
             "attempts": rhi.contact_attempts.select_related("recorded_by"),
-            "can_allocate": manages_rhi(request.user, rhi),
-            "can_work": works_rhi(request.user, rhi),
+            "can_allocate": can_allocate(request.user, rhi),
+            "can_work": can_work_rhi(request.user, rhi),
             "now": timezone.now(),
         },
     )
@@ -67,7 +66,7 @@ def rhi_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 def allocate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     rhi = get_visible_or_404(request.user, RHI.objects.select_related("child"), pk)
-    require(manages_rhi(request.user, rhi), "Only a manager of the provider allocates RHIs.")
+    require(can_allocate(request.user, rhi), "Only a manager of the provider allocates RHIs.")
     suggested = services.suggest_worker(rhi)
     form = AllocateForm(
         request.POST or None,
@@ -111,7 +110,7 @@ def _rhi_step(
     done: str,
 ) -> HttpResponse:
     rhi = get_visible_or_404(request.user, RHI.objects.select_related("child", "episode"), pk)
-    require(works_rhi(request.user, rhi), "Only the allocated worker or a manager can do this.")
+    require(can_work_rhi(request.user, rhi), "Only the allocated worker or a manager can do this.")
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

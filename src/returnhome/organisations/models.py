@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from returnhome.access.policy import contract_filter
 from returnhome.lib.clock import ClockCount, ClockRule, ClockStart
 from returnhome.lib.groups import Group
 
@@ -229,9 +230,7 @@ class ServiceConfiguration(models.Model):
 class ContractQuerySet(models.QuerySet["Contract"]):
     def visible_to(self, user: object) -> ContractQuerySet:
         """A council's contracts, for its administrator only."""
-        if getattr(user, "is_active", False) and getattr(user, "role", "") == "admin":
-            return self.filter(council_id=getattr(user, "organisation_id", None))
-        return self.none()
+        return self.filter(contract_filter(user))
 
     def in_force(self, date_from: dt.date, date_to: dt.date) -> ContractQuerySet:
         """Contracts in force on any day of date_from..date_to."""

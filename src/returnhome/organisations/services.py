@@ -11,8 +11,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-# is_council_admin moves to returnhome.access (below organisations) with the access policy.
-from returnhome.accounts.rules import is_council_admin
+from returnhome.access.policy import can_configure_service
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.lib.groups import Group
@@ -39,7 +38,8 @@ def configure_service(
     """Set who delivers RHIs and the 72-hour rule; open RHIs get their deadlines recomputed."""
     if check_permission:
         require(
-            is_council_admin(acting_user, council), "Only the council's administrator can do this."
+            can_configure_service(acting_user, council),
+            "Only the council's administrator can do this.",
         )
     config, _ = ServiceConfiguration.objects.get_or_create(council=council)
     rule_changed = (config.clock_start, config.clock_count) != (clock_start, clock_count)
@@ -152,7 +152,8 @@ def configure_delivery(
     """Record who delivers RHIs and support, how, out-of-hours help and eligibility (FOI answers)."""
     if check_permission:
         require(
-            is_council_admin(acting_user, council), "Only the council's administrator can do this."
+            can_configure_service(acting_user, council),
+            "Only the council's administrator can do this.",
         )
     _check_delivery(delivery)
     config, _ = ServiceConfiguration.objects.get_or_create(council=council)
@@ -183,7 +184,8 @@ def allow_forces_to_send(
     """
     if check_permission:
         require(
-            is_council_admin(acting_user, council), "Only the council's administrator can do this."
+            can_configure_service(acting_user, council),
+            "Only the council's administrator can do this.",
         )
     chosen = list(forces)
     problems = Problems()
@@ -237,7 +239,7 @@ def _save_contract(
     contract: Contract, details: ContractDetails, acting_user: AbstractBaseUser | None, action: str
 ) -> Contract:
     require(
-        is_council_admin(acting_user, contract.council),
+        can_configure_service(acting_user, contract.council),
         "Only the council's administrator can do this.",
     )
     _check_contract(details)
@@ -269,7 +271,7 @@ def end_contract(
 ) -> Contract:
     """The contract ended (early, or on a date not known before): its end date becomes `ended_on`."""
     require(
-        is_council_admin(acting_user, contract.council),
+        can_configure_service(acting_user, contract.council),
         "Only the council's administrator can do this.",
     )
     if ended_on < contract.start_date:

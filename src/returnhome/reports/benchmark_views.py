@@ -14,8 +14,8 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_read
-from returnhome.core.http import AuthedHttpRequest
 from returnhome.lib.clock import ClockRule
 from returnhome.organisations.models import Organisation
 from returnhome.reports.benchmark import (

@@ -1,8 +1,8 @@
 """The dashboard page and the CSV/XLSX download of each of its tables.
 
-Who: the Reports readers (`reports.access.can_see_reports`: a council's performance leads,
+Who: the Reports readers (`access.policy.can_see_reports`: a council's performance leads,
 managers and administrators), for their own council. Children are named (repeat-missing list)
-only to users who may see child records (`core.access.can_see_child_records`); everyone else sees
+only to users who may see child records (`access.policy.can_see_child_records`); everyone else sees
 how many children went missing how often. Every figure comes from the indicator engine
 (`indicators`) or its companions in `reports.dashboard`.
 """
@@ -16,10 +16,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from returnhome.access.policy import can_see_child_records
+from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.children.models import Child
-from returnhome.core.access import can_see_child_records
 from returnhome.core.audit import record_list_read, record_read
-from returnhome.core.http import AuthedHttpRequest
 from returnhome.lib.clock import ClockRule
 from returnhome.organisations.models import Organisation
 from returnhome.reports import charts

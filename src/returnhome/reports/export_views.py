@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_read
 from returnhome.core.forms import Form
-from returnhome.core.http import AuthedHttpRequest
 from returnhome.organisations.models import Organisation
 from returnhome.reports.dashboard import twelve_months_to
 from returnhome.reports.exports import Export, annex_a_missing, collection_year, ssda903_missing

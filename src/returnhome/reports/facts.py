@@ -286,3 +286,10 @@ def rebuild_facts(connection: Any = None) -> int:
         cursor.execute(upsert_sql(connection.vendor, "TRUE"))
         cursor.execute(f"SELECT COUNT(*) FROM {FACTS}")
         return int(cursor.fetchone()[0])
+
+
+def rebuild_after_restore(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """After `returnhome restore` (core.signals.database_restored): the triggers as this code
+    writes them, and every facts row derived again from the restored source tables."""
+    install_triggers(connection)
+    rebuild_facts(connection)

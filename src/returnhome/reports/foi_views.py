@@ -10,8 +10,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_read
-from returnhome.core.http import AuthedHttpRequest
 from returnhome.organisations.models import Organisation
 from returnhome.reports.foi import AnswerDocument, answer_questionnaire
 from returnhome.reports.questionnaire import QuestionnaireError, find, load_all

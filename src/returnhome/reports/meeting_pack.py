@@ -4,10 +4,10 @@ Who went missing this week (risk, how many times before), children still missing
 deadline, children missing again and again, and the places and people that recur — the "child -
 location - perpetrator" view the oversight meeting works from.
 
-Who may see it: a council's team managers, front door and performance leads (they run or feed the
-meeting; the pack names children). Not administrators, practitioners, social workers, police or
+Who may see it (`access.policy.can_see_meeting_pack`): a council's team managers, front door and
+performance leads (they run or feed the meeting; the pack names children). Not administrators, practitioners, social workers, police or
 partner councils. People and places from interview records (Box O, confidential) are added only
-for users who may read interview records (`core.access.can_see_interviews`: of the pack's readers,
+for users who may read interview records (`access.policy.can_read_interviews`: of the pack's readers,
 the team manager); places from the episodes themselves (missing from, found at) are shown to all
 of the pack's readers.
 """
@@ -24,30 +24,16 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from returnhome.accounts.models import Role
-from returnhome.core.access import can_see_child_records, can_see_interviews
+from returnhome.access.policy import can_read_interviews
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import RHI, Interview
 from returnhome.organisations.models import Organisation
 from returnhome.reports.dashboard import RepeatChild, repeat_children, twelve_months_to
 from returnhome.reports.indicators import period_bounds
 
-PACK_ROLES = frozenset({Role.MANAGER, Role.FRONT_DOOR, Role.PERFORMANCE})
 RECENT_WEEKS = 12
 _SPLIT = re.compile(r"[\n;,]+")
 _SPACE = re.compile(r"\s+")
-
-
-def can_see_meeting_pack(user: Any) -> bool:
-    organisation = getattr(user, "organisation", None)
-    return (
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and organisation is not None
-        and organisation.kind == Organisation.Kind.COUNCIL
-        and user.role in PACK_ROLES
-        and can_see_child_records(user)
-    )
 
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -159,7 +145,7 @@ def _places_and_people(
     ).values_list("child_id", "missing_from", "found_location"):
         place_mentions.append((missing_from, child_id, "missing from"))
         place_mentions.append((found, child_id, "found at"))
-    if not can_see_interviews(user):
+    if not can_read_interviews(user):
         return _recurring(place_mentions), None
     person_mentions: list[tuple[str, int, str]] = []
     records = (

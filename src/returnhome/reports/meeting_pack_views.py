@@ -10,16 +10,16 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from returnhome.access.policy import can_see_meeting_pack
+from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_list_read, record_read
 from returnhome.core.errors import require
 from returnhome.core.forms import Form, date_field
-from returnhome.core.http import AuthedHttpRequest
 from returnhome.organisations.models import Organisation
 from returnhome.reports.meeting_pack import (
     MeetingPack,
     Recurring,
     build_pack,
-    can_see_meeting_pack,
     week_of,
 )
 from returnhome.reports.tables import DataTable, download

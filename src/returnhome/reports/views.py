@@ -12,13 +12,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from returnhome.access.policy import can_see_reports
+from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_read
 from returnhome.core.errors import require
 from returnhome.core.forms import Form, date_field
-from returnhome.core.http import AuthedHttpRequest
 from returnhome.lib.clock import ClockRule
 from returnhome.organisations.models import CLOCK_COUNT_CHOICES, CLOCK_START_CHOICES, Organisation
-from returnhome.reports.access import can_see_reports
 from returnhome.reports.indicators import (
     COLUMNS,
     COUNTS,

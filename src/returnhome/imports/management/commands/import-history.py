@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from returnhome.accounts.models import User
-from returnhome.imports.file_command import FileImportCommand
 from returnhome.imports.importer import ImportReport, import_history
+from returnhome.imports.management.file_command import FileImportCommand
 from returnhome.organisations.models import Organisation
 
 

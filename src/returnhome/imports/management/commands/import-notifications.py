@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from returnhome.accounts.models import User
-from returnhome.imports.file_command import FileImportCommand
 from returnhome.imports.importer import ImportReport, import_notifications
+from returnhome.imports.management.file_command import FileImportCommand
 from returnhome.organisations.models import Organisation
 
 

@@ -1,0 +1,584 @@
+"""The staged import: parse -> validate -> match -> plan (the preview) -> commit.
+
+`plan_import` reads the database but writes nothing: it decides, row by row in the order events
+happened, what each valid notification will do (open an episode, close one, wait for its missing
+notification, go to the front door's review queue, or nothing because it is already recorded).
+The plan is the preview and the dry run; `imports.commit` carries it out.
+
+The HTTP API will hand `validate_rows` the same column -> text mappings (one per notification).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from django.utils import timezone
+
+from returnhome.children.models import Alias, Child
+from returnhome.core.db import chunked
+from returnhome.episodes.models import Episode, Notification
+from returnhome.imports.models import PendingNotification, ReviewItem
+from returnhome.imports.police.matching import ChildIndex, Decision, Person
+from returnhome.imports.police.rows import COLUMNS, Notice, RowValidator
+from returnhome.imports.validation import RowError, check_header
+from returnhome.lib.tabular import Table, TableError, read_table
+from returnhome.organisations.models import Organisation
+
+
+def _local(moment: dt.datetime) -> str:
+    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"
+
+
+# --------------------------------------------------------------------------- parse + validate
+
+
+@dataclass
+class Checked:
+    """The rows of one input after validation."""
+
+    notices: list[Notice] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    raw_rows: dict[int, dict[str, str]] = field(default_factory=dict)
+    rows: int = 0
+    fatal: bool = False  # the file itself cannot be imported (no row is usable)
+
+
+def force_lookup() -> dict[str, tuple[int, str]]:
+    """A police force by its code ("police:KNT" or "KNT") or name, lower case."""
+    lookup: dict[str, tuple[int, str]] = {}
+    for pk, name, code in Organisation.objects.police_forces().values_list("pk", "name", "code"):
+        lookup[name.lower()] = (pk, name)
+        if code:
+            lookup[code.lower()] = (pk, name)
+            lookup[code.split(":", 1)[-1].lower()] = (pk, name)
+    return lookup
+
+
+def make_validator(now: dt.datetime) -> RowValidator:
+    codes = set(
+        Organisation.objects.councils().exclude(la_code=None).values_list("la_code", flat=True)
+    )
+    return RowValidator(forces=force_lookup(), council_codes={c for c in codes if c}, now=now)
+
+
+def validate_rows(
+    rows: Iterable[tuple[int, Mapping[str, str]]],
+    validator: RowValidator,
+    checked: Checked,
+    noun: str = "row",
+) -> Checked:
+    """Validate each row; then the checks that need several rows (duplicates, found before missing).
+
+    `noun` names a row in messages: "row" in a file, "notification" in an API request.
+    """
+    seen: dict[tuple[int, str, str], Notice] = {}
+    for number, values in rows:
+        checked.rows += 1
+        result = validator.validate(number, values)
+        if isinstance(result, list):
+            checked.errors.extend(result)
+            checked.raw_rows[number] = {c: str(values.get(c) or "") for c in COLUMNS}
+            continue
+        previous = seen.get(result.key)
+        if previous is not None:
+            if previous.raw != result.raw:
+                checked.errors.append(
+                    RowError(
+                        number,
+                        "police_reference",
+                        f"The {result.event} notification {result.police_reference} of "
+                        f"{result.force_name} is also in {noun} {previous.row} with different details",
+                    )
+                )
+                checked.raw_rows[number] = result.raw
+            else:
+                checked.warnings.append(
+                    f"{noun.capitalize()} {number} repeats {noun} {previous.row} and was skipped"
+                )
+            continue
+        seen[result.key] = result
+        checked.notices.append(result)
+    # A found before its missing, in time, within the file.
+    for notice in checked.notices:
+        if notice.event != "found":
+            continue
+        missing = seen.get((notice.force_id, notice.police_reference, "missing"))
+        if missing is not None and notice.event_at < missing.event_at:
+            checked.errors.append(
+                RowError(
+                    notice.row,
+                    "event_at",
+                    f"Found at {notice.raw['event_at']}, before the child was reported missing "
+                    f"({missing.raw['event_at']}, {noun} {missing.row})",
+                )
+            )
+    bad = {e.row for e in checked.errors}
+    if bad:
+        for notice in checked.notices:
+            if notice.row in bad:
+                checked.raw_rows[notice.row] = notice.raw
+        checked.notices = [n for n in checked.notices if n.row not in bad]
+    return checked
+
+
+def read_file(source: Any, name: str, validator: RowValidator) -> Checked:
+    """Parse and validate a CSV or XLSX file."""
+    checked = Checked()
+    try:
+        table: Table = read_table(source, name)
+    except TableError as exc:
+        checked.errors.append(RowError(exc.row or 1, exc.column, str(exc)))
+        checked.fatal = True
+        return checked
+    header = check_header(table.header, COLUMNS)
+    checked.warnings.extend(header.warnings)
+    if header.errors:
+        checked.errors.extend(header.errors)
+        checked.fatal = True
+        return checked
+    positions = header.positions
+    width = len(table.header)
+
+    def mappings() -> Iterator[tuple[int, dict[str, str]]]:
+        for number, cells in table.rows:
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                checked.warnings.append(
+                    f"Row {number} has more cells than the header has columns; the extra cells "
+                    "were ignored"
+                )
+            yield (
+                number,
+                {
+                    column: (cells[index] if index < len(cells) else "")
+                    for column, index in positions.items()
+                },
+            )
+
+    try:
+        validate_rows(mappings(), validator, checked)
+    except TableError as exc:
+        checked.errors.append(RowError(exc.row, exc.column, str(exc)))
+        checked.fatal = True
+        return checked
+    if table.blank_rows:
+        checked.warnings.append(f"{table.blank_rows} blank row(s) were skipped")
+    if checked.rows == 0:
+        checked.warnings.append("The file has a header but no rows")
+    return checked
+
+
+# --------------------------------------------------------------------------- children
+
+
+def load_index(council: Organisation) -> ChildIndex:
+    """Every child the council holds, for matching (not records merged into another)."""
+    index = ChildIndex()
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for child_id, name in Alias.objects.filter(
+        child__council=council, child__merged_into__isnull=True
+    ).values_list("child_id", "name"):
+        aliases[child_id].append(name)
+    rows = (
+        Child.objects.filter(council=council)
+        .current()
+        .values_list(
+            "pk",
+            "forename",
+            "surname",
+            "date_of_birth",
+            "sex",
+            "postcode",
+            "address",
+            "la_child_id",
+            "nhs_number",
+        )
+    )
+    for pk, forename, surname, dob, sex, postcode, address, la_id, nhs in rows.iterator(
+        chunk_size=5000
+    ):
+        index.add(
+            Person.build(
+                pk,
+                forename,
+                surname,
+                dob,
+                sex=sex,
+                postcode=postcode,
+                address=address,
+                la_child_id=la_id,
+                nhs_number=nhs,
+                aliases=aliases.get(pk, ()),
+            )
+        )
+    return index
+
+
+def probe_for(notice: Notice, id_: int = 0) -> Person:
+    return Person.build(
+        id_,
+        notice.forename,
+        notice.surname,
+        notice.date_of_birth,
+        sex=notice.sex,
+        postcode=notice.postcode,
+        address=notice.address,
+        la_child_id=notice.la_child_id,
+        nhs_number=notice.nhs_number,
+        aliases=notice.aliases,
+    )
+
+
+# --------------------------------------------------------------------------- plan
+
+
+@dataclass(slots=True)
+class EpisodeState:
+    """An episode as the plan knows it: in the database (id > 0) or to be created (id < 0)."""
+
+    id: int
+    child_id: int
+    force_id: int | None
+    reference: str
+    reported_missing_at: dt.datetime
+    returned_at: dt.datetime | None = None
+    has_found: bool = False
+
+
+@dataclass(slots=True)
+class Action:
+    """One thing the commit will do. `kind`:
+
+    new_child      create the child (`child_id` < 0 names it within the plan)
+    open           record_missing for `child_id` -> episode `episode_id` (< 0)
+    close          record_return on `episode_id` with `notice` (or the pending `pending_id`)
+    add            add `notice` as a further notification to closed `episode_id`
+    pending        keep the found `notice` until its missing one arrives
+    review         send `notice` to the front door (`reason`, `decision`, `open_episode_id`)
+    """
+
+    kind: str
+    notice: Notice | None = None
+    child_id: int | None = None
+    episode_id: int | None = None
+    pending_id: int | None = None
+    reason: str = ""
+    message: str = ""
+    decision: Decision | None = None
+    open_episode_id: int | None = None
+
+
+class PlanCounts(NamedTuple):
+    """What a notification plan does, counted: the figures of the import summary, in its order."""
+
+    episodes_created: int
+    episodes_updated: int
+    episodes_closed: int
+    children_matched: int
+    children_created: int
+    sent_to_review: int
+    found_waiting_for_missing: int
+    unchanged: int
+
+
+# The names of those figures (the summary's keys, the API's counts).
+PLAN_COUNTS: tuple[str, ...] = PlanCounts._fields
+
+
+@dataclass
+class Plan:
+    council: Organisation
+    received_at: dt.datetime
+    actions: list[Action] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    unchanged: list[tuple[int, str]] = field(default_factory=list)
+    new_children: dict[int, Notice] = field(default_factory=dict)
+    matched_children: set[int] = field(default_factory=set)
+    match_how: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def counts(self) -> dict[str, int]:
+        kinds: dict[str, int] = defaultdict(int)
+        for action in self.actions:
+            kinds[action.kind] += 1
+        updated = {a.episode_id for a in self.actions if a.kind in ("close", "add")}
+        created = {a.episode_id for a in self.actions if a.kind == "open"}
+        return PlanCounts(
+            episodes_created=kinds["open"],
+            episodes_updated=len(updated - created),
+            episodes_closed=kinds["close"],
+            children_matched=len(self.matched_children),
+            children_created=kinds["new_child"],
+            sent_to_review=kinds["review"],
+            found_waiting_for_missing=kinds["pending"],
+            unchanged=len(self.unchanged),
+        )._asdict()
+
+
+class Planner:
+    """Walks the valid notices in the order the events happened, keeping the state they change."""
+
+    def __init__(
+        self, council: Organisation, received_at: dt.datetime, index: ChildIndex | None = None
+    ) -> None:
+        self.council = council
+        self.plan = Plan(council, received_at)
+        self.index = index
+        self.next_temp = -1
+        self.episodes_by_key: dict[tuple[int, str], EpisodeState] = {}
+        self.episodes: dict[int, EpisodeState] = {}
+        self.open_by_child: dict[int, EpisodeState] = {}
+        self.notified: set[tuple[int, str, str]] = set()
+        self.pending: dict[tuple[int, str], PendingNotification | Notice] = {}
+        self.in_review: set[tuple[int, str, str]] = set()
+
+    def _temp(self) -> int:
+        value = self.next_temp
+        self.next_temp -= 1
+        return value
+
+    # ---- state from the database
+
+    def load(self, notices: list[Notice]) -> None:
+        council = self.council
+        references = sorted({n.police_reference for n in notices})
+        episode_fields = (
+            "pk",
+            "child_id",
+            "police_force_id",
+            "police_reference",
+            "reported_missing_at",
+            "returned_at",
+        )
+        for refs in chunked(references):
+            for pk, child_id, force_id, ref, started, returned in Episode.objects.filter(
+                council=council, police_reference__in=refs
+            ).values_list(*episode_fields):
+                state = self._episode(pk, child_id, force_id, ref, started, returned)
+                if force_id is not None:
+                    self.episodes_by_key.setdefault((force_id, ref), state)
+            for force_id, ref, event, episode_id in Notification.objects.filter(
+                council=council, police_reference__in=refs, police_force__isnull=False
+            ).values_list("police_force_id", "police_reference", "event", "episode_id"):
+                self.notified.add((force_id, ref, event))
+                if event == "found" and episode_id in self.episodes:
+                    self.episodes[episode_id].has_found = True
+            for pending in PendingNotification.objects.filter(
+                council=council,
+                police_reference__in=refs,
+                status=PendingNotification.Status.WAITING,
+            ):
+                self.pending[(pending.police_force_id, pending.police_reference)] = pending
+            for force_id, ref, event in ReviewItem.objects.filter(
+                council=council, police_reference__in=refs, status=ReviewItem.Status.OPEN
+            ).values_list("police_force_id", "police_reference", "event"):
+                self.in_review.add((force_id, ref, event))
+        for pk, child_id, force_id, ref, started, returned in Episode.objects.filter(
+            council=council, returned_at__isnull=True
+        ).values_list(*episode_fields):
+            state = self.episodes.get(pk) or self._episode(
+                pk, child_id, force_id, ref, started, returned
+            )
+            current = self.open_by_child.get(child_id)
+            if current is None or current.reported_missing_at < state.reported_missing_at:
+                self.open_by_child[child_id] = state
+
+    def _episode(
+        self,
+        pk: int,
+        child_id: int,
+        force_id: int | None,
+        ref: str,
+        started: dt.datetime,
+        returned: dt.datetime | None,
+    ) -> EpisodeState:
+        state = EpisodeState(pk, child_id, force_id, ref, started, returned)
+        self.episodes[pk] = state
+        return state
+
+    # ---- deciding
+
+    def _match(self, notice: Notice) -> Decision:
+        if self.index is None:
+            self.index = load_index(self.council)
+        decision = self.index.match(probe_for(notice))
+        self.plan.match_how[f"{decision.outcome} ({decision.how})"] += 1
+        return decision
+
+    def _review(
+        self, notice: Notice, reason: str, message: str, decision: Decision | None = None, **kw: Any
+    ) -> None:
+        self.plan.actions.append(
+            Action("review", notice, reason=reason, message=message, decision=decision, **kw)
+        )
+        self.in_review.add(notice.key)
+
+    def _error(self, notice: Notice, column: str, message: str) -> None:
+        self.plan.errors.append(RowError(notice.row, column, message))
+
+    def _unchanged(self, notice: Notice, why: str) -> None:
+        self.plan.unchanged.append((notice.row, why))
+
+    def _close(
+        self, notice: Notice | None, episode: EpisodeState, pending_id: int | None = None
+    ) -> None:
+        when = notice.event_at if notice is not None else None
+        self.plan.actions.append(
+            Action("close", notice, episode_id=episode.id, pending_id=pending_id)
+        )
+        episode.returned_at = when or episode.reported_missing_at
+        episode.has_found = True
+        if self.open_by_child.get(episode.child_id) is episode:
+            del self.open_by_child[episode.child_id]
+        if episode.child_id > 0:
+            self.plan.matched_children.add(episode.child_id)
+
+    def missing(self, notice: Notice) -> None:
+        key = notice.episode_key
+        if notice.key in self.notified:
+            return self._unchanged(notice, "already recorded")
+        if notice.key in self.in_review:
+            return self._unchanged(notice, "already waiting for the front door")
+        episode = self.episodes_by_key.get(key)
+        if episode is not None:
+            # Recorded already (e.g. by the front door, with this reference): add the notification.
+            self.plan.actions.append(Action("add", notice, episode_id=episode.id))
+            self.notified.add(notice.key)
+            return None
+        pending = self.pending.get(key)
+        if pending is not None and pending.event_at < notice.event_at:
+            return self._error(
+                notice,
+                "event_at",
+                f"The found notification for {notice.police_reference} already received says the "
+                f"child was found at {_local(pending.event_at)}, before this missing time",
+            )
+        decision = self._match(notice)
+        if decision.outcome == "review":
+            reason = (
+                ReviewItem.Reason.IDENTIFIER_CONFLICT
+                if decision.conflict
+                else ReviewItem.Reason.UNCERTAIN_MATCH
+            )
+            message = (
+                f"The {decision.how} points to a child whose details do not agree"
+                if decision.conflict
+                else "More than one child, or none clearly, fits this notification"
+            )
+            return self._review(notice, reason, message, decision)
+        if decision.outcome == "new":
+            child_id = self._temp()
+            self.plan.actions.append(Action("new_child", notice, child_id=child_id))
+            self.plan.new_children[child_id] = notice
+            assert self.index is not None
+            self.index.add(probe_for(notice, child_id))
+        else:
+            assert decision.child_id is not None
+            child_id = decision.child_id
+        open_episode = self.open_by_child.get(child_id)
+        if open_episode is not None:
+            return self._review(
+                notice,
+                ReviewItem.Reason.ALREADY_MISSING,
+                "This child already has an open missing episode"
+                + (
+                    f" (police reference {open_episode.reference})"
+                    if open_episode.reference
+                    else ""
+                ),
+                decision,
+                open_episode_id=open_episode.id,
+            )
+        if child_id > 0:
+            self.plan.matched_children.add(child_id)
+        episode_id = self._temp()
+        self.plan.actions.append(Action("open", notice, child_id=child_id, episode_id=episode_id))
+        state = EpisodeState(
+            episode_id, child_id, notice.force_id, notice.police_reference, notice.event_at
+        )
+        self.episodes[episode_id] = state
+        self.episodes_by_key[key] = state
+        self.open_by_child[child_id] = state
+        self.notified.add(notice.key)
+        if pending is not None:
+            del self.pending[key]
+            if isinstance(pending, PendingNotification):
+                self._close(None, state, pending_id=pending.pk)
+                state.returned_at = pending.event_at
+            else:  # a found kept earlier in this same import
+                self.plan.actions = [
+                    a
+                    for a in self.plan.actions
+                    if not (a.kind == "pending" and a.notice is pending)
+                ]
+                self._close(pending, state)
+            self.notified.add((notice.force_id, notice.police_reference, "found"))
+        return None
+
+    def found(self, notice: Notice) -> None:
+        key = notice.episode_key
+        if notice.key in self.notified or key in self.pending:
+            return self._unchanged(notice, "already recorded")
+        if notice.key in self.in_review:
+            return self._unchanged(notice, "already waiting for the front door")
+        episode = self.episodes_by_key.get(key)
+        if episode is not None:
+            if notice.event_at < episode.reported_missing_at:
+                return self._error(
+                    notice,
+                    "event_at",
+                    "Found before the child was reported missing "
+                    f"({_local(episode.reported_missing_at)})",
+                )
+            self.notified.add(notice.key)
+            if episode.returned_at is None:
+                return self._close(notice, episode)
+            self.plan.actions.append(Action("add", notice, episode_id=episode.id))
+            return None
+        decision = self._match(notice)
+        child_id = decision.child_id if decision.outcome == "auto" else None
+        open_episode = self.open_by_child.get(child_id) if child_id is not None else None
+        if open_episode is not None and notice.event_at >= open_episode.reported_missing_at:
+            if (
+                open_episode.reference
+                and open_episode.force_id == notice.force_id
+                and open_episode.reference != notice.police_reference
+            ):
+                return self._review(
+                    notice,
+                    ReviewItem.Reason.REFERENCE_MISMATCH,
+                    f"The child's open episode has police reference {open_episode.reference}, "
+                    f"not {notice.police_reference}",
+                    decision,
+                    open_episode_id=open_episode.id,
+                )
+            self.notified.add(notice.key)
+            return self._close(notice, open_episode)
+        self.plan.actions.append(Action("pending", notice, child_id=child_id))
+        self.pending[key] = notice
+        if child_id is not None and child_id > 0:
+            self.plan.matched_children.add(child_id)
+        return None
+
+    def run(self, notices: list[Notice]) -> Plan:
+        self.load(notices)
+        order = sorted(notices, key=lambda n: (n.event_at, n.event != "missing", n.row))
+        for notice in order:
+            if notice.event == "missing":
+                self.missing(notice)
+            else:
+                self.found(notice)
+        return self.plan
+
+
+def plan_import(
+    council: Organisation,
+    notices: list[Notice],
+    *,
+    received_at: dt.datetime,
+    index: ChildIndex | None = None,
+) -> Plan:
+    return Planner(council, received_at, index).run(notices)
