@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from returnhome.core.forms import Form
 from returnhome.followup.models import ProposedAction
 
 PROGRESS_STATUSES = [
@@ -14,7 +15,7 @@ PROGRESS_STATUSES = [
 ]
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(Form):
     status = forms.ChoiceField(choices=PROGRESS_STATUSES, widget=forms.RadioSelect)
     outcome = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
