@@ -217,6 +217,8 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("episodes:detail", s.episode_pk, ok=CHILD_RECORDS, finds=CHILD_RECORDS),
         page("episodes:record_found", s.open_episode_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
         page("children:list", ok=CHILD_RECORDS | ELSEWHERE),
+        # Who opened a child's record: the council's managers and administrators alone.
+        page("children:access_history", s.child_pk, ok={"manager", "admin"}, finds=set()),
         page("children:detail", s.child_pk, ok=CHILD_RECORDS, finds=CHILD_RECORDS),
         page("children:edit", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
         page("children:add_legal_status", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
@@ -239,6 +241,7 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("followup:list", ok=INTERVIEW_READERS | ELSEWHERE),
         page("followup:action", s.action_pk, ok=INTERVIEW_READERS, finds=NOT_ELSEWHERE),
         page("organisations:service", ok={"admin"}),
+        page("reports:unusual_access", ok={"manager", "admin"} | PARTNER),
         # Signing in: the code and set-up steps belong to someone part-way through signing in;
         # a signed-in user is sent back to the sign-in page.
         page("login_code", ok=ALL, status=302),

@@ -8,9 +8,10 @@ from typing import Any
 from django import forms
 
 from returnhome.accounts.models import Role
+from returnhome.core.forms import Form
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     code = forms.CharField(
         label="Code",
         max_length=20,
@@ -43,7 +44,7 @@ def role_field(roles: tuple[str, ...]) -> forms.ChoiceField:
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(Form):
     first_name = forms.CharField(
         label="First name",
         max_length=150,
@@ -76,7 +77,7 @@ class InviteForm(forms.Form):
         self.fields["role"] = role_field(roles)
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     def __init__(self, *args: Any, roles: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"] = role_field(roles)

@@ -6,14 +6,14 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from returnhome.children.models import Alias, Child, LegalStatus, Placement
-from returnhome.core.forms import date_field, version_field
+from returnhome.core.forms import Form, date_field, version_field
 from returnhome.organisations.models import Organisation
 
 if TYPE_CHECKING:
     from returnhome.accounts.models import User
 
 
-class ChildForm(forms.Form):
+class ChildForm(Form):
     forename = forms.CharField(label="First name", max_length=100)
     surname = forms.CharField(label="Last name", max_length=100)
     date_of_birth = date_field("Date of birth", required=False, help_text="If known")
@@ -40,7 +40,7 @@ class EditChildForm(ChildForm):
     expected_version = version_field()
 
 
-class AliasForm(forms.Form):
+class AliasForm(Form):
     name = forms.CharField(label="Name the child is also known by", max_length=200)
     kind = forms.ChoiceField(
         label="Kind of name",
@@ -50,7 +50,7 @@ class AliasForm(forms.Form):
     )
 
 
-class LegalStatusForm(forms.Form):
+class LegalStatusForm(Form):
     status = forms.ChoiceField(choices=LegalStatus.Status.choices, widget=forms.RadioSelect)
     responsible_council = forms.ModelChoiceField(
         queryset=Organisation.objects.councils(),
@@ -60,7 +60,7 @@ class LegalStatusForm(forms.Form):
     start_date = date_field("From")
 
 
-class PlacementForm(forms.Form):
+class PlacementForm(Form):
     placement_type = forms.ChoiceField(choices=Placement.Type.choices, label="Type of placement")
     council_area = forms.ModelChoiceField(
         queryset=Organisation.objects.councils(), label="Council area of the placement"
@@ -84,7 +84,7 @@ def search_children(user: User, query: str, limit: int = 50) -> QuerySet[Child]:
     return children.distinct().order_by("surname", "forename")[:limit]
 
 
-class FindChildForm(forms.Form):
+class FindChildForm(Form):
     q = forms.CharField(
         label="Name, council child ID or NHS number", max_length=100, required=False
     )

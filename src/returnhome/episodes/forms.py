@@ -5,12 +5,12 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from returnhome.core.forms import datetime_field
+from returnhome.core.forms import Form, datetime_field
 from returnhome.episodes.models import Episode, Notification, RiskLevel
 from returnhome.organisations.models import Organisation
 
 
-class MissingForm(forms.Form):
+class MissingForm(Form):
     reported_missing_at = datetime_field("When was the child reported missing?")
     last_seen_at = datetime_field("When were they last seen?", required=False, help_text="If known")
     source = forms.ChoiceField(
@@ -47,7 +47,7 @@ class MissingForm(forms.Form):
         )
 
 
-class FoundForm(forms.Form):
+class FoundForm(Form):
     returned_at = datetime_field("When did the child return or was found?")
     found_location = forms.CharField(max_length=300, required=False, label="Where were they found?")
     source = forms.ChoiceField(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from returnhome.core.forms import version_field
+from returnhome.core.forms import Form, version_field
 from returnhome.followup.models import ProposedAction
 
 PROGRESS_STATUSES = [
@@ -15,7 +15,7 @@ PROGRESS_STATUSES = [
 ]
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(Form):
     status = forms.ChoiceField(choices=PROGRESS_STATUSES, widget=forms.RadioSelect)
     outcome = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),

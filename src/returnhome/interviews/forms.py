@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from returnhome.accounts.models import User
-from returnhome.core.forms import date_field, datetime_field, version_field
+from returnhome.core.forms import Form, date_field, datetime_field, version_field
 from returnhome.followup.models import ProposedAction
 from returnhome.interviews.models import RHI, ContactAttempt, DeclineReason, Interview
 
@@ -16,7 +16,7 @@ def _now() -> Any:
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
-class AllocateForm(forms.Form):
+class AllocateForm(Form):
     worker = forms.ModelChoiceField(
         queryset=User.objects.none(), widget=forms.RadioSelect, label="Who will do this RHI?"
     )
@@ -34,7 +34,7 @@ class AllocateForm(forms.Form):
         field.queryset = User.objects.filter(pk__in=[w.pk for w in workers])
 
 
-class ContactAttemptForm(forms.Form):
+class ContactAttemptForm(Form):
     attempted_at = datetime_field("When was the attempt made?")
     method = forms.ChoiceField(choices=ContactAttempt.Method.choices, widget=forms.RadioSelect)
     contacted = forms.ChoiceField(
@@ -50,7 +50,7 @@ class ContactAttemptForm(forms.Form):
         self.initial.setdefault("attempted_at", _now())
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     consent_needed = forms.TypedChoiceField(
         label="Is consent needed?",
         choices=[("yes", "Yes"), ("no", "No")],
@@ -64,7 +64,7 @@ class ConsentForm(forms.Form):
     expected_version = version_field()
 
 
-class OfferForm(forms.Form):
+class OfferForm(Form):
     offer_made_at = datetime_field("When was the interview offered?")
     offered_to = forms.ChoiceField(choices=RHI.OfferedTo.choices, widget=forms.RadioSelect)
     expected_version = version_field()
@@ -74,7 +74,7 @@ class OfferForm(forms.Form):
         self.initial.setdefault("offer_made_at", _now())
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(Form):
     outcome = forms.ChoiceField(choices=RHI.Outcome.choices, widget=forms.RadioSelect)
     decline_reason = forms.ChoiceField(
         label="If declined: why?", choices=[("", "—"), *DeclineReason.choices], required=False
@@ -92,7 +92,7 @@ def _episode_label(rhi: RHI) -> str:
     return f"Missing {timezone.localtime(rhi.episode.reported_missing_at):%d/%m/%Y %H:%M}"
 
 
-class InterviewForm(forms.Form):
+class InterviewForm(Form):
     covers = forms.ModelMultipleChoiceField(
         queryset=RHI.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -185,7 +185,7 @@ class InterviewForm(forms.Form):
         self.initial.setdefault("held_at", _now())
 
 
-class ActionForm(forms.Form):
+class ActionForm(Form):
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Proposed action"
     )
@@ -199,7 +199,7 @@ class ActionForm(forms.Form):
 ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=10)
 
 
-class ReviewActionForm(forms.Form):
+class ReviewActionForm(Form):
     response = forms.ChoiceField(
         choices=ProposedAction.Response.choices, widget=forms.RadioSelect, label="Your response"
     )
@@ -211,7 +211,7 @@ class ReviewActionForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,

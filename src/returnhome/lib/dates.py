@@ -20,7 +20,20 @@ from returnhome.lib.clock import LONDON
 
 UTC = dt.UTC
 
-__all__ = ["DateError", "local_datetime", "parse_date", "parse_datetime", "swap_day_month"]
+__all__ = [
+    "EARLIEST_DATE",
+    "LATEST_DATE",
+    "DateError",
+    "local_datetime",
+    "parse_date",
+    "parse_datetime",
+    "swap_day_month",
+]
+
+# The dates a person may give the service (web forms, report periods): anything outside is a
+# mistake, and some (year 1, year 9999) overflow the date arithmetic of the reports.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
 
 
 class DateError(ValueError):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from returnhome.core.forms import date_field, version_field
+from returnhome.core.forms import Form, date_field, version_field
 from returnhome.lib.groups import Group
 from returnhome.organisations.models import (
     CLOCK_COUNT_CHOICES,
@@ -19,7 +19,7 @@ from returnhome.organisations.models import (
 from returnhome.organisations.services import DELIVERY_FIELDS, ContractDetails, ServiceDelivery
 
 
-class ServiceConfigurationForm(forms.Form):
+class ServiceConfigurationForm(Form):
     rhi_provider = forms.ModelChoiceField(
         queryset=Organisation.objects.filter(kind=Organisation.Kind.PROVIDER),
         required=False,
@@ -38,7 +38,7 @@ class ServiceConfigurationForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ForcesThatMaySendForm(forms.Form):
+class ForcesThatMaySendForm(Form):
     """Police forces outside the council's area that may send it notifications (the police API)."""
 
     forces_that_may_send = forms.ModelMultipleChoiceField(
@@ -84,7 +84,7 @@ def _name(label: str = "Team, role or agency") -> forms.CharField:
     return forms.CharField(label=label, max_length=200, required=False)
 
 
-class ServiceDeliveryForm(forms.Form):
+class ServiceDeliveryForm(Form):
     """Who delivers RHIs and support, how, out-of-hours help, eligibility (FOI answers)."""
 
     mfh_rhi_by = _by("Who delivers RHIs to children missing from home")
@@ -147,7 +147,7 @@ class ServiceDeliveryForm(forms.Form):
         return initial
 
 
-class ContractForm(forms.Form):
+class ContractForm(Form):
     provider_name = forms.CharField(label="Provider", max_length=200)
     provider_kind = forms.ChoiceField(
         label="Kind of provider", choices=Contract.Kind.choices, widget=forms.RadioSelect
@@ -176,6 +176,6 @@ class ContractForm(forms.Form):
         )
 
 
-class EndContractForm(forms.Form):
+class EndContractForm(Form):
     ended_on = date_field("The date the contract ended (or will end)")
     expected_version = version_field()

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from returnhome.lib.clock import ClockCount, ClockRule, ClockStart
+from returnhome.lib.text import printable
 from returnhome.organisations.models import Organisation
 from returnhome.reports.indicators import (
     COLUMNS,
@@ -171,7 +172,8 @@ class Benchmark:
 
 
 def _csv(value: Any) -> str:
-    return "n/a" if value is None else str(value)
+    """A figure or a name as CSV text (names without the characters no file can hold)."""
+    return "n/a" if value is None else printable(str(value))
 
 
 def benchmark(

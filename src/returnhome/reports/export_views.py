@@ -13,13 +13,14 @@ from django.utils import timezone
 
 from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_read
+from returnhome.core.forms import Form
 from returnhome.organisations.models import Organisation
 from returnhome.reports.dashboard import twelve_months_to
 from returnhome.reports.exports import Export, annex_a_missing, collection_year, ssda903_missing
 from returnhome.reports.views import CONTENT_TYPES, PeriodForm, _council, default_period
 
 
-class Ssda903Form(forms.Form):
+class Ssda903Form(Form):
     year = forms.IntegerField(
         label="Collection year ending 31 March",
         min_value=2000,

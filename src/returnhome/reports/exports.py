@@ -36,7 +36,7 @@ from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import RHI
 from returnhome.lib.groups import Group
-from returnhome.lib.tabular import safe_cell
+from returnhome.lib.tabular import safe_cell, text_cell
 from returnhome.organisations.models import Organisation
 from returnhome.reports.indicators import period_bounds
 
@@ -236,9 +236,8 @@ class Export:
             cell.font = Font(bold=True)
         for r, row in enumerate(self.rows, start=2):
             for col, value in enumerate(row, start=1):
-                cell = sheet.cell(r, col)
-                cell.value = value
-                cell.data_type = "s"  # text as written: never a formula, dates as DD/MM/YYYY
+                # Text as written: never a formula, dates as DD/MM/YYYY.
+                text_cell(sheet.cell(r, col), value)
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()

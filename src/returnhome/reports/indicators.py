@@ -41,6 +41,7 @@ from returnhome.interviews.models import RHI, DeclineReason, Interview
 from returnhome.interviews.services import due_field
 from returnhome.lib.clock import LONDON, ClockCount, ClockRule, ClockStart, month_number
 from returnhome.lib.groups import Group
+from returnhome.lib.tabular import safe_cell, text_cell
 from returnhome.organisations.models import Organisation
 from returnhome.reports.models import EpisodeFacts
 
@@ -327,13 +328,13 @@ class IndicatorReport:
         """One row per measure, one column per group; the council, period and rule above it."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([_safe(TITLE)])
+        writer.writerow([safe_cell(TITLE)])
         for label, value in self.title_lines():
-            writer.writerow([label, _safe(value)])
+            writer.writerow([label, safe_cell(value)])
         writer.writerow([])
         writer.writerow(["measure", "description", *COLUMNS])
         for key, label, values in self.rows():
-            writer.writerow([key, _safe(label), *(_csv_value(v) for v in values)])
+            writer.writerow([key, safe_cell(label), *(_csv_value(v) for v in values)])
         return out.getvalue()
 
     def to_xlsx(self) -> bytes:
@@ -346,25 +347,25 @@ class IndicatorReport:
         assert sheet is not None
         sheet.title = "Indicators"
         bold = Font(bold=True)
-        _text(sheet.cell(1, 1), TITLE).font = Font(bold=True, size=14)
+        text_cell(sheet.cell(1, 1), TITLE).font = Font(bold=True, size=14)
         row = 2
         for label, value in self.title_lines():
-            _text(sheet.cell(row, 1), label).font = bold
-            _text(sheet.cell(row, 2), value)
+            text_cell(sheet.cell(row, 1), label).font = bold
+            text_cell(sheet.cell(row, 2), value)
             row += 1
         row += 1
         header_row = row
         for col, heading in enumerate(["Measure", "Description", *COLUMNS], start=1):
-            _text(sheet.cell(row, col), heading).font = bold
+            text_cell(sheet.cell(row, col), heading).font = bold
         for key, label, values in self.rows():
             row += 1
-            _text(sheet.cell(row, 1), key)
-            _text(sheet.cell(row, 2), label)
+            text_cell(sheet.cell(row, 1), key)
+            text_cell(sheet.cell(row, 2), label)
             is_rate = key.startswith("rates.")
             for col, figure in enumerate(values, start=3):
                 cell = sheet.cell(row, col)
                 if figure is None:
-                    _text(cell, NOT_AVAILABLE)
+                    text_cell(cell, NOT_AVAILABLE)
                 else:
                     cell.value = figure
                     cell.number_format = "0.0%" if is_rate else "0"
@@ -417,23 +418,10 @@ class IndicatorReport:
 
 TITLE = "Missing episodes and Return Home Interviews: indicators"
 NOT_AVAILABLE = "n/a"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(text: str) -> str:
-    """CSV text that a spreadsheet will not run as a formula."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _csv_value(value: int | float | None) -> str:
     return NOT_AVAILABLE if value is None else str(value)
-
-
-def _text(cell: Any, text: str) -> Any:
-    """Put `text` in an openpyxl cell as a string, never as a formula."""
-    cell.value = text
-    cell.data_type = "s"
-    return cell
 
 
 def add_figures(figures: GroupFigures, row: dict[str, Any], *, total: bool = False) -> None:

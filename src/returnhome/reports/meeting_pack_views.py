@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -15,7 +14,7 @@ from returnhome.access.policy import can_see_meeting_pack
 from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_list_read, record_read
 from returnhome.core.errors import require
-from returnhome.core.forms import date_field
+from returnhome.core.forms import Form, date_field
 from returnhome.organisations.models import Organisation
 from returnhome.reports.meeting_pack import (
     MeetingPack,
@@ -26,7 +25,7 @@ from returnhome.reports.meeting_pack import (
 from returnhome.reports.tables import DataTable, download
 
 
-class WeekForm(forms.Form):
+class WeekForm(Form):
     week = date_field("Week", help_text="Any day of the week (Monday to Sunday) the pack is for")
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 
-from returnhome.lib.tabular import safe_cell
+from returnhome.lib.tabular import safe_cell, text_cell
 
 NOT_AVAILABLE = "n/a"
 CONTENT_TYPES = {
@@ -70,35 +70,29 @@ class DataTable:
         sheet = workbook.active
         assert sheet is not None
         sheet.title = self.key[:31]
-        _text(sheet.cell(1, 1), self.title).font = Font(bold=True, size=14)
+        text_cell(sheet.cell(1, 1), self.title).font = Font(bold=True, size=14)
         row = 2
         for label, value in heading:
-            _text(sheet.cell(row, 1), label).font = Font(bold=True)
-            _text(sheet.cell(row, 2), value)
+            text_cell(sheet.cell(row, 1), label).font = Font(bold=True)
+            text_cell(sheet.cell(row, 2), value)
             row += 1
         row += 1
         for col, header in enumerate(self.headers, start=1):
-            _text(sheet.cell(row, col), header).font = Font(bold=True)
+            text_cell(sheet.cell(row, col), header).font = Font(bold=True)
         for values in self.rows:
             row += 1
             for col, value in enumerate(values, start=1):
                 cell = sheet.cell(row, col)
                 if value is None:
-                    _text(cell, NOT_AVAILABLE)
+                    text_cell(cell, NOT_AVAILABLE)
                 elif isinstance(value, (int, float)) and not isinstance(value, bool):
                     cell.value = value
                     cell.number_format = "0.0%" if col - 1 in self.percent else "General"
                 else:
-                    _text(cell, str(value))
+                    text_cell(cell, str(value))
         out = io.BytesIO()
         workbook.save(out)
         return out.getvalue()
-
-
-def _text(cell: Any, text: str) -> Any:
-    cell.value = text
-    cell.data_type = "s"
-    return cell
 
 
 def download(

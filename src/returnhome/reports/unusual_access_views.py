@@ -15,14 +15,14 @@ from returnhome.access.policy import reads_access_records
 from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_read
 from returnhome.core.errors import require
-from returnhome.core.forms import date_field
+from returnhome.core.forms import Form, date_field
 from returnhome.reports.unusual_access import threshold, unusual_access
 
 FIELDS = ("date_from", "date_to", "limit")
 LONGEST = 92  # days in one report
 
 
-class UnusualAccessForm(forms.Form):
+class UnusualAccessForm(Form):
     date_from = date_field("From")
     date_to = date_field("To")
     limit = forms.IntegerField(

@@ -16,7 +16,7 @@ from returnhome.access.policy import can_see_reports
 from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_read
 from returnhome.core.errors import require
-from returnhome.core.forms import date_field
+from returnhome.core.forms import Form, date_field
 from returnhome.lib.clock import ClockRule
 from returnhome.organisations.models import CLOCK_COUNT_CHOICES, CLOCK_START_CHOICES, Organisation
 from returnhome.reports.indicators import (
@@ -28,6 +28,7 @@ from returnhome.reports.indicators import (
 )
 
 FIELDS = ("date_from", "date_to", "clock", "count")
+MAX_PERIOD_YEARS = 20
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -40,8 +41,11 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(end_year - 1, 4, 1), dt.date(end_year, 3, 31)
 
 
-class PeriodForm(forms.Form):
-    """The period of a report: episodes reported missing from one date to another, inclusive."""
+class PeriodForm(Form):
+    """The period of a report: episodes reported missing from one date to another, inclusive.
+
+    Each date lies from 1900 to 2100 (`core.forms.Form`) and the period is at most
+    MAX_PERIOD_YEARS long: nothing the service holds is older, and a longer period is a slip."""
 
     date_from = date_field("From", help_text="Episodes reported missing on or after this date")
     date_to = date_field("To", help_text="Episodes reported missing on or before this date")
@@ -51,7 +55,21 @@ class PeriodForm(forms.Form):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "The end date must be the same as or after the start date")
+        elif start and end and end >= _years_after(start, MAX_PERIOD_YEARS):
+            self.add_error(
+                "date_to",
+                f"The period must be at most {MAX_PERIOD_YEARS} years long: choose a later "
+                "start date or an earlier end date",
+            )
         return data
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (1 March for 29 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 3, 1)
 
 
 class IndicatorsForm(PeriodForm):

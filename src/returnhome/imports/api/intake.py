@@ -20,7 +20,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from returnhome.imports.police.pipeline import (
 )
 from returnhome.imports.police.rows import COLUMNS
 from returnhome.imports.validation import RowError
+from returnhome.lib.text import BAD_CHARACTER, escaped, text_problem
 from returnhome.organisations.models import Organisation, ServiceConfiguration
 
 logger = logging.getLogger(__name__)
@@ -52,10 +52,6 @@ MAX_NOTIFICATIONS = 5000
 MAX_REFERENCE = 60  # a police reference's longest (rows.py)
 # The deepest a valid request nests: body {} > notifications [] > notification {} > aliases [].
 MAX_DEPTH = 4
-# NUL and the other C0 control characters but tab, line feed and carriage return (they break
-# PostgreSQL text, XLSX exports and PDFs), and unpaired UTF-16 surrogates ("\ud800" in JSON),
-# which are not Unicode text at all.
-BAD_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 # Up to this many notifications a request is committed one at a time through the services
 # (`commit_rows`); a larger one with `commit_batch`, which writes the same records and audit rows
 # (tests/imports/test_import_paths.py) ten times faster: 5,000 notifications took 21 s one at a
@@ -108,23 +104,6 @@ def may_send_to(force: Organisation, council: Organisation) -> bool:
     if council.police_force_id == force.pk:
         return True
     return ServiceConfiguration.objects.filter(council=council, forces_that_may_send=force).exists()
-
-
-def _escaped(text: str) -> str:
-    """Text safe to echo in an answer: bad characters as \\uXXXX escapes."""
-    return BAD_CHARACTER.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def text_problem(text: str) -> str | None:
-    """Why this text cannot be taken, or None."""
-    found = BAD_CHARACTER.search(text)
-    if found is None:
-        return None
-    code = ord(found.group())
-    if 0xD800 <= code <= 0xDFFF:
-        return f"contains an unpaired surrogate (\\u{code:04x}): it is not valid Unicode text"
-    name = "a NUL character" if code == 0 else "a control character"
-    return f"contains {name} (\\u{code:04x}) at position {found.start() + 1}"
 
 
 def _place(path: tuple[str | int, ...]) -> tuple[int | None, str | None]:
@@ -186,7 +165,7 @@ def check_body(body: Any) -> list[ApiError]:
             for key, item in value.items():
                 why = text_problem(key)
                 if why is not None:
-                    index, name = _place((*path, _escaped(key)))
+                    index, name = _place((*path, escaped(key)))
                     errors.setdefault((index, name), ApiError(index, name, f"The name {why}"))
                     continue
                 stack.append((item, (*path, key)))

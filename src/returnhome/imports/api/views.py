@@ -38,8 +38,8 @@ from returnhome.imports.api.intake import (
     QUEUED,
     notification_status,
     receive_notifications,
-    text_problem,
 )
+from returnhome.lib.text import text_problem
 
 logger = logging.getLogger(__name__)
 

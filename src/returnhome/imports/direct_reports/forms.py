@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from returnhome.core.forms import date_field, datetime_field
+from returnhome.core.forms import Form, date_field, datetime_field
 from returnhome.episodes.models import DirectReport
 from returnhome.imports.direct_reports.reporting import (
     REPORTER_SOURCES,
@@ -32,7 +32,7 @@ def _required(message: str) -> dict[str, str]:
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class ReportMissingForm(forms.Form):
+class ReportMissingForm(Form):
     council = forms.ModelChoiceField(
         queryset=Organisation.objects.councils(),
         label="Which council are you reporting to?",
@@ -123,7 +123,7 @@ class ReportMissingForm(forms.Form):
         return MissingDetails(**data)
 
 
-class ReportReturnForm(forms.Form):
+class ReportReturnForm(Form):
     returned_at = datetime_field("When did they come back, or were they found?")
     found_location = forms.CharField(label="Where were they found?", max_length=300, required=False)
     brought_back_by = forms.CharField(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
-from returnhome.core.forms import datetime_field
+from returnhome.core.forms import Form, datetime_field
 from returnhome.imports.models import ReviewItem
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(
         label="Why",
         required=False,
@@ -24,7 +24,7 @@ class NewEpisodeForm(ReasonForm):
     )
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(Form):
     status = forms.ChoiceField(
         choices=[("open", "Open"), ("resolved", "Resolved"), ("all", "All")],
         required=False,

@@ -496,7 +496,7 @@ def read_history(source: Any, name: str, council: Organisation, now: dt.datetime
     try:
         table = read_table(source, name)
     except TableError as exc:
-        checked.errors.append(RowError(1, "", str(exc)))
+        checked.errors.append(RowError(exc.row or 1, exc.column, str(exc)))
         checked.fatal = True
         return checked
     header = check_header(table.header, COLUMNS, OPTIONAL_COLUMNS)
@@ -523,7 +523,7 @@ def read_history(source: Any, name: str, council: Organisation, now: dt.datetime
             else:
                 valid.append(result)
     except TableError as exc:
-        checked.errors.append(RowError(0, "", str(exc)))
+        checked.errors.append(RowError(exc.row, exc.column, str(exc)))
         checked.fatal = True
         return checked
     check_rows(valid, checked)

@@ -132,7 +132,7 @@ def read_file(source: Any, name: str, validator: RowValidator) -> Checked:
     try:
         table: Table = read_table(source, name)
     except TableError as exc:
-        checked.errors.append(RowError(1, "", str(exc)))
+        checked.errors.append(RowError(exc.row or 1, exc.column, str(exc)))
         checked.fatal = True
         return checked
     header = check_header(table.header, COLUMNS)
@@ -162,7 +162,7 @@ def read_file(source: Any, name: str, validator: RowValidator) -> Checked:
     try:
         validate_rows(mappings(), validator, checked)
     except TableError as exc:
-        checked.errors.append(RowError(0, "", str(exc)))
+        checked.errors.append(RowError(exc.row, exc.column, str(exc)))
         checked.fatal = True
         return checked
     if table.blank_rows:

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from returnhome.lib.clock import ClockCount, ClockRule, ClockStart
+from returnhome.lib.dates import EARLIEST_DATE, LATEST_DATE
 from returnhome.organisations.models import Organisation
 from returnhome.reports.indicators import IndicatorReport, indicators
 
@@ -27,11 +28,17 @@ def parse_date(value: str, option: str) -> dt.date:
     try:
         if not _ISO_DATE.fullmatch(value.strip()):
             raise ValueError
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise usage_error(
             f"{option} must be a real date written YYYY-MM-DD (e.g. 2025-04-01), not {value!r}"
         ) from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise usage_error(
+            f"{option} must be between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}, "
+            f"not {value.strip()}"
+        )
+    return day
 
 
 def find_council(la_code: str) -> Organisation:
