@@ -101,7 +101,10 @@ class Scenario:
 
 @pytest.fixture
 def scenario(cast: Cast) -> Scenario:
-    child = ChildFactory(council=cast.council, surname="Scenariochild")
+    # The child's allocated social worker is the cast's: she reads the child's interviews.
+    child = ChildFactory(
+        council=cast.council, surname="Scenariochild", allocated_social_worker=cast.social_worker
+    )
     rhi = returned(cast, missing(cast, child, ago(days=3)), ago(days=2))
     services.allocate_rhi(rhi, cast.practitioner, expected_version=None, acting_user=cast.manager)
     services.record_offer(
@@ -459,6 +462,22 @@ def test_public_routes_answer_signed_out_visitors(scenario: Scenario) -> None:
     for name, visit in visits(scenario):
         if name in PUBLIC:
             assert _request(client, visit).status_code == visit.status, visit.path
+
+
+def test_a_social_worker_reads_only_her_own_childrens_interviews(
+    cast: Cast, scenario: Scenario
+) -> None:
+    """Interview records are confidential: of the council's social workers, only the child's
+    allocated one reads them (another social worker of the same council is not told they exist)."""
+    colleague = UserFactory(organisation=cast.council, role=Role.SOCIAL_WORKER)
+    for user, status in ((cast.social_worker, 200), (colleague, 404)):
+        client = Client()
+        client.force_login(user)
+        for name, pk in (
+            ("interviews:interview", scenario.interview_pk),
+            ("followup:action", scenario.action_pk),
+        ):
+            assert client.get(reverse(name, args=[pk])).status_code == status, (name, user)
 
 
 @pytest.mark.parametrize("who", EVERYONE)

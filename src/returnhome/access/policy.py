@@ -260,9 +260,12 @@ def rhi_filter(user: User) -> Q:
 
 
 def interview_filter(user: User) -> Q:
-    """Interview records are confidential to the council and the provider that did them."""
+    """Interview records are confidential to the council and the provider that did them; of the
+    council's social workers, only the child's allocated social worker reads them."""
     if not can_read_interviews(user):
         return NOTHING
+    if _kind(user) == "council" and user.role == Role.SOCIAL_WORKER:
+        return Q(council_id=user.organisation_id, child__allocated_social_worker_id=user.pk)
     if _kind(user) == "council":
         return Q(council_id=user.organisation_id)
     return Q(rhis__provider_id=user.organisation_id)
