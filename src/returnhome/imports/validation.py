@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from returnhome.lib.dates import DateError, parse_datetime
+from returnhome.lib.dates import DateError, parse_date, parse_datetime
 
 # The earliest plausible date of birth of a child someone reports missing, in years.
 OLDEST_YEARS = 26
@@ -127,6 +127,17 @@ class RowCheck:
             self.error(column, f"{value!r} is in the future")
             return None
         return moment
+
+    def date(self, column: str) -> dt.date | None:
+        """The column's text as a date (None if blank, or not a date: then an error)."""
+        value = self.text(column)
+        if not value:
+            return None
+        try:
+            return parse_date(value)
+        except DateError as exc:
+            self.error(column, str(exc))
+            return None
 
 
 class Validator(Generic[T]):

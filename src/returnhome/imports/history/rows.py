@@ -32,7 +32,6 @@ from returnhome.imports.validation import (
 )
 from returnhome.interviews.models import DeclineReason
 from returnhome.lib.clock import LONDON
-from returnhome.lib.dates import DateError, parse_date
 from returnhome.lib.groups import Group, group_for
 from returnhome.lib.tabular import TableError, read_table
 from returnhome.organisations.models import Organisation
@@ -289,13 +288,8 @@ class HistoryValidator(Validator[HistoryRow]):
         return times
 
     def _date_of_birth(self, check: RowCheck, started: dt.datetime | None) -> dt.date | None:
-        dob_text = check.text("date_of_birth")
-        if not dob_text:
-            return None
-        try:
-            dob = parse_date(dob_text)
-        except DateError as exc:
-            check.error("date_of_birth", str(exc))
+        dob = check.date("date_of_birth")
+        if dob is None:
             return None
         if dob > self.now.date():
             check.error("date_of_birth", "Date of birth is in the future")

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from returnhome.imports.validation import OLDEST_YEARS, RowCheck, Validator
-from returnhome.lib.dates import DateError, parse_date
 from returnhome.lib.names import normalise_postcode
 
 COLUMNS: tuple[str, ...] = (
@@ -204,13 +203,8 @@ class RowValidator(Validator[Notice]):
         return event
 
     def _date_of_birth(self, check: RowCheck, event_at: dt.datetime | None) -> dt.date | None:
-        dob_text = check.text("date_of_birth")
-        if not dob_text:
-            return None
-        try:
-            dob = parse_date(dob_text)
-        except DateError as exc:
-            check.error("date_of_birth", str(exc))
+        dob = check.date("date_of_birth")
+        if dob is None:
             return None
         if dob > self.today:
             check.error("date_of_birth", "Date of birth is in the future")
