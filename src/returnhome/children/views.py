@@ -69,10 +69,11 @@ ACCESS_PAGE_SIZE = 50
 def access_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Who opened or changed a child's record, when, from which organisation: for the managers
     and administrators of the child's council only (404 for anyone else)."""
-    found = Child.objects.select_related("council").filter(pk=pk).first()
-    if found is None or not reads_access_records(request.user, found.council):
+    own_council = request.user.organisation
+    if not reads_access_records(request.user, own_council):
         raise Http404("Not found")
-    child = get_visible_or_404(request.user, Child.objects, pk, action="view_access_history")
+    children = Child.objects.filter(council=own_council)
+    child = get_visible_or_404(request.user, children, pk, action="view_access_history")
     page = Paginator(events_about_child(child.pk), ACCESS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
