@@ -112,6 +112,21 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Scale-out (docs/deploy.md): with REPORTS_DATABASE_URL (a read-only replica of the primary), the
+# report pages and the dashboard read from it (returnhome.core.replica); writes, and reads inside
+# a transaction, always go to the primary. Without it the `reports` alias is the primary's own
+# settings and is never used.
+REPORTS_READ_FROM_REPLICA = bool(env.str("REPORTS_DATABASE_URL", default=""))
+if REPORTS_READ_FROM_REPLICA:
+    DATABASES["reports"] = env.db("REPORTS_DATABASE_URL")
+    for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS"):
+        if key in DATABASES["default"]:
+            DATABASES["reports"].setdefault(key, DATABASES["default"][key])
+else:
+    DATABASES["reports"] = dict(DATABASES["default"])
+DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["returnhome.core.replica.ReportsReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # --- Sign-in (issue 11): lockout, two-factor, passwords, sessions. Kept in one block. ---
@@ -221,6 +236,7 @@ RETURNHOME_READINESS_CHECKS = [
     "returnhome.core.health.database",
     "returnhome.core.health.migrations",
     "returnhome.core.jobs.worker_heartbeat",
+    "returnhome.core.replica.replica_reachable",
 ]
 
 # Background jobs (returnhome.core.jobs, docs/jobs.md): `returnhome jobs run` is the worker, on the

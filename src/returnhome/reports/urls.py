@@ -66,3 +66,10 @@ from returnhome.reports import unusual_access_views  # noqa: E402
 urlpatterns += [
     path("unusual-access/", unusual_access_views.unusual_access_page, name="unusual_access"),
 ]
+
+# Every report page reads from the replica when one is configured (REPORTS_DATABASE_URL,
+# core/replica.py); the audit rows they write still go to the primary.
+from returnhome.core.replica import reads_reports  # noqa: E402
+
+for _pattern in urlpatterns:
+    _pattern.callback = reads_reports(_pattern.callback)
