@@ -171,6 +171,18 @@ def reads_access_records(user: Any, council: Any) -> bool:
 
 
 @rules.predicate
+def manages_retention(user: Any, council: Any) -> bool:
+    """Reviews a council's records past their retention, erases one or keeps it longer: the
+    council's managers and administrators (docs/privacy.md)."""
+    return (
+        council is not None
+        and _kind(user) == "council"
+        and _org(user) == council.pk
+        and user.role in (Role.MANAGER, Role.ADMIN)
+    )
+
+
+@rules.predicate
 def can_allocate(user: Any, rhi: Any) -> bool:
     """Allocates an RHI: a manager of the provider delivering it."""
     return rhi is not None and _org(user) == rhi.provider_id and user.role == Role.MANAGER

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django import forms
+
+from returnhome.core.forms import Form, date_field
+
+
+def _reason(help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label="Reason",
+        help_text=help_text,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class EraseForm(Form):
+    reason = _reason(
+        "For example: past the retention period, reviewed at the records panel on 3 March. "
+        "Do not name anyone: the reason is kept after the erasure."
+    )
+    confirm = forms.BooleanField(
+        label="I understand that the child's personal data will be erased and cannot be brought back",
+        error_messages={"required": "Confirm that you understand the erasure cannot be undone"},
+    )
+
+
+class KeepLongerForm(Form):
+    keep_until = date_field(
+        "Keep the record until", help_text="It comes back to this list on that date"
+    )
+    reason = _reason(
+        "For example: a court case or an inquiry needs it. Do not name anyone: the reason is "
+        "kept, and erased with the record."
+    )
