@@ -225,6 +225,7 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         # Records past their retention, erasing one, keeping one longer (docs/privacy.md): the
         # council's managers and administrators alone (another council's see their own queue).
         page("privacy:retention", ok={"manager", "admin"} | PARTNER, finds=set()),
+        page("privacy:rule", ok={"admin"}, finds=set()),
         page("privacy:erase", s.child_pk, ok={"manager", "admin"}, finds=set()),
         page("privacy:keep", s.child_pk, ok={"manager", "admin"}, finds=set()),
         page("children:detail", s.child_pk, ok=CHILD_RECORDS, finds=CHILD_RECORDS),

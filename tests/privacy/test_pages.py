@@ -50,3 +50,31 @@ def test_a_manager_reviews_the_queue_erases_one_record_and_keeps_another(cast: C
     assert 'data-testid="retention-queue-empty"' in after
     # An erased record's pages are gone from the queue's reach.
     assert client.get(f"/privacy/retention/{first.pk}/erase/").status_code == 404
+
+
+def test_the_administrator_sets_the_councils_rule_and_a_stale_form_is_refused(
+    cast: Cast,
+) -> None:
+    from returnhome.organisations.models import ServiceConfiguration
+
+    client = Client()
+    client.force_login(cast.admin)
+    form = client.get("/privacy/retention/rule/")
+    assert form.status_code == 200 and 'value="25"' in form.content.decode()
+    rule = {
+        "retention_age": "30",
+        "retention_age_looked_after": "75",
+        "retention_years_after_activity": "6",
+        "expected_version": "1",
+    }
+    assert client.post("/privacy/retention/rule/", rule).status_code == 302
+    config = ServiceConfiguration.objects.get(council=cast.council)
+    assert config.retention_age == 30
+    event = AuditEvent.objects.get(action="configure_retention")
+    assert event.actor == cast.admin and event.detail["fields"] == ["retention_age"]
+    # The same form again, loaded before that save: refused, saying so; nothing changes.
+    stale = client.post("/privacy/retention/rule/", {**rule, "retention_age": "40"})
+    assert stale.status_code == 200
+    assert ServiceConfiguration.objects.get(council=cast.council).retention_age == 30
+    bad = client.post("/privacy/retention/rule/", {**rule, "retention_age": "5"})
+    assert "Ensure this value is greater than or equal to 18" in bad.content.decode()
