@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -28,6 +29,7 @@ from returnhome.organisations.models import Organisation
 from returnhome.privacy.records import HELD, alerts_about, child_ids, links_to
 
 SKIPPED_FIELDS = frozenset({"version", "hash", "prev_hash"})
+_ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 
 
 def _value(obj: models.Model, field: models.Field[Any, Any]) -> Any:
@@ -38,7 +40,7 @@ def _value(obj: models.Model, field: models.Field[Any, Any]) -> Any:
         return getattr(obj, f"get_{field.name}_display")() or getattr(obj, field.attname)
     value = getattr(obj, field.attname)
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).isoformat()
+        return timezone.localtime(value).isoformat(timespec="seconds")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -66,8 +68,11 @@ def labels(model: type[models.Model]) -> dict[str, str]:
 
 
 def _printed(value: Any) -> str:
+    """A value of the JSON document as the PDF prints it (times as "5 Dec 2026 14:15")."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str) and _ISO_TIME.match(value):
+        return f"{dt.datetime.fromisoformat(value):%-d %b %Y %H:%M}"
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dict | list):
@@ -93,7 +98,7 @@ def access_history(ids: list[int]) -> list[dict[str, Any]]:
             who = _who(event.actor)
             out.append(
                 {
-                    "at": timezone.localtime(event.at).isoformat(),
+                    "at": timezone.localtime(event.at).isoformat(timespec="seconds"),
                     "who": who["name"],
                     "role": who["role"],
                     "organisation": who["org"],
@@ -119,14 +124,25 @@ class SubjectAccess:
         for held in HELD:
             names = labels(held.model)
             rows = [
-                [(names.get(k, k), _printed(v)) for k, v in r.items() if k != "id"]
+                [("Record", str(r["id"]))]
+                + [
+                    (names.get(k, k), _printed(v))
+                    for k, v in r.items()
+                    if k != "id" and _printed(v)
+                ]
                 for r in self.document[held.key]
             ]
             sections.append({"title": held.title, "rows": rows})
-        return render_to_string(
-            "privacy/subject_access_print.html",
-            {"document": self.document, "sections": sections, "child": self.child},
-        )
+        doc = self.document
+        context = {
+            "document": doc,
+            "sections": sections,
+            "prepared": _printed(doc["about"]["generated_at"]),
+            "erased": _printed(doc["about"]["erased_at"]),
+            "alerts": [a | {"at": _printed(a["at"])} for a in doc["alerts"]],
+            "history": [e | {"at": _printed(e["at"])} for e in doc["access_history"]],
+        }
+        return render_to_string("privacy/subject_access_print.html", context)
 
     def to_pdf(self) -> bytes:
         from weasyprint import HTML
@@ -153,13 +169,14 @@ def subject_access(child: Child, council: Organisation, *, by: User | None) -> S
             "child_id": child.pk,
             "records_merged_into_it": ids[1:],
             "erased_at": row(child)["erased_at"],
-            "generated_at": timezone.localtime().isoformat(),
+            "generated_at": timezone.localtime().isoformat(timespec="seconds"),
         }
     }
     for held in HELD:
         document[held.key] = [row(obj) for obj in records[held.key]]
     document["alerts"] = [
-        {"at": timezone.localtime(a.created_at).isoformat(), "to": str(a.recipient)}
+        {"at": timezone.localtime(a.created_at).isoformat(timespec="seconds")}
+        | {"to": str(a.recipient)}
         | {"title": a.title, "link": a.link}
         for a in alerts_about(links_to(records))
     ]
