@@ -14,8 +14,10 @@ class RetentionDecision(models.Model):
         KEPT = "kept", "Kept longer"
         ERASED = "erased", "Erased"
 
+    # Erasure keeps the child's row, so its decisions stay; a child row deleted outright (only
+    # demo-data's --reset does) takes its decisions with it.
     child = models.ForeignKey(
-        "children.Child", on_delete=models.PROTECT, related_name="retention_decisions"
+        "children.Child", on_delete=models.CASCADE, related_name="retention_decisions"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     keep_until = models.DateField(
