@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "returnhome.alerts",
     "returnhome.demo",
+    "returnhome.privacy",
 ]
 
 MIDDLEWARE = [

@@ -222,6 +222,12 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("children:list", ok=CHILD_RECORDS | ELSEWHERE),
         # Who opened a child's record: the council's managers and administrators alone.
         page("children:access_history", s.child_pk, ok={"manager", "admin"}, finds=set()),
+        # Records past their retention, erasing one, keeping one longer (docs/privacy.md): the
+        # council's managers and administrators alone (another council's see their own queue).
+        page("privacy:retention", ok={"manager", "admin"} | PARTNER, finds=set()),
+        page("privacy:rule", ok={"admin"}, finds=set()),
+        page("privacy:erase", s.child_pk, ok={"manager", "admin"}, finds=set()),
+        page("privacy:keep", s.child_pk, ok={"manager", "admin"}, finds=set()),
         page("children:detail", s.child_pk, ok=CHILD_RECORDS, finds=CHILD_RECORDS),
         page("children:edit", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
         page("children:add_legal_status", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),

@@ -171,6 +171,18 @@ def reads_access_records(user: Any, council: Any) -> bool:
 
 
 @rules.predicate
+def manages_retention(user: Any, council: Any) -> bool:
+    """Reviews a council's records past their retention, erases one or keeps it longer: the
+    council's managers and administrators (docs/privacy.md)."""
+    return (
+        council is not None
+        and _kind(user) == "council"
+        and _org(user) == council.pk
+        and user.role in (Role.MANAGER, Role.ADMIN)
+    )
+
+
+@rules.predicate
 def can_allocate(user: Any, rhi: Any) -> bool:
     """Allocates an RHI: a manager of the provider delivering it."""
     return rhi is not None and _org(user) == rhi.provider_id and user.role == Role.MANAGER
@@ -239,10 +251,18 @@ def episode_filter(user: User) -> Q:
 
 def direct_report_filter(user: User) -> Q:
     """Direct reports (a home, school, carer or worker reporting a child missing): the reporter
-    sees their own; the receiving council's staff and the police force told see them too."""
+    sees their own; the receiving council's staff and the police force told see them too; the
+    RHI provider sees the reports on the episodes it sees (`episode_filter`: its RHIs' episodes,
+    and the open episodes of the councils it serves), since the carer's Box D details are what it
+    prepares the interview from (Box G)."""
     kind = _kind(user)
     if kind == "council":
         return Q(council_id=user.organisation_id) | Q(reporter_id=user.pk)
+    if kind == "provider":
+        return Q(episode__rhi__provider_id=user.organisation_id) | Q(
+            episode__returned_at__isnull=True,
+            council__service_configuration__rhi_provider_id=user.organisation_id,
+        )
     if kind == "police":
         return Q(police_force_id=user.organisation_id)
     if kind == "reporter":

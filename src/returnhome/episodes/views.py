@@ -94,6 +94,14 @@ def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     episode = get_visible_or_404(
         request.user, Episode.objects.select_related("child", "police_force"), pk
     )
+    # The reports on this episode the user may open themselves (the access policy), each read
+    # audited: the page never shows a report's details to someone its own page would refuse.
+    direct_reports = list(
+        DirectReport.objects.visible_to(request.user)
+        .filter(episode=episode)
+        .select_related("reporter", "reporter_organisation", "police_force")
+    )
+    record_list_read(request.user, "episode_direct_reports", direct_reports)
     return render(
         request,
         "episodes/detail.html",
@@ -102,9 +110,7 @@ def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "notifications": episode.notifications.select_related("recorded_by"),
             "rhi": getattr(episode, "rhi", None),
             "can_record": can_record_notification(request.user, episode.council),
-            "direct_reports": episode.direct_reports.select_related(
-                "reporter", "reporter_organisation", "police_force"
-            ),
+            "direct_reports": direct_reports,
         },
     )
 
