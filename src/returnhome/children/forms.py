@@ -1,16 +1,11 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django import forms
-from django.db.models import Q, QuerySet
 
 from returnhome.children.models import Alias, Child, LegalStatus, Placement
+from returnhome.children.search import search_children as search_children
 from returnhome.core.forms import Form, date_field, version_field
 from returnhome.organisations.models import Organisation
-
-if TYPE_CHECKING:
-    from returnhome.accounts.models import User
 
 
 class ChildForm(Form):
@@ -70,21 +65,10 @@ class PlacementForm(Form):
     start_date = date_field("From")
 
 
-def search_children(user: User, query: str, limit: int = 50) -> QuerySet[Child]:
-    """Children visible to the user whose name, alias, council ID or NHS number matches."""
-    children = Child.objects.visible_to(user).current()
-    for term in query.split():
-        children = children.filter(
-            Q(forename__icontains=term)
-            | Q(surname__icontains=term)
-            | Q(aliases__name__icontains=term)
-            | Q(la_child_id__iexact=term)
-            | Q(nhs_number=term)
-        )
-    return children.distinct().order_by("surname", "forename")[:limit]
-
-
 class FindChildForm(Form):
     q = forms.CharField(
-        label="Name, council child ID or NHS number", max_length=100, required=False
+        label="Name, council child ID, NHS number, date of birth or postcode",
+        help_text="A name may be misspelt or an alias; dates like 14/03/2011 or 14 March 2011",
+        max_length=100,
+        required=False,
     )

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from returnhome.access.policy import (
     can_record_notification,
@@ -29,19 +30,27 @@ from returnhome.children.timeline import timeline_for
 from returnhome.core.audit import describe, events_about_child, record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
+from returnhome.core.paging import page_of, recall_search, remember_search
 
 
 def child_list(request: AuthedHttpRequest) -> HttpResponse:
     require(can_see_child_records(request.user))
     # Searched by POST: a child's name never goes into a URL, an access log or the browser's
-    # history (docs/audit.md).
-    find = FindChildForm(request.POST if request.method == "POST" else None)
-    query = find.cleaned_data["q"] if find.is_valid() else ""
-    children = list(search_children(request.user, query, limit=100))
-    record_list_read(request.user, "list_children", children)
-    return render(
-        request, "children/list.html", {"find": find, "children": children, "query": query}
-    )
+    # history (docs/audit.md). The search is kept in the session; the pages carry its id.
+    if request.method == "POST":
+        find = FindChildForm(request.POST)
+        if find.is_valid() and find.cleaned_data["q"]:
+            search_id = remember_search(request, {"q": find.cleaned_data["q"]})
+            return redirect(f"{reverse('children:list')}?search={search_id}")
+        if find.is_valid():
+            return redirect("children:list")
+    else:
+        search_id, fields = recall_search(request)
+        find = FindChildForm(fields or None)
+    query = find.cleaned_data["q"] if find.is_bound and find.is_valid() else ""
+    page = page_of(request, search_children(request.user, query))
+    record_list_read(request.user, "list_children", list(page.object_list))
+    return render(request, "children/list.html", {"find": find, "page": page, "query": query})
 
 
 def child_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
