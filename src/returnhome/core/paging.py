@@ -23,10 +23,13 @@ SEARCHES_KEPT = 20
 SESSION_KEY = "searches"
 
 
-def page_of(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Page:
+def page_of(
+    request: HttpRequest, items: Any, per_page: int = PAGE_SIZE, param: str = "page"
+) -> Page:
     """The page the request asks for (`?page=N`; the last page if N is past it, the first if N
-    is not a number). `items` is a sliceable queryset or list, already in order."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    is not a number). `items` is a sliceable queryset or list, already in order. A page with
+    several lists gives each its own `param`."""
+    return Paginator(items, per_page).get_page(request.GET.get(param))
 
 
 @dataclass(frozen=True)
@@ -36,13 +39,13 @@ class PageLink:
     current: bool = False
 
 
-def page_url(params: QueryDict, number: int) -> str:
+def page_url(params: QueryDict, number: int, param: str = "page") -> str:
     query = params.copy()
-    query["page"] = str(number)
+    query[param] = str(number)
     return "?" + query.urlencode()
 
 
-def page_links(params: QueryDict, page: Page) -> list[PageLink]:
+def page_links(params: QueryDict, page: Page, param: str = "page") -> list[PageLink]:
     """The GOV.UK pagination items: the first, the last, and the pages next to the current one,
     with an ellipsis for each gap. Every other parameter of the request is kept."""
     last = page.paginator.num_pages
@@ -54,7 +57,7 @@ def page_links(params: QueryDict, page: Page) -> list[PageLink]:
     for number in wanted:
         if number - previous > 1:
             links.append(PageLink(None, ""))
-        links.append(PageLink(number, page_url(params, number), number == page.number))
+        links.append(PageLink(number, page_url(params, number, param), number == page.number))
         previous = number
     return links
 
