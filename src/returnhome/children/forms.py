@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from returnhome.children.models import Alias, Child, LegalStatus, Placement
 from returnhome.children.search import search_children as search_children
+from returnhome.children.timeline import SHOWS
 from returnhome.core.forms import Form, date_field, version_field
 from returnhome.organisations.models import Organisation
 
@@ -72,3 +75,30 @@ class FindChildForm(Form):
         max_length=100,
         required=False,
     )
+
+
+class TimelineFilterForm(Form):
+    """What the child's timeline shows (by GET): kinds of entries, and one year or all."""
+
+    show = forms.MultipleChoiceField(
+        label="Show",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(name, label) for name, (label, _kinds) in SHOWS.items()],
+    )
+    year = forms.TypedChoiceField(label="Year", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["year"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "Every year"), *[(str(y), str(y)) for y in years]]
+
+    def kinds(self) -> frozenset[str] | None:
+        chosen = self.cleaned_data.get("show") if self.is_bound and self.is_valid() else None
+        if not chosen:
+            return None
+        return frozenset().union(*(SHOWS[name][1] for name in chosen))
+
+    def chosen_year(self) -> int | None:
+        return self.cleaned_data.get("year") if self.is_bound and self.is_valid() else None
