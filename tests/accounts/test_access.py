@@ -213,6 +213,7 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("healthz", ok=ALL),
         page("readyz", ok=ALL),
         page("episodes:open", ok=CHILD_RECORDS | ELSEWHERE),
+        page("episodes:list", ok=CHILD_RECORDS | ELSEWHERE),
         page("episodes:record_missing", ok=FRONT_DOOR | PARTNER),
         page("episodes:record_missing_new_child", ok=FRONT_DOOR | PARTNER),
         # The front door of another council is not told the child exists.
@@ -556,10 +557,11 @@ def test_an_alert_opens_only_for_its_recipient(cast: Cast, scenario: Scenario, w
 
 # The service navigation: each role's own work (not every page they may open: an administrator may
 # open the list of children still missing, but it is not their work).
-RHI_WORK = ["My RHIs", "Team RHIs"]
+RHI_WORK = ["My work", "My team's work"]
 MANAGER_NAV = [
     *RHI_WORK,
     "Still missing",
+    "Episodes",
     "Report missing",
     "Children",
     "Actions",
@@ -569,19 +571,26 @@ MANAGER_NAV = [
     "Meeting pack",
 ]
 NAVIGATION = {
-    "practitioner": [*RHI_WORK, "Still missing", "Children", "Actions"],
-    "practitioner2": [*RHI_WORK, "Still missing", "Children", "Actions"],
+    "practitioner": [*RHI_WORK, "Still missing", "Episodes", "Children", "Actions"],
+    "practitioner2": [*RHI_WORK, "Still missing", "Episodes", "Children", "Actions"],
     "manager": MANAGER_NAV,
     "partner": MANAGER_NAV,
-    "front_door": ["Still missing", "Report missing", "Children", "Front door"],
-    "police": ["Still missing"],
+    "front_door": ["Still missing", "Episodes", "Report missing", "Children", "Front door"],
+    "police": ["Still missing", "Episodes"],
     "outsider": [],
     "reporter": ["My reports"],
-    "performance": ["Still missing", "Children", "Reports", "FOI answers", "Meeting pack"],
+    "performance": [
+        "Still missing",
+        "Episodes",
+        "Children",
+        "Reports",
+        "FOI answers",
+        "Meeting pack",
+    ],
     "admin": ["Children", "Reports", "Service settings", "FOI answers"],
-    "social_worker": ["Still missing", "Children", "Actions", "My reports"],
+    "social_worker": ["Still missing", "Episodes", "Children", "Actions", "My reports"],
     # A provider's manager: the council's reports are not theirs (the front door is: see above).
-    "charity": [*RHI_WORK, "Still missing", "Children", "Actions"],
+    "charity": [*RHI_WORK, "Still missing", "Episodes", "Children", "Actions"],
 }
 
 

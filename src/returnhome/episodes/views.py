@@ -17,6 +17,7 @@ from returnhome.children.models import Child
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
+from returnhome.core.paging import page_of
 from returnhome.episodes import services
 from returnhome.episodes.forms import FoundForm, MissingForm, notification_content
 from returnhome.episodes.models import DirectReport, Episode
@@ -24,15 +25,16 @@ from returnhome.episodes.models import DirectReport, Episode
 
 def open_episodes(request: AuthedHttpRequest) -> HttpResponse:
     require(can_see_child_records(request.user))
-    episodes = list(
+    episodes = (
         Episode.objects.visible_to(request.user)
         .open()
         .select_related("child", "police_force")
-        .order_by("reported_missing_at")
+        .order_by("reported_missing_at", "pk")
     )
-    record_list_read(request.user, "list_open_episodes", episodes)
+    page = page_of(request, episodes)
+    record_list_read(request.user, "list_open_episodes", list(page.object_list))
     can_record = can_record_notification(request.user, request.user.organisation)
-    return render(request, "episodes/open.html", {"episodes": episodes, "can_record": can_record})
+    return render(request, "episodes/open.html", {"page": page, "can_record": can_record})
 
 
 def record_missing(request: AuthedHttpRequest) -> HttpResponse:
