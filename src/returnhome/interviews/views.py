@@ -24,29 +24,34 @@ from returnhome.interviews.forms import (
     OutcomeForm,
 )
 from returnhome.interviews.models import RHI
+from returnhome.interviews.notices import team_notices
 
 RHI_RELATED = ("child", "episode", "provider", "allocated_worker", "interview")
 
 
-def _queue(request: AuthedHttpRequest, rhis: Any, template: str, title: str) -> HttpResponse:
+def _queue(
+    request: AuthedHttpRequest, rhis: Any, template: str, title: str, notices: list[Any]
+) -> HttpResponse:
     now = timezone.now()
     rows = list(rhis.select_related(*RHI_RELATED).by_deadline(now))
     record_list_read(request.user, "list_rhis", rows)
-    return render(request, template, {"rhis": rows, "now": now, "title": title})
+    context = {"rhis": rows, "now": now, "title": title, "notices": notices}
+    return render(request, template, context)
 
 
 def my_rhis(request: AuthedHttpRequest) -> HttpResponse:
     require(can_see_rhis(request.user))
     rhis = RHI.objects.visible_to(request.user).filter(allocated_worker=request.user)
     return _queue(
-        request, rhis.exclude(status=RHI.Status.CLOSED), "interviews/queue.html", "My RHIs"
+        request, rhis.exclude(status=RHI.Status.CLOSED), "interviews/queue.html", "My RHIs", []
     )
 
 
 def team_rhis(request: AuthedHttpRequest) -> HttpResponse:
     require(can_see_rhis(request.user))
     rhis = RHI.objects.visible_to(request.user).in_provider_queue(request.user)
-    return _queue(request, rhis, "interviews/queue.html", "Team RHIs")
+    notices = team_notices(request.user)
+    return _queue(request, rhis, "interviews/queue.html", "Team RHIs", notices)
 
 
 def rhi_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
