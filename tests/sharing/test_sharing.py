@@ -9,6 +9,8 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from returnhome.accounts.models import Role
@@ -215,3 +217,23 @@ def test_the_job_alerts_the_sender_and_managers_once(cast: Cast, child: Child) -
     alerts = Alert.objects.filter(kind=Alert.Kind.SHARING_OVERDUE)
     assert {a.recipient for a in alerts} == {cast.practitioner, cast.manager}
     assert all(child.surname not in a.title for a in alerts)
+
+
+def test_overdue_forms_are_on_the_managers_page_and_in_the_meeting_pack(
+    cast: Cast, child: Child
+) -> None:
+    sending = send_sharing_form(
+        child, details(), acting_user=cast.practitioner, now=ago(days=15)
+    ).recipients.get()
+    client = Client()
+    client.force_login(cast.manager)
+    team = client.get(reverse("interviews:team")).content.decode()
+    assert "1 information-sharing form sent to the police has had no feedback" in team
+    pack = client.get(reverse("reports:meeting_pack")).context["tables"]["sharing_overdue"]
+    assert [row[0] for row in pack.rows] == [child.full_name]
+    record_sharing_feedback(
+        sending, feedback="Logged", expected_version=None, acting_user=cast.police
+    )
+    assert "no feedback" not in client.get(reverse("interviews:team")).content.decode()
+    pack = client.get(reverse("reports:meeting_pack")).context["tables"]["sharing_overdue"]
+    assert pack.rows == []
