@@ -22,7 +22,8 @@ def overdue_notice(user: User) -> Notice | None:
     forms = "form" if overdue == 1 else "forms"
     return Notice(
         f"{overdue} information-sharing {forms} sent to the police "
-        f"{'has' if overdue == 1 else 'have'} had no feedback after {feedback_days()} days.",
+        f"{'has' if overdue == 1 else 'have'} had no feedback after {feedback_days()} days "
+        "(counted once for each force a form went to).",
         reverse("sharing:sent") + "?show=overdue",
         "See the forms waiting for feedback",
     )
