@@ -99,10 +99,20 @@ class EntryForm(Form):
 EntryFormSet = forms.formset_factory(EntryForm, extra=2, max_num=20)
 
 
-def entry_formsets(data: Any = None) -> list[tuple[str, Any]]:
-    """One formset per kind of entry (people, places, vehicles, phones), each its own prefix."""
+PLURALS = {
+    SharingEntry.Kind.PERSON: "People of concern",
+    SharingEntry.Kind.PLACE: "Places",
+    SharingEntry.Kind.VEHICLE: "Vehicles",
+    SharingEntry.Kind.PHONE: "Phone numbers and online names",
+}
+
+
+def entry_formsets(data: Any = None) -> list[tuple[str, str, Any]]:
+    """One formset per kind of entry (people, places, vehicles, phones), each its own prefix:
+    (heading, the label of one entry, formset)."""
     return [
         (
+            PLURALS[SharingEntry.Kind(kind)],
             str(label),
             EntryFormSet(data, prefix=kind, form_kwargs={"kind": kind}),
         )

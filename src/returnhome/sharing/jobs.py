@@ -1,5 +1,5 @@
 """The job on information-sharing forms: when a force has given no feedback `feedback_days()`
-after a form was sent, the sender and the sending council's managers are alerted, once."""
+after a form was sent, the sender and the sending council's managers are alerted, once per form."""
 
 from __future__ import annotations
 
@@ -18,24 +18,30 @@ from returnhome.sharing.models import SharingRecipient, feedback_days, feedback_
 
 @job("sharing_feedback_overdue", every=dt.timedelta(hours=1))
 def sharing_feedback_overdue(now: dt.datetime) -> int:
-    """Sendings that became overdue within the lookback: alert once per sending and person."""
+    """Forms with sendings that became overdue within the lookback: alert once per form and
+    person, naming the forces still to answer."""
     rule = feedback_overdue(now)
     late = SharingRecipient.objects.filter(
         **rule, sent_at__gte=rule["sent_at__lt"] - lookback()
     ).select_related("form", "force", "form__sent_by")
-    sent = 0
+    forms: dict[int, list[SharingRecipient]] = {}
     for sending in late.order_by("sent_at", "pk"):
-        people: list[User] = [*managers_of(sending.form.council_id), sending.form.sent_by]
+        forms.setdefault(sending.form_id, []).append(sending)
+    sent = 0
+    for form_id, sendings in forms.items():
+        form = sendings[0].form
+        people: list[User] = [*managers_of(form.council_id), form.sent_by]
+        forces = " and ".join(s.force.name for s in sendings)
         sent += len(
             notify(
                 people,
                 kind=Alert.Kind.SHARING_OVERDUE,
                 title=(
-                    f"{sending.force.name} has given no feedback on information shared "
-                    f"{timezone.localtime(sending.sent_at):%d/%m/%Y} ({feedback_days()} days)"
+                    f"No feedback from {forces} on information shared "
+                    f"{timezone.localtime(form.sent_at):%d/%m/%Y} ({feedback_days()} days)"
                 ),
-                link=reverse("sharing:form", args=[sending.form_id]),
-                key=f"{Alert.Kind.SHARING_OVERDUE}:{sending.pk}",
+                link=reverse("sharing:form", args=[form_id]),
+                key=f"{Alert.Kind.SHARING_OVERDUE}:{form_id}",
                 now=now,
             )
         )

@@ -80,8 +80,8 @@ def new_form(request: AuthedHttpRequest, child_pk: int) -> HttpResponse:
     episode, interview = _from(request, child)
     data = request.POST if request.method == "POST" else None
     form, entries = SharingFormForm(data), entry_formsets(data)
-    if data is not None and form.is_valid() and all(fs.is_valid() for _, fs in entries):
-        found = [e for _, fs in entries for f in fs.forms if (e := f.entry()) is not None]
+    if data is not None and form.is_valid() and all(fs.is_valid() for _, _, fs in entries):
+        found = [e for *_, fs in entries for f in fs.forms if (e := f.entry()) is not None]
         details = services.SharingDetails(**form.cleaned_data, entries=found)
         try:
             sent = services.send_sharing_form(
