@@ -5,6 +5,7 @@ timeline, the audit per recipient, the alerts (never naming the child) and the j
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -237,3 +238,64 @@ def test_overdue_forms_are_on_the_managers_page_and_in_the_meeting_pack(
     assert "no feedback" not in client.get(reverse("interviews:team")).content.decode()
     pack = client.get(reverse("reports:meeting_pack")).context["tables"]["sharing_overdue"]
     assert pack.rows == []
+
+
+def test_a_form_sent_from_the_interview_page_keeps_its_interview(
+    cast: Cast, returned_rhi: object
+) -> None:
+    from returnhome.interviews import services as interview_services
+    from returnhome.interviews.services import InterviewDetails
+
+    rhi: Any = returned_rhi
+    interview_services.allocate_rhi(
+        rhi, cast.practitioner, expected_version=None, acting_user=cast.manager
+    )
+    interview_services.record_offer(
+        rhi,
+        offer_made_at=ago(hours=3),
+        offered_to="child",
+        expected_version=None,
+        acting_user=cast.practitioner,
+    )
+    interview_services.record_outcome(
+        rhi, outcome="accepted", expected_version=None, acting_user=cast.practitioner
+    )
+    record = interview_services.record_interview(
+        [rhi],
+        InterviewDetails(
+            kind="interview",
+            held_at=ago(hours=2),
+            place="home",
+            mode="face_to_face",
+            time_alone=True,
+        ),
+        [],
+        acting_user=cast.practitioner,
+    )
+    client = Client()
+    client.force_login(cast.practitioner)
+    page = client.get(reverse("interviews:interview", args=[record.pk])).content.decode()
+    link = f"{reverse('sharing:new', args=[rhi.child_id])}?interview={record.pk}"
+    assert link in page
+    data = {
+        "categories": ["cse"],
+        "key_information": "Older boyfriend",
+        "source": "child",
+        "source_evaluation": "1",
+        "assessment": "A",
+        "lawful_basis": "child_consent",
+        **{
+            f"{kind}-{key}": value
+            for kind in ("person", "place", "vehicle", "phone")
+            for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+        },
+    }
+    response = client.post(link, data)
+    assert response.status_code == 302
+    form = SharingForm.objects.get()
+    assert (form.interview_id, form.child_id) == (record.pk, rhi.child_id)
+    # The police never see the interview record, only the form.
+    police = Client()
+    police.force_login(cast.police)
+    assert police.get(reverse("sharing:form", args=[form.pk])).status_code == 200
+    assert police.get(reverse("interviews:interview", args=[record.pk])).status_code in {403, 404}
