@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "returnhome.episodes",
     "returnhome.interviews",
     "returnhome.followup",
+    "returnhome.sharing",
     "returnhome.reports",
     "returnhome.imports",
     "rest_framework",
@@ -255,6 +256,9 @@ RETURNHOME_ALERT_LOOKBACK_DAYS = env.int("RETURNHOME_ALERT_LOOKBACK_DAYS", defau
 RETURNHOME_ALERT_EMAIL_ATTEMPTS = env.int("RETURNHOME_ALERT_EMAIL_ATTEMPTS", default=5)
 RETURNHOME_DIGEST_HOUR = env.int("RETURNHOME_DIGEST_HOUR", default=7)
 RETURNHOME_MEETING_PACK_HOUR = env.int("RETURNHOME_MEETING_PACK_HOUR", default=6)
+# An information-sharing form the police have given no feedback on this many days after it was
+# sent is overdue: on the team page, in the meeting pack, and alerted once (sharing/jobs.py).
+RETURNHOME_SHARING_FEEDBACK_DAYS = env.int("RETURNHOME_SHARING_FEEDBACK_DAYS", default=14)
 
 # `returnhome restore` refuses a database holding any of these unless --force (core/backup.py).
 RETURNHOME_RESTORE_REFUSES_IF_ANY = ["children.Child", "episodes.Episode", "accounts.User"]

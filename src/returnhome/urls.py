@@ -18,6 +18,7 @@ urlpatterns = [
     path("episodes/", include("returnhome.episodes.urls")),
     path("", include("returnhome.interviews.urls")),
     path("actions/", include("returnhome.followup.urls")),
+    path("sharing/", include("returnhome.sharing.urls")),
     path("settings/", include("returnhome.organisations.urls")),
     path("reports/", include("returnhome.reports.urls")),
     path("api/", include("returnhome.imports.api.urls")),

@@ -33,6 +33,7 @@ from returnhome.access.roles import (
     PROVIDER_ROLES,
     REPORT_ROLES,
     RHI_WORKER_ROLES,
+    SHARING_SENDER_ROLES,
     Role,
 )
 from returnhome.core.audit import record_read
@@ -370,3 +371,61 @@ def assignable_roles(admin: Any) -> tuple[str, ...]:
     if organisation is None:
         return ()
     return ROLES_BY_KIND.get(organisation.kind, DEFAULT_ROLES)
+
+
+# Information-sharing forms to the police (the sharing app; issue 12, Box P) ----------------------
+# Self-contained: the sending council's staff who may read the child's record, and the police
+# forces the form was sent to (their coordinators). Nobody else — not the RHI provider, not a
+# partner council, not another force.
+
+
+def sharing_form_filter(user: User, prefix: str = "") -> Q:
+    """The sharing forms (`sharing.SharingForm`) a user may read; `prefix` is the path to the form."""
+    kind = _kind(user)
+    if kind == "council":
+        return Q(**{f"{prefix}council_id": user.organisation_id}) & child_filter(
+            user, f"{prefix}child__"
+        )
+    if kind == "police":
+        return Q(**{f"{prefix}recipients__force_id": user.organisation_id})
+    return NOTHING
+
+
+def sharing_recipient_filter(user: User) -> Q:
+    """A form's sending to one force (`sharing.SharingRecipient`): the sending council's readers
+    see every force's receipt and feedback; a force sees only its own."""
+    if _kind(user) == "police":
+        return Q(force_id=user.organisation_id)
+    return sharing_form_filter(user, "form__")
+
+
+def works_sharing_inbox(user: Any) -> bool:
+    """A police force's coordinators: the forms sent to their force (the inbox)."""
+    return _kind(user) == "police"
+
+
+def sees_sent_sharing_forms(user: Any) -> bool:
+    """A council's staff who may read children's records: the forms their council sent."""
+    return _kind(user) == "council"
+
+
+@rules.predicate
+def can_send_sharing_form(user: Any, child: Any) -> bool:
+    """Sends a child's information to the police: a practitioner or team manager of the council
+    holding the child's record."""
+    return (
+        child is not None
+        and _kind(user) == "council"
+        and _org(user) == child.council_id
+        and user.role in SHARING_SENDER_ROLES
+    )
+
+
+@rules.predicate
+def can_answer_sharing_form(user: Any, recipient: Any) -> bool:
+    """Records receipt of a form and what was done with it: a coordinator of the force it went to."""
+    return recipient is not None and _kind(user) == "police" and _org(user) == recipient.force_id
+
+
+rules.add_perm("sharing.send_form", can_send_sharing_form)
+rules.add_perm("sharing.answer_form", can_answer_sharing_form)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from returnhome.access.policy import (
     can_record_notification,
     can_see_child_records,
+    can_send_sharing_form,
     get_visible_or_404,
     reads_access_records,
 )
@@ -69,6 +70,7 @@ def child_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             **_timeline(request, child),
             "can_edit": can_record_notification(request.user, child.council),
             "sees_access": reads_access_records(request.user, child.council),
+            "can_share": can_send_sharing_form(request.user, child),
             "merges": ChildMerge.objects.visible_to(request.user)
             .filter(Q(keep=child) | Q(duplicate=child))
             .select_related("keep", "duplicate", "merged_by", "undone_by"),
