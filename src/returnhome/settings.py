@@ -338,3 +338,6 @@ RETURNHOME_QUESTIONNAIRE_DIRS = env.list("RETURNHOME_QUESTIONNAIRE_DIRS", defaul
 
 # Unusual access report (docs/audit.md): more children than this opened outside a caseload in a day.
 RETURNHOME_UNUSUAL_ACCESS_CHILDREN = env.int("RETURNHOME_UNUSUAL_ACCESS_CHILDREN", default=20)
+# A host council and the police forces keep a child placed out of area (or with a recent episode)
+# for this many days after the placement ended or the last episode closed (access/policy.py).
+RETURNHOME_SHARED_ACCESS_DAYS = env.int("RETURNHOME_SHARED_ACCESS_DAYS", default=90)

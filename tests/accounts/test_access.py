@@ -18,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from returnhome.accounts.models import Role, User
 from returnhome.alerts.models import Alert
+from returnhome.children.models import PackageSend
+from returnhome.children.services import record_placement
 from returnhome.core.models import AuditEvent
 from returnhome.imports.direct_reports import reporting
 from returnhome.imports.direct_reports.reporting import MissingDetails
@@ -97,6 +99,7 @@ class Scenario:
     alert_pk: int = 0
     contract_pk: int = 0
     user_pk: int = 0  # a practitioner: a user the council's administrator manages
+    package_send_pk: int = 0  # the package of a child placed in the partner's area, sent to it
 
 
 @pytest.fixture
@@ -150,6 +153,16 @@ def scenario(cast: Cast) -> Scenario:
         ContractDetails("Open Door", "rhi", start_date=dt.date(2024, 4, 1)),
         acting_user=cast.admin,
     )
+    # A child of the council placed in the partner council's area: its package goes to the partner.
+    placed_out = ChildFactory(council=cast.council, surname="Placedout")
+    record_placement(
+        placed_out,
+        placement_type="foster",
+        council_area=cast.partner_council,
+        start_date=dt.date(2026, 1, 1),
+        rhi_arrangement="own_service",
+        acting_user=cast.front_door,
+    )
     return Scenario(
         child.pk,
         rhi.episode_id,
@@ -161,6 +174,7 @@ def scenario(cast: Cast) -> Scenario:
         alert.pk,
         contract.pk,
         cast.practitioner.pk,
+        PackageSend.objects.get(package__child=placed_out).pk,
     )
 
 
@@ -234,6 +248,27 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("children:add_legal_status", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
         page("children:add_placement", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
         page("children:add_alias", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
+        # The information package (issue 12): read by whoever sees the child, kept by the front
+        # door; a host council or force reads what it was sent and records receipt.
+        page("children:package", s.child_pk, ok=CHILD_RECORDS, finds=CHILD_RECORDS),
+        page("children:edit_package", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
+        page(
+            "children:share_interviews",
+            s.child_pk,
+            ok=FRONT_DOOR,
+            status=302,
+            finds=CHILD_RECORDS,
+            method="post",
+        ),
+        page("children:packages_received", ok=COUNCIL_STAFF | {"police"} | PARTNER),
+        page(
+            "children:receive_package",
+            s.package_send_pk,
+            ok=PARTNER,
+            status=302,
+            finds=COUNCIL_STAFF | PARTNER,
+            method="post",
+        ),
         page("interviews:mine", ok=COUNCIL_STAFF | ELSEWHERE),
         page("interviews:team", ok=COUNCIL_STAFF | ELSEWHERE),
         page("interviews:rhi", s.rhi_pk, ok=COUNCIL_STAFF, finds=COUNCIL_STAFF),
