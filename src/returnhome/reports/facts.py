@@ -111,10 +111,18 @@ def facts_columns(vendor: str) -> list[tuple[str, str]]:
         (f"ms_after_{d}", _ms_between(vendor, "i.held_at", f"r.{d}")) for d in DUE_72_HOURS.values()
     ]
     same_child = "p.child_id = e.child_id AND p.council_id = e.council_id"
-    # CROSS JOIN: SQLite joins in the order written (from the interview's RHIs to their
-    # episodes), never by scanning the council's episodes; PostgreSQL plans it as any join.
+    # From the interview's RHIs to their episodes, never by scanning the council's episodes.
+    # SQLite joins in the order written (CROSS JOIN). PostgreSQL reorders joins: without
+    # statistics (tables an import has just filled) it scanned the council's episodes for each
+    # row; a LATERAL subquery it cannot flatten (OFFSET 0) fixes the order.
     same_interview = (
-        f"FROM {RHIS} q CROSS JOIN {EPISODES} p "
+        (
+            f'FROM {RHIS} q CROSS JOIN LATERAL (SELECT x.id, x.council_id, x."group", '
+            f"x.reported_missing_at FROM {EPISODES} x WHERE x.id = q.episode_id OFFSET 0) p "
+        )
+        if vendor == "postgresql"
+        else f"FROM {RHIS} q CROSS JOIN {EPISODES} p "
+    ) + (
         "WHERE q.interview_id = r.interview_id AND p.id = q.episode_id "
         "AND p.council_id = e.council_id"
     )
@@ -332,8 +340,6 @@ def derive_deferred_facts(sender: Any, connection: Any, **kwargs: Any) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config(%s, 'off', true)", [DEFER_SETTING])
-            # The planner's estimate of the noted children (from a few to the whole register).
-            cursor.execute(f"ANALYZE {DEFERRED}")
         else:
             cursor.execute(f"DELETE FROM {DEFERRED} WHERE child_id = %s", [DEFERRING_ROW])
         cursor.execute(upsert_sql(connection.vendor, f"e.child_id IN ({children})"))
