@@ -90,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from returnhome.accounts.models import Role, User
     from returnhome.organisations.models import Organisation
 
+    settings.RETURNHOME_REQUIRE_2FA = False  # the pages are measured, not the sign-in
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
