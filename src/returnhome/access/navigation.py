@@ -11,7 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from returnhome.access.policy import can_see_meeting_pack, can_see_reports, works_front_door
+from returnhome.access.policy import (
+    can_see_meeting_pack,
+    can_see_reports,
+    sees_sent_sharing_forms,
+    works_front_door,
+    works_sharing_inbox,
+)
 from returnhome.access.roles import Role
 
 
@@ -81,6 +87,13 @@ NAV: tuple[NavItem, ...] = (
         "Actions",
         frozenset({Role.MANAGER, Role.PRACTITIONER, Role.SOCIAL_WORKER}),
     ),
+    NavItem(
+        "sharing:sent",
+        "Police sharing",
+        frozenset({Role.MANAGER, Role.PRACTITIONER}),
+        sees_sent_sharing_forms,
+    ),
+    NavItem("sharing:inbox", "Shared with us", frozenset({Role.POLICE}), works_sharing_inbox),
     NavItem(
         "reports:indicators",
         "Reports",

@@ -4,7 +4,15 @@ from typing import Any
 
 from django import forms
 
-from returnhome.children.models import Alias, Child, LegalStatus, Placement
+from returnhome.children.models import (
+    Alias,
+    Child,
+    InformationPackage,
+    LegalStatus,
+    Placement,
+    RHIArrangement,
+    package_label,
+)
 from returnhome.children.search import search_children as search_children
 from returnhome.children.timeline import SHOWS
 from returnhome.core.forms import Form, date_field, version_field
@@ -66,6 +74,52 @@ class PlacementForm(Form):
     address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     postcode = forms.CharField(max_length=10, required=False)
     start_date = date_field("From")
+    rhi_arrangement = forms.ChoiceField(
+        label="If the child goes missing, who does the Return Home Interview?",
+        choices=RHIArrangement.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Only for a placement outside your council's area",
+    )
+    rhi_provider = forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(
+            kind__in=[Organisation.Kind.PROVIDER, Organisation.Kind.COUNCIL]
+        ),
+        required=False,
+        label="The organisation named to do it",
+        help_text="For a commissioned provider, or one agreed case by case",
+    )
+
+    def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.child = child
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        area = data.get("council_area")
+        outside = area is not None and area.pk != self.child.council_id
+        if outside and not data.get("rhi_arrangement"):
+            self.add_error(
+                "rhi_arrangement",
+                "The placement is outside your council's area: choose who interviews the "
+                "child if they go missing",
+            )
+        return data
+
+
+class PackageForm(Form):
+    """The information package's typed parts (the rest comes from the child's record)."""
+
+    expected_version = version_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in InformationPackage.TEXT_FIELDS:
+            self.fields[name] = forms.CharField(
+                label=package_label(name).capitalize(),
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+            )
 
 
 class FindChildForm(Form):

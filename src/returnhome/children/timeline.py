@@ -16,9 +16,11 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+
+from returnhome.access.policy import child_sections
 
 if TYPE_CHECKING:
     from returnhome.accounts.models import User
@@ -51,20 +53,31 @@ def _day(d: dt.date) -> dt.datetime:
 
 def timeline_for(child: Child, user: User) -> list[Entry]:
     entries: list[Entry] = []
+    sections = child_sections(user, child)
+    if "legal_status" not in sections:
+        return _from_sources(child, user, entries)
     for status in child.legal_statuses.select_related("responsible_council"):
         by = f" by {status.responsible_council}" if status.responsible_council else ""
         entries.append(
             Entry(_day(status.start_date), "status", f"{status.get_status_display()}{by}")
         )
+
+    def postcode(placement: Any) -> str:
+        return placement.postcode if "placement_addresses" in sections else ""
+
     for placement in child.placements.select_related("council_area"):
         entries.append(
             Entry(
                 _day(placement.start_date),
                 "placement",
                 f"Placed: {placement.get_placement_type_display()}",
-                f"{placement.council_area} {placement.postcode}".strip(),
+                f"{placement.council_area} {postcode(placement)}".strip(),
             )
         )
+    return _from_sources(child, user, entries)
+
+
+def _from_sources(child: Child, user: User, entries: list[Entry]) -> list[Entry]:
     for source in _sources:
         entries.extend(source(child, user))
     return sorted(entries, key=lambda e: e.at, reverse=True)

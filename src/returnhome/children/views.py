@@ -14,8 +14,11 @@ from django.utils import timezone
 from returnhome.access.policy import (
     can_record_notification,
     can_see_child_records,
+    can_send_sharing_form,
+    child_sections,
     get_visible_or_404,
     reads_access_records,
+    shares_with_host,
 )
 from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.children import services
@@ -66,9 +69,13 @@ def child_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "children/detail.html",
         {
             "child": child,
+            "sections": child_sections(request.user, child),
             **_timeline(request, child),
             "can_edit": can_record_notification(request.user, child.council),
+            "shares_with_host": shares_with_host(request.user, child),
+            "placements": child.placements.select_related("council_area", "rhi_provider"),
             "sees_access": reads_access_records(request.user, child.council),
+            "can_share": can_send_sharing_form(request.user, child),
             "merges": ChildMerge.objects.visible_to(request.user)
             .filter(Q(keep=child) | Q(duplicate=child))
             .select_related("keep", "duplicate", "merged_by", "undone_by"),
@@ -141,7 +148,24 @@ def add_alias(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def add_placement(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _history_form(request, pk, PlacementForm, "record_placement", "Placement")
+    """A placement; outside the council's area it asks who interviews the child if they go
+    missing, and sends the information package to the host council and force."""
+    child = get_visible_or_404(request.user, Child.objects, pk)
+    require(can_record_notification(request.user, child.council))
+    form = PlacementForm(request.POST or None, child=child)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_placement(child, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Placement recorded")
+            return redirect("children:detail", pk=child.pk)
+    return render(
+        request,
+        "children/history_form.html",
+        {"form": form, "child": child, "title": "Placement"},
+    )
 
 
 def edit_child(request: AuthedHttpRequest, pk: int) -> HttpResponse:

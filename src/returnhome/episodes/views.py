@@ -10,6 +10,7 @@ from returnhome.access.policy import (
     can_see_child_records,
     get_visible_or_404,
     is_outside_reporter,
+    sees_record,
 )
 from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.children.forms import ChildForm, FindChildForm, search_children
@@ -96,17 +97,28 @@ def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     episode = get_visible_or_404(
         request.user, Episode.objects.select_related("child", "police_force"), pk
     )
+    rhi = getattr(episode, "rhi", None)  # episodes sit below interviews: known by relation
+    # The reports on this episode the user may open themselves (the access policy), each read
+    # audited: the page never shows a report's details to someone its own page would refuse.
+    direct_reports = list(
+        DirectReport.objects.visible_to(request.user)
+        .filter(episode=episode)
+        .select_related("reporter", "reporter_organisation", "police_force")
+    )
+    record_list_read(request.user, "episode_direct_reports", direct_reports)
     return render(
         request,
         "episodes/detail.html",
         {
             "episode": episode,
             "notifications": episode.notifications.select_related("recorded_by"),
-            "rhi": getattr(episode, "rhi", None),
+            "rhi": rhi,
+            "opens_rhi": sees_record(request.user, type(rhi).objects, rhi) if rhi else False,
+            "opens_interview": rhi is not None
+            and rhi.interview is not None
+            and sees_record(request.user, type(rhi.interview).objects, rhi.interview),
             "can_record": can_record_notification(request.user, episode.council),
-            "direct_reports": episode.direct_reports.select_related(
-                "reporter", "reporter_organisation", "police_force"
-            ),
+            "direct_reports": direct_reports,
         },
     )
 

@@ -15,12 +15,17 @@ from returnhome.core.errors import require
 from returnhome.core.paging import page_of
 from returnhome.interviews import queues
 from returnhome.interviews.models import RHI, RHIQuerySet
+from returnhome.interviews.notices import Notice, team_notices
 
 RHI_RELATED = ("child", "episode", "provider", "allocated_worker", "interview")
 
 
 def _queue(
-    request: AuthedHttpRequest, rhis: RHIQuerySet, title: str, workers: list[User]
+    request: AuthedHttpRequest,
+    rhis: RHIQuerySet,
+    title: str,
+    workers: list[User],
+    notices: list[Notice] | None = None,
 ) -> HttpResponse:
     now = timezone.now()
     form = queues.QueueFilterForm(request.GET or None, workers=workers)
@@ -36,6 +41,7 @@ def _queue(
         "page": page,
         "now": now,
         "team": bool(workers),
+        "notices": notices or [],
     }
     return render(request, "interviews/queue.html", context)
 
@@ -56,4 +62,4 @@ def team_rhis(request: AuthedHttpRequest) -> HttpResponse:
             is_active=True,
         ).order_by("first_name", "last_name", "username")
     )
-    return _queue(request, rhis, "My team's work", workers)
+    return _queue(request, rhis, "My team's work", workers, team_notices(request.user))
