@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("returnhome.accounts.urls")),
     path("alerts/", include("returnhome.alerts.urls")),
     path("front-door/", include("returnhome.imports.front_door.urls")),
+    path("privacy/", include("returnhome.privacy.urls")),
 ]

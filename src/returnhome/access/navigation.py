@@ -45,12 +45,12 @@ def _meeting_pack(user: Any) -> bool:
 
 
 NAV: tuple[NavItem, ...] = (
-    NavItem("interviews:mine", "My RHIs", frozenset({Role.PRACTITIONER, Role.MANAGER})),
-    NavItem("interviews:team", "Team RHIs", frozenset({Role.MANAGER, Role.PRACTITIONER})),
+    NavItem("interviews:mine", "My work", frozenset({Role.PRACTITIONER, Role.MANAGER})),
+    NavItem("interviews:team", "My team's work", frozenset({Role.MANAGER, Role.PRACTITIONER})),
     NavItem(
         "episodes:open",
         "Still missing",
-        frozenset(
+        EPISODE_READERS := frozenset(
             {
                 Role.FRONT_DOOR,
                 Role.MANAGER,
@@ -61,6 +61,7 @@ NAV: tuple[NavItem, ...] = (
             }
         ),
     ),
+    NavItem("episodes:list", "Episodes", EPISODE_READERS),
     NavItem(
         "episodes:record_missing",
         "Report missing",

@@ -74,3 +74,10 @@ urlpatterns += [
     path("police/", police_views.police_page, name="police"),
     path("police/table.<str:fmt>", police_views.police_download, name="police_download"),
 ]
+
+# Every report page reads from the replica when one is configured (REPORTS_DATABASE_URL,
+# core/replica.py); the audit rows they write still go to the primary.
+from returnhome.core.replica import reads_reports  # noqa: E402
+
+for _pattern in urlpatterns:
+    _pattern.callback = reads_reports(_pattern.callback)
