@@ -17,6 +17,12 @@ from returnhome.interviews import services
 from returnhome.interviews.models import RHI, ContactAttempt, Interview
 from returnhome.interviews.services import ActionProposal, InterviewDetails
 from returnhome.privacy.models import RetentionDecision
+from returnhome.sharing.services import (
+    Entry,
+    SharingDetails,
+    record_sharing_feedback,
+    send_sharing_form,
+)
 from tests.conftest import Cast, missing, returned
 from tests.factories import ChildFactory, ago
 
@@ -159,6 +165,29 @@ def everything(cast: Cast) -> Everything:
         information_from=_q("carer"), manager_comment=_q("ok")
     )
     interview.actions.update(manager_comment=_q("agreed"), outcome=_q("done"))
+    shared = send_sharing_form(
+        child,
+        SharingDetails(
+            categories=["cse"],
+            key_information=_q("key"),
+            source="child",
+            source_evaluation="1",
+            assessment="A",
+            lawful_basis="parent_consent",
+            consent_given_by="Mrs Quillfeather",
+            coercion=_q("coercion"),
+            payments=_q("payments"),
+            third_party=_q("rumour"),
+            entries=[Entry("person", "Marrowbone Mick", _q("nickname"))],
+        ),
+        interview=interview,
+        acting_user=cast.practitioner,
+        now=ago(days=26),
+    )
+    sending = shared.recipients.get()
+    record_sharing_feedback(
+        sending, feedback=_q("visited"), expected_version=None, acting_user=cast.police
+    )
     report = DirectReport.objects.create(
         council=cast.council,
         reporter=cast.reporter,

@@ -11,8 +11,9 @@ episode, an RHI, an interview, a direct report or a review item is neither here 
 What erasure keeps (the figures count it, and without the rest it names nobody): the child
 record itself (anonymised, marked erased), each episode's times, group, risk level and
 classification, each RHI's dates, status, offer, outcome codes and deadlines, each interview's
-kind, date, place, mode and exploitation flags, each action's service, status and dates, and
-the notifications' events, sources and times. The audit trail is never touched (it holds no
+kind, date, place, mode and exploitation flags, each action's service, status and dates, each
+information-sharing form's categories, grading, lawful basis code and dates (its people,
+places, vehicles and phones are deleted), and the notifications' events, sources and times. The audit trail is never touched (it holds no
 personal values: `core.audit`).
 """
 
@@ -34,6 +35,7 @@ from returnhome.imports.models import PendingNotification, ReviewItem
 from returnhome.interviews.models import RHI, ContactAttempt, Interview
 from returnhome.privacy.models import RetentionDecision
 from returnhome.reports.models import EpisodeFacts
+from returnhome.sharing.models import SharingEntry, SharingForm, SharingRecipient
 
 Rows = Callable[[list[int]], QuerySet[Any]]
 
@@ -203,6 +205,34 @@ HELD: tuple[Held, ...] = (
         ProposedAction,
         _by_child(ProposedAction),
         personal=("description", "owner", "manager_comment", "outcome"),
+    ),
+    Held(
+        "sharing_forms",
+        "Information shared with the police",
+        SharingForm,
+        _by_child(SharingForm),
+        personal=(
+            "key_information",
+            "coercion",
+            "payments",
+            "third_party",
+            "consent_given_by",
+            "basis_reason",
+        ),
+    ),
+    Held(
+        "sharing_entries",
+        "People, places, vehicles and phones shared with the police",
+        SharingEntry,
+        lambda ids: SharingEntry.objects.filter(form__child_id__in=ids),
+        delete=True,
+    ),
+    Held(
+        "sharing_recipients",
+        "The police forces it went to: receipt and feedback",
+        SharingRecipient,
+        lambda ids: SharingRecipient.objects.filter(form__child_id__in=ids),
+        personal=("feedback",),
     ),
     Held(
         "retention_decisions",
