@@ -25,7 +25,12 @@ from returnhome.interviews import services
 from returnhome.interviews.models import RHI, ContactAttempt, Interview
 from returnhome.interviews.services import ActionProposal, InterviewDetails
 from returnhome.privacy.models import RetentionDecision
-from returnhome.sharing.models import SharingEntry, SharingForm, SharingRecipient
+from returnhome.sharing.services import (
+    Entry,
+    SharingDetails,
+    record_sharing_feedback,
+    send_sharing_form,
+)
 from tests.conftest import Cast, missing, returned
 from tests.factories import ChildFactory, ago
 
@@ -168,6 +173,29 @@ def everything(cast: Cast) -> Everything:
         information_from=_q("carer"), manager_comment=_q("ok")
     )
     interview.actions.update(manager_comment=_q("agreed"), outcome=_q("done"))
+    shared = send_sharing_form(
+        child,
+        SharingDetails(
+            categories=["cse"],
+            key_information=_q("key"),
+            source="child",
+            source_evaluation="1",
+            assessment="A",
+            lawful_basis="parent_consent",
+            consent_given_by="Mrs Quillfeather",
+            coercion=_q("coercion"),
+            payments=_q("payments"),
+            third_party=_q("rumour"),
+            entries=[Entry("person", "Marrowbone Mick", _q("nickname"))],
+        ),
+        interview=interview,
+        acting_user=cast.practitioner,
+        now=ago(days=26),
+    )
+    sending = shared.recipients.get()
+    record_sharing_feedback(
+        sending, feedback=_q("visited"), expected_version=None, acting_user=cast.police
+    )
     report = DirectReport.objects.create(
         council=cast.council,
         reporter=cast.reporter,
@@ -233,33 +261,6 @@ def everything(cast: Cast) -> Everything:
     InformationPackage.objects.create(
         child=child,
         **{name: _q(name) for name in InformationPackage.TEXT_FIELDS},
-    )
-    form = SharingForm.objects.create(
-        council=cast.council,
-        child=child,
-        episode=episode,
-        interview=interview,
-        categories=["cse"],
-        key_information=_q("seen with an older man"),
-        coercion=_q("controlled"),
-        payments=_q("paid in phone credit"),
-        third_party=_q("a friend"),
-        source=SharingForm.Source.CHILD,
-        source_evaluation=SharingForm.SourceEvaluation.RELIABLE,
-        assessment=SharingForm.Assessment.KNOWN_DIRECTLY,
-        lawful_basis=SharingForm.LawfulBasis.PARENT_CONSENT,
-        consent_given_by="Mrs Quillfeather",
-        sent_by=cast.practitioner,
-    )
-    SharingEntry.objects.create(
-        form=form, kind=SharingEntry.Kind.choices[0][0], value="07700 900123", details=_q("x")
-    )
-    SharingRecipient.objects.create(
-        form=form,
-        force=cast.police_force,
-        reason=SharingRecipient.Reason.choices[0][0],
-        sent_at=ago(days=26),
-        feedback=_q("visited the address"),
     )
     record_read(cast.practitioner, child)
     return Everything(child, duplicate, episode, rhi, interview, report)

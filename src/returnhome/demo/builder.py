@@ -21,9 +21,10 @@ from .queue import queue_police_notifications
 from .records import demo_children, high_water_marks, record_made, refuse_foreign_records
 from .rhis import RhiStage
 from .setup import DEMO_USERNAMES, SetupStage, place_home_in_council_area
+from .sharing import SharingStage
 
 
-class DemoBuilder(SetupStage, ChildrenStage, RhiStage):
+class DemoBuilder(SetupStage, ChildrenStage, RhiStage, SharingStage):
     """Build the whole demo data set from a seed and a date."""
 
     def build(
@@ -54,6 +55,8 @@ class DemoBuilder(SetupStage, ChildrenStage, RhiStage):
                     self.simulate_child(ctx)
                     tick(number, len(plans))
                 say("Deriving the report facts...")
+            say("Information shared with the police after interviews...")
+            self.share_with_police()
             say("Last night's police file, for the front door's queue...")
             queue_police_notifications(
                 self.main, self.main_police, self.users["frontdoor"], self.now

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from returnhome.access.policy import (
     can_record_notification,
     can_see_child_records,
+    can_send_sharing_form,
     get_visible_or_404,
     is_outside_reporter,
     sees_record,
@@ -118,6 +119,7 @@ def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             and rhi.interview is not None
             and sees_record(request.user, type(rhi.interview).objects, rhi.interview),
             "can_record": can_record_notification(request.user, episode.council),
+            "can_share": can_send_sharing_form(request.user, episode.child),
             "direct_reports": direct_reports,
         },
     )

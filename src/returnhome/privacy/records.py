@@ -11,8 +11,9 @@ episode, an RHI, an interview, a direct report or a review item is neither here 
 What erasure keeps (the figures count it, and without the rest it names nobody): the child
 record itself (anonymised, marked erased), each episode's times, group, risk level and
 classification, each RHI's dates, status, offer, outcome codes and deadlines, each interview's
-kind, date, place, mode and exploitation flags, each action's service, status and dates, and
-the notifications' events, sources and times. The audit trail is never touched (it holds no
+kind, date, place, mode and exploitation flags, each action's service, status and dates, each
+information-sharing form's categories, grading, lawful basis code and dates (its people,
+places, vehicles and phones are deleted), and the notifications' events, sources and times. The audit trail is never touched (it holds no
 personal values: `core.audit`).
 """
 
@@ -236,14 +237,14 @@ HELD: tuple[Held, ...] = (
     ),
     Held(
         "sharing_entries",
-        "People, places, vehicles and phone numbers shared with the police",
+        "People, places, vehicles and phones shared with the police",
         SharingEntry,
         lambda ids: SharingEntry.objects.filter(form__child_id__in=ids),
         delete=True,
     ),
     Held(
         "sharing_recipients",
-        "The forces sent shared information, their receipt and feedback",
+        "The police forces it went to: receipt and feedback",
         SharingRecipient,
         lambda ids: SharingRecipient.objects.filter(form__child_id__in=ids),
         personal=("feedback",),
