@@ -17,13 +17,14 @@ from returnhome.interviews.models import RHI, Interview
 from .children import ChildrenStage
 from .common import DemoSummary
 from .models import DemoRun
+from .placed_out import PlacedOutStage
 from .queue import queue_police_notifications
 from .records import demo_children, high_water_marks, record_made, refuse_foreign_records
 from .rhis import RhiStage
 from .setup import DEMO_USERNAMES, SetupStage, place_home_in_council_area
 
 
-class DemoBuilder(SetupStage, ChildrenStage, RhiStage):
+class DemoBuilder(SetupStage, ChildrenStage, RhiStage, PlacedOutStage):
     """Build the whole demo data set from a seed and a date."""
 
     def build(self, *, progress: Callable[[str], object] | None = None) -> DemoSummary:
@@ -52,6 +53,7 @@ class DemoBuilder(SetupStage, ChildrenStage, RhiStage):
                         f"Children, their episodes and RHIs: {number} of {len(plans)} "
                         f"({spent:.0f} s so far, about {left:.0f} s left)"
                     )
+            self.add_children_across_boundaries()
             say("Last night's police file, for the front door's queue...")
             queue_police_notifications(
                 self.main, self.main_police, self.users["frontdoor"], self.now
