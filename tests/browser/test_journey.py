@@ -156,5 +156,5 @@ def test_missing_to_reviewed_interview(page: Any, live_server: Any, cast: Cast) 
 
     # The child's timeline shows it all in date order.
     page.get_by_role("link", name="Casey Journeychild").click()
-    timeline = page.locator(".moj-timeline").inner_text()
+    timeline = page.get_by_test_id("timeline-year").first.inner_text()
     assert "Reported missing" in timeline and "Interview with the child" in timeline

@@ -2,7 +2,7 @@
 (`get_visible_or_404`) and every check in a view, service, the navigation or a template goes
 through the named predicates here.
 
-One record per child, seen by each organisation in its role (issue 12, decision 0032):
+One record per child, seen by each organisation in its role (issue 12, decision 0035):
 - the responsible council (the one holding the record): everything;
 - the host council (a looked after child placed in its area by another council, while the
   placement lasts and for `shared_access_days()` after it ends): identity, photographs held,
@@ -45,6 +45,7 @@ from returnhome.access.roles import (
     PROVIDER_ROLES,
     REPORT_ROLES,
     RHI_WORKER_ROLES,
+    SHARING_SENDER_ROLES,
     Role,
 )
 from returnhome.core.audit import record_read
@@ -280,6 +281,18 @@ def reads_access_records(user: Any, council: Any) -> bool:
 
 
 @rules.predicate
+def manages_retention(user: Any, council: Any) -> bool:
+    """Reviews a council's records past their retention, erases one or keeps it longer: the
+    council's managers and administrators (docs/privacy.md)."""
+    return (
+        council is not None
+        and _kind(user) == "council"
+        and _org(user) == council.pk
+        and user.role in (Role.MANAGER, Role.ADMIN)
+    )
+
+
+@rules.predicate
 def can_allocate(user: Any, rhi: Any) -> bool:
     """Allocates an RHI: a manager of the provider delivering it."""
     return rhi is not None and _org(user) == rhi.provider_id and user.role == Role.MANAGER
@@ -436,10 +449,18 @@ def package_send_filter(user: User) -> Q:
 
 def direct_report_filter(user: User) -> Q:
     """Direct reports (a home, school, carer or worker reporting a child missing): the reporter
-    sees their own; the receiving council's staff and the police force told see them too."""
+    sees their own; the receiving council's staff and the police force told see them too; the
+    RHI provider sees the reports on the episodes it sees (`episode_filter`: its RHIs' episodes,
+    and the open episodes of the councils it serves), since the carer's Box D details are what it
+    prepares the interview from (Box G)."""
     kind = _kind(user)
     if kind == "council":
         return Q(council_id=user.organisation_id) | Q(reporter_id=user.pk)
+    if kind == "provider":
+        return Q(episode__rhi__provider_id=user.organisation_id) | Q(
+            episode__returned_at__isnull=True,
+            council__service_configuration__rhi_provider_id=user.organisation_id,
+        )
     if kind == "police":
         return Q(police_force_id=user.organisation_id)
     if kind == "reporter":
@@ -557,3 +578,61 @@ def assignable_roles(admin: Any) -> tuple[str, ...]:
     if organisation is None:
         return ()
     return ROLES_BY_KIND.get(organisation.kind, DEFAULT_ROLES)
+
+
+# Information-sharing forms to the police (the sharing app; issue 12, Box P) ----------------------
+# Self-contained: the sending council's staff who may read the child's record, and the police
+# forces the form was sent to (their coordinators). Nobody else — not the RHI provider, not a
+# partner council, not another force.
+
+
+def sharing_form_filter(user: User, prefix: str = "") -> Q:
+    """The sharing forms (`sharing.SharingForm`) a user may read; `prefix` is the path to the form."""
+    kind = _kind(user)
+    if kind == "council":
+        return Q(**{f"{prefix}council_id": user.organisation_id}) & child_filter(
+            user, f"{prefix}child__"
+        )
+    if kind == "police":
+        return Q(**{f"{prefix}recipients__force_id": user.organisation_id})
+    return NOTHING
+
+
+def sharing_recipient_filter(user: User) -> Q:
+    """A form's sending to one force (`sharing.SharingRecipient`): the sending council's readers
+    see every force's receipt and feedback; a force sees only its own."""
+    if _kind(user) == "police":
+        return Q(force_id=user.organisation_id)
+    return sharing_form_filter(user, "form__")
+
+
+def works_sharing_inbox(user: Any) -> bool:
+    """A police force's coordinators: the forms sent to their force (the inbox)."""
+    return _kind(user) == "police"
+
+
+def sees_sent_sharing_forms(user: Any) -> bool:
+    """A council's staff who may read children's records: the forms their council sent."""
+    return _kind(user) == "council"
+
+
+@rules.predicate
+def can_send_sharing_form(user: Any, child: Any) -> bool:
+    """Sends a child's information to the police: a practitioner or team manager of the council
+    holding the child's record."""
+    return (
+        child is not None
+        and _kind(user) == "council"
+        and _org(user) == child.council_id
+        and user.role in SHARING_SENDER_ROLES
+    )
+
+
+@rules.predicate
+def can_answer_sharing_form(user: Any, recipient: Any) -> bool:
+    """Records receipt of a form and what was done with it: a coordinator of the force it went to."""
+    return recipient is not None and _kind(user) == "police" and _org(user) == recipient.force_id
+
+
+rules.add_perm("sharing.send_form", can_send_sharing_form)
+rules.add_perm("sharing.answer_form", can_answer_sharing_form)

@@ -27,8 +27,8 @@ class ChildQuerySet(models.QuerySet["Child"]):
         return self.filter(child_filter(user)).distinct()
 
     def current(self) -> ChildQuerySet:
-        """Not merged into another record: what lists, search and matching show."""
-        return self.filter(merged_into__isnull=True)
+        """Not merged into another record, not erased: what lists, search and matching show."""
+        return self.filter(merged_into__isnull=True, erased_at__isnull=True)
 
 
 class Child(TimeStampedModel):
@@ -88,6 +88,13 @@ class Child(TimeStampedModel):
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Bumped by every edit: a stale form is refused"
     )
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The child's personal data was erased (privacy.services.erase_child): the "
+        "record stays, anonymised, so that its episodes still count",
+    )
 
     objects = ChildQuerySet.as_manager()
 
@@ -106,6 +113,8 @@ class Child(TimeStampedModel):
 
     @property
     def full_name(self) -> str:
+        if self.erased_at is not None:
+            return f"Erased record {self.pk}"
         return f"{self.forename} {self.surname}"
 
     def age_on(self, day: dt.date) -> int | None:

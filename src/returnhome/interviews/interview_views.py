@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from returnhome.access.policy import (
     can_read_interviews,
     can_review_interview,
+    can_send_sharing_form,
     can_work_rhi,
     get_visible_or_404,
 )
@@ -77,6 +78,7 @@ def interview_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "actions": interview.actions.all(),
             "can_review": interview.reviewed_at is None
             and can_review_interview(request.user, interview),
+            "can_share": can_send_sharing_form(request.user, interview.child),
         },
     )
 

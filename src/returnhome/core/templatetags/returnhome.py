@@ -87,3 +87,26 @@ def risk_tag(episode: Any) -> SafeString:
         RISK_COLOURS.get(episode.risk_level, "grey"),
         episode.get_risk_level_display(),
     )
+
+
+@register.inclusion_tag("includes/pagination.html", takes_context=True)
+def pagination(
+    context: Any, page: Any, noun: str = "", label: str = "Pages", param: str = "page"
+) -> dict[str, Any]:
+    """How many in all, which ones are shown, and the GOV.UK pagination links (other query
+    parameters kept). Nothing but the count when everything fits on one page."""
+    from returnhome.core.paging import page_links, page_url
+
+    params = context["request"].GET
+    paginator = page.paginator
+    return {
+        "page": page,
+        "noun": noun,
+        "label": label,
+        "count": paginator.count,
+        "links": page_links(params, page, param) if paginator.num_pages > 1 else [],
+        "previous_url": page_url(params, page.previous_page_number(), param)
+        if page.has_previous()
+        else "",
+        "next_url": page_url(params, page.next_page_number(), param) if page.has_next() else "",
+    }

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("alerts", "0002_alert_keys_and_email_state"),
+        ("alerts", "0003_sharing_alert_kinds"),
     ]
 
     operations = [

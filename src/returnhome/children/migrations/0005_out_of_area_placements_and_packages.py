@@ -16,7 +16,7 @@ def mark_out_of_area(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("children", "0003_child_version"),
+        ("children", "0004_child_erased_at"),
         ("organisations", "0005_contract_version_serviceconfiguration_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
