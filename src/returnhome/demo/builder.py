@@ -17,6 +17,7 @@ from returnhome.interviews.models import RHI, Interview
 from .children import ChildrenStage
 from .common import DemoSummary
 from .models import DemoRun
+from .placed_out import PlacedOutStage
 from .queue import queue_police_notifications
 from .records import demo_children, high_water_marks, record_made, refuse_foreign_records
 from .rhis import RhiStage
@@ -24,7 +25,7 @@ from .setup import DEMO_USERNAMES, SetupStage, place_home_in_council_area
 from .sharing import SharingStage
 
 
-class DemoBuilder(SetupStage, ChildrenStage, RhiStage, SharingStage):
+class DemoBuilder(SetupStage, ChildrenStage, RhiStage, PlacedOutStage, SharingStage):
     """Build the whole demo data set from a seed and a date."""
 
     def build(
@@ -55,6 +56,7 @@ class DemoBuilder(SetupStage, ChildrenStage, RhiStage, SharingStage):
                     self.simulate_child(ctx)
                     tick(number, len(plans))
                 say("Deriving the report facts...")
+            self.add_children_across_boundaries()
             say("Information shared with the police after interviews...")
             self.share_with_police()
             say("Last night's police file, for the front door's queue...")

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from returnhome.access.policy import can_record_notification
+from returnhome.access.policy import can_record_notification, records_for_child
 from returnhome.accounts.models import User
 from returnhome.children.groups import derive_group
 from returnhome.children.models import Child
@@ -61,7 +61,7 @@ def record_missing(
     council = child.council
     if check_permission:
         require(
-            can_record_notification(acting_user, council),
+            records_for_child(acting_user, child),
             "Only the front door records notifications.",
         )
     problems = Problems()
@@ -130,7 +130,7 @@ def record_return(
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if check_permission:
         require(
-            can_record_notification(acting_user, episode.council),
+            records_for_child(acting_user, episode.child),
             "Only the front door records notifications.",
         )
     problems = Problems()

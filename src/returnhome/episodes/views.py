@@ -10,7 +10,9 @@ from returnhome.access.policy import (
     can_see_child_records,
     can_send_sharing_form,
     get_visible_or_404,
+    holds_child,
     is_outside_reporter,
+    records_for_child,
     sees_record,
 )
 from returnhome.accounts.http import AuthedHttpRequest
@@ -114,11 +116,12 @@ def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "episode": episode,
             "notifications": episode.notifications.select_related("recorded_by"),
             "rhi": rhi,
+            "holds": holds_child(request.user, episode.child),
             "opens_rhi": sees_record(request.user, type(rhi).objects, rhi) if rhi else False,
             "opens_interview": rhi is not None
             and rhi.interview is not None
             and sees_record(request.user, type(rhi.interview).objects, rhi.interview),
-            "can_record": can_record_notification(request.user, episode.council),
+            "can_record": records_for_child(request.user, episode.child),
             "can_share": can_send_sharing_form(request.user, episode.child),
             "direct_reports": direct_reports,
         },
@@ -128,7 +131,7 @@ def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def record_found(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     episode = get_visible_or_404(request.user, Episode.objects.select_related("child"), pk)
     require(
-        can_record_notification(request.user, episode.council),
+        records_for_child(request.user, episode.child),
         "Only the front door records notifications.",
     )
     form = FoundForm(request.POST or None)
