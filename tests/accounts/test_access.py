@@ -235,8 +235,42 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("interviews:consent", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
         page("interviews:offer", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
         page("interviews:outcome", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
-        page("interviews:record_interview", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
-        page("interviews:record_carer_only", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
+        # The interview form opens at its first section (in three, with a draft saved as it goes).
+        page(
+            "interviews:record_interview",
+            s.rhi_pk,
+            ok=RHI_WORKERS,
+            finds=COUNCIL_STAFF,
+            status=302,
+        ),
+        page(
+            "interviews:record_carer_only",
+            s.rhi_pk,
+            ok=RHI_WORKERS,
+            finds=COUNCIL_STAFF,
+            status=302,
+        ),
+        page(
+            "interviews:interview_section",
+            s.rhi_pk,
+            "interview",
+            "said",
+            ok=RHI_WORKERS,
+            finds=COUNCIL_STAFF,
+        ),
+        page(
+            "interviews:interview_check", s.rhi_pk, "interview", ok=RHI_WORKERS, finds=COUNCIL_STAFF
+        ),
+        # A draft is its author's own: saved only by who may record the interview.
+        page(
+            "interviews:interview_autosave",
+            s.rhi_pk,
+            "interview",
+            "said",
+            ok=RHI_WORKERS,
+            finds=COUNCIL_STAFF,
+            method="post",
+        ),
         page("interviews:interview", s.interview_pk, ok=INTERVIEW_READERS, finds=NOT_ELSEWHERE),
         page(
             "interviews:review", s.interview_pk, ok={"manager"}, finds=INTERVIEW_READERS - PARTNER
