@@ -218,7 +218,13 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         # The front door of another council is not told the child exists.
         page("episodes:record_missing_for", s.child_pk, ok=FRONT_DOOR, finds=ALL - PARTNER),
         page("episodes:detail", s.episode_pk, ok=CHILD_RECORDS, finds=CHILD_RECORDS),
-        page("episodes:record_found", s.open_episode_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
+        # The police force handling the episode records that the child was found, too.
+        page(
+            "episodes:record_found",
+            s.open_episode_pk,
+            ok=FRONT_DOOR | {"police"},
+            finds=CHILD_RECORDS | {"police"},
+        ),
         page("children:list", ok=CHILD_RECORDS | ELSEWHERE),
         # Who opened a child's record: the council's managers and administrators alone.
         page("children:access_history", s.child_pk, ok={"manager", "admin"}, finds=set()),
