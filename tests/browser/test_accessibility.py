@@ -97,7 +97,7 @@ def test_every_roles_key_pages_pass_axe(
             response = page.goto(base + url)
             assert response is not None and response.status < 400, (who, url, response)
             problems += check(page, f"{who} {url}")
-    assert problems == [], '\n'.join(problems)
+    assert problems == [], "\n".join(problems)
 
 
 def test_forms_showing_their_errors_pass_axe(
