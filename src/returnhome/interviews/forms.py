@@ -204,8 +204,16 @@ class InterviewForm(Form):
         if carer_only:
             del self.fields["time_alone"]
             self.fields["information_from"].required = True
+            self.fields["information_from"].error_messages["required"] = (
+                "Say who gave the information (name and relationship)"
+            )
         else:
             del self.fields["information_from"]
+            # Asked here, so that it is listed with every other problem at once.
+            self.fields["time_alone"].required = True
+            self.fields["time_alone"].error_messages["required"] = (
+                "Select whether the child had time alone with you"
+            )
 
 
 class ActionForm(Form):

@@ -157,8 +157,9 @@ def line_chart(
     lower figures are not a fall."""
     left, right, top, bottom = 48, 260, 12, 40
     marked = any(partial)
-    if marked:
+    if marked:  # room under the axis for the note
         height += 20
+        bottom += 20
     width = max(560, left + right + 48 * len(x_labels))
     plot_w, plot_h = width - left - right, height - top - bottom
     y_max = _nice_top(max([v for _, values in series for v in values] + [0]))

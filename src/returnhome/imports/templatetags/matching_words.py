@@ -53,3 +53,34 @@ def source_words(code: Any) -> str:
     labels = dict(Notification.Source.choices)
     text = str(code or "")
     return str(labels.get(text, text.replace("_", " ").capitalize()))
+
+
+COLUMN_WORDS = {
+    "row": "Row in the file",
+    "force": "Police force",
+    "police_reference": "Police reference",
+    "event": "Missing or found",
+    "event_at": "When",
+    "last_seen_at": "Last seen",
+    "risk_level": "Police risk level",
+    "forename": "First name",
+    "surname": "Last name",
+    "aliases": "Also known as",
+    "date_of_birth": "Date of birth",
+    "sex": "Sex",
+    "address": "Address",
+    "postcode": "Postcode",
+    "missing_from": "Missing from",
+    "found_location": "Found at",
+    "la_child_id": "Council child ID",
+    "nhs_number": "NHS number",
+    "la_code": "Council code",
+    "circumstances": "Circumstances",
+}
+
+
+@register.filter
+def column_words(name: Any) -> str:
+    """A notification's column name in words ("police_reference" is "Police reference")."""
+    text = str(name or "")
+    return COLUMN_WORDS.get(text, text.replace("_", " ").capitalize())
