@@ -8,9 +8,11 @@ deletes) and checks the table equals it, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,16 +20,23 @@ from django.core.management import call_command
 from django.db import connection
 
 from returnhome.children import services as child_services
+from returnhome.children.models import Child
+from returnhome.demo.synthetic import Generator
 from returnhome.episodes.models import Episode
+from returnhome.imports.history.rows import ALL_COLUMNS
+from returnhome.imports.importer import import_history, import_notifications
+from returnhome.imports.police.rows import COLUMNS
 from returnhome.interviews.models import RHI, DeclineReason, Interview
 from returnhome.lib.clock import LONDON, uk_month
+from returnhome.organisations.models import Organisation
 from returnhome.reports.facts import rebuild_facts, uk_month_sql
-from returnhome.reports.models import DUE_72_HOURS, DUE_FIELDS, EpisodeFacts
+from returnhome.reports.models import DUE_72_HOURS, DUE_FIELDS, DeferredFacts, EpisodeFacts
 from tests.conftest import Cast
 from tests.factories import ChildFactory
 from tests.reports import builders as b
 
 pytestmark = pytest.mark.django_db
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "formats"
 
 
 def _previous(rows: list[Episode]) -> dict[int, dt.datetime | None]:
@@ -271,3 +280,101 @@ def test_the_stored_month_is_the_uk_calendar_month_in_sql_as_in_python() -> None
             ]
     assert len(instants) > 10_000
     assert not wrong, wrong[:5]
+
+
+# --------------------------------------------------------------------------- imports
+# An import defers the triggers and derives the facts of the children it touched once, at the
+# end of its transaction (decision 0032): the table must be exactly what the triggers, and a
+# rebuild from scratch, give.
+
+
+def _csv(rows: list[dict[str, str]], columns: Any) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def _found(row: dict[str, str], hours: int) -> dict[str, str]:
+    at = dt.datetime.strptime(row["event_at"], "%Y-%m-%dT%H:%M%z") + dt.timedelta(hours=hours)
+    return {
+        **row,
+        "event": "found",
+        "event_at": at.strftime("%Y-%m-%dT%H:%M%z"),
+        "last_seen_at": "",
+        "missing_from": "",
+        "risk_level": "",
+        "found_location": "Found by police",
+    }
+
+
+def assert_an_import_left_the_facts_right() -> None:
+    assert_facts_are_right()
+    assert not DeferredFacts.objects.exists()  # nothing left deferred
+    imported = stored_facts()
+    rebuild_facts()
+    assert stored_facts() == imported
+
+
+@pytest.mark.parametrize("per_row", [False, True], ids=["bulk", "one by one"])
+def test_a_police_import_derives_the_facts_of_the_children_it_touched(per_row: bool) -> None:
+    force = Organisation.objects.create(
+        code="police:SYN", name="Synthetic Police", kind=Organisation.Kind.POLICE
+    )
+    council = Organisation.objects.create(
+        la_code="Z99", name="Synthetic Council", kind=Organisation.Kind.COUNCIL, police_force=force
+    )
+    generator = Generator(5, dt.date(2026, 3, 14))
+    register = generator.register(30)
+    Child.objects.bulk_create(
+        Child(
+            council=council,
+            forename=c.forename,
+            surname=c.surname,
+            date_of_birth=c.dob,
+            sex=c.sex,
+            postcode=c.postcode,
+            la_child_id=c.la_child_id,
+        )
+        for c in register
+    )
+    missing = [r.values for r in generator.labelled_rows(register, 40, new_share=0.2)]
+    # Some return in the same file, the others in the next one (episodes already recorded).
+    first = missing[:30] + [_found(r, 3) for r in missing[:15]]
+    report = import_notifications(_csv(first, COLUMNS), council, name="first.csv", per_row=per_row)
+    assert report.summary["committed"], report.summary["rejected"]
+    assert_an_import_left_the_facts_right()
+    returned = Episode.objects.filter(returned_at__isnull=False).count()
+    second = [_found(r, 5) for r in missing[15:30]] + missing[30:]
+    report = import_notifications(_csv(second, COLUMNS), council, name="next.csv", per_row=per_row)
+    assert report.summary["committed"], report.summary["rejected"]
+    assert Episode.objects.filter(returned_at__isnull=False).count() > returned > 0
+    assert_an_import_left_the_facts_right()
+    # Outside an import the triggers derive row by row again.
+    episode = Episode.objects.filter(returned_at__isnull=False).first()
+    assert episode is not None
+    Episode.objects.filter(pk=episode.pk).update(reported_missing_at=b.local(2020, 1, 1, 9))
+    assert_facts_are_right()
+
+
+def test_a_history_import_and_its_changes_derive_the_facts() -> None:
+    council = Organisation.objects.get(la_code="886")
+    with (DOCS / "history-example.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    report = import_history(_csv(rows, ALL_COLUMNS), council, name="history.csv")
+    assert report.summary["committed"], report.summary["rejected"]
+    assert_an_import_left_the_facts_right()
+    # Again with changes: an interview gone, an episode moved, one more episode.
+    rows[0].update(
+        interview_at="", rhi_outcome="declined", decline_reason="child_refused", cce_identified="n"
+    )
+    rows[2].update(reported_missing_at="2024-06-20T18:00")
+    rows.append({**rows[1], "episode_id": "OLD-0099", "reported_missing_at": "2024-12-01 10:00",
+                 "returned_at": "2024-12-01 20:00", "notification_received_at": "",
+                 "rhi_offered_at": "", "rhi_outcome": "", "decline_reason": "",
+                 "interview_at": "", "carer_only": "n", "cce_identified": "n"})  # fmt: skip
+    report = import_history(_csv(rows, ALL_COLUMNS), council, name="history.csv")
+    assert report.summary["committed"], report.summary["rejected"]
+    assert report.summary["episodes_updated"] >= 2 and report.summary["episodes_created"] == 1
+    assert_an_import_left_the_facts_right()

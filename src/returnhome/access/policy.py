@@ -2,13 +2,20 @@
 (`get_visible_or_404`) and every check in a view, service, the navigation or a template goes
 through the named predicates here.
 
-Today a user sees the records of their own organisation:
-- council staff: the children, episodes and RHIs their council holds;
+One record per child, seen by each organisation in its role (issue 12, decision 0035):
+- the responsible council (the one holding the record): everything;
+- the host council (a looked after child placed in its area by another council, while the
+  placement lasts and for `shared_access_days()` after it ends): identity, photographs held,
+  placements, risks, the information package, the episodes in its area and their RHI outcome and
+  interview summary; the interview records only when the responsible council shares them;
 - an RHI provider's staff: the children and episodes whose RHI their organisation delivers, and
   the episodes still open at the councils it serves (so it is ready when the child returns);
-- police coordinators: the episodes their force reported (never interview records);
+- police coordinators, for the force of the responsible council's area (while an episode is open
+  or closed within `shared_access_days()`) and the force of an out-of-area placement's area
+  (while it lasts and for as long after): that child's episodes, identity, description, risk and
+  information package; never interview records or RHIs;
 - reporters: only the notifications they made themselves.
-Sharing with partner councils (host / responsible) will add terms to these filters, not new paths.
+Everyone else sees nothing (404). What part of a child's page each sees: `child_sections`.
 
 The models are named by their field paths (`council_id`, `rhis__provider_id`, …), never imported:
 this module sits below the apps whose records it filters.
@@ -16,12 +23,16 @@ this module sits below the apps whose records it filters.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Protocol, TypeVar
 
 import rules
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Manager, Model, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.http import Http404
+from django.utils import timezone
 
 from returnhome.access.roles import (
     AUDIT_READER_ROLES,
@@ -33,6 +44,7 @@ from returnhome.access.roles import (
     PROVIDER_ROLES,
     REPORT_ROLES,
     RHI_WORKER_ROLES,
+    SHARING_SENDER_ROLES,
     Role,
 )
 from returnhome.core.audit import record_read
@@ -147,6 +159,89 @@ def can_do_rhis(user: User) -> bool:
     return user.role in RHI_WORKER_ROLES
 
 
+# What part of a child's record each sees (issue 12) -----------------------------------------------
+
+# The parts of a child's page: who holds the record (and the provider doing its RHIs) sees all.
+CHILD_SECTIONS = frozenset(
+    {
+        "council_id",
+        "nhs_number",
+        "address",
+        "aliases",
+        "services",
+        "social_worker",
+        "risks",
+        "photographs",
+        "legal_status",
+        "placements",
+        "placement_addresses",
+        "package",
+        "rhis",
+    }
+)
+# The host council: what it needs to act (not the NHS number, home address, services or worker).
+HOST_SECTIONS = frozenset(
+    {
+        "council_id",
+        "aliases",
+        "risks",
+        "photographs",
+        "legal_status",
+        "placements",
+        "placement_addresses",
+        "package",
+    }
+)
+# Police: identity, description, risk, the missing history and the package; where the child is
+# placed (the area, not the address: that is in the host force's package).
+POLICE_SECTIONS = frozenset({"aliases", "risks", "photographs", "placements", "package"})
+
+
+def holds_child(user: User, child: Any) -> bool:
+    """The user works for the council responsible for the child (the one holding the record)."""
+    return _kind(user) == "council" and child is not None and _org(user) == child.council_id
+
+
+def child_sections(user: User, child: Any) -> frozenset[str]:
+    """The parts of `child`'s record (already fetched through the policy) `user` may see."""
+    kind = _kind(user)
+    if kind == "provider" or holds_child(user, child):
+        return CHILD_SECTIONS
+    if kind == "council":
+        return HOST_SECTIONS
+    if kind == "police":
+        return POLICE_SECTIONS
+    return frozenset()
+
+
+def receives_packages(user: User) -> bool:
+    """Councils and police forces receive information packages about children placed in their
+    area."""
+    return _kind(user) in {"council", "police"}
+
+
+def sees_record(user: User, queryset: Any, obj: Any) -> bool:
+    """`obj` is among what `user` may see of `queryset` (a link to it is worth showing)."""
+    return obj is not None and bool(queryset.visible_to(user).filter(pk=obj.pk).exists())
+
+
+@rules.predicate
+def shares_with_host(user: Any, child: Any) -> bool:
+    """Shares a child's interview records with the host council, and keeps the child's information
+    package current: the responsible council's front door and managers."""
+    return child is not None and holds_child(user, child) and works_front_door(user)
+
+
+@rules.predicate
+def receives_package(user: Any, send: Any) -> bool:
+    """Records receipt of an information package: staff of the council or force it was sent to."""
+    return (
+        send is not None
+        and _kind(user) in {"council", "police"}
+        and _org(user) == (send.recipient_id)
+    )
+
+
 # What a user may do to a record (`rules` predicates: services check these; views too) -----------
 
 
@@ -188,6 +283,18 @@ def reads_access_records(user: Any, council: Any) -> bool:
 
 
 @rules.predicate
+def manages_retention(user: Any, council: Any) -> bool:
+    """Reviews a council's records past their retention, erases one or keeps it longer: the
+    council's managers and administrators (docs/privacy.md)."""
+    return (
+        council is not None
+        and _kind(user) == "council"
+        and _org(user) == council.pk
+        and user.role in (Role.MANAGER, Role.ADMIN)
+    )
+
+
+@rules.predicate
 def can_allocate(user: Any, rhi: Any) -> bool:
     """Allocates an RHI: a manager of the provider delivering it."""
     return rhi is not None and _org(user) == rhi.provider_id and user.role == Role.MANAGER
@@ -220,26 +327,85 @@ rules.add_perm("interviews.allocate_rhi", can_allocate)
 rules.add_perm("interviews.work_rhi", can_work_rhi)
 rules.add_perm("interviews.review_interview", can_review_interview)
 rules.add_perm("organisations.configure_service", can_configure_service)
+rules.add_perm("children.share_with_host", shares_with_host)
+rules.add_perm("children.receive_package", receives_package)
 
 
 # The visible_to filters -------------------------------------------------------------------------
 
 
+def shared_access_days() -> int:
+    """How long a host council and the police keep a child after the placement in their area
+    ended or the child's last episode closed (RETURNHOME_SHARED_ACCESS_DAYS, default 90)."""
+    return int(getattr(settings, "RETURNHOME_SHARED_ACCESS_DAYS", 90))
+
+
+def _since() -> dt.datetime:
+    return timezone.now() - dt.timedelta(days=shared_access_days())
+
+
+def _placed_out_in(area: dict[str, Any], prefix: str) -> Q:
+    """Children (at `prefix`) with an out-of-area placement whose area meets `area` (terms on the
+    placement), current or ended within the sharing window. Used in one filter() call, every
+    term is on the same placement."""
+    return Q(
+        Q(**{f"{prefix}placements__{k}": v for k, v in area.items()}),
+        Q(**{f"{prefix}placements__out_of_area": True}),
+        Q(**{f"{prefix}placements__end_date__isnull": True})
+        | Q(**{f"{prefix}placements__end_date__gte": _since().date()}),
+    )
+
+
+def hosted_child_terms(council_id: Any, prefix: str = "") -> Q:
+    """A host council's children: placed in its area by another council (while the placement
+    lasts and for the sharing window after)."""
+    return _placed_out_in({"council_area_id": council_id}, prefix)
+
+
+def _force_child_terms(force_id: Any, prefix: str = "") -> Q:
+    """A police force's children: of a council in its area with an episode open or closed within
+    the sharing window, or placed out of area into its area (while the placement lasts and for
+    the window after). Never because the force once reported an episode (issue 12)."""
+    since = _since()
+    responsible = Q(
+        Q(**{f"{prefix}council__police_force_id": force_id}),
+        # An episode (not the empty row of a child with none) open, or closed in the window.
+        Q(**{f"{prefix}episodes__reported_missing_at__isnull": False}),
+        Q(**{f"{prefix}episodes__returned_at__isnull": True})
+        | Q(**{f"{prefix}episodes__returned_at__gte": since}),
+    )
+    host = _placed_out_in({"council_area__police_force_id": force_id}, prefix)
+    return responsible | host
+
+
 def child_filter(user: User, prefix: str = "") -> Q:
     kind = _kind(user)
     if kind == "council":
-        return Q(**{f"{prefix}council_id": user.organisation_id})
+        return Q(**{f"{prefix}council_id": user.organisation_id}) | hosted_child_terms(
+            user.organisation_id, prefix
+        )
     if kind == "provider":
         return Q(**{f"{prefix}rhis__provider_id": user.organisation_id})
     if kind == "police":
-        return Q(**{f"{prefix}episodes__police_force_id": user.organisation_id})
+        return _force_child_terms(user.organisation_id, prefix)
     return NOTHING
+
+
+def _episodes_in_area(council_id: Any) -> Q:
+    """Episodes that started while the child was placed out of area in this council's area (the
+    placement current or ended within the sharing window)."""
+    started = TruncDate("reported_missing_at")
+    return Q(
+        hosted_child_terms(council_id, "child__"),
+        Q(child__placements__start_date__lte=started),
+        Q(child__placements__end_date__isnull=True) | Q(child__placements__end_date__gte=started),
+    )
 
 
 def episode_filter(user: User) -> Q:
     kind = _kind(user)
     if kind == "council":
-        return Q(council_id=user.organisation_id)
+        return Q(council_id=user.organisation_id) | _episodes_in_area(user.organisation_id)
     if kind == "provider":
         # Its RHIs' episodes, and the children still missing from the councils it serves, so it
         # is ready when they come back (Box G).
@@ -248,18 +414,45 @@ def episode_filter(user: User) -> Q:
             council__service_configuration__rhi_provider_id=user.organisation_id,
         )
     if kind == "police":
-        return Q(police_force_id=user.organisation_id)
+        return _force_child_terms(user.organisation_id, "child__")
     if kind == "reporter":
         return Q(notifications__recorded_by_id=user.pk)
     return NOTHING
 
 
+def package_filter(user: User) -> Q:
+    """A child's information package: whoever sees the child (the responsible council, the host
+    council and both forces, the provider doing its RHIs)."""
+    return child_filter(user, "child__")
+
+
+def package_send_filter(user: User) -> Q:
+    """A package sent: the responsible council sees every send; a host council or force the
+    ones sent to it (while it still sees the child)."""
+    kind = _kind(user)
+    if kind == "council":
+        return Q(package__child__council_id=user.organisation_id) | Q(
+            child_filter(user, "package__child__"), recipient_id=user.organisation_id
+        )
+    if kind == "police":
+        return Q(child_filter(user, "package__child__"), recipient_id=user.organisation_id)
+    return NOTHING
+
+
 def direct_report_filter(user: User) -> Q:
     """Direct reports (a home, school, carer or worker reporting a child missing): the reporter
-    sees their own; the receiving council's staff and the police force told see them too."""
+    sees their own; the receiving council's staff and the police force told see them too; the
+    RHI provider sees the reports on the episodes it sees (`episode_filter`: its RHIs' episodes,
+    and the open episodes of the councils it serves), since the carer's Box D details are what it
+    prepares the interview from (Box G)."""
     kind = _kind(user)
     if kind == "council":
         return Q(council_id=user.organisation_id) | Q(reporter_id=user.pk)
+    if kind == "provider":
+        return Q(episode__rhi__provider_id=user.organisation_id) | Q(
+            episode__returned_at__isnull=True,
+            council__service_configuration__rhi_provider_id=user.organisation_id,
+        )
     if kind == "police":
         return Q(police_force_id=user.organisation_id)
     if kind == "reporter":
@@ -270,21 +463,31 @@ def direct_report_filter(user: User) -> Q:
 def rhi_filter(user: User) -> Q:
     kind = _kind(user)
     if kind == "council":
-        return Q(council_id=user.organisation_id)
+        # Its own children's, and those it does as the host council named for a placement.
+        return Q(council_id=user.organisation_id) | Q(provider_id=user.organisation_id)
     if kind == "provider":
         return Q(provider_id=user.organisation_id)
     return NOTHING
 
 
 def interview_filter(user: User) -> Q:
-    """Interview records are confidential to the council and the provider that did them; of the
-    council's social workers, only the child's allocated social worker reads them."""
+    """Interview records are confidential to the council and the provider that did them (and a
+    host council the responsible council shares them with); of the council's social workers,
+    only the child's allocated social worker reads them."""
     if not can_read_interviews(user):
         return NOTHING
     if _kind(user) == "council" and user.role == Role.SOCIAL_WORKER:
         return Q(council_id=user.organisation_id, child__allocated_social_worker_id=user.pk)
     if _kind(user) == "council":
-        return Q(council_id=user.organisation_id)
+        # A host council reads them when the responsible council shares the child's interviews.
+        return (
+            Q(council_id=user.organisation_id)
+            | Q(rhis__provider_id=user.organisation_id)  # done by it for the council named it
+            | Q(
+                hosted_child_terms(user.organisation_id, "child__"),
+                child__interviews_shared_with_host=True,
+            )
+        )
     return Q(rhis__provider_id=user.organisation_id)
 
 
@@ -367,3 +570,61 @@ def assignable_roles(admin: Any) -> tuple[str, ...]:
     if organisation is None:
         return ()
     return ROLES_BY_KIND.get(organisation.kind, DEFAULT_ROLES)
+
+
+# Information-sharing forms to the police (the sharing app; issue 12, Box P) ----------------------
+# Self-contained: the sending council's staff who may read the child's record, and the police
+# forces the form was sent to (their coordinators). Nobody else — not the RHI provider, not a
+# partner council, not another force.
+
+
+def sharing_form_filter(user: User, prefix: str = "") -> Q:
+    """The sharing forms (`sharing.SharingForm`) a user may read; `prefix` is the path to the form."""
+    kind = _kind(user)
+    if kind == "council":
+        return Q(**{f"{prefix}council_id": user.organisation_id}) & child_filter(
+            user, f"{prefix}child__"
+        )
+    if kind == "police":
+        return Q(**{f"{prefix}recipients__force_id": user.organisation_id})
+    return NOTHING
+
+
+def sharing_recipient_filter(user: User) -> Q:
+    """A form's sending to one force (`sharing.SharingRecipient`): the sending council's readers
+    see every force's receipt and feedback; a force sees only its own."""
+    if _kind(user) == "police":
+        return Q(force_id=user.organisation_id)
+    return sharing_form_filter(user, "form__")
+
+
+def works_sharing_inbox(user: Any) -> bool:
+    """A police force's coordinators: the forms sent to their force (the inbox)."""
+    return _kind(user) == "police"
+
+
+def sees_sent_sharing_forms(user: Any) -> bool:
+    """A council's staff who may read children's records: the forms their council sent."""
+    return _kind(user) == "council"
+
+
+@rules.predicate
+def can_send_sharing_form(user: Any, child: Any) -> bool:
+    """Sends a child's information to the police: a practitioner or team manager of the council
+    holding the child's record."""
+    return (
+        child is not None
+        and _kind(user) == "council"
+        and _org(user) == child.council_id
+        and user.role in SHARING_SENDER_ROLES
+    )
+
+
+@rules.predicate
+def can_answer_sharing_form(user: Any, recipient: Any) -> bool:
+    """Records receipt of a form and what was done with it: a coordinator of the force it went to."""
+    return recipient is not None and _kind(user) == "police" and _org(user) == recipient.force_id
+
+
+rules.add_perm("sharing.send_form", can_send_sharing_form)
+rules.add_perm("sharing.answer_form", can_answer_sharing_form)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.db import connection, models
 from django.db.models import Model
 from django.db.models.base import ModelState
 from django.utils import timezone
+
+from returnhome.core.signals import bulk_write_ending, bulk_write_started
 
 LARGE_IMPORT = 1000
 # Values per `IN (...)` lookup: under SQLite's old limit of 999 parameters.
@@ -36,6 +39,21 @@ def refresh_statistics(rows: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA analysis_limit=1000")
         cursor.execute("ANALYZE")
+
+
+@contextmanager
+def bulk_write() -> Iterator[None]:
+    """Many writes in one transaction (an import): what triggers derive from them (the report
+    facts) is derived once at the end, set based, for what they touched, in the same transaction.
+
+    Must run inside a transaction (the import's). If the block raises, nothing is derived: the
+    transaction (or its savepoint) rolls back, and the switch with it.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("bulk_write() runs inside a transaction")
+    bulk_write_started.send(sender=bulk_write, connection=connection)
+    yield
+    bulk_write_ending.send(sender=bulk_write, connection=connection)
 
 
 # --------------------------------------------------------------------------- bulk insert

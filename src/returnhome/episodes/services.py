@@ -16,6 +16,7 @@ from returnhome.children.services import create_child
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.episodes.models import Episode, Notification
+from returnhome.episodes.partners import tell_everyone_responsible
 from returnhome.episodes.signals import episode_returned
 from returnhome.organisations.models import Organisation
 
@@ -112,6 +113,7 @@ def record_missing(
         recorded_by=acting_user,
     )
     record_write(acting_user, "record_missing", episode, source=source, group=episode.group)
+    tell_everyone_responsible(episode, event="missing", acting_user=acting_user)
     return episode
 
 
@@ -159,6 +161,7 @@ def record_return(
         recorded_by=acting_user,
     )
     record_write(acting_user, "record_return", episode, source=source)
+    tell_everyone_responsible(episode, event="found", acting_user=acting_user)
     episode_returned.send(
         Episode, episode=episode, acting_user=acting_user, received_at=received_at
     )

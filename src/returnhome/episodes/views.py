@@ -14,6 +14,7 @@ from returnhome.access.policy import (
     get_visible_or_404,
     is_outside_reporter,
     is_police,
+    sees_record,
 )
 from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.children.forms import ChildForm, FindChildForm, search_children
@@ -21,6 +22,7 @@ from returnhome.children.models import Child
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
+from returnhome.core.paging import page_of
 from returnhome.episodes import services
 from returnhome.episodes.forms import FoundForm, MissingForm, notification_content
 from returnhome.episodes.models import DirectReport, Episode
@@ -28,15 +30,16 @@ from returnhome.episodes.models import DirectReport, Episode
 
 def open_episodes(request: AuthedHttpRequest) -> HttpResponse:
     require(can_see_child_records(request.user))
-    episodes = list(
+    episodes = (
         Episode.objects.visible_to(request.user)
         .open()
         .select_related("child", "police_force")
-        .order_by("reported_missing_at")
+        .order_by("reported_missing_at", "pk")
     )
-    record_list_read(request.user, "list_open_episodes", episodes)
+    page = page_of(request, episodes)
+    record_list_read(request.user, "list_open_episodes", list(page.object_list))
     can_record = can_record_notification(request.user, request.user.organisation)
-    return render(request, "episodes/open.html", {"episodes": episodes, "can_record": can_record})
+    return render(request, "episodes/open.html", {"page": page, "can_record": can_record})
 
 
 def record_missing(request: AuthedHttpRequest) -> HttpResponse:
@@ -116,20 +119,31 @@ def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     episode = get_visible_or_404(
         request.user, Episode.objects.select_related("child", "police_force"), pk
     )
+    rhi = getattr(episode, "rhi", None)  # episodes sit below interviews: known by relation
+    # The reports on this episode the user may open themselves (the access policy), each read
+    # audited: the page never shows a report's details to someone its own page would refuse.
+    direct_reports = list(
+        DirectReport.objects.visible_to(request.user)
+        .filter(episode=episode)
+        .select_related("reporter", "reporter_organisation", "police_force")
+    )
+    record_list_read(request.user, "episode_direct_reports", direct_reports)
     return render(
         request,
         "episodes/detail.html",
         {
             "episode": episode,
             "notifications": episode.notifications.select_related("recorded_by"),
-            "rhi": getattr(episode, "rhi", None),
+            "rhi": rhi,
+            "opens_rhi": sees_record(request.user, type(rhi).objects, rhi) if rhi else False,
+            "opens_interview": rhi is not None
+            and rhi.interview is not None
+            and sees_record(request.user, type(rhi.interview).objects, rhi.interview),
             "can_record": can_record_found(request.user, episode),
             "found_form": FoundForm(police=is_police(request.user))
             if episode.is_open and can_record_found(request.user, episode)
             else None,
-            "direct_reports": episode.direct_reports.select_related(
-                "reporter", "reporter_organisation", "police_force"
-            ),
+            "direct_reports": direct_reports,
         },
     )
 

@@ -8,7 +8,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from returnhome.access.policy import can_read_interviews, can_review_interview, get_visible_or_404
+from returnhome.access.policy import (
+    can_read_interviews,
+    can_review_interview,
+    can_send_sharing_form,
+    get_visible_or_404,
+)
 from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
@@ -43,6 +48,7 @@ def interview_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         {
             **_record_context(interview),
             "can_review": waiting and can_review_interview(request.user, interview),
+            "can_share": can_send_sharing_form(request.user, interview.child),
         },
     )
 

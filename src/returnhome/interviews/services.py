@@ -34,6 +34,15 @@ def provider_for(council: Organisation) -> Organisation:
     return config.provider() if config else council
 
 
+def provider_for_episode(episode: Episode) -> Organisation:
+    """Who does the episode's RHI: for a child placed out of area, the organisation named for the
+    placement the child was in when reported missing (issue 12); otherwise, and when none is
+    named, the council's own service (`provider_for`)."""
+    placement = episode.child.placement_on(timezone.localdate(episode.reported_missing_at))
+    named = placement.rhi_provider if placement is not None and placement.out_of_area else None
+    return named if named is not None else provider_for(episode.council)
+
+
 def clock_for(episode: Episode) -> tuple[dt.datetime | None, dt.datetime | None]:
     """When the 72-hour clock started for this episode, and the deadline, under its council's rule."""
     rule = episode.council.clock_rule()
@@ -84,7 +93,7 @@ def refer_rhi(
         episode=episode,
         child_id=episode.child_id,
         council=episode.council,
-        provider=provider_for(episode.council),
+        provider=provider_for_episode(episode),
         referred_at=referred_at or timezone.now(),
         clock_started_at=start,
         due_at=due,

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from returnhome.interviews import interview_views, review_views, views
+from returnhome.interviews import interview_views, queue_views, review_views, views
 
 app_name = "interviews"
 urlpatterns = [
-    path("rhis/mine/", views.my_rhis, name="mine"),
-    path("rhis/team/", views.team_rhis, name="team"),
+    path("rhis/mine/", queue_views.my_rhis, name="mine"),
+    path("rhis/team/", queue_views.team_rhis, name="team"),
     path("rhis/<int:pk>/", views.rhi_detail, name="rhi"),
     path("rhis/<int:pk>/allocate/", views.allocate, name="allocate"),
     path("rhis/<int:pk>/contact/", views.contact_attempt, name="contact"),

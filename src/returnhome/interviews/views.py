@@ -10,9 +10,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from returnhome.access.policy import can_allocate, can_see_rhis, can_work_rhi, get_visible_or_404
+from returnhome.access.policy import can_allocate, can_work_rhi, get_visible_or_404
 from returnhome.accounts.http import AuthedHttpRequest
-from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
 from returnhome.interviews import services
@@ -27,27 +26,6 @@ from returnhome.interviews.models import RHI, ContactAttempt
 from returnhome.interviews.tasks import tasks_for
 
 RHI_RELATED = ("child", "episode", "provider", "allocated_worker", "interview")
-
-
-def _queue(request: AuthedHttpRequest, rhis: Any, template: str, title: str) -> HttpResponse:
-    now = timezone.now()
-    rows = list(rhis.select_related(*RHI_RELATED).by_deadline(now))
-    record_list_read(request.user, "list_rhis", rows)
-    return render(request, template, {"rhis": rows, "now": now, "title": title})
-
-
-def my_rhis(request: AuthedHttpRequest) -> HttpResponse:
-    require(can_see_rhis(request.user))
-    rhis = RHI.objects.visible_to(request.user).filter(allocated_worker=request.user)
-    return _queue(
-        request, rhis.exclude(status=RHI.Status.CLOSED), "interviews/queue.html", "My RHIs"
-    )
-
-
-def team_rhis(request: AuthedHttpRequest) -> HttpResponse:
-    require(can_see_rhis(request.user))
-    rhis = RHI.objects.visible_to(request.user).in_provider_queue(request.user)
-    return _queue(request, rhis, "interviews/queue.html", "Team RHIs")
 
 
 def rhi_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:

@@ -14,6 +14,13 @@ to remember it. "Re-derive a child" (not "an episode") because the "previous epi
 child's other episodes, and of the other episodes covered by the same interview, depend on this
 one.
 
+Imports defer them (decision 0032): inside `core.db.bulk_write()` the triggers only note the
+children a write touches in `reports_deferredfacts`, and those children are re-derived once, set
+based, when the import's writes end, in the same transaction. The switch is transaction-local:
+on PostgreSQL a setting made with `set_config(..., true)`; on SQLite a row (child 0) in the same
+table, which no other connection can see before commit and which is deleted before it (SQLite has
+one writer at a time, so nothing else writes meanwhile).
+
 `tests/reports/test_facts.py` checks the table against an independent computation in Python after
 every kind of write.
 """
@@ -30,6 +37,12 @@ FACTS = "reports_episodefacts"
 EPISODES = "episodes_episode"
 RHIS = "interviews_rhi"
 INTERVIEWS = "interviews_interview"
+DEFERRED = "reports_deferredfacts"
+# PostgreSQL: the transaction-local setting that makes the triggers note children instead.
+DEFER_SETTING = "returnhome.defer_facts"
+# SQLite: this row in DEFERRED (no child has id 0) makes the triggers note children instead.
+DEFERRING_ROW = 0
+_SQLITE_DEFERRING = f"EXISTS (SELECT 1 FROM {DEFERRED} WHERE child_id = {DEFERRING_ROW})"
 
 # An episode p reported missing before episode e (ties broken by id, so exactly one is first).
 _EARLIER = (
@@ -201,7 +214,8 @@ def _trigger_name(table: str, event: str = "") -> str:
 
 
 def sqlite_statements() -> list[str]:
-    """CREATE TRIGGER statements for SQLite: one per table and event, each re-deriving children."""
+    """CREATE TRIGGER statements for SQLite: per table and event, one re-deriving the children
+    and, while an import defers the facts, one noting them instead."""
     statements = []
     for table, columns, children_of in SOURCES:
         events = {
@@ -215,8 +229,14 @@ def sqlite_statements() -> list[str]:
         for event, (when, children) in events.items():
             statements.append(
                 f"CREATE TRIGGER {_trigger_name(table, event)} {when} ON {table} FOR EACH ROW "
+                f"WHEN NOT {_SQLITE_DEFERRING} "
                 f"BEGIN {upsert_sql('sqlite', f'e.child_id IN ({children})')}; "
                 f"{_delete_gone_sql(children)}; END"
+            )
+            statements.append(
+                f"CREATE TRIGGER {_trigger_name(table, event + '_deferred')} {when} ON {table} "
+                f"FOR EACH ROW WHEN {_SQLITE_DEFERRING} "
+                f"BEGIN INSERT OR IGNORE INTO {DEFERRED} (child_id) {children}; END"
             )
     return statements
 
@@ -232,6 +252,10 @@ def postgresql_statements() -> list[str]:
             f"  IF TG_OP = 'INSERT' THEN kids := ARRAY({children_of('NEW')});\n"
             f"  ELSIF TG_OP = 'DELETE' THEN kids := ARRAY({children_of('OLD')});\n"
             f"  ELSE kids := ARRAY({children_of('OLD')} UNION {children_of('NEW')});\n"
+            "  END IF;\n"
+            f"  IF current_setting('{DEFER_SETTING}', true) = 'on' THEN\n"
+            f"    INSERT INTO {DEFERRED} (child_id) SELECT unnest(kids) ON CONFLICT DO NOTHING;\n"
+            "    RETURN NULL;\n"
             "  END IF;\n"
             f"  {upsert_sql('postgresql', 'e.child_id = ANY(kids)')};\n"
             f"  {_delete_gone_sql('SELECT unnest(kids)')};\n"
@@ -251,9 +275,10 @@ def drop_statements(vendor: str) -> list[str]:
             f"DROP FUNCTION IF EXISTS {_trigger_name(t)}()" for t, _c, _f in SOURCES
         ]
     return [
-        f"DROP TRIGGER IF EXISTS {_trigger_name(t, event)}"
+        f"DROP TRIGGER IF EXISTS {_trigger_name(t, event + deferred)}"
         for t, _c, _f in SOURCES
         for event in ("insert", "delete", "update")
+        for deferred in ("", "_deferred")
     ]
 
 
@@ -286,6 +311,34 @@ def rebuild_facts(connection: Any = None) -> int:
         cursor.execute(upsert_sql(connection.vendor, "TRUE"))
         cursor.execute(f"SELECT COUNT(*) FROM {FACTS}")
         return int(cursor.fetchone()[0])
+
+
+def defer_facts(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """From now until `derive_deferred_facts` in this transaction (core.signals.bulk_write_started):
+    the triggers note the children a write touches instead of re-deriving them."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config(%s, 'on', true)", [DEFER_SETTING])
+        else:
+            cursor.execute(
+                f"INSERT OR IGNORE INTO {DEFERRED} (child_id) VALUES (%s)", [DEFERRING_ROW]
+            )
+
+
+def derive_deferred_facts(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """Re-derive, in one set-based pass, the facts of every child the triggers noted since
+    `defer_facts`, and make the triggers re-derive row by row again (core.signals.bulk_write_ending)."""
+    children = f"SELECT child_id FROM {DEFERRED}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config(%s, 'off', true)", [DEFER_SETTING])
+            # The planner's estimate of the noted children (from a few to the whole register).
+            cursor.execute(f"ANALYZE {DEFERRED}")
+        else:
+            cursor.execute(f"DELETE FROM {DEFERRED} WHERE child_id = %s", [DEFERRING_ROW])
+        cursor.execute(upsert_sql(connection.vendor, f"e.child_id IN ({children})"))
+        cursor.execute(_delete_gone_sql(children))
+        cursor.execute(f"DELETE FROM {DEFERRED}")
 
 
 def rebuild_after_restore(sender: Any, connection: Any, **kwargs: Any) -> None:

@@ -136,3 +136,20 @@ class EpisodeFacts(models.Model):
 
     def __str__(self) -> str:
         return f"facts of episode {self.episode_id}"
+
+
+class DeferredFacts(models.Model):
+    """The children whose facts an import's writes touched, to re-derive once when they end.
+
+    Empty outside an import's transaction: the triggers write it only while an import defers the
+    facts (`core.db.bulk_write`), and `facts.derive_deferred_facts` empties it before commit. The
+    row of child 0 (no child has that id) is SQLite's "the facts are deferred" switch.
+    """
+
+    child_id = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        verbose_name_plural = "deferred facts"
+
+    def __str__(self) -> str:
+        return f"facts of child {self.child_id} to derive"

@@ -132,3 +132,26 @@ def group_words(group: Any) -> SafeString:
 def get_item(mapping: Any, key: Any) -> Any:
     """`mapping[key]` in a template, or None."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.inclusion_tag("includes/pagination.html", takes_context=True)
+def pagination(
+    context: Any, page: Any, noun: str = "", label: str = "Pages", param: str = "page"
+) -> dict[str, Any]:
+    """How many in all, which ones are shown, and the GOV.UK pagination links (other query
+    parameters kept). Nothing but the count when everything fits on one page."""
+    from returnhome.core.paging import page_links, page_url
+
+    params = context["request"].GET
+    paginator = page.paginator
+    return {
+        "page": page,
+        "noun": noun,
+        "label": label,
+        "count": paginator.count,
+        "links": page_links(params, page, param) if paginator.num_pages > 1 else [],
+        "previous_url": page_url(params, page.previous_page_number(), param)
+        if page.has_previous()
+        else "",
+        "next_url": page_url(params, page.next_page_number(), param) if page.has_next() else "",
+    }

@@ -16,7 +16,7 @@ from returnhome.accounts.models import User
 from returnhome.children import groups as child_groups
 from returnhome.children.models import Child, LegalStatus, Placement
 from returnhome.core.audit import insert_chained
-from returnhome.core.db import BULK_BATCH, chunked, fast_insert, unsaved
+from returnhome.core.db import BULK_BATCH, bulk_write, chunked, fast_insert, unsaved
 from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import Episode, Notification
 from returnhome.imports.commit.records import audit_row
@@ -156,6 +156,10 @@ def _write_histories(commit: _HistoryCommit) -> list[int]:
     ]
     _write_periods(LegalStatus, status_plans)
     _write_periods(Placement, place_plans)
+    for part in chunked([pk for pk, _ in place_plans]):  # in another council's area (issue 12)
+        Placement.objects.filter(child_id__in=part).exclude(
+            council_area_id=commit.council.pk
+        ).update(out_of_area=True)
     for child_pk, periods in status_plans:
         commit.record(
             "record_legal_status",
@@ -308,11 +312,12 @@ def commit_history(
         provider=provider_for(council),
         worker=history_worker(),
     )
-    _write_children(commit)
-    changed = _write_histories(commit)
-    _create_episodes(commit)
-    _update_episodes(commit)
-    _refresh_other_groups(commit, changed)
+    with bulk_write():  # the report facts derived once, for the children touched
+        _write_children(commit)
+        changed = _write_histories(commit)
+        _create_episodes(commit)
+        _update_episodes(commit)
+        _refresh_other_groups(commit, changed)
     insert_chained(commit.audit)
     return plan.counts()
 

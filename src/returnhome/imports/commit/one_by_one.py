@@ -12,6 +12,7 @@ from returnhome.accounts.models import User
 from returnhome.children import services as child_services
 from returnhome.children.models import Child
 from returnhome.core.audit import record_write
+from returnhome.core.db import bulk_write
 from returnhome.episodes import services as episode_services
 from returnhome.episodes.models import Episode
 from returnhome.imports.commit.records import (
@@ -156,8 +157,9 @@ class _OneByOne:
 def commit_rows(plan: Plan, *, acting_user: User | None, run: ImportRun | None = None) -> Outcome:
     """Carry out the plan through the product's services, one notification at a time."""
     committing = _OneByOne(plan, acting_user, run)
-    for action in plan.actions:
-        committing.carry_out(action)
+    with bulk_write():  # the report facts derived once, for the children touched
+        for action in plan.actions:
+            committing.carry_out(action)
     return Outcome(
         run,
         {k: v.pk for k, v in committing.episodes.items()},

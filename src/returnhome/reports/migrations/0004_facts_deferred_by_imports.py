@@ -1,0 +1,27 @@
+"""Imports defer the report facts (decision 0032): the table of children to re-derive, and the
+triggers again (each now has a twin that notes the children while an import defers the facts).
+No row changed, so the facts need no rebuild.
+"""
+
+from typing import Any
+
+from django.db import migrations, models
+
+
+def install(apps: Any, schema_editor: Any) -> None:
+    from returnhome.reports.facts import install_triggers
+
+    install_triggers(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("reports", "0003_triggers_after_versions")]
+
+    operations = [
+        migrations.CreateModel(
+            name="DeferredFacts",
+            fields=[("child_id", models.BigIntegerField(primary_key=True, serialize=False))],
+            options={"verbose_name_plural": "deferred facts"},
+        ),
+        migrations.RunPython(install, reverse_code=migrations.RunPython.noop),
+    ]
