@@ -4,15 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alerts', '0005_every_alert_kind'),
+        ("alerts", "0005_every_alert_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='alert',
-            name='kind',
-            field=models.CharField(choices=[('reported_missing', 'Child reported missing'), ('reported_returned', 'Child reported returned'), ('rhi_referred', 'RHI referred'), ('rhi_allocated', 'RHI allocated to you'), ('rhi_due_soon', 'RHI due within 24 hours'), ('rhi_overdue', 'RHI deadline passed'), ('interview_submitted', 'Interview to review'), ('interview_returned', 'Interview returned for changes'), ('action_due', 'Action due today'), ('action_overdue', 'Action overdue'), ('daily_digest', 'Daily summary'), ('meeting_pack', 'Weekly meeting pack ready'), ('sharing_received', 'Information shared with your force'), ('sharing_overdue', 'No police feedback on shared information'), ('package_sent', 'Information package about a child placed in your area'), ('placed_child_missing', 'Child placed out of area reported missing')], max_length=30),
+            model_name="alert",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("reported_missing", "Child reported missing"),
+                    ("reported_returned", "Child reported returned"),
+                    ("rhi_referred", "RHI referred"),
+                    ("rhi_allocated", "RHI allocated to you"),
+                    ("rhi_due_soon", "RHI due within 24 hours"),
+                    ("rhi_overdue", "RHI deadline passed"),
+                    ("interview_submitted", "Interview to review"),
+                    ("interview_returned", "Interview returned for changes"),
+                    ("action_due", "Action due today"),
+                    ("action_overdue", "Action overdue"),
+                    ("daily_digest", "Daily summary"),
+                    ("meeting_pack", "Weekly meeting pack ready"),
+                    ("sharing_received", "Information shared with your force"),
+                    ("sharing_overdue", "No police feedback on shared information"),
+                    ("package_sent", "Information package about a child placed in your area"),
+                    ("placed_child_missing", "Child placed out of area reported missing"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
