@@ -22,7 +22,7 @@ from returnhome.core.audit import record_read
 from returnhome.episodes.models import DirectReport, Episode, Notification
 from returnhome.imports.models import PendingNotification, ReviewItem
 from returnhome.interviews import services
-from returnhome.interviews.models import RHI, ContactAttempt, Interview
+from returnhome.interviews.models import RHI, ContactAttempt, Interview, InterviewDraft
 from returnhome.interviews.services import ActionProposal, InterviewDetails
 from returnhome.privacy.models import RetentionDecision
 from returnhome.sharing.services import (
@@ -170,7 +170,13 @@ def everything(cast: Cast) -> Everything:
         acting_user=cast.practitioner,
     )
     Interview.objects.filter(pk=interview.pk).update(
-        information_from=_q("carer"), manager_comment=_q("ok")
+        information_from=_q("carer"), manager_comment=_q("ok"), return_comment=_q("returned")
+    )
+    InterviewDraft.objects.create(  # carer information being written: a draft is about the child
+        rhi=rhi,
+        author=cast.practitioner,
+        kind=Interview.Kind.CARER_ONLY,
+        data={"information_from": [_q("draft")]},
     )
     interview.actions.update(manager_comment=_q("agreed"), outcome=_q("done"))
     shared = send_sharing_form(

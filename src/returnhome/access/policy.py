@@ -144,6 +144,11 @@ def is_outside_reporter(user: User) -> bool:
     return user.role == Role.REPORTER
 
 
+def is_police(user: User) -> bool:
+    """A police force's missing-person coordinator: what they record comes from the police."""
+    return _kind(user) == "police" and user.role == Role.POLICE
+
+
 def reports_for_own_council(user: User) -> bool:
     """A social worker reports children to their own council (as the social worker); other
     reporters choose the council they report to."""
@@ -245,6 +250,19 @@ def works_front_door(user: Any) -> bool:
     """A council's front door and its managers (never another kind of organisation's staff: a
     charity's manager is no council's front door)."""
     return _kind(user) == "council" and user.role in FRONT_DOOR_ROLES
+
+
+@rules.predicate
+def can_record_found(user: Any, episode: Any) -> bool:
+    """Records that a missing child was found: the front door of the child's council or of the
+    council it is placed in (`records_for_child`), or a missing-person coordinator of the police
+    force handling the episode (the episodes they can see)."""
+    if episode is None or not getattr(user, "is_authenticated", False):
+        return False
+    if records_for_child(user, episode.child):
+        return True
+    police = _kind(user) == "police" and user.role == Role.POLICE
+    return police and _org(user) == episode.police_force_id and episode.police_force_id is not None
 
 
 @rules.predicate

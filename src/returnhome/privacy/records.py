@@ -40,7 +40,7 @@ from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import DirectReport, Episode, Notification
 from returnhome.followup.models import ProposedAction
 from returnhome.imports.models import PendingNotification, ReviewItem
-from returnhome.interviews.models import RHI, ContactAttempt, Interview
+from returnhome.interviews.models import RHI, ContactAttempt, Interview, InterviewDraft
 from returnhome.privacy.models import RetentionDecision
 from returnhome.reports.models import EpisodeFacts
 from returnhome.sharing.models import SharingEntry, SharingForm, SharingRecipient
@@ -212,7 +212,15 @@ HELD: tuple[Held, ...] = (
             "child_feedback",
             "carer_feedback",
             "manager_comment",
+            "return_comment",
         ),
+    ),
+    Held(
+        "interview_drafts",
+        "Interview records being written (drafts)",
+        InterviewDraft,
+        lambda ids: InterviewDraft.objects.filter(rhi__child_id__in=ids),
+        delete=True,
     ),
     Held(
         "actions",
