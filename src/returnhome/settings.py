@@ -48,12 +48,14 @@ INSTALLED_APPS = [
     "returnhome.episodes",
     "returnhome.interviews",
     "returnhome.followup",
+    "returnhome.sharing",
     "returnhome.reports",
     "returnhome.imports",
     "rest_framework",
     "drf_spectacular",
     "returnhome.alerts",
     "returnhome.demo",
+    "returnhome.privacy",
 ]
 
 MIDDLEWARE = [
@@ -108,7 +110,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             # SQLite has one writer at a time: a page's audit row waits for an import's write
             # to end. The wait must cover the longest write transaction (a 100,000-row police
             # file commits in well under a minute on a quiet machine), or the page fails with
-            # "database is locked" (docs/decisions/0032-imports-derive-facts-once.md).
+            # "database is locked" (docs/decisions/0036-imports-derive-facts-once.md).
             "timeout": env.int("RETURNHOME_SQLITE_BUSY_TIMEOUT", default=300),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
@@ -116,6 +118,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Scale-out (docs/deploy.md): with REPORTS_DATABASE_URL (a read-only replica of the primary), the
+# report pages and the dashboard read from it (returnhome.core.replica); writes, and reads inside
+# a transaction, always go to the primary. Without it the `reports` alias is the primary's own
+# settings and is never used.
+REPORTS_READ_FROM_REPLICA = bool(env.str("REPORTS_DATABASE_URL", default=""))
+if REPORTS_READ_FROM_REPLICA:
+    DATABASES["reports"] = env.db("REPORTS_DATABASE_URL")
+    for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS"):
+        if key in DATABASES["default"]:
+            DATABASES["reports"].setdefault(key, DATABASES["default"][key])
+else:
+    DATABASES["reports"] = dict(DATABASES["default"])
+DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["returnhome.core.replica.ReportsReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -226,6 +243,7 @@ RETURNHOME_READINESS_CHECKS = [
     "returnhome.core.health.database",
     "returnhome.core.health.migrations",
     "returnhome.core.jobs.worker_heartbeat",
+    "returnhome.core.replica.replica_reachable",
 ]
 
 # Background jobs (returnhome.core.jobs, docs/jobs.md): `returnhome jobs run` is the worker, on the
@@ -243,6 +261,9 @@ RETURNHOME_ALERT_LOOKBACK_DAYS = env.int("RETURNHOME_ALERT_LOOKBACK_DAYS", defau
 RETURNHOME_ALERT_EMAIL_ATTEMPTS = env.int("RETURNHOME_ALERT_EMAIL_ATTEMPTS", default=5)
 RETURNHOME_DIGEST_HOUR = env.int("RETURNHOME_DIGEST_HOUR", default=7)
 RETURNHOME_MEETING_PACK_HOUR = env.int("RETURNHOME_MEETING_PACK_HOUR", default=6)
+# An information-sharing form the police have given no feedback on this many days after it was
+# sent is overdue: on the team page, in the meeting pack, and alerted once (sharing/jobs.py).
+RETURNHOME_SHARING_FEEDBACK_DAYS = env.int("RETURNHOME_SHARING_FEEDBACK_DAYS", default=14)
 
 # `returnhome restore` refuses a database holding any of these unless --force (core/backup.py).
 RETURNHOME_RESTORE_REFUSES_IF_ANY = ["children.Child", "episodes.Episode", "accounts.User"]
@@ -322,3 +343,6 @@ RETURNHOME_QUESTIONNAIRE_DIRS = env.list("RETURNHOME_QUESTIONNAIRE_DIRS", defaul
 
 # Unusual access report (docs/audit.md): more children than this opened outside a caseload in a day.
 RETURNHOME_UNUSUAL_ACCESS_CHILDREN = env.int("RETURNHOME_UNUSUAL_ACCESS_CHILDREN", default=20)
+# A host council and the police forces keep a child placed out of area (or with a recent episode)
+# for this many days after the placement ended or the last episode closed (access/policy.py).
+RETURNHOME_SHARED_ACCESS_DAYS = env.int("RETURNHOME_SHARED_ACCESS_DAYS", default=90)

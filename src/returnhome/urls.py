@@ -18,6 +18,7 @@ urlpatterns = [
     path("episodes/", include("returnhome.episodes.urls")),
     path("", include("returnhome.interviews.urls")),
     path("actions/", include("returnhome.followup.urls")),
+    path("sharing/", include("returnhome.sharing.urls")),
     path("settings/", include("returnhome.organisations.urls")),
     path("reports/", include("returnhome.reports.urls")),
     path("api/", include("returnhome.imports.api.urls")),
@@ -25,4 +26,5 @@ urlpatterns = [
     path("", include("returnhome.accounts.urls")),
     path("alerts/", include("returnhome.alerts.urls")),
     path("front-door/", include("returnhome.imports.front_door.urls")),
+    path("privacy/", include("returnhome.privacy.urls")),
 ]

@@ -18,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from returnhome.accounts.models import Role, User
 from returnhome.alerts.models import Alert
+from returnhome.children.models import PackageSend
+from returnhome.children.services import record_placement
 from returnhome.core.models import AuditEvent
 from returnhome.imports.direct_reports import reporting
 from returnhome.imports.direct_reports.reporting import MissingDetails
@@ -97,6 +99,7 @@ class Scenario:
     alert_pk: int = 0
     contract_pk: int = 0
     user_pk: int = 0  # a practitioner: a user the council's administrator manages
+    package_send_pk: int = 0  # the package of a child placed in the partner's area, sent to it
 
 
 @pytest.fixture
@@ -150,6 +153,16 @@ def scenario(cast: Cast) -> Scenario:
         ContractDetails("Open Door", "rhi", start_date=dt.date(2024, 4, 1)),
         acting_user=cast.admin,
     )
+    # A child of the council placed in the partner council's area: its package goes to the partner.
+    placed_out = ChildFactory(council=cast.council, surname="Placedout")
+    record_placement(
+        placed_out,
+        placement_type="foster",
+        council_area=cast.partner_council,
+        start_date=dt.date(2026, 1, 1),
+        rhi_arrangement="own_service",
+        acting_user=cast.front_door,
+    )
     return Scenario(
         child.pk,
         rhi.episode_id,
@@ -161,6 +174,7 @@ def scenario(cast: Cast) -> Scenario:
         alert.pk,
         contract.pk,
         cast.practitioner.pk,
+        PackageSend.objects.get(package__child=placed_out).pk,
     )
 
 
@@ -213,20 +227,54 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("healthz", ok=ALL),
         page("readyz", ok=ALL),
         page("episodes:open", ok=CHILD_RECORDS | ELSEWHERE),
+        page("episodes:list", ok=CHILD_RECORDS | ELSEWHERE),
         page("episodes:record_missing", ok=FRONT_DOOR | PARTNER),
         page("episodes:record_missing_new_child", ok=FRONT_DOOR | PARTNER),
         # The front door of another council is not told the child exists.
         page("episodes:record_missing_for", s.child_pk, ok=FRONT_DOOR, finds=ALL - PARTNER),
         page("episodes:detail", s.episode_pk, ok=CHILD_RECORDS, finds=CHILD_RECORDS),
-        page("episodes:record_found", s.open_episode_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
+        # The police force handling the episode records that the child was found, too.
+        page(
+            "episodes:record_found",
+            s.open_episode_pk,
+            ok=FRONT_DOOR | {"police"},
+            finds=CHILD_RECORDS | {"police"},
+        ),
         page("children:list", ok=CHILD_RECORDS | ELSEWHERE),
         # Who opened a child's record: the council's managers and administrators alone.
         page("children:access_history", s.child_pk, ok={"manager", "admin"}, finds=set()),
+        # Records past their retention, erasing one, keeping one longer (docs/privacy.md): the
+        # council's managers and administrators alone (another council's see their own queue).
+        page("privacy:retention", ok={"manager", "admin"} | PARTNER, finds=set()),
+        page("privacy:rule", ok={"admin"}, finds=set()),
+        page("privacy:erase", s.child_pk, ok={"manager", "admin"}, finds=set()),
+        page("privacy:keep", s.child_pk, ok={"manager", "admin"}, finds=set()),
         page("children:detail", s.child_pk, ok=CHILD_RECORDS, finds=CHILD_RECORDS),
         page("children:edit", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
         page("children:add_legal_status", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
         page("children:add_placement", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
         page("children:add_alias", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
+        # The information package (issue 12): read by whoever sees the child, kept by the front
+        # door; a host council or force reads what it was sent and records receipt.
+        page("children:package", s.child_pk, ok=CHILD_RECORDS, finds=CHILD_RECORDS),
+        page("children:edit_package", s.child_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
+        page(
+            "children:share_interviews",
+            s.child_pk,
+            ok=FRONT_DOOR,
+            status=302,
+            finds=CHILD_RECORDS,
+            method="post",
+        ),
+        page("children:packages_received", ok=COUNCIL_STAFF | {"police"} | PARTNER),
+        page(
+            "children:receive_package",
+            s.package_send_pk,
+            ok=PARTNER,
+            status=302,
+            finds=COUNCIL_STAFF | PARTNER,
+            method="post",
+        ),
         page("interviews:mine", ok=COUNCIL_STAFF | ELSEWHERE),
         page("interviews:team", ok=COUNCIL_STAFF | ELSEWHERE),
         page("interviews:rhi", s.rhi_pk, ok=COUNCIL_STAFF, finds=COUNCIL_STAFF),
@@ -235,8 +283,42 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("interviews:consent", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
         page("interviews:offer", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
         page("interviews:outcome", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
-        page("interviews:record_interview", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
-        page("interviews:record_carer_only", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
+        # The interview form opens at its first section (in three, with a draft saved as it goes).
+        page(
+            "interviews:record_interview",
+            s.rhi_pk,
+            ok=RHI_WORKERS,
+            finds=COUNCIL_STAFF,
+            status=302,
+        ),
+        page(
+            "interviews:record_carer_only",
+            s.rhi_pk,
+            ok=RHI_WORKERS,
+            finds=COUNCIL_STAFF,
+            status=302,
+        ),
+        page(
+            "interviews:interview_section",
+            s.rhi_pk,
+            "interview",
+            "said",
+            ok=RHI_WORKERS,
+            finds=COUNCIL_STAFF,
+        ),
+        page(
+            "interviews:interview_check", s.rhi_pk, "interview", ok=RHI_WORKERS, finds=COUNCIL_STAFF
+        ),
+        # A draft is its author's own: saved only by who may record the interview.
+        page(
+            "interviews:interview_autosave",
+            s.rhi_pk,
+            "interview",
+            "said",
+            ok=RHI_WORKERS,
+            finds=COUNCIL_STAFF,
+            method="post",
+        ),
         page("interviews:interview", s.interview_pk, ok=INTERVIEW_READERS, finds=NOT_ELSEWHERE),
         page(
             "interviews:review", s.interview_pk, ok={"manager"}, finds=INTERVIEW_READERS - PARTNER
@@ -279,6 +361,9 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("reports:meeting_pack_pdf", ok=MEETING_PACK),
         page("reports:meeting_pack_csv", query="?table=missing", ok=MEETING_PACK),
         page("reports:meeting_pack_xlsx", query="?table=overdue", ok=MEETING_PACK),
+        page("reports:police", ok=REPORT_READERS),
+        page("reports:police_download", "csv", query="?table=sharing", ok=REPORT_READERS),
+        page("reports:police_download", "xlsx", query="?table=timeliness", ok=REPORT_READERS),
         page("reports:benchmark", ok=REPORT_READERS),
         page("reports:benchmark_download", "csv", query="?table=councils", **BENCHMARK),
         page("reports:benchmark_download", "xlsx", query="?table=councils", **BENCHMARK),
@@ -333,6 +418,7 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("alerts:open", s.alert_pk, ok={"front_door"}, status=302, finds=set(), method="post"),
         page("alerts:mark_all_read", ok=ALL, status=302, method="post"),
         *front_door_visits(s),
+        *sharing_visits(s),
     ]
 
 
@@ -395,6 +481,39 @@ def front_door_visits(s: Scenario) -> list[tuple[str, Visit]]:
             finds=COUNCIL_STAFF,  # the duplicate has no episode the police reported
         ),
         page("imports:undo_merge", merge.pk, ok=FRONT_DOOR, finds=FRONT_DOOR),
+    ]
+
+
+def sharing_visits(s: Scenario) -> list[tuple[str, Visit]]:
+    """Information-sharing forms (issue 12): the council's practitioners and managers send them;
+    the sending council's staff who read the child's record, and the force it went to, read one;
+    only that force records receipt and feedback."""
+    from returnhome.children.models import Child
+    from returnhome.sharing.models import SharingForm
+    from returnhome.sharing.services import SharingDetails, send_sharing_form
+
+    form = SharingForm.objects.filter(child_id=s.child_pk).first()
+    if form is None:
+        details = SharingDetails(
+            ["county_lines"], "Seen at the station", "child", "2", "B", "child_consent"
+        )
+        sender = User.objects.get(username="practitioner")
+        form = send_sharing_form(Child.objects.get(pk=s.child_pk), details, acting_user=sender)
+    senders = {"practitioner", "practitioner2", "manager"}
+    return [
+        page("sharing:sent", ok=COUNCIL_STAFF | PARTNER),
+        page("sharing:inbox", ok={"police"}),
+        page("sharing:new", s.child_pk, ok=senders, finds=CHILD_RECORDS),
+        page("sharing:form", form.pk, ok=COUNCIL_STAFF | {"police"}, finds=set()),
+        page(
+            "sharing:receipt",
+            form.pk,
+            ok={"police"},
+            status=302,
+            finds=COUNCIL_STAFF,
+            method="post",
+        ),
+        page("sharing:feedback", form.pk, ok={"police"}, finds=COUNCIL_STAFF),
     ]
 
 
@@ -550,32 +669,55 @@ def test_an_alert_opens_only_for_its_recipient(cast: Cast, scenario: Scenario, w
 
 # The service navigation: each role's own work (not every page they may open: an administrator may
 # open the list of children still missing, but it is not their work).
-RHI_WORK = ["My RHIs", "Team RHIs"]
+RHI_WORK = ["My work", "My team's work"]
 MANAGER_NAV = [
     *RHI_WORK,
     "Still missing",
+    "Episodes",
     "Report missing",
     "Children",
     "Actions",
+    "Police sharing",
     "Reports",
     "Front door",
     "FOI answers",
     "Meeting pack",
 ]
 NAVIGATION = {
-    "practitioner": [*RHI_WORK, "Still missing", "Children", "Actions"],
-    "practitioner2": [*RHI_WORK, "Still missing", "Children", "Actions"],
+    "practitioner": [
+        *RHI_WORK,
+        "Still missing",
+        "Episodes",
+        "Children",
+        "Actions",
+        "Police sharing",
+    ],
+    "practitioner2": [
+        *RHI_WORK,
+        "Still missing",
+        "Episodes",
+        "Children",
+        "Actions",
+        "Police sharing",
+    ],
     "manager": MANAGER_NAV,
     "partner": MANAGER_NAV,
-    "front_door": ["Still missing", "Report missing", "Children", "Front door"],
-    "police": ["Still missing"],
+    "front_door": ["Still missing", "Episodes", "Report missing", "Children", "Front door"],
+    "police": ["Still missing", "Episodes", "Shared with us"],
     "outsider": [],
     "reporter": ["My reports"],
-    "performance": ["Still missing", "Children", "Reports", "FOI answers", "Meeting pack"],
+    "performance": [
+        "Still missing",
+        "Episodes",
+        "Children",
+        "Reports",
+        "FOI answers",
+        "Meeting pack",
+    ],
     "admin": ["Children", "Reports", "Service settings", "FOI answers"],
-    "social_worker": ["Still missing", "Children", "Actions", "My reports"],
+    "social_worker": ["Still missing", "Episodes", "Children", "Actions", "My reports"],
     # A provider's manager: the council's reports are not theirs (the front door is: see above).
-    "charity": [*RHI_WORK, "Still missing", "Children", "Actions"],
+    "charity": [*RHI_WORK, "Still missing", "Episodes", "Children", "Actions"],
 }
 
 

@@ -39,7 +39,12 @@ def test_health_needs_no_sign_in_any_host_and_no_https(production_https: None) -
     assert ready.status_code == 200
     assert json.loads(ready.content) == {
         "status": "ready",
-        "checks": {"database": "ok", "migrations": "ok", "worker_heartbeat": "ok"},
+        "checks": {
+            "database": "ok",
+            "migrations": "ok",
+            "worker_heartbeat": "ok",
+            "replica_reachable": "ok",
+        },
     }
 
 

@@ -436,3 +436,55 @@ def test_a_commissioned_provider_hears_of_a_missing_report_at_once_and_can_open_
             organisation=OrganisationFactory(kind=Organisation.Kind.PROVIDER), role=Role.MANAGER
         )
     )
+
+
+def test_the_episode_page_shows_a_report_only_to_those_who_may_open_it(
+    cast: Cast, client: Any
+) -> None:
+    """Issue 11, finding 8: the episode page showed a direct report's Box D details to an RHI
+    provider that could not open the report itself. The provider delivering the RHI (or serving
+    the council while the child is missing) prepares the interview from the carer's report
+    (Box G): it may open the report, and the episode page shows it; a provider with no part in
+    the episode sees neither; each report shown is an audited read."""
+    charity = OrganisationFactory(kind=Organisation.Kind.PROVIDER, name="Test charity")
+    charity_manager = UserFactory(organisation=charity, role=Role.MANAGER)
+    configure_service(
+        cast.council,
+        rhi_provider=charity,
+        clock_start="return",
+        clock_count="hours",
+        expected_version=None,
+        acting_user=None,
+        check_permission=False,
+    )
+    r = report(cast)
+    assert r.episode is not None
+    services.record_return(
+        r.episode,
+        returned_at=ago(hours=1),
+        received_at=ago(hours=1),
+        source=Notification.Source.POLICE,
+        acting_user=cast.front_door,
+    )
+    assert RHI.objects.get(episode=r.episode).provider == charity
+    client.force_login(charity_manager)
+    page = client.get(f"/episodes/{r.episode.pk}/")
+    assert page.status_code == 200 and "Black hatchback, AB12 CDE" in page.content.decode()
+    assert client.get(f"/reporting/{r.pk}/").status_code == 200
+    assert AuditEvent.objects.filter(
+        actor=charity_manager, action="episode_direct_reports", object_id=str(r.pk)
+    ).exists()
+
+    # The RHI moves to another provider: the charity no longer opens the episode or the report.
+    RHI.objects.filter(episode=r.episode).update(provider=cast.council)
+    assert client.get(f"/episodes/{r.episode.pk}/").status_code == 404
+    assert client.get(f"/reporting/{r.pk}/").status_code == 404
+
+    # Someone who may open the episode but not the report (a police force whose episode it is,
+    # when another force was told of the report) never sees the report's details on its page.
+    Episode.objects.filter(pk=r.episode.pk).update(police_force=cast.police_force)
+    DirectReport.objects.filter(pk=r.pk).update(police_force=PoliceFactory())
+    client.force_login(cast.police)
+    page = client.get(f"/episodes/{r.episode.pk}/")
+    assert page.status_code == 200 and "Black hatchback" not in page.content.decode()
+    assert client.get(f"/reporting/{r.pk}/").status_code == 404

@@ -298,8 +298,10 @@ def test_batch_and_one_at_a_time_write_the_same_records(
     first, second, third = batch_summaries
     assert first["episodes_created"] == 2 and first["found_waiting_for_missing"] == 1
     assert first["children_created"] == 1 and first["episodes_closed"] == 1
-    assert second["episodes_closed"] == 2 and second["sent_to_review"] == 1
-    assert second["unchanged"] == 1 and second["children_created"] == 1
+    # Tyler's row names another council (T02) and fits no child it placed here: its front door
+    # decides (issue 12), no child is made here.
+    assert second["episodes_closed"] == 2 and second["sent_to_review"] == 2
+    assert second["unchanged"] == 1 and second["children_created"] == 0
     assert second["found_waiting_for_missing"] == 1
     assert third["episodes_updated"] == 1
     groups = {e[0]: e[2] for e in batch_snapshot["episodes"]}

@@ -22,6 +22,10 @@ USER_PREDICATES: dict[str, Callable[[Any], bool]] = {
     "see_reports": policy.can_see_reports,
     "see_meeting_pack": policy.can_see_meeting_pack,
     "report_directly": policy.is_reporter,
+    # Reviews the records past their own council's retention (docs/privacy.md).
+    "manage_retention": lambda user: policy.manages_retention(
+        user, getattr(user, "organisation", None)
+    ),
 }
 
 

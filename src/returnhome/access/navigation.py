@@ -11,7 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from returnhome.access.policy import can_see_meeting_pack, can_see_reports, works_front_door
+from returnhome.access.policy import (
+    can_see_meeting_pack,
+    can_see_reports,
+    sees_sent_sharing_forms,
+    works_front_door,
+    works_sharing_inbox,
+)
 from returnhome.access.roles import Role
 
 
@@ -39,12 +45,12 @@ def _meeting_pack(user: Any) -> bool:
 
 
 NAV: tuple[NavItem, ...] = (
-    NavItem("interviews:mine", "My RHIs", frozenset({Role.PRACTITIONER, Role.MANAGER})),
-    NavItem("interviews:team", "Team RHIs", frozenset({Role.MANAGER, Role.PRACTITIONER})),
+    NavItem("interviews:mine", "My work", frozenset({Role.PRACTITIONER, Role.MANAGER})),
+    NavItem("interviews:team", "My team's work", frozenset({Role.MANAGER, Role.PRACTITIONER})),
     NavItem(
         "episodes:open",
         "Still missing",
-        frozenset(
+        EPISODE_READERS := frozenset(
             {
                 Role.FRONT_DOOR,
                 Role.MANAGER,
@@ -55,6 +61,7 @@ NAV: tuple[NavItem, ...] = (
             }
         ),
     ),
+    NavItem("episodes:list", "Episodes", EPISODE_READERS),
     NavItem(
         "episodes:record_missing",
         "Report missing",
@@ -80,6 +87,13 @@ NAV: tuple[NavItem, ...] = (
         "Actions",
         frozenset({Role.MANAGER, Role.PRACTITIONER, Role.SOCIAL_WORKER}),
     ),
+    NavItem(
+        "sharing:sent",
+        "Police sharing",
+        frozenset({Role.MANAGER, Role.PRACTITIONER}),
+        sees_sent_sharing_forms,
+    ),
+    NavItem("sharing:inbox", "Shared with us", frozenset({Role.POLICE}), works_sharing_inbox),
     NavItem(
         "reports:indicators",
         "Reports",

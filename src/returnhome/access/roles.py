@@ -47,6 +47,9 @@ RHI_WORKER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.SOCIAL_WORKE
 REPORT_ROLES = frozenset({Role.PERFORMANCE, Role.MANAGER, Role.ADMIN})
 # The weekly meeting pack names children: those who run or feed the meeting.
 MEETING_PACK_ROLES = frozenset({Role.MANAGER, Role.FRONT_DOOR, Role.PERFORMANCE})
+# Who sends an information-sharing form to the police (Box P): a council's practitioners and
+# team managers.
+SHARING_SENDER_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
 
 
 def _role_in(roles: frozenset[Role], prefix: str = "") -> Q:

@@ -36,10 +36,15 @@ class Alert(models.Model):
         RHI_DUE_SOON = "rhi_due_soon", "RHI due within 24 hours"
         RHI_OVERDUE = "rhi_overdue", "RHI deadline passed"
         INTERVIEW_SUBMITTED = "interview_submitted", "Interview to review"
+        INTERVIEW_RETURNED = "interview_returned", "Interview returned for changes"
         ACTION_DUE = "action_due", "Action due today"
         ACTION_OVERDUE = "action_overdue", "Action overdue"
         DAILY_DIGEST = "daily_digest", "Daily summary"
         MEETING_PACK = "meeting_pack", "Weekly meeting pack ready"
+        SHARING_RECEIVED = "sharing_received", "Information shared with your force"
+        SHARING_OVERDUE = "sharing_overdue", "No police feedback on shared information"
+        PACKAGE_SENT = "package_sent", "Information package about a child placed in your area"
+        PLACED_CHILD_MISSING = "placed_child_missing", "Child placed out of area reported missing"
 
     class Email(models.TextChoices):
         NONE = "", "No email"

@@ -10,14 +10,14 @@ from returnhome.access.policy import get_visible_or_404
 from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.alerts import services
 from returnhome.alerts.models import Alert
-
-SHOWN = 100
+from returnhome.core.paging import page_of
 
 
 def inbox(request: AuthedHttpRequest) -> HttpResponse:
-    alerts = list(Alert.objects.visible_to(request.user)[:SHOWN])
-    unread = sum(1 for a in alerts if not a.is_read)
-    return render(request, "alerts/inbox.html", {"alerts": alerts, "unread": unread})
+    alerts = Alert.objects.visible_to(request.user)
+    page = page_of(request, alerts)
+    unread = alerts.unread().count()
+    return render(request, "alerts/inbox.html", {"page": page, "unread": unread})
 
 
 @require_POST

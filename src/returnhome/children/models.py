@@ -9,7 +9,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from returnhome.access.policy import child_filter, front_door_filter
+from returnhome.access.policy import (
+    child_filter,
+    front_door_filter,
+    package_filter,
+    package_send_filter,
+)
 from returnhome.core.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -22,8 +27,8 @@ class ChildQuerySet(models.QuerySet["Child"]):
         return self.filter(child_filter(user)).distinct()
 
     def current(self) -> ChildQuerySet:
-        """Not merged into another record: what lists, search and matching show."""
-        return self.filter(merged_into__isnull=True)
+        """Not merged into another record, not erased: what lists, search and matching show."""
+        return self.filter(merged_into__isnull=True, erased_at__isnull=True)
 
 
 class Child(TimeStampedModel):
@@ -66,6 +71,12 @@ class Child(TimeStampedModel):
     )
     photographs_held = models.BooleanField(default=False)
     photographs_location = models.CharField(max_length=200, blank=True)
+    interviews_shared_with_host = models.BooleanField(
+        "Interview records shared with the host council",
+        default=False,
+        help_text="Set by the responsible council: the council where the child is placed reads "
+        "the interview records too (it always sees the outcome and a summary)",
+    )
     merged_into = models.ForeignKey(
         "self",
         null=True,
@@ -76,6 +87,13 @@ class Child(TimeStampedModel):
     )
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Bumped by every edit: a stale form is refused"
+    )
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The child's personal data was erased (privacy.services.erase_child): the "
+        "record stays, anonymised, so that its episodes still count",
     )
 
     objects = ChildQuerySet.as_manager()
@@ -95,6 +113,8 @@ class Child(TimeStampedModel):
 
     @property
     def full_name(self) -> str:
+        if self.erased_at is not None:
+            return f"Erased record {self.pk}"
         return f"{self.forename} {self.surname}"
 
     def age_on(self, day: dt.date) -> int | None:
@@ -170,6 +190,16 @@ class LegalStatus(models.Model):
         return f"{self.get_status_display()} from {self.start_date:%d/%m/%Y}"
 
 
+class RHIArrangement(models.TextChoices):
+    """Who interviews a child placed out of area if they go missing (FOI: the out-of-area
+    options)."""
+
+    OWN_SERVICE = "own_service", "The responsible council's own RHI service"
+    HOST_COUNCIL = "host_council", "The host council's RHI service"
+    COMMISSIONED = "commissioned", "A commissioned provider"
+    CASE_BY_CASE = "case_by_case", "Decided case by case with the named organisation"
+
+
 class Placement(models.Model):
     class Type(models.TextChoices):
         FOSTER = "foster", "Foster care"
@@ -192,12 +222,33 @@ class Placement(models.Model):
     )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+    out_of_area = models.BooleanField(
+        default=False,
+        help_text="In another council's area than the council holding the child's record",
+    )
+    rhi_arrangement = models.CharField(
+        "Who interviews the child if they go missing",
+        max_length=20,
+        choices=RHIArrangement.choices,
+        blank=True,
+    )
+    rhi_provider = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The organisation named to do the RHI (blank: the responsible council's own)",
+    )
 
     class Meta:
         ordering = ["start_date"]
 
     def __str__(self) -> str:
         return f"{self.get_placement_type_display()} in {self.council_area}"
+
+    def is_current(self, day: dt.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
 
 class RiskFlag(models.Model):
@@ -270,3 +321,101 @@ class ChildMerge(models.Model):
     @property
     def is_undone(self) -> bool:
         return self.undone_at is not None
+
+
+class PackageQuerySet(models.QuerySet["InformationPackage"]):
+    def visible_to(self, user: User) -> PackageQuerySet:
+        return self.filter(package_filter(user)).distinct()
+
+
+class InformationPackage(TimeStampedModel):
+    """What the host council and host police force need to know about a child placed in their
+    area (the Philomena Protocol profile). One per child, kept current by the responsible council;
+    what each organisation was sent is kept on its `PackageSend`. Photographs held, risk flags and
+    the missing history are the child's record's, not typed twice."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="package")
+    description = models.TextField("Physical description", blank=True)
+    habits = models.TextField("Habits and interests", blank=True)
+    associates = models.TextField("Friends and associates", blank=True)
+    places = models.TextField("Places they may go", blank=True)
+    medical_needs = models.TextField("Medical needs and medication", blank=True)
+    risks = models.TextField("Risks", blank=True)
+    current_concerns = models.TextField("Current concerns and live investigations", blank=True)
+    key_contacts = models.TextField("Key contacts (social worker, placement, family)", blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every edit: a stale form is refused"
+    )
+
+    objects = PackageQuerySet.as_manager()
+
+    TEXT_FIELDS = (
+        "description",
+        "habits",
+        "associates",
+        "places",
+        "medical_needs",
+        "risks",
+        "current_concerns",
+        "key_contacts",
+    )
+
+    def __str__(self) -> str:
+        return f"Information package for {self.child}"
+
+    def fields_shown(self) -> list[tuple[str, str]]:
+        """(label, value) of each typed part, in the profile's order."""
+        return [(package_label(name), getattr(self, name)) for name in self.TEXT_FIELDS]
+
+
+def package_label(name: str) -> str:
+    """The label of one of the package's typed parts."""
+    field = InformationPackage._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.verbose_name)
+
+
+class PackageSendQuerySet(models.QuerySet["PackageSend"]):
+    def visible_to(self, user: User) -> PackageSendQuerySet:
+        return self.filter(package_send_filter(user)).distinct()
+
+    def awaiting_receipt(self) -> PackageSendQuerySet:
+        return self.filter(received_at__isnull=True)
+
+
+class PackageSend(models.Model):
+    """The package sent to one organisation (a host council or host police force): the version
+    sent, and when and by whom its receipt was recorded."""
+
+    package = models.ForeignKey(InformationPackage, on_delete=models.CASCADE, related_name="sends")
+    placement = models.ForeignKey(
+        Placement, null=True, blank=True, on_delete=models.SET_NULL, related_name="package_sends"
+    )
+    recipient = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="packages_received"
+    )
+    package_version = models.PositiveIntegerField()
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = PackageSendQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"Information package sent to {self.recipient}"
+
+    @property
+    def child_id(self) -> int:
+        """For the audit trail."""
+        return int(self.package.child_id)

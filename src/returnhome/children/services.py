@@ -11,8 +11,17 @@ from django.utils import timezone
 
 from returnhome.access.policy import can_record_notification
 from returnhome.accounts.models import User
+from returnhome.children import packages
 from returnhome.children.groups import refresh_groups
-from returnhome.children.models import Alias, Child, ChildMerge, LegalStatus, Placement, RiskFlag
+from returnhome.children.models import (
+    Alias,
+    Child,
+    ChildMerge,
+    LegalStatus,
+    Placement,
+    RHIArrangement,
+    RiskFlag,
+)
 from returnhome.core.audit import record_write
 from returnhome.core.errors import Problems, require
 from returnhome.core.versioning import lock_for_edit
@@ -168,13 +177,21 @@ def record_placement(
     address: str = "",
     postcode: str = "",
     end_date: dt.date | None = None,
+    rhi_arrangement: str = "",
+    rhi_provider: Organisation | None = None,
     acting_user: User | None,
 ) -> Placement:
-    """Start a new placement; the open one before it ends the day before."""
+    """Start a new placement; the open one before it ends the day before. A placement outside
+    the council's area names who interviews the child if they go missing, and sends the child's
+    information package to the host council and force (`packages.send_package`)."""
     problems = Problems()
     _check_period(problems, start_date, end_date)
     if not council_area.is_council:
         problems.add("council_area", "Choose the council whose area the placement is in")
+    out_of_area = council_area.pk != child.council_id
+    rhi_provider = _check_arrangement(
+        problems, out_of_area, rhi_arrangement, rhi_provider, council_area
+    )
     problems.raise_if_any()
     child.placements.filter(end_date__isnull=True, start_date__lt=start_date).update(
         end_date=start_date - dt.timedelta(days=1)
@@ -187,6 +204,9 @@ def record_placement(
         end_date=end_date,
         address=address,
         postcode=postcode,
+        out_of_area=out_of_area,
+        rhi_arrangement=rhi_arrangement if out_of_area else "",
+        rhi_provider=rhi_provider if out_of_area else None,
     )
     refresh_groups(child)
     record_write(
@@ -196,8 +216,41 @@ def record_placement(
         placement_type=placement_type,
         council_area=council_area,
         start_date=start_date,
+        rhi_arrangement=placement.rhi_arrangement,
+        rhi_provider=placement.rhi_provider_id,
     )
+    if out_of_area and (end_date is None or end_date >= timezone.localdate()):
+        packages.send_package(child, placement, acting_user=acting_user)
     return placement
+
+
+def _check_arrangement(
+    problems: Problems,
+    out_of_area: bool,
+    arrangement: str,
+    provider: Organisation | None,
+    council_area: Organisation,
+) -> Organisation | None:
+    """The RHI arrangement of an out-of-area placement, and the organisation it names: the host
+    council's service is the host council's configured provider; a commissioned provider or a
+    case-by-case arrangement names its organisation; the own service names none, and so does
+    none recorded (the placement form asks for one; older records and imports hold none)."""
+    if not out_of_area:
+        return None
+    if arrangement and arrangement not in RHIArrangement.values:
+        problems.add("rhi_arrangement", "Choose who interviews the child if they go missing")
+        return None
+    if arrangement in ("", RHIArrangement.OWN_SERVICE):  # none recorded: the council's own
+        return None
+    if arrangement == RHIArrangement.HOST_COUNCIL:
+        config = getattr(council_area, "service_configuration", None)
+        return config.provider() if config is not None else council_area
+    if provider is None or provider.kind not in (
+        Organisation.Kind.PROVIDER,
+        Organisation.Kind.COUNCIL,
+    ):
+        problems.add("rhi_provider", "Name the organisation that will interview the child")
+    return provider
 
 
 @transaction.atomic

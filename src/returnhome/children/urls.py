@@ -1,6 +1,6 @@
 from django.urls import path
 
-from returnhome.children import views
+from returnhome.children import package_views, views
 
 app_name = "children"
 urlpatterns = [
@@ -11,4 +11,9 @@ urlpatterns = [
     path("<int:pk>/placement/", views.add_placement, name="add_placement"),
     path("<int:pk>/alias/", views.add_alias, name="add_alias"),
     path("<int:pk>/access/", views.access_history, name="access_history"),
+    path("<int:pk>/package/", package_views.package, name="package"),
+    path("<int:pk>/package/edit/", package_views.edit_package, name="edit_package"),
+    path("<int:pk>/share-interviews/", package_views.share_interviews, name="share_interviews"),
+    path("packages/", package_views.packages_received, name="packages_received"),
+    path("packages/<int:pk>/received/", package_views.receive_package, name="receive_package"),
 ]

@@ -5,8 +5,8 @@ returning how many things it did. It lives in the app whose records it reads (`<
 and registers itself with `@job(...)`; the registry finds those modules in the installed
 returnhome apps. A job must be safe to run again at any moment: whatever it sends carries a key
 in the database (see `alerts.services.notify`), so a second run, or a second worker, does nothing
-more. The worker runs each job when its interval has passed since it last started; `jobs run
---once` runs every job once.
+more. The worker runs each job when its interval has passed since it last started; of several
+workers only one runs it (`claim`). `jobs run --once` runs every job once.
 
 The worker writes a heartbeat; `worker_heartbeat` (a readiness check, RETURNHOME_READINESS_CHECKS)
 fails when it is older than RETURNHOME_WORKER_MAX_AGE seconds once a worker has ever run, or when
@@ -26,6 +26,7 @@ from importlib.util import find_spec
 
 from django.apps import apps
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from returnhome.core.models import JobRun, WorkerHeartbeat
@@ -100,14 +101,33 @@ def due(now: dt.datetime) -> list[Job]:
     return [j for j in registry() if j.name not in last or now - last[j.name] >= j.every]
 
 
+def claim(entry: Job, now: dt.datetime) -> bool:
+    """Take a due job for this worker: one conditional UPDATE (or the first run's INSERT), so of
+    several workers that saw it due at the same moment exactly one runs it."""
+    if JobRun.objects.filter(name=entry.name, started_at__lte=now - entry.every).update(
+        started_at=now
+    ):
+        return True
+    try:
+        with transaction.atomic():
+            JobRun.objects.create(name=entry.name, started_at=now)
+    except IntegrityError:  # it has run before and is not due, or another worker just took it
+        return False
+    return True
+
+
 def tick(stopping: Callable[[], bool] = lambda: False) -> dict[str, int]:
-    """One turn of the worker: a heartbeat, then each due job (a heartbeat after each)."""
+    """One turn of the worker: a heartbeat, then each due job this worker claims (a heartbeat
+    after each). Several workers may tick at once (docs/deploy.md, "Scale-out")."""
     beat()
     done: dict[str, int] = {}
     for entry in due(timezone.now()):
         if stopping():
             break
-        done[entry.name] = run_job(entry, timezone.now())
+        now = timezone.now()
+        if not claim(entry, now):
+            continue  # another worker has started it since we looked
+        done[entry.name] = run_job(entry, now)
         beat()
     return done
 

@@ -25,6 +25,7 @@ def episode_entries(child: Child, user: User) -> Iterator[Entry]:
             f"Reported missing ({episode.group})",
             f"Risk: {episode.get_risk_level_display() or 'not known'}. From: {episode.missing_from}",
             reverse("episodes:detail", args=[episode.pk]),
+            episode=episode.pk,
         )
         if episode.returned_at:
             yield Entry(
@@ -33,4 +34,5 @@ def episode_entries(child: Child, user: User) -> Iterator[Entry]:
                 "Returned / found",
                 episode.found_location,
                 reverse("episodes:detail", args=[episode.pk]),
+                episode=episode.pk,
             )

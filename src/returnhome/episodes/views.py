@@ -1,15 +1,22 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from returnhome.access.policy import (
+    can_record_found,
     can_record_notification,
     can_see_child_records,
+    can_send_sharing_form,
     get_visible_or_404,
+    holds_child,
     is_outside_reporter,
+    is_police,
+    sees_record,
 )
 from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.children.forms import ChildForm, FindChildForm, search_children
@@ -17,6 +24,7 @@ from returnhome.children.models import Child
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
+from returnhome.core.paging import page_of
 from returnhome.episodes import services
 from returnhome.episodes.forms import FoundForm, MissingForm, notification_content
 from returnhome.episodes.models import DirectReport, Episode
@@ -24,15 +32,16 @@ from returnhome.episodes.models import DirectReport, Episode
 
 def open_episodes(request: AuthedHttpRequest) -> HttpResponse:
     require(can_see_child_records(request.user))
-    episodes = list(
+    episodes = (
         Episode.objects.visible_to(request.user)
         .open()
         .select_related("child", "police_force")
-        .order_by("reported_missing_at")
+        .order_by("reported_missing_at", "pk")
     )
-    record_list_read(request.user, "list_open_episodes", episodes)
+    page = page_of(request, episodes)
+    record_list_read(request.user, "list_open_episodes", list(page.object_list))
     can_record = can_record_notification(request.user, request.user.organisation)
-    return render(request, "episodes/open.html", {"episodes": episodes, "can_record": can_record})
+    return render(request, "episodes/open.html", {"page": page, "can_record": can_record})
 
 
 def record_missing(request: AuthedHttpRequest) -> HttpResponse:
@@ -43,7 +52,20 @@ def record_missing(request: AuthedHttpRequest) -> HttpResponse:
     )
     find = FindChildForm(request.GET or None)
     results = search_children(request.user, find.cleaned_data["q"]) if find.is_valid() else None
-    return render(request, "episodes/find_child.html", {"find": find, "results": results})
+    return render(
+        request,
+        "episodes/find_child.html",
+        {"find": find, "results": results, "missing": _open_episodes(results or [])},
+    )
+
+
+def _open_episodes(children: Any) -> dict[int, int]:
+    """Each child's open episode (child pk to episode pk): "already missing" is said at once."""
+    return dict(
+        Episode.objects.open()
+        .filter(child_id__in=[c.pk for c in children])
+        .values_list("child_id", "pk")
+    )
 
 
 def record_missing_for(request: AuthedHttpRequest, child_pk: int | None = None) -> HttpResponse:
@@ -77,7 +99,12 @@ def record_missing_for(request: AuthedHttpRequest, child_pk: int | None = None) 
     return render(
         request,
         "episodes/missing_form.html",
-        {"form": form, "child_form": child_form, "child": child},
+        {
+            "form": form,
+            "child_form": child_form,
+            "child": child,
+            "open_episode": child.episodes.open().first() if child else None,
+        },
     )
 
 
@@ -94,17 +121,33 @@ def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     episode = get_visible_or_404(
         request.user, Episode.objects.select_related("child", "police_force"), pk
     )
+    rhi = getattr(episode, "rhi", None)  # episodes sit below interviews: known by relation
+    # The reports on this episode the user may open themselves (the access policy), each read
+    # audited: the page never shows a report's details to someone its own page would refuse.
+    direct_reports = list(
+        DirectReport.objects.visible_to(request.user)
+        .filter(episode=episode)
+        .select_related("reporter", "reporter_organisation", "police_force")
+    )
+    record_list_read(request.user, "episode_direct_reports", direct_reports)
     return render(
         request,
         "episodes/detail.html",
         {
             "episode": episode,
             "notifications": episode.notifications.select_related("recorded_by"),
-            "rhi": getattr(episode, "rhi", None),
-            "can_record": can_record_notification(request.user, episode.council),
-            "direct_reports": episode.direct_reports.select_related(
-                "reporter", "reporter_organisation", "police_force"
-            ),
+            "rhi": rhi,
+            "holds": holds_child(request.user, episode.child),
+            "opens_rhi": sees_record(request.user, type(rhi).objects, rhi) if rhi else False,
+            "opens_interview": rhi is not None
+            and rhi.interview is not None
+            and sees_record(request.user, type(rhi.interview).objects, rhi.interview),
+            "can_record": can_record_found(request.user, episode),
+            "found_form": FoundForm(police=is_police(request.user))
+            if episode.is_open and can_record_found(request.user, episode)
+            else None,
+            "can_share": can_send_sharing_form(request.user, episode.child),
+            "direct_reports": direct_reports,
         },
     )
 
@@ -112,10 +155,10 @@ def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def record_found(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     episode = get_visible_or_404(request.user, Episode.objects.select_related("child"), pk)
     require(
-        can_record_notification(request.user, episode.council),
-        "Only the front door records notifications.",
+        can_record_found(request.user, episode),
+        "Only the front door, or the police force handling the episode, records a return.",
     )
-    form = FoundForm(request.POST or None)
+    form = FoundForm(request.POST or None, police=is_police(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.record_return(

@@ -11,6 +11,7 @@ from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
+from returnhome.core.paging import page_of
 from returnhome.followup import services
 from returnhome.followup.forms import ProgressForm
 from returnhome.followup.models import ProposedAction
@@ -24,18 +25,18 @@ OPEN = [
 
 def action_list(request: AuthedHttpRequest) -> HttpResponse:
     require(can_read_interviews(request.user))
+    every = ProposedAction.objects.visible_to(request.user)
+    views = {"open": every.filter(status__in=OPEN), "overdue": every.overdue(), "all": every}
     show = request.GET.get("show", "open")
-    actions = ProposedAction.objects.visible_to(request.user).select_related("child", "interview")
-    if show == "overdue":
-        actions = actions.overdue()
-    elif show == "open":
-        actions = actions.filter(status__in=OPEN)
-    rows = list(actions[:500])
-    record_list_read(request.user, "list_actions", rows)
+    if show not in views:
+        show = "open"
+    page = page_of(request, views[show].select_related("child", "interview"))
+    record_list_read(request.user, "list_actions", list(page.object_list))
+    counts = {name: actions.count() for name, actions in views.items()}
     return render(
         request,
         "followup/list.html",
-        {"actions": rows, "show": show, "today": timezone.localdate()},
+        {"page": page, "show": show, "counts": counts, "today": timezone.localdate()},
     )
 
 

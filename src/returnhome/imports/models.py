@@ -119,6 +119,10 @@ class ReviewItem(TimeStampedModel):
             "reference_mismatch",
             "Found notification does not fit the open episode",
         )
+        NAMES_ANOTHER_COUNCIL = (
+            "names_another_council",
+            "Sent by the council a child is placed in: which of our children is it?",
+        )
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"

@@ -26,6 +26,7 @@ def rhi_entries(child: Child, user: User) -> Iterator[Entry]:
                 "RHI offered",
                 rhi.get_offered_to_display(),
                 reverse("interviews:rhi", args=[rhi.pk]),
+                episode=rhi.episode_id,
             )
         if rhi.outcome and rhi.outcome_recorded_at:
             reason = f": {rhi.get_decline_reason_display()}" if rhi.decline_reason else ""
@@ -35,6 +36,7 @@ def rhi_entries(child: Child, user: User) -> Iterator[Entry]:
                 f"RHI {rhi.get_outcome_display().lower()}{reason}",
                 rhi.outcome_note,
                 reverse("interviews:rhi", args=[rhi.pk]),
+                episode=rhi.episode_id,
             )
 
 

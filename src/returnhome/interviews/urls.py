@@ -1,11 +1,11 @@
 from django.urls import path
 
-from returnhome.interviews import interview_views, views
+from returnhome.interviews import interview_views, queue_views, review_views, views
 
 app_name = "interviews"
 urlpatterns = [
-    path("rhis/mine/", views.my_rhis, name="mine"),
-    path("rhis/team/", views.team_rhis, name="team"),
+    path("rhis/mine/", queue_views.my_rhis, name="mine"),
+    path("rhis/team/", queue_views.team_rhis, name="team"),
     path("rhis/<int:pk>/", views.rhi_detail, name="rhi"),
     path("rhis/<int:pk>/allocate/", views.allocate, name="allocate"),
     path("rhis/<int:pk>/contact/", views.contact_attempt, name="contact"),
@@ -24,6 +24,21 @@ urlpatterns = [
         {"kind": "carer_only"},
         name="record_carer_only",
     ),
-    path("interviews/<int:pk>/", interview_views.interview_detail, name="interview"),
-    path("interviews/<int:pk>/review/", interview_views.review, name="review"),
+    path(
+        "rhis/<int:pk>/record/<str:kind>/check/",
+        interview_views.interview_check,
+        name="interview_check",
+    ),
+    path(
+        "rhis/<int:pk>/record/<str:kind>/<slug:section>/",
+        interview_views.interview_section,
+        name="interview_section",
+    ),
+    path(
+        "rhis/<int:pk>/record/<str:kind>/<slug:section>/autosave/",
+        interview_views.autosave,
+        name="interview_autosave",
+    ),
+    path("interviews/<int:pk>/", review_views.interview_detail, name="interview"),
+    path("interviews/<int:pk>/review/", review_views.review, name="review"),
 ]

@@ -204,6 +204,23 @@ class ServiceConfiguration(models.Model):
         limit_choices_to={"kind": Organisation.Kind.POLICE},
         verbose_name="Police forces outside the area that may send notifications",
     )
+    # How long the council keeps a child's records before they come up for review (the privacy
+    # app's retention queue; docs/privacy.md, decision 0032): until the child's birthday at this
+    # age (the looked after age for a child ever looked after) and at least these years after the
+    # last activity on the record.
+    retention_age = models.PositiveSmallIntegerField(
+        "Keep a child's records at least until this birthday",
+        default=25,
+        help_text="Children never looked after",
+    )
+    retention_age_looked_after = models.PositiveSmallIntegerField(
+        "Keep a looked after child's records at least until this birthday",
+        default=75,
+        help_text="Children looked after at any time (the case record's 75 years)",
+    )
+    retention_years_after_activity = models.PositiveSmallIntegerField(
+        "And at least this many years after the last activity on the record", default=6
+    )
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Bumped by every edit: a stale form is refused"
     )

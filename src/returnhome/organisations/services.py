@@ -194,6 +194,55 @@ def configure_delivery(
     return config
 
 
+RETENTION_FIELDS = ("retention_age", "retention_age_looked_after", "retention_years_after_activity")
+
+
+@transaction.atomic
+def configure_retention(
+    council: Organisation,
+    *,
+    retention_age: int,
+    retention_age_looked_after: int,
+    retention_years_after_activity: int,
+    expected_version: int | None,
+    acting_user: AbstractBaseUser | None,
+) -> ServiceConfiguration:
+    """Set how long the council keeps a child's records before they come up for review
+    (docs/privacy.md): until a birthday (another for children ever looked after) and at least
+    some years after the last activity. Its administrator; `expected_version` as for
+    `configure_service`."""
+    require(
+        can_configure_service(acting_user, council),
+        "Only the council's administrator can do this.",
+    )
+    problems = Problems()
+    for name, value, low, high in (
+        ("retention_age", retention_age, 18, 100),
+        ("retention_age_looked_after", retention_age_looked_after, 18, 100),
+        ("retention_years_after_activity", retention_years_after_activity, 1, 100),
+    ):
+        if not low <= value <= high:
+            problems.add(name, f"Enter a number from {low} to {high}")
+    problems.raise_if_any()
+    config = _config_for_edit(council, expected_version)
+    before = snapshot(config, RETENTION_FIELDS)
+    config.retention_age = retention_age
+    config.retention_age_looked_after = retention_age_looked_after
+    config.retention_years_after_activity = retention_years_after_activity
+    config.save()
+    record_write(
+        acting_user,
+        "configure_retention",
+        config,
+        retention_age=retention_age,
+        retention_age_looked_after=retention_age_looked_after,
+        retention_years_after_activity=retention_years_after_activity,
+        version=config.version,
+        fields=changed_fields(before, config),
+    )
+    return config
+
+
 @transaction.atomic
 def allow_forces_to_send(
     council: Organisation,

@@ -14,7 +14,7 @@ to remember it. "Re-derive a child" (not "an episode") because the "previous epi
 child's other episodes, and of the other episodes covered by the same interview, depend on this
 one.
 
-Imports defer them (decision 0032): inside `core.db.bulk_write()` the triggers only note the
+Imports defer them (decision 0036): inside `core.db.bulk_write()` the triggers only note the
 children a write touches in `reports_deferredfacts`, and those children are re-derived once, set
 based, when the import's writes end, in the same transaction. The switch is transaction-local:
 on PostgreSQL a setting made with `set_config(..., true)`; on SQLite a row (child 0) in the same

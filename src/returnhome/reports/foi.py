@@ -26,6 +26,8 @@ from returnhome.organisations.models import (
     Organisation,
     ServiceConfiguration,
 )
+from returnhome.reports import foi_records
+from returnhome.reports.foi_records import GROUP_WORDS, Table
 from returnhome.reports.indicators import (
     COUNTS,
     DECLINE_REASONS,
@@ -43,6 +45,8 @@ from returnhome.reports.questionnaire import (
 )
 
 NOT_HELD = "Not held."
+# Facts answered from the records of the period (reports/foi_records.py).
+RECORD_FACTS = frozenset({"rhi_providers", "information_sharing", "placement_arrangements"})
 NOT_RECORDED = (
     "Not held: the council's service configuration does not record this "
     "(an administrator can add it under Service settings)."
@@ -50,13 +54,6 @@ NOT_RECORDED = (
 COUNT_LABELS = dict(COUNTS)
 RATE_PARTS = {key: (num, den, label) for key, num, den, label in RATES}
 COLUMN_LABELS = {**{g.value: f"{g.value}" for g in Group}, TOTAL: "Total"}
-GROUP_WORDS = {
-    Group.MFH.value: "children missing from home (not looked after)",
-    Group.LAC_IN.value: "children looked after by the council and placed in its area",
-    Group.LAC_OUT.value: "children looked after by the council and placed outside its area",
-    Group.HOSTED.value: "children looked after by other councils and placed in this area",
-    TOTAL: "all children",
-}
 REPEAT_RULE = (
     "No episode is left out or merged. Each missing episode has its own 72-hour clock. Where the "
     "child goes missing again before the interview, one interview may cover several episodes: "
@@ -94,13 +91,6 @@ BY_WORDS = {
 }
 # The three ways of delivery FOI requests ask about in combinations (seed 001 question 4).
 MAIN_MODES = (DeliveryMode.FACE_TO_FACE, DeliveryMode.TELEPHONE, DeliveryMode.DIGITAL)
-
-
-@dataclass
-class Table:
-    header: list[str]
-    rows: list[list[str]]
-    caption: str = ""
 
 
 @dataclass
@@ -202,7 +192,7 @@ class _Answerer:
             elif kind == "config":
                 blocks = getattr(self, f"fact_{part['fact']}")(part)
                 answer.blocks.extend(blocks)
-                uses.add("config")
+                uses.add("records" if part["fact"] in RECORD_FACTS else "config")
             elif kind == "rule":
                 answer.blocks.extend(self.rule_answer(part.get("part", "all")))
                 uses.add("rule")
@@ -217,6 +207,12 @@ class _Answerer:
             answer.notes.append(
                 f"Figures are for {period_words(self.date_from, self.date_to)}. "
                 f"The 72-hour rule used: {self.rule.describe()}"
+            )
+        elif "records" in uses:
+            answer.notes.append(
+                f"From the records: RHIs of {period_words(self.date_from, self.date_to)}; "
+                "sharing forms by the UK date they were sent. The service configuration answers "
+                "only where the records hold nothing."
             )
         elif "config" in uses:
             answer.notes.append(
@@ -376,6 +372,15 @@ class _Answerer:
             for g in Group
         ]
         return [Table(["Children", "Return Home Interviews delivered by"], rows)]
+
+    def fact_rhi_providers(self, part: dict[str, Any]) -> list[str | Table]:
+        return foi_records.rhi_providers(self, part)  # from the records (reports/foi_records.py)
+
+    def fact_information_sharing(self, part: dict[str, Any]) -> list[str | Table]:
+        return foi_records.information_sharing(self, part)
+
+    def fact_placement_arrangements(self, part: dict[str, Any]) -> list[str | Table]:
+        return foi_records.placement_arrangements(self, part)
 
     def fact_group_delivery(self, part: dict[str, Any]) -> list[str | Table]:
         by, name = self.config.rhi_delivery(part["group"]) if self.config else ("", "")

@@ -30,6 +30,7 @@ from returnhome.interviews.models import RHI, Interview
 from returnhome.organisations.models import Organisation
 from returnhome.reports.dashboard import RepeatChild, repeat_children, twelve_months_to
 from returnhome.reports.indicators import period_bounds
+from returnhome.sharing.models import SharingRecipient
 
 RECENT_WEEKS = 12
 _SPLIT = re.compile(r"[\n;,]+")
@@ -88,6 +89,9 @@ class MeetingPack:
     places: list[Recurring]
     people: list[Recurring] | None  # None: the user may not read interview records
     recent_from: dt.date
+    # Information shared with the police and still without their feedback after the configured
+    # days (`sharing.models.feedback_overdue`), as at `now`: one row per force.
+    sharing_overdue: list[SharingRecipient] = field(default_factory=list)
 
 
 def build_pack(
@@ -129,9 +133,15 @@ def build_pack(
     repeat = repeat_children(council, twelve_months_to(sunday), sunday)
     recent_from = sunday - dt.timedelta(weeks=RECENT_WEEKS) + dt.timedelta(days=1)
     places, people = _places_and_people(user, council, recent_from, sunday)
+    sharing_overdue = list(
+        SharingRecipient.objects.filter(form__council_id=council.pk)
+        .overdue(now)
+        .select_related("form__child", "force")
+        .order_by("sent_at", "pk")
+    )
     return MeetingPack(
         council, monday, sunday, now, missing, still_missing, overdue, repeat,
-        {e.child_id for e in missing}, places, people, recent_from,
+        {e.child_id for e in missing}, places, people, recent_from, sharing_overdue,
     )  # fmt: skip
 
 

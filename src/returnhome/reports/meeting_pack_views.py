@@ -23,10 +23,15 @@ from returnhome.reports.meeting_pack import (
     week_of,
 )
 from returnhome.reports.tables import DataTable, download
+from returnhome.sharing.models import feedback_days
 
 
 class WeekForm(Form):
-    week = date_field("Week", help_text="Any day of the week (Monday to Sunday) the pack is for")
+    week = date_field(
+        "Week",
+        what="a day of the week",
+        help_text="Any day of the week (Monday to Sunday) the pack is for",
+    )
 
 
 def _council(request: AuthedHttpRequest) -> Organisation:
@@ -134,6 +139,7 @@ def tables(pack: MeetingPack) -> list[DataTable]:
             numeric={2},
         ),
         _recurring_table("places", f"Places that recur ({recent})", pack.places),
+        _sharing_table(pack),
     ]
     if pack.people is not None:
         result.append(
@@ -142,6 +148,27 @@ def tables(pack: MeetingPack) -> list[DataTable]:
             )
         )
     return result
+
+
+def _sharing_table(pack: MeetingPack) -> DataTable:
+    return DataTable(
+        "sharing_overdue",
+        f"Information shared with the police, no feedback after {feedback_days()} days "
+        f"(as at {_when(pack.now)})",
+        ["Child", "Council child ID", "Sent", "To", "Received", "Days waiting"],
+        [
+            [
+                r.form.child.full_name,
+                r.form.child.la_child_id,
+                _when(r.sent_at),
+                r.force.name,
+                _when(r.received_at, "Not yet"),
+                (pack.now - r.sent_at).days,
+            ]
+            for r in pack.sharing_overdue
+        ],
+        numeric={5},
+    )
 
 
 def _repeat_rows(pack: MeetingPack) -> list[list[Any]]:

@@ -66,3 +66,18 @@ from returnhome.reports import unusual_access_views  # noqa: E402
 urlpatterns += [
     path("unusual-access/", unusual_access_views.unusual_access_page, name="unusual_access"),
 ]
+
+# Working with the police: information sharing and police timeliness (reports/police*.py).
+from returnhome.reports import police_views  # noqa: E402
+
+urlpatterns += [
+    path("police/", police_views.police_page, name="police"),
+    path("police/table.<str:fmt>", police_views.police_download, name="police_download"),
+]
+
+# Every report page reads from the replica when one is configured (REPORTS_DATABASE_URL,
+# core/replica.py); the audit rows they write still go to the primary.
+from returnhome.core.replica import reads_reports  # noqa: E402
+
+for _pattern in urlpatterns:
+    _pattern.callback = reads_reports(_pattern.callback)

@@ -17,7 +17,7 @@ the audit rows, in that order.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from django.db import transaction
@@ -30,6 +30,7 @@ from returnhome.core.audit import insert_chained
 from returnhome.core.db import bulk_write, chunked, fast_insert, unsaved
 from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import Episode, Notification
+from returnhome.imports.commit.one_by_one import commit_rows
 from returnhome.imports.commit.records import (
     SOURCE,
     Outcome,
@@ -385,7 +386,15 @@ def _pending_and_review(batch: _Batch) -> None:
 
 @transaction.atomic
 def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None = None) -> Outcome:
-    """Carry out the plan with bulk inserts: the same records and audit rows as `commit_rows`."""
+    """Carry out the plan with bulk inserts: the same records and audit rows as `commit_rows`.
+    Actions on another council's child placed here (`Action.routed`, a few) go through the
+    services, onto that council's record."""
+    routed = commit_rows(
+        replace(plan, actions=[a for a in plan.actions if a.routed]),
+        acting_user=acting_user,
+        run=run,
+    )
+    plan = replace(plan, actions=[a for a in plan.actions if not a.routed])
     council = Organisation.objects.select_related("service_configuration").get(pk=plan.council.pk)
     actor = acting_user if acting_user is not None and acting_user.pk else None
     batch = _Batch(plan, council, actor, run)
@@ -409,4 +418,6 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
         _add_notifications(batch)
         _pending_and_review(batch)
         insert_chained(batch.audit)
-    return Outcome(run, batch.episodes, batch.children)
+    return Outcome(
+        run, {**routed.episodes, **batch.episodes}, {**routed.children, **batch.children}
+    )

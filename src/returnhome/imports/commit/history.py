@@ -156,6 +156,10 @@ def _write_histories(commit: _HistoryCommit) -> list[int]:
     ]
     _write_periods(LegalStatus, status_plans)
     _write_periods(Placement, place_plans)
+    for part in chunked([pk for pk, _ in place_plans]):  # in another council's area (issue 12)
+        Placement.objects.filter(child_id__in=part).exclude(
+            council_area_id=commit.council.pk
+        ).update(out_of_area=True)
     for child_pk, periods in status_plans:
         commit.record(
             "record_legal_status",

@@ -46,7 +46,7 @@ def review_fields(plan: Plan, action: Action, run: ImportRun | None) -> dict[str
     assert notice is not None
     decision = action.decision
     return {
-        "council": plan.council,
+        "council_id": action.review_council_id or plan.council.pk,
         "reason": action.reason,
         "message": action.message[:500],
         "source": SOURCE,

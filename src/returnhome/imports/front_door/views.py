@@ -19,6 +19,7 @@ from returnhome.children.forms import FindChildForm, search_children
 from returnhome.children.models import Child, ChildMerge
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
+from returnhome.core.paging import page_of
 from returnhome.episodes.models import Episode, Notification
 from returnhome.imports.front_door import review
 from returnhome.imports.front_door.forms import NewEpisodeForm, QueueFilterForm, ReasonForm
@@ -46,28 +47,41 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         items = items.filter(status=status)
     if reason:
         items = items.filter(reason=reason)
-    items = items.order_by("status", "received_at")[:200]
+    items_page = page_of(request, items.order_by("status", "received_at", "pk"), param="page")
     since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
-    recent = list(
+    recent_page = page_of(
+        request,
         Notification.objects.filter(council=request.user.organisation, received_at__gte=since)
         .exclude(episode=None)
         .select_related("episode__child")
         .annotate(child_first_missing=Min("episode__child__episodes__reported_missing_at"))
-        .order_by("-received_at")[:200]
+        .order_by("-received_at", "-pk"),
+        param="recent_page",
     )
-    waiting = list(
+    waiting_page = page_of(
+        request,
         PendingNotification.objects.visible_to(request.user)
         .filter(status=PendingNotification.Status.WAITING)
         .select_related("child", "police_force")
-        .order_by("received_at")[:200]
+        .order_by("received_at", "pk"),
+        param="waiting_page",
     )
+    decide, waiting = list(items_page.object_list), list(waiting_page.object_list)
+    recent = list(recent_page.object_list)
     rows = [(n, review.created_the_child(n)) for n in recent]
-    record_list_read(request.user, "front_door_queue", [*items, *waiting])
+    record_list_read(request.user, "front_door_queue", [*decide, *waiting])
     record_list_read(request.user, "front_door_recent", [n.episode for n in recent if n.episode])
     return render(
         request,
         "imports/queue.html",
-        {"filters": filters, "items": items, "recent": rows, "waiting": waiting, "status": status},
+        {
+            "filters": filters,
+            "items": decide,
+            "recent": rows,
+            "waiting": waiting,
+            "status": status,
+            "pages": {"items": items_page, "waiting": waiting_page, "recent": recent_page},
+        },
     )
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from returnhome.children.models import Alias, Child
@@ -175,16 +176,37 @@ def read_file(source: Any, name: str, validator: RowValidator) -> Checked:
 # --------------------------------------------------------------------------- children
 
 
+def placed_in_children(council: Organisation) -> QuerySet[Child]:
+    """The extra children a notification to `council` may be about: looked after by another
+    council and placed in this council's area now (issue 12). A notification that matches one
+    lands on that council's record (`Action.routed`); a council never attaches an episode to
+    another council's child without such a placement."""
+    today = timezone.localdate()
+    return (
+        Child.objects.current()
+        .exclude(council=council)
+        .filter(
+            Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=today),
+            placements__council_area=council,
+            placements__out_of_area=True,
+            placements__start_date__lte=today,
+        )
+        .distinct()
+    )
+
+
 def load_index(council: Organisation) -> ChildIndex:
-    """Every child the council holds, for matching (not records merged into another)."""
+    """Every child the council holds, and those placed in its area by other councils
+    (`placed_in_children`), for matching (not records merged into another)."""
     index = ChildIndex()
     aliases: dict[int, list[str]] = defaultdict(list)
+    theirs = Q(council=council) | Q(pk__in=placed_in_children(council).values("pk"))
     for child_id, name in Alias.objects.filter(
-        child__council=council, child__merged_into__isnull=True
+        child__in=Child.objects.filter(theirs).current().values("pk")
     ).values_list("child_id", "name"):
         aliases[child_id].append(name)
     rows = (
-        Child.objects.filter(council=council)
+        Child.objects.filter(theirs)
         .current()
         .values_list(
             "pk",
@@ -270,6 +292,12 @@ class Action:
     message: str = ""
     decision: Decision | None = None
     open_episode_id: int | None = None
+    # About a child another council placed here (`placed_in_children`): carried out through the
+    # services, on that council's record, whichever commit path takes the rest.
+    routed: bool = False
+    # A review for another council's front door: the notification names that council (`la_code`)
+    # and no child placed here fits it.
+    review_council_id: int | None = None
 
 
 class PlanCounts(NamedTuple):
@@ -334,6 +362,7 @@ class Planner:
         self.notified: set[tuple[int, str, str]] = set()
         self.pending: dict[tuple[int, str], PendingNotification | Notice] = {}
         self.in_review: set[tuple[int, str, str]] = set()
+        self.placed_in: set[int] = set()
 
     def _temp(self) -> int:
         value = self.next_temp
@@ -344,6 +373,8 @@ class Planner:
 
     def load(self, notices: list[Notice]) -> None:
         council = self.council
+        self.placed_in = set(placed_in_children(council).values_list("pk", flat=True))
+        ours = Q(council=council) | Q(child_id__in=self.placed_in)
         references = sorted({n.police_reference for n in notices})
         episode_fields = (
             "pk",
@@ -355,13 +386,15 @@ class Planner:
         )
         for refs in chunked(references):
             for pk, child_id, force_id, ref, started, returned in Episode.objects.filter(
-                council=council, police_reference__in=refs
+                ours, police_reference__in=refs
             ).values_list(*episode_fields):
                 state = self._episode(pk, child_id, force_id, ref, started, returned)
                 if force_id is not None:
                     self.episodes_by_key.setdefault((force_id, ref), state)
             for force_id, ref, event, episode_id in Notification.objects.filter(
-                council=council, police_reference__in=refs, police_force__isnull=False
+                Q(council=council) | Q(episode__child_id__in=self.placed_in),
+                police_reference__in=refs,
+                police_force__isnull=False,
             ).values_list("police_force_id", "police_reference", "event", "episode_id"):
                 self.notified.add((force_id, ref, event))
                 if event == "found" and episode_id in self.episodes:
@@ -377,7 +410,7 @@ class Planner:
             ).values_list("police_force_id", "police_reference", "event"):
                 self.in_review.add((force_id, ref, event))
         for pk, child_id, force_id, ref, started, returned in Episode.objects.filter(
-            council=council, returned_at__isnull=True
+            ours, returned_at__isnull=True
         ).values_list(*episode_fields):
             state = self.episodes.get(pk) or self._episode(
                 pk, child_id, force_id, ref, started, returned
@@ -415,6 +448,12 @@ class Planner:
             Action("review", notice, reason=reason, message=message, decision=decision, **kw)
         )
         self.in_review.add(notice.key)
+
+    def _named_council(self, notice: Notice) -> Organisation | None:
+        """Another council the notification names as the child's (its `la_code`), if any."""
+        if not notice.la_code or notice.la_code == self.council.la_code:
+            return None
+        return Organisation.objects.councils().filter(la_code=notice.la_code).first()
 
     def _error(self, notice: Notice, column: str, message: str) -> None:
         self.plan.errors.append(RowError(notice.row, column, message))
@@ -457,6 +496,15 @@ class Planner:
                 f"child was found at {_local(pending.event_at)}, before this missing time",
             )
         decision = self._match(notice)
+        elsewhere = self._named_council(notice)
+        if elsewhere is not None and decision.outcome != "auto":
+            return self._review(
+                notice,
+                ReviewItem.Reason.NAMES_ANOTHER_COUNCIL,
+                f"Names {elsewhere.name} as the child's council; no child it placed in "
+                f"{self.council.name} fits it",
+                review_council_id=elsewhere.pk,
+            )
         if decision.outcome == "review":
             reason = (
                 ReviewItem.Reason.IDENTIFIER_CONFLICT
@@ -571,7 +619,16 @@ class Planner:
                 self.missing(notice)
             else:
                 self.found(notice)
+        self._mark_routed()
         return self.plan
+
+    def _mark_routed(self) -> None:
+        """The actions on another council's child (placed here) or its episodes."""
+        for action in self.plan.actions:
+            episode = self.episodes.get(action.episode_id or 0)
+            child_id = episode.child_id if episode is not None else action.child_id
+            if action.kind != "review" and child_id in self.placed_in:
+                action.routed = True
 
 
 def plan_import(

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from returnhome.core.replica import reads_reports
 from returnhome.lib.clock import ClockCount, ClockRule, ClockStart
 from returnhome.lib.dates import EARLIEST_DATE, LATEST_DATE
 from returnhome.organisations.models import Organisation
@@ -109,6 +110,7 @@ class Command(BaseCommand):
 
         add_benchmark_parser(reports)
 
+    @reads_reports  # from the replica when one is configured (core/replica.py)
     def handle(self, *args: Any, **options: Any) -> None:
         if options["report"] == "indicators":
             self.indicators(options)
