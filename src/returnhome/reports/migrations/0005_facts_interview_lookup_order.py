@@ -1,6 +1,6 @@
 """Report facts triggers again: on PostgreSQL the "same interview" lookups go from the interview's
 RHIs to their episodes (a LATERAL subquery), never through the council's episodes (decision
-0032). The derived values are unchanged, so the facts need no rebuild.
+0036). The derived values are unchanged, so the facts need no rebuild.
 """
 
 from typing import Any
