@@ -316,6 +316,7 @@ class Session:
     def __init__(self, port: int) -> None:
         self.port = port
         self.cookies: dict[str, str] = {}
+        self.location = ""  # of the last redirect
 
     def request(
         self,
@@ -332,6 +333,8 @@ class Session:
             conn.request(method, path, body=body, headers=sent)
             response = conn.getresponse()
             data = response.read()
+            where = urllib.parse.urlsplit(response.headers.get("Location", ""))
+            self.location = where.path + (f"?{where.query}" if where.query else "")
             for header in response.headers.get_all("Set-Cookie") or []:
                 cookie = SimpleCookie()
                 cookie.load(header)
@@ -395,35 +398,60 @@ def sign_in(session: Session, results: Results, username: str) -> bool:
     return status == 302 and "sessionid" in session.cookies
 
 
-def pages_for(role: str, world: World, rng: random.Random) -> list[tuple[str, Callable[[], str]]]:
-    """(page type, a function giving the path to open) for each page this role uses."""
-    child = lambda: f"/children/{rng.choice(world.child_ids)}/"  # noqa: E731
-    rhi = lambda: f"/rhis/{rng.choice(world.rhi_ids)}/"  # noqa: E731
-    search = lambda: "/children/?" + urllib.parse.urlencode({"q": rng.choice(world.surnames)})  # noqa: E731
-    year = "?" + urllib.parse.urlencode({"date_from": "2025-01-01", "date_to": "2025-12-31"})
+Visit = Callable[[Session], tuple[int, bytes]]
+
+
+def get(path: Callable[[], str]) -> Visit:
+    return lambda session: session.request("GET", path())
+
+
+def posted_search(terms: Callable[[], str]) -> Visit:
+    """The children's search: posted (a name never goes into a URL), then its results page."""
+
+    def visit(session: Session) -> tuple[int, bytes]:
+        form = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": session.cookies.get("csrftoken", ""), "q": terms()}
+        ).encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        status, body = session.request("POST", "/children/", form, headers)
+        if status != 302:
+            return status, body
+        return session.request("GET", session.location)
+
+    return visit
+
+
+def pages_for(role: str, world: World, rng: random.Random) -> list[tuple[str, Visit]]:
+    """(page type, how to open it) for each page this role uses."""
+    child = get(lambda: f"/children/{rng.choice(world.child_ids)}/")
+    rhi = get(lambda: f"/rhis/{rng.choice(world.rhi_ids)}/")
+    search = posted_search(lambda: rng.choice(world.surnames))
+    year = "?" + urllib.parse.urlencode(
+        {"date_from": "2025-01-01", "date_to": "2025-12-31", "clock": "return", "count": "hours"}
+    )
     return {
         "front_door": [
-            ("front door queue", lambda: "/front-door/"),
+            ("front door queue", get(lambda: "/front-door/")),
             ("child search", search),
             ("child record", child),
-            ("open episodes", lambda: "/episodes/open/"),
+            ("open episodes", get(lambda: "/episodes/open/")),
         ],
         "practitioner": [
-            ("my RHIs", lambda: "/rhis/mine/"),
+            ("my RHIs", get(lambda: "/rhis/mine/")),
             ("RHI", rhi),
             ("child record", child),
-            ("actions", lambda: "/actions/"),
+            ("actions", get(lambda: "/actions/")),
         ],
         "manager": [
-            ("team RHIs", lambda: "/rhis/team/"),
+            ("team RHIs", get(lambda: "/rhis/team/")),
             ("RHI", rhi),
             ("child record", child),
-            ("meeting pack", lambda: "/reports/meeting-pack/"),
+            ("meeting pack", get(lambda: "/reports/meeting-pack/")),
         ],
         "performance": [
-            ("dashboard", lambda: "/reports/dashboard/" + year),
-            ("indicators", lambda: "/reports/" + year),
-            ("benchmark", lambda: "/reports/benchmark/"),
+            ("dashboard", get(lambda: "/reports/dashboard/" + year)),
+            ("indicators", get(lambda: "/reports/" + year)),
+            ("benchmark", get(lambda: "/reports/benchmark/")),
         ],
     }[role]
 
@@ -454,9 +482,8 @@ def person(
         return  # counted as an error of the sign-in page
     pages = pages_for(role, world, rng)
     while think(rng, *args.think, deadline):
-        page, path = rng.choice(pages)
-        target = path()
-        timed(results, page, lambda target=target: session.request("GET", target), {200})
+        page, visit = rng.choice(pages)
+        timed(results, page, lambda visit=visit: visit(session), {200})
 
 
 def police_system(
