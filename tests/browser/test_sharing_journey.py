@@ -53,6 +53,7 @@ def test_a_form_reaches_the_force_which_gives_feedback(
     # The practitioner sends a form from the child's record.
     sign_in(page, base, "practitioner")
     page.goto(f"{base}/children/{child.pk}/")
+    shoot(page, "child-practitioner")
     page.get_by_test_id("share-with-police").click()
     page.get_by_role("heading", name="Share information with the police").wait_for()
     assert "Host Police" in page.inner_text("main")

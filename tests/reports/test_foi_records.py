@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from returnhome.children.models import Placement, RHIArrangement
 from returnhome.interviews.models import RHI
 from returnhome.organisations.models import DeliveredBy, Organisation
 from returnhome.organisations.services import ServiceDelivery, configure_delivery
@@ -13,7 +14,7 @@ from returnhome.reports.foi import answer_questionnaire
 from returnhome.reports.questionnaire import find
 from returnhome.sharing.services import SharingDetails, send_sharing_form
 from tests.conftest import Cast
-from tests.factories import ChildFactory, OrganisationFactory
+from tests.factories import ChildFactory, CouncilFactory, OrganisationFactory
 from tests.reports.test_foi import JUNE, SHIPPED, text_of
 
 
@@ -45,7 +46,7 @@ def test_a_combination_of_deliverers_for_children_placed_out(june: Cast) -> None
     assert lac_out.count() == 2
     RHI.objects.filter(pk=lac_out[0].pk).update(provider=charity)
     answers = text_of(answer_questionnaire(find("seed-003"), june.council, *JUNE))
-    assert answers["OA 9"].startswith("A combination: the period's RHIs for these children went to")
+    assert "A combination: the period's RHIs for these children went to" in answers["OA 9"]
     assert "Open Door (a commissioned organisation): 1" in answers["OA 9"]
     assert "(the council's own team): 1" in answers["OA 9"]
 
@@ -59,7 +60,8 @@ def test_where_the_records_are_silent_the_configuration_answers(june: Cast) -> N
     )
     quiet = (dt.date(2020, 1, 1), dt.date(2020, 1, 31))
     answers = text_of(answer_questionnaire(find("seed-003"), june.council, *quiet))
-    assert answers["OA 9"].startswith("The period's records hold no RHI for these children")
+    assert answers["OA 9"].startswith("The records hold no placement outside the council's area")
+    assert "The period's records hold no RHI for these children" in answers["OA 9"]
     assert "Open Door (a third-sector" in answers["OA 9"]
 
 
@@ -74,3 +76,32 @@ def test_the_sharing_answer_is_the_forms_actually_sent(june: Cast) -> None:
     assert "sent to the police 1 times in the period" in answers["7b"]
     assert f"{june.police_force.name} | 1 | 0 | 0 | n/a" in answers["7b"]
     assert "shared with the police on a separate information sharing form" not in answers["7b"]
+
+
+def test_out_of_area_options_from_the_placements_arrangements(june: Cast) -> None:
+    """Seed-003 question 9: the arrangements recorded on the council's placements outside its
+    area in the period — several kinds make "a combination"; "case by case" is one of them."""
+    charity = OrganisationFactory(kind=Organisation.Kind.PROVIDER, name="Open Door")
+    host = CouncilFactory(name="Host Council")
+    Placement.objects.filter(child__council=june.council).update(out_of_area=False)
+    for arrangement, provider, start in (
+        (RHIArrangement.CASE_BY_CASE, host, dt.date(2025, 1, 1)),
+        (RHIArrangement.COMMISSIONED, charity, dt.date(2025, 6, 30)),
+        (RHIArrangement.COMMISSIONED, charity, dt.date(2025, 7, 1)),  # after the period
+    ):
+        Placement.objects.create(
+            child=ChildFactory(council=june.council),
+            placement_type="foster",
+            council_area=host,
+            start_date=start,
+            out_of_area=True,
+            rhi_arrangement=arrangement,
+            rhi_provider=provider,
+        )
+    answers = text_of(answer_questionnaire(find("seed-003"), june.council, *JUNE))
+    assert answers["OA 9"].startswith(
+        "A combination, placement by placement: of the 2 placements outside the council's area "
+        "in the period, the arrangement for who interviews the child if they go missing: "
+        "a commissioned provider (Open Door): 1 placement; decided case by case with the named "
+        "organisation (Host Council): 1 placement."
+    )

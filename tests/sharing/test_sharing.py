@@ -299,3 +299,18 @@ def test_a_form_sent_from_the_interview_page_keeps_its_interview(
     police.force_login(cast.police)
     assert police.get(reverse("sharing:form", args=[form.pk])).status_code == 200
     assert police.get(reverse("interviews:interview", args=[record.pk])).status_code in {403, 404}
+
+
+def test_the_episode_page_offers_a_form_to_those_who_send_them(cast: Cast, child: Child) -> None:
+    from tests.conftest import missing
+
+    episode = missing(cast, child, ago(hours=5))
+    link = f"{reverse('sharing:new', args=[child.pk])}?episode={episode.pk}"
+    for user, shown in ((cast.practitioner, True), (cast.front_door, False), (cast.police, False)):
+        client = Client()
+        client.force_login(user)
+        page = client.get(reverse("episodes:detail", args=[episode.pk])).content.decode()
+        assert (link in page) == shown, user
+    client = Client()
+    client.force_login(cast.manager)
+    assert client.get(link).context["episode"] == episode

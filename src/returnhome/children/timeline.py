@@ -87,6 +87,7 @@ SHOWS: dict[str, tuple[str, frozenset[str]]] = {
     "episodes": ("Missing and found", frozenset({"missing", "found"})),
     "rhis": ("RHIs and interviews", frozenset({"offer", "outcome", "interview"})),
     "actions": ("Actions", frozenset({"action"})),
+    "sharing": ("Shared with the police", frozenset({"sharing"})),  # added by the sharing app
     "history": ("Legal status and placements", frozenset({"status", "placement"})),
 }
 """The timeline's filters: a name, its label and the entry kinds it shows."""

@@ -17,13 +17,15 @@ from returnhome.interviews.models import RHI, Interview
 from .children import ChildrenStage
 from .common import DemoSummary
 from .models import DemoRun
+from .placed_out import PlacedOutStage
 from .queue import queue_police_notifications
 from .records import demo_children, high_water_marks, record_made, refuse_foreign_records
 from .rhis import RhiStage
 from .setup import DEMO_USERNAMES, SetupStage, place_home_in_council_area
+from .sharing import SharingStage
 
 
-class DemoBuilder(SetupStage, ChildrenStage, RhiStage):
+class DemoBuilder(SetupStage, ChildrenStage, RhiStage, PlacedOutStage, SharingStage):
     """Build the whole demo data set from a seed and a date."""
 
     def build(
@@ -54,6 +56,9 @@ class DemoBuilder(SetupStage, ChildrenStage, RhiStage):
                     self.simulate_child(ctx)
                     tick(number, len(plans))
                 say("Deriving the report facts...")
+            self.add_children_across_boundaries()
+            say("Information shared with the police after interviews...")
+            self.share_with_police()
             say("Last night's police file, for the front door's queue...")
             queue_police_notifications(
                 self.main, self.main_police, self.users["frontdoor"], self.now

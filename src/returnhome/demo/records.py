@@ -15,6 +15,7 @@ from returnhome.followup.models import ProposedAction
 from returnhome.imports.models import ImportRun, PendingNotification, ReviewItem
 from returnhome.interviews.models import RHI, ContactAttempt, Interview
 from returnhome.organisations.models import Contract, Organisation, ServiceConfiguration
+from returnhome.sharing.models import SharingForm
 
 from .common import CHILD_ID_PREFIX, DemoDataError
 from .models import DemoRecord, DemoRun, made
@@ -131,6 +132,8 @@ def remove_demo_data() -> dict[str, int]:
         )
     )
     counts["actions"] = _delete(ProposedAction.objects.filter(child_id__in=child_ids))
+    # Their sendings, entries and the forces' answers go with them (cascade).
+    counts["sharing forms"] = _delete(SharingForm.objects.filter(child_id__in=child_ids))
     counts["contact attempts"] = _delete(ContactAttempt.objects.filter(rhi__child_id__in=child_ids))
     counts["RHIs"] = _delete(RHI.objects.filter(child_id__in=child_ids))
     counts["interviews"] = _delete(Interview.objects.filter(child_id__in=child_ids))

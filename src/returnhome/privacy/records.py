@@ -11,8 +11,9 @@ episode, an RHI, an interview, a direct report or a review item is neither here 
 What erasure keeps (the figures count it, and without the rest it names nobody): the child
 record itself (anonymised, marked erased), each episode's times, group, risk level and
 classification, each RHI's dates, status, offer, outcome codes and deadlines, each interview's
-kind, date, place, mode and exploitation flags, each action's service, status and dates, and
-the notifications' events, sources and times. The audit trail is never touched (it holds no
+kind, date, place, mode and exploitation flags, each action's service, status and dates, each
+information-sharing form's categories, grading, lawful basis code and dates (its people,
+places, vehicles and phones are deleted), and the notifications' events, sources and times. The audit trail is never touched (it holds no
 personal values: `core.audit`).
 """
 
@@ -26,14 +27,23 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from returnhome.alerts.models import Alert
-from returnhome.children.models import Alias, Child, ChildMerge, LegalStatus, Placement, RiskFlag
+from returnhome.children.models import (
+    Alias,
+    Child,
+    ChildMerge,
+    InformationPackage,
+    LegalStatus,
+    Placement,
+    RiskFlag,
+)
 from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import DirectReport, Episode, Notification
 from returnhome.followup.models import ProposedAction
 from returnhome.imports.models import PendingNotification, ReviewItem
-from returnhome.interviews.models import RHI, ContactAttempt, Interview
+from returnhome.interviews.models import RHI, ContactAttempt, Interview, InterviewDraft
 from returnhome.privacy.models import RetentionDecision
 from returnhome.reports.models import EpisodeFacts
+from returnhome.sharing.models import SharingEntry, SharingForm, SharingRecipient
 
 Rows = Callable[[list[int]], QuerySet[Any]]
 
@@ -101,6 +111,13 @@ HELD: tuple[Held, ...] = (
     Held("legal_statuses", "Legal status", LegalStatus, _by_child(LegalStatus), delete=True),
     Held("placements", "Placements", Placement, _by_child(Placement), delete=True),
     Held("risk_flags", "Risk flags", RiskFlag, _by_child(RiskFlag), delete=True),
+    Held(
+        "information_package",
+        "Information package for placements out of area (and where it was sent)",
+        InformationPackage,
+        _by_child(InformationPackage),
+        delete=True,
+    ),
     Held(
         "merges",
         "Duplicate records merged",
@@ -195,7 +212,15 @@ HELD: tuple[Held, ...] = (
             "child_feedback",
             "carer_feedback",
             "manager_comment",
+            "return_comment",
         ),
+    ),
+    Held(
+        "interview_drafts",
+        "Interview records being written (drafts)",
+        InterviewDraft,
+        lambda ids: InterviewDraft.objects.filter(rhi__child_id__in=ids),
+        delete=True,
     ),
     Held(
         "actions",
@@ -203,6 +228,34 @@ HELD: tuple[Held, ...] = (
         ProposedAction,
         _by_child(ProposedAction),
         personal=("description", "owner", "manager_comment", "outcome"),
+    ),
+    Held(
+        "sharing_forms",
+        "Information shared with the police",
+        SharingForm,
+        _by_child(SharingForm),
+        personal=(
+            "key_information",
+            "coercion",
+            "payments",
+            "third_party",
+            "consent_given_by",
+            "basis_reason",
+        ),
+    ),
+    Held(
+        "sharing_entries",
+        "People, places, vehicles and phones shared with the police",
+        SharingEntry,
+        lambda ids: SharingEntry.objects.filter(form__child_id__in=ids),
+        delete=True,
+    ),
+    Held(
+        "sharing_recipients",
+        "The police forces it went to: receipt and feedback",
+        SharingRecipient,
+        lambda ids: SharingRecipient.objects.filter(form__child_id__in=ids),
+        personal=("feedback",),
     ),
     Held(
         "retention_decisions",

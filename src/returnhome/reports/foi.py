@@ -46,7 +46,7 @@ from returnhome.reports.questionnaire import (
 
 NOT_HELD = "Not held."
 # Facts answered from the records of the period (reports/foi_records.py).
-RECORD_FACTS = frozenset({"rhi_providers", "information_sharing"})
+RECORD_FACTS = frozenset({"rhi_providers", "information_sharing", "placement_arrangements"})
 NOT_RECORDED = (
     "Not held: the council's service configuration does not record this "
     "(an administrator can add it under Service settings)."
@@ -378,6 +378,9 @@ class _Answerer:
 
     def fact_information_sharing(self, part: dict[str, Any]) -> list[str | Table]:
         return foi_records.information_sharing(self, part)
+
+    def fact_placement_arrangements(self, part: dict[str, Any]) -> list[str | Table]:
+        return foi_records.placement_arrangements(self, part)
 
     def fact_group_delivery(self, part: dict[str, Any]) -> list[str | Table]:
         by, name = self.config.rhi_delivery(part["group"]) if self.config else ("", "")

@@ -13,6 +13,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
+
+from returnhome.children.models import Placement, RHIArrangement
 from returnhome.interviews.models import RHI
 from returnhome.lib.groups import Group
 from returnhome.organisations.models import DeliveredBy, Organisation
@@ -109,8 +112,8 @@ def rhi_providers(answerer: Any, part: dict[str, Any]) -> list[Any]:
         if not went:
             return [fallback, *answerer.fact_group_delivery(part)]
         kinds = {provider_kind(answerer.council, o) for o, _ in went}
-        lead = "A combination: " if len(kinds) > 1 else ""
-        return [f"{lead}the period's RHIs for these children went to {_words(answerer, went)}."]
+        lead = "A combination: the" if len(kinds) > 1 else "The"
+        return [f"{lead} period's RHIs for these children went to {_words(answerer, went)}."]
     return [_table(answerer, counts)]
 
 
@@ -163,4 +166,56 @@ def information_sharing(answerer: Any, part: dict[str, Any]) -> list[Any]:
         "for a child's placement outside the council's area. Each force recorded receipt and "
         "what it did with the information (feedback):",
         Table(["Force", "Sent", "Acknowledged", "With feedback", "Median days to feedback"], rows),
+    ]
+
+
+ARRANGEMENT_WORDS = {
+    RHIArrangement.OWN_SERVICE: "the council's own RHI service",
+    RHIArrangement.HOST_COUNCIL: "the host council's RHI service",
+    RHIArrangement.COMMISSIONED: "a commissioned provider",
+    RHIArrangement.CASE_BY_CASE: "decided case by case with the named organisation",
+    "": "no arrangement recorded",
+}
+
+
+def placement_arrangements(answerer: Any, part: dict[str, Any]) -> list[Any]:
+    """The RHI arrangements recorded on the council's placements outside its area in force at any
+    time in the period (who interviews the child if they go missing): how many placements under
+    each, with the organisations named; "A combination" when there is more than one. Where no
+    such placement is recorded, the service configuration answers (LAC-out), said so."""
+    placements = (
+        Placement.objects.filter(
+            child__council_id=answerer.council.pk,
+            out_of_area=True,
+            start_date__lte=answerer.date_to,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=answerer.date_from))
+        .select_related("rhi_provider")
+    )
+    counts: Counter[str] = Counter()
+    named: dict[str, set[str]] = {}
+    for placement in placements:
+        counts[placement.rhi_arrangement] += 1
+        if placement.rhi_provider is not None:
+            named.setdefault(placement.rhi_arrangement, set()).add(placement.rhi_provider.name)
+    if not counts:
+        return [
+            "The records hold no placement outside the council's area in the period, so the "
+            "council's service configuration answers: ",
+            *answerer.fact_group_delivery({"group": "LAC-out"}),
+        ]
+    order = [*RHIArrangement.values, ""]
+    lines = [
+        f"{ARRANGEMENT_WORDS[a]}"
+        + (f" ({', '.join(sorted(named[a]))})" if a in named else "")
+        + f": {counts[a]} placement{'s' if counts[a] != 1 else ''}"
+        for a in order
+        if counts[a]
+    ]
+    recorded = [a for a in counts if a]
+    lead = "A combination, placement by placement: " if len(recorded) > 1 else ""
+    total = sum(counts.values())
+    return [
+        f"{lead}of the {total} placements outside the council's area in the period, the "
+        "arrangement for who interviews the child if they go missing: " + "; ".join(lines) + "."
     ]

@@ -49,6 +49,7 @@ FACTS: dict[str, frozenset[str]] = {
     # From the records (reports/foi_records.py), the configuration only where they are silent.
     "rhi_providers": frozenset({"group", "by"}),
     "information_sharing": frozenset(),
+    "placement_arrangements": frozenset(),
 }
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 SIMPLE_PLACEHOLDERS = ("period", "rule", "council", "from", "to")
