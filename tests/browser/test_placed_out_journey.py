@@ -20,7 +20,7 @@ from returnhome.children.services import record_legal_status
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import RHI
 from returnhome.organisations.models import Organisation
-from tests.browser.test_journey import sign_in
+from tests.browser.test_journey import fill_when, sign_in
 from tests.conftest import Cast
 from tests.factories import ChildFactory, OrganisationFactory, PoliceFactory, UserFactory
 from tests.imports.import_helpers import csv_bytes, row
@@ -60,14 +60,14 @@ def test_a_child_placed_out_of_area_reaches_everyone_responsible(
         acting_user=cast.front_door,
     )
     base = live_server.url
-    start = (timezone.localdate() - dt.timedelta(days=30)).isoformat()
+    start = timezone.localdate() - dt.timedelta(days=30)
 
     # A's front door records the placement in B: it asks who interviews him if he goes missing.
     sign_in(page, base, "frontdoor")
     page.goto(f"{base}/children/{alfie.pk}/placement/")
     page.get_by_label("Type of placement").select_option("home_private")
     page.get_by_label("Council area of the placement").select_option(str(b.pk))
-    page.get_by_label("From").fill(start)
+    fill_when(page, "From", start)  # the GOV.UK date input: day, month, year
     page.get_by_role("button", name="Save").click()
     page.get_by_text("choose who interviews the child").first.wait_for()
     page.get_by_label("A commissioned provider").check()

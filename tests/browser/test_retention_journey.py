@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from returnhome.children.models import Child
+from tests.browser.test_journey import fill_when
 from tests.browser.test_stale_save import shoot, signed_in
 from tests.conftest import Cast
 from tests.privacy.test_privacy import _aged
@@ -46,7 +47,7 @@ def test_a_manager_erases_one_record_and_keeps_another(
     assert Child.objects.get(pk=first.pk).erased_at is not None
 
     page.get_by_role("link", name="Keep longer").first.click()
-    page.get_by_label("Keep the record until").fill((today + dt.timedelta(days=90)).isoformat())
+    fill_when(page, "Keep the record until", today + dt.timedelta(days=90))
     page.get_by_label("Reason").fill("An inquiry asked for it")
     shoot(page, f"retention-keep-{width}")
     page.get_by_role("button", name="Keep the record").click()
