@@ -67,7 +67,7 @@ def test_a_child_placed_out_of_area_reaches_everyone_responsible(
     page.goto(f"{base}/children/{alfie.pk}/placement/")
     page.get_by_label("Type of placement").select_option("home_private")
     page.get_by_label("Council area of the placement").select_option(str(b.pk))
-    fill_when(page, "From", start)
+    fill_when(page, "From", start)  # the GOV.UK date input: day, month, year
     page.get_by_role("button", name="Save").click()
     page.get_by_text("choose who interviews the child").first.wait_for()
     page.get_by_label("A commissioned provider").check()

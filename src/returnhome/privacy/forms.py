@@ -27,7 +27,9 @@ class EraseForm(Form):
 
 class KeepLongerForm(Form):
     keep_until = date_field(
-        "Keep the record until", help_text="It comes back to this list on that date"
+        "Keep the record until",
+        what="the date to keep the record until",
+        help_text="It comes back to this list on that date",
     )
     reason = _reason(
         "For example: a court case or an inquiry needs it. Do not name anyone: the reason is "
