@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 from django.test import Client
 
+from returnhome.core.forms import DateParts
 from returnhome.followup.models import ProposedAction
 from returnhome.interviews import services
 from returnhome.interviews.models import RHI
@@ -42,7 +43,20 @@ def _posted(value: Any) -> Any:
 def form_data(response: Any, name: str = "form", **changes: Any) -> dict[str, Any]:
     """What the page's form posts as loaded, with the user's `changes` typed in."""
     form = response.context[name]
-    data = {form.add_prefix(field): _posted(form[field].value()) for field in form.fields}
+    data: dict[str, Any] = {}
+    for field in form.fields:
+        widget = form.fields[field].widget
+        if isinstance(widget, DateParts) and field not in changes:
+            # the GOV.UK date input posts each part (day, month, year, time) under its own name
+            parts = widget.decompress(form[field].value())
+            data.update(
+                {
+                    f"{form.add_prefix(field)}_{p}": v
+                    for p, v in zip(widget.parts, parts, strict=True)
+                }
+            )
+        else:
+            data[form.add_prefix(field)] = _posted(form[field].value())
     data.update({form.add_prefix(k): v for k, v in changes.items()})
     return data
 

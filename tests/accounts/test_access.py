@@ -233,7 +233,13 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         # The front door of another council is not told the child exists.
         page("episodes:record_missing_for", s.child_pk, ok=FRONT_DOOR, finds=ALL - PARTNER),
         page("episodes:detail", s.episode_pk, ok=CHILD_RECORDS, finds=CHILD_RECORDS),
-        page("episodes:record_found", s.open_episode_pk, ok=FRONT_DOOR, finds=CHILD_RECORDS),
+        # The police force handling the episode records that the child was found, too.
+        page(
+            "episodes:record_found",
+            s.open_episode_pk,
+            ok=FRONT_DOOR | {"police"},
+            finds=CHILD_RECORDS | {"police"},
+        ),
         page("children:list", ok=CHILD_RECORDS | ELSEWHERE),
         # Who opened a child's record: the council's managers and administrators alone.
         page("children:access_history", s.child_pk, ok={"manager", "admin"}, finds=set()),
@@ -277,8 +283,42 @@ def visits(s: Scenario) -> list[tuple[str, Visit]]:
         page("interviews:consent", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
         page("interviews:offer", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
         page("interviews:outcome", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
-        page("interviews:record_interview", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
-        page("interviews:record_carer_only", s.rhi_pk, ok=RHI_WORKERS, finds=COUNCIL_STAFF),
+        # The interview form opens at its first section (in three, with a draft saved as it goes).
+        page(
+            "interviews:record_interview",
+            s.rhi_pk,
+            ok=RHI_WORKERS,
+            finds=COUNCIL_STAFF,
+            status=302,
+        ),
+        page(
+            "interviews:record_carer_only",
+            s.rhi_pk,
+            ok=RHI_WORKERS,
+            finds=COUNCIL_STAFF,
+            status=302,
+        ),
+        page(
+            "interviews:interview_section",
+            s.rhi_pk,
+            "interview",
+            "said",
+            ok=RHI_WORKERS,
+            finds=COUNCIL_STAFF,
+        ),
+        page(
+            "interviews:interview_check", s.rhi_pk, "interview", ok=RHI_WORKERS, finds=COUNCIL_STAFF
+        ),
+        # A draft is its author's own: saved only by who may record the interview.
+        page(
+            "interviews:interview_autosave",
+            s.rhi_pk,
+            "interview",
+            "said",
+            ok=RHI_WORKERS,
+            finds=COUNCIL_STAFF,
+            method="post",
+        ),
         page("interviews:interview", s.interview_pk, ok=INTERVIEW_READERS, finds=NOT_ELSEWHERE),
         page(
             "interviews:review", s.interview_pk, ok={"manager"}, finds=INTERVIEW_READERS - PARTNER

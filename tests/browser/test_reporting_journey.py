@@ -4,13 +4,14 @@ the worker reports the return; the RHI team's manager sees the RHI in the team q
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import pytest
 
 from returnhome.episodes.models import DirectReport
-from tests.browser.test_journey import at, sign_in
+from tests.browser.test_journey import at, fill_when, sign_in
 from tests.conftest import Cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,10 +28,11 @@ def test_home_reports_missing_and_return(page: Any, live_server: Any, cast: Cast
     sign_in(page, base, "reporter")
     page.get_by_role("heading", name="My reports").wait_for()
     page.get_by_role("link", name="Report a child missing").click()
+    assert "call 999" in page.get_by_test_id("emergency").inner_text()
     page.get_by_label("Child's first name").fill("Riley")
     page.get_by_label("Child's last name").fill("Homechild")
-    page.get_by_label("Date of birth").fill("2010-06-01")
-    page.get_by_label("When were they last seen?").fill(at(3))
+    fill_when(page, "Date of birth", dt.date(2010, 6, 1))
+    fill_when(page, "When were they last seen?", at(3))
     page.get_by_label("Where did they go missing from?").fill("Test children's home")
     page.get_by_label("No", exact=True).check()
     page.get_by_label("What they look like and what they were wearing").fill("Red jacket")
@@ -56,7 +58,7 @@ def test_home_reports_missing_and_return(page: Any, live_server: Any, cast: Cast
     sign_in(page, base, "reporter")
     page.get_by_test_id("my-reports").get_by_role("link", name="Riley Homechild").click()
     page.get_by_role("link", name="Report their return").click()
-    page.get_by_label("When did they come back, or were they found?").fill(at(0))
+    fill_when(page, "When did they come back, or were they found?", at(0))
     page.get_by_label("Who brought them back?").fill("Police")
     page.get_by_label("How are they?").fill("Tired")
     page.get_by_role("button", name="Report return").click()

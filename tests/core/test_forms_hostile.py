@@ -80,7 +80,9 @@ def test_the_child_edit_form_refuses_nul_control_characters_and_absurd_dates(
     assert response.status_code == 200
     assert any(words in error for error in response.context["form"].errors[field])
     page = response.content.decode()
-    assert "govuk-error-summary" in page and f'href="#id_{field}"' in page
+    # a date links to its first box (day, month, year: the GOV.UK date input)
+    target = f"id_{field}_day" if field == "date_of_birth" else f"id_{field}"
+    assert "govuk-error-summary" in page and f'href="#{target}"' in page
     assert Child.objects.values().get(pk=child.pk) == before  # nothing saved
 
 

@@ -41,8 +41,9 @@ def test_demo_data_has_every_state_the_product_shows() -> None:
 
     main = Organisation.objects.get(la_code=MAIN_AREA.la_code)
     children = demo_children()
-    # 40 planned, and one new to the council in last night's police file.
-    assert children.count() == 41
+    # 40 planned, two across a boundary (demo/placed_out.py), and one new to the council in last
+    # night's police file.
+    assert children.count() == 43
     assert "frontdoor" in output and "Every demo user's password" in output
 
     groups = set(Episode.objects.filter(council=main).values_list("group", flat=True))
@@ -103,10 +104,11 @@ def test_same_seed_and_today_give_the_same_data_and_reloading_needs_reset() -> N
     assert fingerprint() == first
     call_command("demo-data", stdout=io.StringIO(), reset=True, **small)
     assert fingerprint() == first
-    # The 12 planned, and any the demo's overnight police file recorded as new to the council.
+    # The 12 planned, the two across a boundary, and any the demo's overnight police file
+    # recorded as new to the council.
     from_police_file = sum(r.summary.get("children_created", 0) for r in ImportRun.objects.all())
     assert Child.objects.filter(la_child_id__startswith=CHILD_ID_PREFIX).count() == (
-        12 + from_police_file
+        12 + 2 + from_police_file
     )
     assert User.objects.filter(username__in=DEMO_USERNAMES).count() == len(DEMO_USERNAMES)
 
@@ -125,3 +127,16 @@ def test_nhs_number_check_digit() -> None:
     assert nhs_number_is_valid("9434765919")
     assert not nhs_number_is_valid("9434765918")
     assert not nhs_number_is_valid("94347659")
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_child_placed_out_and_one_placed_in_with_packages() -> None:
+    run()
+    main = Organisation.objects.get(la_code=MAIN_AREA.la_code)
+    out = Child.objects.get(la_child_id=f"{CHILD_ID_PREFIX}-X1")
+    hosted = Child.objects.get(la_child_id=f"{CHILD_ID_PREFIX}-X2")
+    assert out.council == main and out.placements.get().council_area != main
+    assert hosted.council != main and hosted.placements.get().council_area == main
+    for child in (out, hosted):
+        assert child.package.places and child.package.sends.count() == 2
+        assert Episode.objects.get(child=child).council == child.council

@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from returnhome.accounts.models import Role, User
 from returnhome.alerts.models import Alert
 from returnhome.children import services as child_services
 from returnhome.children.models import Child, Placement, RHIArrangement
-from returnhome.episodes.models import Episode
+from returnhome.episodes import services as episode_services
+from returnhome.episodes.models import Episode, Notification
 from returnhome.imports.importer import import_notifications
 from returnhome.imports.models import ReviewItem
 from returnhome.interviews.models import RHI
@@ -183,3 +185,40 @@ def test_users_are_told_nothing_about_children_placed_in_their_own_area(
     assert Episode.objects.filter(child=child).exists()
     assert not Alert.objects.filter(kind=Alert.Kind.PLACED_CHILD_MISSING).exists()
     assert isinstance(two_councils["b_front_door"], User)
+
+
+def test_either_front_door_records_by_hand_on_the_one_record(
+    two_councils: dict[str, object],
+) -> None:
+    """The host council's front door reports the child missing and back by hand: on the
+    responsible council's record, with everyone told; it may not for a child not placed there."""
+    a, alfie, b_front_door = two_councils["a"], two_councils["alfie"], two_councils["b_front_door"]
+    assert isinstance(alfie, Child) and isinstance(b_front_door, User)
+    episode = episode_services.record_missing(
+        alfie,
+        reported_missing_at=timezone.now() - dt.timedelta(hours=5),
+        received_at=timezone.now() - dt.timedelta(hours=4),
+        source=Notification.Source.CHILDRENS_HOME,
+        acting_user=b_front_door,
+    )
+    assert episode.council == a
+    episode_services.record_return(
+        episode,
+        returned_at=timezone.now() - dt.timedelta(hours=1),
+        received_at=timezone.now() - dt.timedelta(hours=1),
+        source=Notification.Source.CHILDRENS_HOME,
+        acting_user=b_front_door,
+    )
+    assert RHI.objects.get(episode=episode).provider == two_councils["charity_org"]
+    assert (
+        Alert.objects.filter(kind=Alert.Kind.PLACED_CHILD_MISSING).count() == 10
+    )  # five people, twice
+    alfie.placements.update(end_date=timezone.localdate() - dt.timedelta(days=1))
+    with pytest.raises(PermissionDenied):
+        episode_services.record_missing(
+            alfie,
+            reported_missing_at=timezone.now() - dt.timedelta(minutes=30),
+            received_at=timezone.now() - dt.timedelta(minutes=20),
+            source=Notification.Source.CHILDRENS_HOME,
+            acting_user=b_front_door,
+        )

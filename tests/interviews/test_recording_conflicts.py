@@ -48,7 +48,8 @@ def interview_post(page: Any, words: str, action: str = "") -> dict[str, Any]:
     )
     formset = page.context["actions"]
     data.update({f"actions-{k}": v for k, v in formset.management_form.initial.items()})
-    data.update({"actions-0-description": action, "actions-0-service": "youth_service"})
+    if action:  # a referral chosen without a description would be refused, not dropped
+        data.update({"actions-0-description": action, "actions-0-service": "youth_service"})
     return data
 
 
@@ -63,8 +64,11 @@ def test_a_second_recorder_is_told_and_keeps_their_text_and_there_is_one_intervi
 ) -> None:
     accepted(cast, returned_rhi)
     url = reverse("interviews:record_interview", args=[returned_rhi.pk])
+    opened = reverse(
+        "interviews:interview_section", args=[returned_rhi.pk, "interview", "interview"]
+    )
     worker, manager = client_for(cast.practitioner), client_for(cast.manager)
-    page_worker, page_manager = worker.get(url), manager.get(url)
+    page_worker, page_manager = worker.get(opened), manager.get(opened)
 
     first = worker.post(url, interview_post(page_worker, "I stayed at my cousin's."))
     assert first.status_code == 302

@@ -9,12 +9,20 @@ from dataclasses import dataclass
 import pytest
 
 from returnhome.alerts.models import Alert
-from returnhome.children.models import Alias, Child, ChildMerge, LegalStatus, Placement, RiskFlag
+from returnhome.children.models import (
+    Alias,
+    Child,
+    ChildMerge,
+    InformationPackage,
+    LegalStatus,
+    Placement,
+    RiskFlag,
+)
 from returnhome.core.audit import record_read
 from returnhome.episodes.models import DirectReport, Episode, Notification
 from returnhome.imports.models import PendingNotification, ReviewItem
 from returnhome.interviews import services
-from returnhome.interviews.models import RHI, ContactAttempt, Interview
+from returnhome.interviews.models import RHI, ContactAttempt, Interview, InterviewDraft
 from returnhome.interviews.services import ActionProposal, InterviewDetails
 from returnhome.privacy.models import RetentionDecision
 from returnhome.sharing.services import (
@@ -162,7 +170,13 @@ def everything(cast: Cast) -> Everything:
         acting_user=cast.practitioner,
     )
     Interview.objects.filter(pk=interview.pk).update(
-        information_from=_q("carer"), manager_comment=_q("ok")
+        information_from=_q("carer"), manager_comment=_q("ok"), return_comment=_q("returned")
+    )
+    InterviewDraft.objects.create(  # carer information being written: a draft is about the child
+        rhi=rhi,
+        author=cast.practitioner,
+        kind=Interview.Kind.CARER_ONLY,
+        data={"information_from": [_q("draft")]},
     )
     interview.actions.update(manager_comment=_q("agreed"), outcome=_q("done"))
     shared = send_sharing_form(
@@ -249,6 +263,10 @@ def everything(cast: Cast) -> Everything:
         keep_until=dt.date(2020, 1, 1),
         reason=_q("court case"),
         decided_by=cast.admin,
+    )
+    InformationPackage.objects.create(
+        child=child,
+        **{name: _q(name) for name in InformationPackage.TEXT_FIELDS},
     )
     record_read(cast.practitioner, child)
     return Everything(child, duplicate, episode, rhi, interview, report)

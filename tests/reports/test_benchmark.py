@@ -18,7 +18,7 @@ from returnhome.interviews import services
 from returnhome.interviews.models import RHI
 from returnhome.lib.clock import ClockRule
 from returnhome.organisations.models import Organisation
-from returnhome.reports.benchmark import area_councils, benchmark
+from returnhome.reports.benchmark import area_councils, benchmark, shown_position
 from returnhome.reports.indicators import COLUMNS, indicators
 from tests.conftest import Cast
 from tests.factories import ChildFactory, CouncilFactory, UserFactory
@@ -83,6 +83,15 @@ def test_pooled_mean_of_ratios_and_medians_by_hand(cast: Cast, area: list[Organi
     assert by_council[other_c]["accepted_of_offered"] == "n/a"  # nothing offered: left out
 
 
+def test_the_page_compares_with_the_median_as_it_shows_them() -> None:
+    """86% beside a median of 86% is "at" on the page (the download keeps 4 decimals)."""
+    assert shown_position("offered_of_episodes", 0.8601, 0.8604) == "at"
+    assert shown_position("offered_of_episodes", 0.8549, 0.8604) == "below"
+    assert shown_position("episodes_per_child", 2.1667, 2.1701) == "at"
+    assert shown_position("episodes_per_child", 2.16, 2.1701) == "below"
+    assert shown_position("offered_of_episodes", None, 0.5) == "n/a"
+
+
 @pytest.mark.parametrize("group", COLUMNS)
 def test_each_councils_figures_equal_its_own_indicators(
     cast: Cast, area: list[Organisation], group: str
@@ -103,7 +112,7 @@ def test_page_download_and_command(cast: Cast, area: list[Organisation]) -> None
         "scope": "police", "group": "total",
     }  # fmt: skip
     html = client.get(reverse("reports:benchmark"), query).content.decode()
-    assert "B council" in html and "C council" in html and "2.1667" in html
+    assert "B council" in html and "C council" in html and "2.17" in html  # 2 decimals on the page
     csv_text = client.get(
         reverse("reports:benchmark_download", args=["csv"]), {**query, "table": "councils"}
     ).content.decode("utf-8-sig")

@@ -67,7 +67,8 @@ def test_extreme_dates_on_every_report_form_are_refused_naming_the_field(
         if response["Content-Type"].startswith("text/html"):
             html = response.content.decode()
             assert "govuk-error-summary" in html, url
-            assert words in html and f'href="#id_{field}"' in html, url
+            # a date links to its first box (day, month, year: the GOV.UK date input)
+            assert words in html and f'href="#id_{field}_day"' in html, url
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ import datetime as dt
 from typing import Any, Protocol, TypeVar
 
 import rules
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Manager, Model, Q, QuerySet
@@ -143,6 +144,11 @@ def is_outside_reporter(user: User) -> bool:
     return user.role == Role.REPORTER
 
 
+def is_police(user: User) -> bool:
+    """A police force's missing-person coordinator: what they record comes from the police."""
+    return _kind(user) == "police" and user.role == Role.POLICE
+
+
 def reports_for_own_council(user: User) -> bool:
     """A social worker reports children to their own council (as the social worker); other
     reporters choose the council they report to."""
@@ -247,10 +253,37 @@ def works_front_door(user: Any) -> bool:
 
 
 @rules.predicate
+def can_record_found(user: Any, episode: Any) -> bool:
+    """Records that a missing child was found: the front door of the child's council or of the
+    council it is placed in (`records_for_child`), or a missing-person coordinator of the police
+    force handling the episode (the episodes they can see)."""
+    if episode is None or not getattr(user, "is_authenticated", False):
+        return False
+    if records_for_child(user, episode.child):
+        return True
+    police = _kind(user) == "police" and user.role == Role.POLICE
+    return police and _org(user) == episode.police_force_id and episode.police_force_id is not None
+
+
+@rules.predicate
 def can_record_notification(user: Any, council: Any) -> bool:
     """Records notifications for a council (and works its front door): its front door and its
     managers."""
     return council is not None and _org(user) == council.pk and works_front_door(user)
+
+
+@rules.predicate
+def records_for_child(user: Any, child: Any) -> bool:
+    """Records a missing or found notification about `child`: the front door of the child's
+    council, or of the council it is placed in out of area now (either front door, issue 12)."""
+    if child is None or not works_front_door(user):
+        return False
+    if _org(user) == child.council_id:
+        return True
+    hosted = type(child)._default_manager.filter(
+        hosted_child_terms(_org(user), now=True), pk=child.pk
+    )
+    return bool(hosted.exists())
 
 
 @rules.predicate
@@ -327,36 +360,45 @@ def _since() -> dt.datetime:
     return timezone.now() - dt.timedelta(days=shared_access_days())
 
 
-def _placed_out_in(area: dict[str, Any], prefix: str) -> Q:
-    """Children (at `prefix`) with an out-of-area placement whose area meets `area` (terms on the
-    placement), current or ended within the sharing window. Used in one filter() call, every
-    term is on the same placement."""
+def _records(label: str) -> Any:
+    """The manager of a model above this module, by its label (never imported)."""
+    return apps.get_model(label)._default_manager
+
+
+def _placement_terms(area: dict[str, Any], prefix: str, since: dt.date | None) -> Q:
+    """An out-of-area placement (at `prefix`) whose area meets `area`, current or ended since
+    `since` (default: within the sharing window)."""
     return Q(
-        Q(**{f"{prefix}placements__{k}": v for k, v in area.items()}),
-        Q(**{f"{prefix}placements__out_of_area": True}),
-        Q(**{f"{prefix}placements__end_date__isnull": True})
-        | Q(**{f"{prefix}placements__end_date__gte": _since().date()}),
+        Q(**{f"{prefix}{k}": v for k, v in area.items()}),
+        Q(**{f"{prefix}out_of_area": True}),
+        Q(**{f"{prefix}end_date__isnull": True})
+        | Q(**{f"{prefix}end_date__gte": since or _since().date()}),
     )
 
 
-def hosted_child_terms(council_id: Any, prefix: str = "") -> Q:
+def _placed_out_in(area: dict[str, Any], prefix: str, since: dt.date | None = None) -> Q:
+    """Children (at `prefix`) with such a placement: the placements' children as a subquery, so
+    the list it filters keeps using its own indexes (bench/access_lists.py)."""
+    placed = _records("children.Placement").filter(_placement_terms(area, "", since))
+    return Q(**{f"{prefix}pk__in": placed.values("child_id")})
+
+
+def hosted_child_terms(council_id: Any, prefix: str = "", *, now: bool = False) -> Q:
     """A host council's children: placed in its area by another council (while the placement
-    lasts and for the sharing window after)."""
-    return _placed_out_in({"council_area_id": council_id}, prefix)
+    lasts and for the sharing window after; `now`: only while it lasts)."""
+    since = timezone.localdate() if now else None
+    return _placed_out_in({"council_area_id": council_id}, prefix, since)
 
 
 def _force_child_terms(force_id: Any, prefix: str = "") -> Q:
     """A police force's children: of a council in its area with an episode open or closed within
     the sharing window, or placed out of area into its area (while the placement lasts and for
     the window after). Never because the force once reported an episode (issue 12)."""
-    since = _since()
-    responsible = Q(
-        Q(**{f"{prefix}council__police_force_id": force_id}),
-        # An episode (not the empty row of a child with none) open, or closed in the window.
-        Q(**{f"{prefix}episodes__reported_missing_at__isnull": False}),
-        Q(**{f"{prefix}episodes__returned_at__isnull": True})
-        | Q(**{f"{prefix}episodes__returned_at__gte": since}),
+    recent = _records("episodes.Episode").filter(
+        Q(returned_at__isnull=True) | Q(returned_at__gte=_since()),
+        council__police_force_id=force_id,
     )
+    responsible = Q(**{f"{prefix}pk__in": recent.values("child_id")})
     host = _placed_out_in({"council_area__police_force_id": force_id}, prefix)
     return responsible | host
 
@@ -376,13 +418,14 @@ def child_filter(user: User, prefix: str = "") -> Q:
 
 def _episodes_in_area(council_id: Any) -> Q:
     """Episodes that started while the child was placed out of area in this council's area (the
-    placement current or ended within the sharing window)."""
+    placement current or ended within the sharing window), as a subquery."""
     started = TruncDate("reported_missing_at")
-    return Q(
-        hosted_child_terms(council_id, "child__"),
+    during = _records("episodes.Episode").filter(
+        _placement_terms({"council_area_id": council_id}, "child__placements__", None),
         Q(child__placements__start_date__lte=started),
         Q(child__placements__end_date__isnull=True) | Q(child__placements__end_date__gte=started),
     )
+    return Q(pk__in=during.values("pk"))
 
 
 def episode_filter(user: User) -> Q:

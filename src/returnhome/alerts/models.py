@@ -36,6 +36,7 @@ class Alert(models.Model):
         RHI_DUE_SOON = "rhi_due_soon", "RHI due within 24 hours"
         RHI_OVERDUE = "rhi_overdue", "RHI deadline passed"
         INTERVIEW_SUBMITTED = "interview_submitted", "Interview to review"
+        INTERVIEW_RETURNED = "interview_returned", "Interview returned for changes"
         ACTION_DUE = "action_due", "Action due today"
         ACTION_OVERDUE = "action_overdue", "Action overdue"
         DAILY_DIGEST = "daily_digest", "Daily summary"

@@ -22,7 +22,9 @@ from returnhome.organisations.models import Organisation
 class ChildForm(Form):
     forename = forms.CharField(label="First name", max_length=100)
     surname = forms.CharField(label="Last name", max_length=100)
-    date_of_birth = date_field("Date of birth", required=False, help_text="If known")
+    date_of_birth = date_field(
+        "Date of birth", what="the date of birth", required=False, help_text="If known"
+    )
     sex = forms.ChoiceField(
         choices=Child.Sex.choices, widget=forms.RadioSelect, initial=Child.Sex.OTHER
     )
@@ -63,7 +65,7 @@ class LegalStatusForm(Form):
         required=False,
         help_text="If looked after: the council looking after the child (blank means yours)",
     )
-    start_date = date_field("From")
+    start_date = date_field("From", what="the date it started")
 
 
 class PlacementForm(Form):
@@ -73,7 +75,7 @@ class PlacementForm(Form):
     )
     address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     postcode = forms.CharField(max_length=10, required=False)
-    start_date = date_field("From")
+    start_date = date_field("From", what="the date it started")
     rhi_arrangement = forms.ChoiceField(
         label="If the child goes missing, who does the Return Home Interview?",
         choices=RHIArrangement.choices,

@@ -72,7 +72,8 @@ def child_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "sections": child_sections(request.user, child),
             **_timeline(request, child),
             "can_edit": can_record_notification(request.user, child.council),
-            "shares_with_host": shares_with_host(request.user, child),
+            "shares_with_host": shares_with_host(request.user, child)
+            and child.placements.filter(out_of_area=True).exists(),
             "placements": child.placements.select_related("council_area", "rhi_provider"),
             "sees_access": reads_access_records(request.user, child.council),
             "can_share": can_send_sharing_form(request.user, child),

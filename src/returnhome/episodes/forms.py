@@ -11,15 +11,24 @@ from returnhome.organisations.models import Organisation
 
 
 class MissingForm(Form):
-    reported_missing_at = datetime_field("When was the child reported missing?")
-    last_seen_at = datetime_field("When were they last seen?", required=False, help_text="If known")
+    reported_missing_at = datetime_field(
+        "When was the child reported missing?", what="the child was reported missing"
+    )
+    last_seen_at = datetime_field(
+        "When were they last seen?",
+        what="they were last seen",
+        required=False,
+        help_text="If known. For example, 27 3 2026 and 14:30",
+    )
     source = forms.ChoiceField(
         label="Who sent the notification?",
         choices=Notification.Source.choices,
         widget=forms.RadioSelect,
         initial=Notification.Source.POLICE,
     )
-    received_at = datetime_field("When did the notification reach you?")
+    received_at = datetime_field(
+        "When did the notification reach you?", what="the notification reached you"
+    )
     classification = forms.ChoiceField(
         choices=Episode.Classification.choices,
         widget=forms.RadioSelect,
@@ -48,7 +57,9 @@ class MissingForm(Form):
 
 
 class FoundForm(Form):
-    returned_at = datetime_field("When did the child return or was found?")
+    returned_at = datetime_field(
+        "When did the child return or was found?", what="the child returned or was found"
+    )
     found_location = forms.CharField(max_length=300, required=False, label="Where were they found?")
     source = forms.ChoiceField(
         label="Who sent the notification?",
@@ -56,13 +67,27 @@ class FoundForm(Form):
         widget=forms.RadioSelect,
         initial=Notification.Source.POLICE,
     )
-    received_at = datetime_field("When did the notification reach you?")
+    received_at = datetime_field(
+        "When did the notification reach you?", what="the notification reached you"
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, police: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.initial.setdefault(
-            "received_at", timezone.localtime().replace(second=0, microsecond=0)
-        )
+        if police:
+            # The police record it themselves: it comes from them, and reaches the app now.
+            del self.fields["source"]
+            del self.fields["received_at"]
+        else:
+            self.initial.setdefault(
+                "received_at", timezone.localtime().replace(second=0, microsecond=0)
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "source" not in self.fields:
+            data["source"] = Notification.Source.POLICE
+            data["received_at"] = timezone.now()
+        return data
 
 
 NOTIFICATION_FIELDS = ["reported_missing_at", "last_seen_at", "received_at", "source"]

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from returnhome.access.policy import can_record_notification
+from returnhome.access.policy import can_record_found, can_record_notification, records_for_child
 from returnhome.accounts.models import User
 from returnhome.children.groups import derive_group
 from returnhome.children.models import Child
@@ -61,16 +61,19 @@ def record_missing(
     council = child.council
     if check_permission:
         require(
-            can_record_notification(acting_user, council),
+            records_for_child(acting_user, child),
             "Only the front door records notifications.",
         )
     problems = Problems()
     _not_future(problems, "reported_missing_at", reported_missing_at, "Reported missing time")
     _not_future(problems, "last_seen_at", last_seen_at, "Last seen time")
     _not_future(problems, "received_at", received_at, "Time the notification was received")
-    if last_seen_at is not None and last_seen_at > reported_missing_at:
+    # A time compared with another is judged only when that other is not itself wrong: a wrong
+    # reported missing time must not flag an untouched field beside it.
+    anchor_ok = "reported_missing_at" not in problems.errors
+    if anchor_ok and last_seen_at is not None and last_seen_at > reported_missing_at:
         problems.add("last_seen_at", "Last seen must be before the child was reported missing")
-    if received_at < reported_missing_at - dt.timedelta(minutes=1):
+    if anchor_ok and received_at < reported_missing_at - dt.timedelta(minutes=1):
         problems.add(
             "received_at",
             "The notification cannot be received before the child was reported missing",
@@ -130,8 +133,8 @@ def record_return(
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     if check_permission:
         require(
-            can_record_notification(acting_user, episode.council),
-            "Only the front door records notifications.",
+            can_record_found(acting_user, episode),
+            "Only the front door, or the police force handling the episode, records a return.",
         )
     problems = Problems()
     if not episode.is_open:
@@ -140,7 +143,7 @@ def record_return(
     _not_future(problems, "received_at", received_at, "Time the notification was received")
     if returned_at < episode.reported_missing_at:
         problems.add("returned_at", "The child cannot return before they were reported missing")
-    if received_at < returned_at - dt.timedelta(minutes=1):
+    if "returned_at" not in problems.errors and received_at < returned_at - dt.timedelta(minutes=1):
         problems.add(
             "received_at", "The found notification cannot be received before the child returned"
         )

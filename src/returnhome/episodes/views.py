@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from returnhome.access.policy import (
+    can_record_found,
     can_record_notification,
     can_see_child_records,
     can_send_sharing_form,
     get_visible_or_404,
+    holds_child,
     is_outside_reporter,
+    is_police,
     sees_record,
 )
 from returnhome.accounts.http import AuthedHttpRequest
@@ -47,7 +52,20 @@ def record_missing(request: AuthedHttpRequest) -> HttpResponse:
     )
     find = FindChildForm(request.GET or None)
     results = search_children(request.user, find.cleaned_data["q"]) if find.is_valid() else None
-    return render(request, "episodes/find_child.html", {"find": find, "results": results})
+    return render(
+        request,
+        "episodes/find_child.html",
+        {"find": find, "results": results, "missing": _open_episodes(results or [])},
+    )
+
+
+def _open_episodes(children: Any) -> dict[int, int]:
+    """Each child's open episode (child pk to episode pk): "already missing" is said at once."""
+    return dict(
+        Episode.objects.open()
+        .filter(child_id__in=[c.pk for c in children])
+        .values_list("child_id", "pk")
+    )
 
 
 def record_missing_for(request: AuthedHttpRequest, child_pk: int | None = None) -> HttpResponse:
@@ -81,7 +99,12 @@ def record_missing_for(request: AuthedHttpRequest, child_pk: int | None = None) 
     return render(
         request,
         "episodes/missing_form.html",
-        {"form": form, "child_form": child_form, "child": child},
+        {
+            "form": form,
+            "child_form": child_form,
+            "child": child,
+            "open_episode": child.episodes.open().first() if child else None,
+        },
     )
 
 
@@ -114,11 +137,15 @@ def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "episode": episode,
             "notifications": episode.notifications.select_related("recorded_by"),
             "rhi": rhi,
+            "holds": holds_child(request.user, episode.child),
             "opens_rhi": sees_record(request.user, type(rhi).objects, rhi) if rhi else False,
             "opens_interview": rhi is not None
             and rhi.interview is not None
             and sees_record(request.user, type(rhi.interview).objects, rhi.interview),
-            "can_record": can_record_notification(request.user, episode.council),
+            "can_record": can_record_found(request.user, episode),
+            "found_form": FoundForm(police=is_police(request.user))
+            if episode.is_open and can_record_found(request.user, episode)
+            else None,
             "can_share": can_send_sharing_form(request.user, episode.child),
             "direct_reports": direct_reports,
         },
@@ -128,10 +155,10 @@ def episode_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def record_found(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     episode = get_visible_or_404(request.user, Episode.objects.select_related("child"), pk)
     require(
-        can_record_notification(request.user, episode.council),
-        "Only the front door records notifications.",
+        can_record_found(request.user, episode),
+        "Only the front door, or the police force handling the episode, records a return.",
     )
-    form = FoundForm(request.POST or None)
+    form = FoundForm(request.POST or None, police=is_police(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.record_return(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -7,13 +8,9 @@ from django import forms
 from django.utils import timezone
 
 from returnhome.accounts.models import User
-from returnhome.core.forms import Form, date_field, datetime_field, version_field
+from returnhome.core.forms import DateParts, Form, date_field, datetime_field, version_field
 from returnhome.followup.models import ProposedAction
 from returnhome.interviews.models import RHI, ContactAttempt, DeclineReason, Interview
-
-
-def _now() -> Any:
-    return timezone.localtime().replace(second=0, microsecond=0)
 
 
 class AllocateForm(Form):
@@ -35,19 +32,27 @@ class AllocateForm(Form):
 
 
 class ContactAttemptForm(Form):
-    attempted_at = datetime_field("When was the attempt made?")
-    method = forms.ChoiceField(choices=ContactAttempt.Method.choices, widget=forms.RadioSelect)
+    attempted_at = datetime_field("When was the attempt made?", what="of the attempt")
+    method = forms.ChoiceField(
+        label="How was the attempt made?",
+        choices=ContactAttempt.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the attempt was made"},
+    )
     contacted = forms.ChoiceField(
-        label="To whom", choices=ContactAttempt.Contacted.choices, widget=forms.RadioSelect
+        label="Who did you try to contact?",
+        choices=ContactAttempt.Contacted.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who you tried to contact"},
     )
     result = forms.ChoiceField(
-        label="Outcome", choices=ContactAttempt.Result.choices, widget=forms.RadioSelect
+        label="What happened?",
+        choices=ContactAttempt.Result.choices,
+        widget=forms.RadioSelect,
+        help_text="\u201cInterview arranged\u201d also records the offer and its acceptance",
+        error_messages={"required": "Select what happened"},
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("attempted_at", _now())
 
 
 class ConsentForm(Form):
@@ -56,6 +61,7 @@ class ConsentForm(Form):
         choices=[("yes", "Yes"), ("no", "No")],
         widget=forms.RadioSelect,
         coerce=lambda v: v == "yes",
+        error_messages={"required": "Select whether consent is needed"},
     )
     given_by = forms.ChoiceField(
         label="Who gave consent?", choices=[("", "—"), *RHI.ConsentBy.choices], required=False
@@ -65,17 +71,25 @@ class ConsentForm(Form):
 
 
 class OfferForm(Form):
-    offer_made_at = datetime_field("When was the interview offered?")
-    offered_to = forms.ChoiceField(choices=RHI.OfferedTo.choices, widget=forms.RadioSelect)
+    offer_made_at = datetime_field(
+        "When was the interview offered?", what="the interview was offered"
+    )
+    offered_to = forms.ChoiceField(
+        label="Who was it offered to?",
+        choices=RHI.OfferedTo.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who the interview was offered to"},
+    )
     expected_version = version_field()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("offer_made_at", _now())
 
 
 class OutcomeForm(Form):
-    outcome = forms.ChoiceField(choices=RHI.Outcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label="Was the interview accepted?",
+        choices=RHI.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the interview was accepted or declined"},
+    )
     decline_reason = forms.ChoiceField(
         label="If declined: why?", choices=[("", "—"), *DeclineReason.choices], required=False
     )
@@ -99,9 +113,19 @@ class InterviewForm(Form):
         required=False,
         label="This interview also covers these episodes",
     )
-    held_at = datetime_field("When did the interview take place?")
-    place = forms.ChoiceField(choices=Interview.Place.choices, widget=forms.RadioSelect)
-    mode = forms.ChoiceField(label="How", choices=Interview.Mode.choices, widget=forms.RadioSelect)
+    held_at = datetime_field("When did the interview take place?", what="of the interview")
+    place = forms.ChoiceField(
+        label="Where did it take place?",
+        choices=Interview.Place.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select where the interview took place"},
+    )
+    mode = forms.ChoiceField(
+        label="How did it take place?",
+        choices=Interview.Mode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the interview took place"},
+    )
     people_present = forms.CharField(max_length=300, required=False, label="Who was present")
     time_alone = forms.TypedChoiceField(
         label="Did the child have time alone with you?",
@@ -180,9 +204,16 @@ class InterviewForm(Form):
         if carer_only:
             del self.fields["time_alone"]
             self.fields["information_from"].required = True
+            self.fields["information_from"].error_messages["required"] = (
+                "Say who gave the information (name and relationship)"
+            )
         else:
             del self.fields["information_from"]
-        self.initial.setdefault("held_at", _now())
+            # Asked here, so that it is listed with every other problem at once.
+            self.fields["time_alone"].required = True
+            self.fields["time_alone"].error_messages["required"] = (
+                "Select whether the child had time alone with you"
+            )
 
 
 class ActionForm(Form):
@@ -190,10 +221,24 @@ class ActionForm(Form):
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Proposed action"
     )
     service = forms.ChoiceField(
-        label="Referral to", choices=ProposedAction.Service.choices, required=False
+        label="Referral to",
+        choices=[("", "No referral (other action)"), *ProposedAction.Service.choices],
+        required=False,
     )
     owner = forms.CharField(label="Who", max_length=200, required=False)
-    due_date = date_field("By when", required=False)
+    due_date = date_field("By when", what="the date it is due by", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        """A row with who, when or a referral but no description is an error, never dropped."""
+        data = super().clean() or {}
+        started = data.get("owner") or data.get("due_date") or data.get("service")
+        if started and not str(data.get("description") or "").strip():
+            self.add_error(
+                "description",
+                "Describe the proposed action, or clear its \u201cWho\u201d, \u201cBy when\u201d "
+                "and \u201cReferral to\u201d",
+            )
+        return data
 
 
 ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=10)
@@ -201,7 +246,10 @@ ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=10)
 
 class ReviewActionForm(Form):
     response = forms.ChoiceField(
-        choices=ProposedAction.Response.choices, widget=forms.RadioSelect, label="Your response"
+        choices=ProposedAction.Response.choices,
+        widget=forms.RadioSelect,
+        label="Your response",
+        error_messages={"required": "Select your response to this action"},
     )
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -219,6 +267,91 @@ class ReviewForm(Form):
     )
 
 
+class ReturnForm(Form):
+    return_comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What should the practitioner change?",
+        error_messages={"required": "Say what the practitioner should change"},
+    )
+    expected_version = version_field()
+
+
+# The interview form's sections, in order: (slug, title, the fields it holds).
+SECTIONS: list[tuple[str, str, list[str]]] = [
+    (
+        "interview",
+        "When, where and who",
+        ["covers", "held_at", "place", "mode", "people_present", "time_alone", "information_from"],
+    ),
+    (
+        "said",
+        "What was said",
+        [
+            "push_factors",
+            "pull_factors",
+            "experiences",
+            "people_of_concern",
+            "places_of_concern",
+            "risk_factors",
+            "protective_factors",
+            "cce_identified",
+            "cse_identified",
+            "childs_words",
+            "reflection",
+        ],
+    ),
+    ("actions", "Actions and feedback", ["actions", "child_feedback", "carer_feedback"]),
+]
+
+
+def section_of(name: str) -> str:
+    """The section holding a field (an action row's fields are the actions section's)."""
+    if name.startswith("action"):
+        return "actions"
+    return next((slug for slug, _, names in SECTIONS if name in names), SECTIONS[0][0])
+
+
+def _parts(widget: Any, name: str, value: Any) -> dict[str, list[str]]:
+    if isinstance(widget, DateParts):
+        parts = widget.decompress(value)
+        return {f"{name}_{p}": [v] for p, v in zip(widget.parts, parts, strict=True)}
+    if isinstance(value, bool):
+        return {name: ["on"]} if value else {}
+    return {name: [str(value)]} if value not in (None, "") else {}
+
+
+def values_of(interview: Interview, form: forms.Form) -> dict[str, list[str]]:
+    """An interview's answers as the form posts them (a returned interview's draft starts so)."""
+    values: dict[str, list[str]] = {}
+    for name, field in form.fields.items():
+        if name == "covers":
+            continue
+        value = getattr(interview, name, None)
+        if name == "time_alone" and value is not None:
+            value = "yes" if value else "no"
+        values.update(_parts(field.widget, name, value))
+    return values
+
+
+def quiet(*forms_: Any) -> None:
+    """Show a bound form's values without judging them yet (a section opened, not submitted)."""
+    for form in forms_:
+        if isinstance(form, forms.BaseFormSet):
+            for sub in form.forms:
+                sub._errors = forms.utils.ErrorDict()
+            form._errors = [sub._errors for sub in form.forms]  # type: ignore[attr-defined]
+            form._non_form_errors = form.error_class()  # type: ignore[attr-defined]
+        else:
+            form._errors = forms.utils.ErrorDict()
+
+
+def keep_only(form: forms.Form, names: list[str]) -> None:
+    """Errors only on the fields of this section: the others are judged when their turn comes."""
+    for name in list(form.errors):
+        if name not in names:
+            del form.errors[name]
+
+
 def spread_review_errors(
     error: Any, form: forms.Form, action_forms: Sequence[tuple[ProposedAction, forms.Form]]
 ) -> None:
@@ -234,3 +367,49 @@ def spread_review_errors(
                 form.add_error(None, item)
             else:
                 target.add_error("comment" if name.endswith("_comment") else "response", item)
+
+
+def answer(form: forms.Form, name: str) -> str:
+    """A field's answer in words for the check-your-answers page ("Not answered" when blank)."""
+    field = form.fields[name]
+    cleaned = getattr(form, "cleaned_data", {})
+    if name not in cleaned:
+        raw = form[name].value()
+        text = " ".join(str(v) for v in raw if v) if isinstance(raw, (list, tuple)) else raw
+        return f"{text} (to correct)" if text else "Not answered"
+    value = cleaned[name]
+    if isinstance(value, dt.datetime):
+        return f"{timezone.localtime(value):%-d %B %Y at %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%-d %B %Y}"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if hasattr(value, "__iter__") and not isinstance(value, str):
+        labels = [str(field.label_from_instance(v)) for v in value]  # type: ignore[attr-defined]
+        return ", ".join(labels) or "None"
+    choices = dict(getattr(field, "choices", []))
+    if name == "time_alone" and value is not None:
+        value = "yes" if value else "no"
+    shown = choices.get(value, value) if choices else value
+    return str(shown) if shown not in (None, "") else "Not answered"
+
+
+def action_rows(actions: Any) -> list[dict[str, str]]:
+    """The proposed actions as filled in, for the check-your-answers page (blank rows left out)."""
+    rows = []
+    services = dict(ProposedAction.Service.choices)
+    for sub in actions.forms:
+        data = getattr(sub, "cleaned_data", None) or {}
+        if not any(data.get(k) for k in ("description", "service", "owner", "due_date")):
+            continue
+        due = data.get("due_date")
+        rows.append(
+            {
+                "description": str(data.get("description") or "Not described"),
+                "service": services.get(data.get("service") or "", "No referral"),
+                "who": " ".join(
+                    [str(data.get("owner") or ""), f"by {due:%-d %B %Y}" if due else ""]
+                ).strip(),
+            }
+        )
+    return rows

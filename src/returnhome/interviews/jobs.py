@@ -175,6 +175,11 @@ def digest_counts(provider_id: int, now: dt.datetime) -> dict[str, int]:
     }
 
 
+def _lower_first(words: str) -> str:
+    """ "RHIs due" stays "RHIs due"; "Actions overdue" becomes "actions overdue"."""
+    return words if words[1:2].isupper() else words[:1].lower() + words[1:]
+
+
 def _digest_managers() -> Iterable[User]:
     """Managers of a team that delivers RHIs."""
     providers = RHI.objects.order_by().values("provider_id").distinct()
@@ -200,7 +205,7 @@ def daily_digest(now: dt.datetime) -> int:
         if manager.organisation_id not in counts_by_team:
             counts_by_team[manager.organisation_id] = digest_counts(manager.organisation_id, now)
         counts = counts_by_team[manager.organisation_id]
-        summary = ", ".join(f"{n} {what[0].lower()}{what[1:]}" for what, n in counts.items())
+        summary = ", ".join(f"{n} {_lower_first(what)}" for what, n in counts.items())
         sent += len(
             notify(
                 [manager],

@@ -62,6 +62,7 @@ class RHI(TimeStampedModel):
         OFFERED = "offered", "Offered"
         ACCEPTED = "accepted", "Accepted — interview to do"
         AWAITING_REVIEW = "awaiting_review", "Awaiting manager review"
+        RETURNED = "returned", "Returned for changes"
         CLOSED = "closed", "Closed"
 
     class Outcome(models.TextChoices):
@@ -308,6 +309,12 @@ class Interview(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     manager_comment = models.TextField(blank=True)
+    # Returned by the reviewer for changes: the practitioner changes it and submits it again.
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_comment = models.TextField("What to change", blank=True)
     # One interview per RHI, held by the database: the RHI this interview was recorded on. A
     # second interview recorded on the same RHI breaks this unique column; the other RHIs an
     # interview covers are guarded by RHI.interview (one column: an RHI points at one interview)
@@ -343,3 +350,35 @@ class Interview(TimeStampedModel):
     @property
     def is_interview(self) -> bool:
         return self.kind == self.Kind.INTERVIEW
+
+
+class InterviewDraft(models.Model):
+    """What one person has typed into the interview form so far, saved as they go (autosave, and
+    each section's "Save and continue"), so a closed tab or a lost connection loses nothing.
+
+    A draft is its author's own: only they read or write it, and saving it changes no other
+    record, so an autosave never makes the author's own submit stale (it bumps neither the RHI's
+    nor the interview's `version`). `interview` is set when the draft changes a returned one."""
+
+    rhi = models.ForeignKey(RHI, on_delete=models.CASCADE, related_name="drafts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Interview.Kind.choices)
+    interview = models.ForeignKey(
+        Interview, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts"
+    )
+    data = models.JSONField(default=dict, help_text="The form's fields, each a list of values")
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rhi", "author", "kind"], name="one_interview_draft_per_author"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft {self.get_kind_display().lower()} by {self.author_id}"
+
+    @property
+    def child_id(self) -> int:
+        return self.rhi.child_id

@@ -277,7 +277,40 @@ def log_contact_attempt(
     record_write(
         acting_user, "log_contact_attempt", rhi, method=method, contacted=contacted, result=result
     )
+    if result == ContactAttempt.Result.ARRANGED:
+        _arranged(rhi, attempted_at, contacted, acting_user)
     return attempt
+
+
+def _arranged(rhi: RHI, at: dt.datetime, contacted: str, acting_user: User) -> None:
+    """An interview arranged is an offer made and accepted: both are recorded from the attempt
+    (never entered again), unless the RHI already holds them or is closed."""
+    rhi.refresh_from_db()
+    settled = rhi.offer_made_at is not None and bool(rhi.outcome)
+    if settled or rhi.status == RHI.Status.CLOSED or rhi.interview_id is not None:
+        return
+    rhi = lock_for_edit(rhi, None)
+    before = snapshot(rhi, (*OFFER_FIELDS, *OUTCOME_FIELDS))
+    if rhi.offer_made_at is None:
+        rhi.offer_made_at = at
+        rhi.offered_to = (
+            RHI.OfferedTo.CHILD
+            if contacted == ContactAttempt.Contacted.CHILD
+            else RHI.OfferedTo.PARENT_CARER
+        )
+    if not rhi.outcome:
+        rhi.outcome = RHI.Outcome.ACCEPTED
+        rhi.outcome_recorded_at = timezone.now()
+        rhi.status = RHI.Status.ACCEPTED
+    rhi.save()
+    record_write(
+        acting_user,
+        "record_offer_and_acceptance",
+        rhi,
+        from_contact_attempt=True,
+        version=rhi.version,
+        fields=changed_fields(before, rhi),
+    )
 
 
 @transaction.atomic
@@ -659,6 +692,11 @@ def review_interview(
             f"This interview was already reviewed by {interview.reviewed_by} at "
             f"{_when(interview.reviewed_at)}. Your review has not been saved.",
         )
+    elif interview.submitted_at is None:
+        problems.add(
+            "__all__",
+            "This interview was returned for changes: review it when it is submitted again.",
+        )
     pending = list(interview.actions.all())
     for action in pending:
         if action.pk not in responses:
@@ -701,14 +739,17 @@ def interview_details(kind: str, data: dict[str, Any]) -> InterviewDetails:
 
 
 def action_proposals(rows: list[dict[str, Any]]) -> list[ActionProposal]:
-    """The proposed actions filled in on the form (blank rows ignored)."""
+    """The proposed actions filled in on the form. Only wholly blank rows are left out: a row
+    with who, when or a referral but no description reaches `record_interview`, which refuses
+    it ("Describe the action") rather than dropping it."""
+    started = ("description", "service", "owner", "due_date")
     return [
         ActionProposal(
-            description=row["description"],
+            description=str(row.get("description") or ""),
             service=row.get("service") or "other",
             owner=row.get("owner", ""),
             due_date=row.get("due_date"),
         )
         for row in rows
-        if row and str(row.get("description", "")).strip()
+        if row and any(str(row.get(name) or "").strip() for name in started)
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from returnhome.interviews import interview_views, queue_views, views
+from returnhome.interviews import interview_views, queue_views, review_views, views
 
 app_name = "interviews"
 urlpatterns = [
@@ -24,6 +24,21 @@ urlpatterns = [
         {"kind": "carer_only"},
         name="record_carer_only",
     ),
-    path("interviews/<int:pk>/", interview_views.interview_detail, name="interview"),
-    path("interviews/<int:pk>/review/", interview_views.review, name="review"),
+    path(
+        "rhis/<int:pk>/record/<str:kind>/check/",
+        interview_views.interview_check,
+        name="interview_check",
+    ),
+    path(
+        "rhis/<int:pk>/record/<str:kind>/<slug:section>/",
+        interview_views.interview_section,
+        name="interview_section",
+    ),
+    path(
+        "rhis/<int:pk>/record/<str:kind>/<slug:section>/autosave/",
+        interview_views.autosave,
+        name="interview_autosave",
+    ),
+    path("interviews/<int:pk>/", review_views.interview_detail, name="interview"),
+    path("interviews/<int:pk>/review/", review_views.review, name="review"),
 ]

@@ -166,8 +166,10 @@ class ContractForm(Form):
         decimal_places=2,
         required=False,
     )
-    start_date = date_field("Start date")
-    end_date = date_field("End date", required=False, help_text="Leave blank if open-ended")
+    start_date = date_field("Start date", what="the start date")
+    end_date = date_field(
+        "End date", what="the end date", required=False, help_text="Leave blank if open-ended"
+    )
     expected_version = version_field()  # a new contract: 1, and not checked
 
     def details(self) -> ContractDetails:
@@ -177,5 +179,7 @@ class ContractForm(Form):
 
 
 class EndContractForm(Form):
-    ended_on = date_field("The date the contract ended (or will end)")
+    ended_on = date_field(
+        "The date the contract ended (or will end)", what="the date the contract ended"
+    )
     expected_version = version_field()

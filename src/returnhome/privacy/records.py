@@ -27,12 +27,20 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from returnhome.alerts.models import Alert
-from returnhome.children.models import Alias, Child, ChildMerge, LegalStatus, Placement, RiskFlag
+from returnhome.children.models import (
+    Alias,
+    Child,
+    ChildMerge,
+    InformationPackage,
+    LegalStatus,
+    Placement,
+    RiskFlag,
+)
 from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import DirectReport, Episode, Notification
 from returnhome.followup.models import ProposedAction
 from returnhome.imports.models import PendingNotification, ReviewItem
-from returnhome.interviews.models import RHI, ContactAttempt, Interview
+from returnhome.interviews.models import RHI, ContactAttempt, Interview, InterviewDraft
 from returnhome.privacy.models import RetentionDecision
 from returnhome.reports.models import EpisodeFacts
 from returnhome.sharing.models import SharingEntry, SharingForm, SharingRecipient
@@ -103,6 +111,13 @@ HELD: tuple[Held, ...] = (
     Held("legal_statuses", "Legal status", LegalStatus, _by_child(LegalStatus), delete=True),
     Held("placements", "Placements", Placement, _by_child(Placement), delete=True),
     Held("risk_flags", "Risk flags", RiskFlag, _by_child(RiskFlag), delete=True),
+    Held(
+        "information_package",
+        "Information package for placements out of area (and where it was sent)",
+        InformationPackage,
+        _by_child(InformationPackage),
+        delete=True,
+    ),
     Held(
         "merges",
         "Duplicate records merged",
@@ -197,7 +212,15 @@ HELD: tuple[Held, ...] = (
             "child_feedback",
             "carer_feedback",
             "manager_comment",
+            "return_comment",
         ),
+    ),
+    Held(
+        "interview_drafts",
+        "Interview records being written (drafts)",
+        InterviewDraft,
+        lambda ids: InterviewDraft.objects.filter(rhi__child_id__in=ids),
+        delete=True,
     ),
     Held(
         "actions",

@@ -78,6 +78,19 @@ def _position(value: float | None, median: float | None) -> str:
     return "below" if value < median else "at"
 
 
+def shown_position(key: str, value: float | None, median: float | None) -> str:
+    """Above, at or below the median, judged on the figures as the page shows them (episodes
+    per child to 2 decimals, rates as whole percentages): 86% beside a median of 86% is "at",
+    never "below" because of a difference the page does not show."""
+
+    def shown(number: float | None) -> float | None:
+        if number is None:
+            return None
+        return round(number, 2) if key == PER_CHILD else round(number * 100)
+
+    return _position(shown(value), shown(median))
+
+
 @dataclass
 class Benchmark:
     name: str
@@ -108,6 +121,11 @@ class Benchmark:
     def positions(self, row: CouncilRow) -> dict[str, str]:
         medians = self.medians
         return {key: _position(row.ratios[key], medians[key]) for key, _label in COMPARED}
+
+    def shown_positions(self, row: CouncilRow) -> dict[str, str]:
+        """Above, at or below the median as the page shows the figures (`shown_position`)."""
+        medians = self.medians
+        return {key: shown_position(key, row.ratios[key], medians[key]) for key, _label in COMPARED}
 
     def as_dict(self) -> dict[str, Any]:
         return {

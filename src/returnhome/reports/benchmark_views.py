@@ -126,7 +126,7 @@ def benchmark_page(request: AuthedHttpRequest) -> HttpResponse:
             query=_query(form),
             compared=[(k, label, medians[k]) for k, label in COMPARED],
             rows=[
-                (r, [(r.ratios[k], result.positions(r)[k]) for k, _l in COMPARED])
+                (r, [(r.ratios[k], result.shown_positions(r)[k]) for k, _l in COMPARED])
                 for r in result.rows
             ],
         )

@@ -32,7 +32,7 @@ def _svg(
 ) -> SafeString:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" data-chart="{escape(chart_id)}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
@@ -42,9 +42,16 @@ def _svg(
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
 
+MIN_TEXT = 12  # px: no chart text smaller (the SVG is drawn at its own size, never shrunk)
+PARTIAL_NOTE = (
+    "* Part of a month only (the period starts or ends in it): not comparable with a whole month"
+)
+
+
 def _text(
     x: float, y: float, text: str, anchor: str = "start", size: int = 13, bold: bool = False
 ) -> str:
+    size = max(size, MIN_TEXT)
     weight = ' font-weight="bold"' if bold else ""
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" {FONT} '
@@ -62,7 +69,9 @@ def bar_chart(
 ) -> SafeString:
     """Horizontal bars, one per row, each labelled with its value (and share of the total)."""
     total = sum(v for _, v in rows)
-    label_w, bar_w, row_h = 250, 330, 26
+    # the labels' column as wide as the longest label, so no label is cut off
+    label_w = max(120, int(max((_bold_width(label) for label, _ in rows), default=0)) + 12)
+    bar_w, row_h = 330, 26
     width, height = label_w + bar_w + 110, 10 + row_h * max(1, len(rows))
     top = max([v for _, v in rows] + [1])
     body = []
@@ -84,7 +93,9 @@ def funnel_chart(chart_id: str, title: str, steps: Sequence[tuple[str, int]]) ->
     """Centred bars narrowing step by step; each labelled with its count and % of the first."""
     first = steps[0][1] if steps else 0
     # 450 px of bars and room on the right for a narrow bar's figure beside it.
-    width, row_h, label_w, bar_w = 760, 40, 230, 450
+    label_w = max(150, int(max((_bold_width(label) for label, _ in steps), default=0)) + 12)
+    row_h, bar_w = 40, 450
+    width = label_w + bar_w + 80
     height = 10 + row_h * max(1, len(steps))
     body = []
     for i, (label, value) in enumerate(steps):
@@ -139,9 +150,16 @@ def line_chart(
     series: Sequence[tuple[str, Sequence[int]]],
     *,
     height: int = 260,
+    partial: Sequence[bool] = (),
 ) -> SafeString:
-    """Lines over months: axis with gridlines, each series its own dash and marker, named at its end."""
+    """Lines over months: axis with gridlines, each series its own dash and marker, named at its
+    end. A month only partly in the period (`partial`) is shaded and starred, with a note: its
+    lower figures are not a fall."""
     left, right, top, bottom = 48, 260, 12, 40
+    marked = any(partial)
+    if marked:  # room under the axis for the note
+        height += 20
+        bottom += 20
     width = max(560, left + right + 48 * len(x_labels))
     plot_w, plot_h = width - left - right, height - top - bottom
     y_max = _nice_top(max([v for _, values in series for v in values] + [0]))
@@ -153,12 +171,21 @@ def line_chart(
         body.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{LIGHT}" stroke-width="0.7"/>'
         )
-        body.append(_text(left - 6, y + 4, f"{value:g}", anchor="end", size=11))
+        body.append(_text(left - 6, y + 4, f"{value:g}", anchor="end", size=12))
+    base = top + plot_h
     for i, label in enumerate(x_labels):
         x = left + step * i if len(x_labels) > 1 else left + plot_w / 2
-        body.append(_text(x, height - bottom + 16, label.split()[0], "middle", size=11))
+        star = "*" if i < len(partial) and partial[i] else ""
+        if star:
+            body.append(
+                f'<rect x="{x - step / 2:.1f}" y="{top}" width="{step:.1f}" height="{plot_h}" '
+                f'fill="#f3f2f1" stroke="{LIGHT}" stroke-dasharray="3 3"/>'
+            )
+        body.append(_text(x, base + 16, label.split()[0] + star, "middle", size=12))
         if i == 0 or label.startswith("Jan"):
-            body.append(_text(x, height - bottom + 30, label.split()[-1], "middle", size=11))
+            body.append(_text(x, base + 30, label.split()[-1], "middle", size=12))
+    if marked:
+        body.append(_text(left, base + 48, PARTIAL_NOTE, size=12))
     label_ys: list[float] = []
     for n, (name, values) in enumerate(series):
         stroke, dash, marker = LINE_STYLES[n % len(LINE_STYLES)]
@@ -186,26 +213,47 @@ def line_chart(
     desc = "; ".join(
         f"{name}: " + ", ".join(f"{label} {v}" for label, v in zip(x_labels, values, strict=True))
         for name, values in series
-    )
+    ) + (f". {PARTIAL_NOTE}" if marked else "")
     return _svg(chart_id, title, desc, width, height, body)
 
 
 def column_chart(
-    chart_id: str, title: str, x_labels: Sequence[str], values: Sequence[int]
+    chart_id: str,
+    title: str,
+    x_labels: Sequence[str],
+    values: Sequence[int],
+    *,
+    partial: Sequence[bool] = (),
 ) -> SafeString:
-    """Small columns (a tile's monthly trend), each column's value written above it."""
-    width, height, bottom = 300, 110, 18
+    """Small columns (a tile's monthly trend), each column's value written above it; a month only
+    partly in the period is drawn light, dashed and starred."""
+    width, height, bottom = 240, 124, 20
+    marked = any(partial)
+    if marked:
+        height += 16
+    plot_bottom = height - bottom - (16 if marked else 0)
     top_value = max([*values, 1])
     col_w = width / max(1, len(values))
     body = []
     for i, value in enumerate(values):
-        h = (height - bottom - 16) * value / top_value
+        h = (plot_bottom - 18) * value / top_value
         x = i * col_w
+        part = i < len(partial) and partial[i]
+        fill = f'fill="white" stroke="{INK}" stroke-dasharray="2 2"' if part else f'fill="{GREY}"'
         body.append(
-            f'<rect x="{x + 2:.1f}" y="{height - bottom - h:.1f}" width="{col_w - 4:.1f}" '
-            f'height="{h:.1f}" fill="{GREY}"/>'
+            f'<rect x="{x + 1.5:.1f}" y="{plot_bottom - h:.1f}" width="{col_w - 3:.1f}" '
+            f'height="{h:.1f}" {fill}/>'
         )
-        body.append(_text(x + col_w / 2, height - bottom - h - 3, str(value), "middle", size=9))
-        body.append(_text(x + col_w / 2, height - 5, x_labels[i][:1], "middle", size=9))
+        if col_w >= 20 or value:
+            body.append(_text(x + col_w / 2, plot_bottom - h - 3, str(value), "middle", size=12))
+        body.append(
+            _text(
+                x + col_w / 2, plot_bottom + 15, x_labels[i][:1] + ("*" if part else ""), "middle"
+            )
+        )
+    if marked:
+        body.append(_text(0, height - 4, "* part of a month only", size=12))
     desc = ", ".join(f"{label}: {v}" for label, v in zip(x_labels, values, strict=True))
+    if marked:
+        desc += f". {PARTIAL_NOTE}"
     return _svg(chart_id, title, desc, width, height, body)

@@ -74,6 +74,12 @@ class Month:
         return f"{self.first:%b %Y}"
 
     @property
+    def partial(self) -> bool:
+        """Only part of the calendar month is in the period (the current month so far, say):
+        its figures are not comparable with a whole month's, and charts say so."""
+        return self.first.day != 1 or (self.last + dt.timedelta(days=1)).day != 1
+
+    @property
     def number(self) -> int:
         """As the report facts store it: YYYYMM."""
         return month_number(self.first)

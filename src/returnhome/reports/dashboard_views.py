@@ -186,6 +186,7 @@ def repeat_table(d: Dashboard, *, limit: int | None) -> DataTable:
 
 def _charts(d: Dashboard) -> dict[str, Any]:
     labels = [m.label for m in d.series.months]
+    partial = [m.partial for m in d.series.months]
     total = d.series.figures[TOTAL]
     tiles = []
     for c in COLUMNS:
@@ -200,6 +201,7 @@ def _charts(d: Dashboard) -> dict[str, Any]:
                     f"{_column_name(c)}: episodes per month",
                     labels,
                     d.series.figures[c]["episodes"],
+                    partial=partial,
                 ),
             }
         )
@@ -210,6 +212,7 @@ def _charts(d: Dashboard) -> dict[str, Any]:
             "Episodes, offers and interviews per month (all groups)",
             labels,
             [(label, total[key]) for key, label in MONTH_FIGURES if key != "accepted"],
+            partial=partial,
         ),
         "funnel": charts.funnel_chart(
             "funnel",

@@ -27,7 +27,11 @@ from returnhome.sharing.models import feedback_days
 
 
 class WeekForm(Form):
-    week = date_field("Week", help_text="Any day of the week (Monday to Sunday) the pack is for")
+    week = date_field(
+        "Week",
+        what="a day of the week",
+        help_text="Any day of the week (Monday to Sunday) the pack is for",
+    )
 
 
 def _council(request: AuthedHttpRequest) -> Organisation:

@@ -23,8 +23,8 @@ LONGEST = 92  # days in one report
 
 
 class UnusualAccessForm(Form):
-    date_from = date_field("From")
-    date_to = date_field("To")
+    date_from = date_field("From", what="the first day")
+    date_to = date_field("To", what="the last day")
     limit = forms.IntegerField(
         label="Unusual: more children than this in a day",
         min_value=0,

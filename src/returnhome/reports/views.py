@@ -47,8 +47,12 @@ class PeriodForm(Form):
     Each date lies from 1900 to 2100 (`core.forms.Form`) and the period is at most
     MAX_PERIOD_YEARS long: nothing the service holds is older, and a longer period is a slip."""
 
-    date_from = date_field("From", help_text="Episodes reported missing on or after this date")
-    date_to = date_field("To", help_text="Episodes reported missing on or before this date")
+    date_from = date_field(
+        "From", what="the first day", help_text="Episodes reported missing on or after this date"
+    )
+    date_to = date_field(
+        "To", what="the last day", help_text="Episodes reported missing on or before this date"
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import template
+from django import forms, template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from returnhome.lib.groups import GROUP_LABELS, Group
 
 register = template.Library()
 
@@ -57,6 +59,7 @@ STATUS_COLOURS = {
     "offered": "light-blue",
     "accepted": "turquoise",
     "awaiting_review": "purple",
+    "returned": "orange",
     "closed": "grey",
     "proposed": "purple",
     "agreed": "blue",
@@ -87,6 +90,48 @@ def risk_tag(episode: Any) -> SafeString:
         RISK_COLOURS.get(episode.risk_level, "grey"),
         episode.get_risk_level_display(),
     )
+
+
+def _has_errors(value: Any, depth: int = 0) -> bool:
+    """A bound form or formset with errors, or a list/tuple holding one (action forms)."""
+    if isinstance(value, forms.BaseForm):
+        return value.is_bound and bool(value.errors)
+    if isinstance(value, forms.BaseFormSet):
+        return value.is_bound and (bool(value.non_form_errors()) or any(value.errors))
+    if isinstance(value, (list, tuple)) and depth < 2:
+        return any(_has_errors(item, depth + 1) for item in value[:50])
+    return False
+
+
+@register.simple_tag(takes_context=True)
+def error_prefix(context: template.Context) -> str:
+    """ "Error: " at the start of the page title when any form on the page has errors (GOV.UK:
+    a screen reader user hears it first); every page's title goes through base.html."""
+    for layer in context.dicts:
+        if isinstance(layer, dict) and any(_has_errors(v) for v in layer.values()):
+            return "Error: "
+    return ""
+
+
+@register.simple_tag
+def group_words(group: Any) -> SafeString:
+    """A group's code with what it means ("LAC-out: looked after by this council, placed
+    outside its area"): the codes are never shown unexplained."""
+    try:
+        code = Group(str(group))
+    except ValueError:
+        return format_html("{}", group or "Not known")
+    return format_html(
+        '{} <span class="govuk-hint govuk-!-display-inline">({})</span>',
+        code.value,
+        GROUP_LABELS[code],
+    )
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """`mapping[key]` in a template, or None."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
 
 
 @register.inclusion_tag("includes/pagination.html", takes_context=True)

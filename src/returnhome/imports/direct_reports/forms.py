@@ -55,13 +55,16 @@ class ReportMissingForm(Form):
         max_length=100,
         error_messages=_required("Enter the child's last name"),
     )
-    date_of_birth = date_field("Date of birth", required=False, help_text="If known")
+    date_of_birth = date_field(
+        "Date of birth", what="the date of birth", required=False, help_text="If known"
+    )
     la_child_id = forms.CharField(
         label="Council child ID", max_length=40, required=False, help_text="If you know it"
     )
-    last_seen_at = datetime_field("When were they last seen?")
+    last_seen_at = datetime_field("When were they last seen?", what="they were last seen")
     missing_since = datetime_field(
         "When did you realise they were missing?",
+        what="you realised they were missing",
         required=False,
         help_text="Leave blank if just now. If they have already come back, say when you "
         "realised, then report their return.",
@@ -124,7 +127,9 @@ class ReportMissingForm(Form):
 
 
 class ReportReturnForm(Form):
-    returned_at = datetime_field("When did they come back, or were they found?")
+    returned_at = datetime_field(
+        "When did they come back, or were they found?", what="they came back or were found"
+    )
     found_location = forms.CharField(label="Where were they found?", max_length=300, required=False)
     brought_back_by = forms.CharField(
         label="Who brought them back?", max_length=300, required=False

@@ -20,7 +20,9 @@ class ReasonForm(Form):
 
 class NewEpisodeForm(ReasonForm):
     earlier_returned_at = datetime_field(
-        "When did the child come back from the earlier episode?", required=False
+        "When did the child come back from the earlier episode?",
+        what="the child came back from the earlier episode",
+        required=False,
     )
 
 
