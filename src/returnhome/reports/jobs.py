@@ -51,6 +51,11 @@ def meeting_pack(now: dt.datetime) -> int:
             _plural(len(pack.missing), "episode reported missing", "episodes reported missing"),
             _plural(len(pack.still_missing), "child still missing", "children still missing"),
             _plural(len(pack.overdue), "RHI past its deadline", "RHIs past their deadline"),
+            _plural(
+                len(pack.sharing_overdue),
+                "sending to the police with no feedback in time",
+                "sendings to the police with no feedback in time",
+            ),
         ]
         sent += len(
             notify(
