@@ -23,6 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchdb
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(
@@ -31,12 +35,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=5000, help="notifications (default 5000)")
     parser.add_argument("--children", type=int, default=20_000, help="children per council")
     parser.add_argument("--seed", type=int, default=1)
+    benchdb.add_argument(parser)
     args = parser.parse_args()
+    if benchdb.run_each(args):
+        return
 
     work = Path(tempfile.mkdtemp(prefix="rh-bench-api-"))
     os.environ["RETURNHOME_DATA_DIR"] = str(work)
     os.environ["DEBUG"] = "true"
-    os.environ.pop("DATABASE_URL", None)
+    drop_database = benchdb.use(args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "returnhome.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     import django
@@ -130,6 +137,7 @@ def main() -> None:
     print(f"ratio: the API takes {first / file_time:.1f} x the file import's time")
     import shutil
 
+    drop_database()
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -1,11 +1,12 @@
 """Fingerprint of the demo data: proves a change to `returnhome.demo` left its output alone.
 
-    python bench/demo_fingerprint.py --seed 1 --today 2026-11-30 [--dump FILE]
+    python bench/demo_fingerprint.py --seed 1 --today 2026-11-30 [--children N] [--dump FILE]
 
 Builds the demo data into a fresh SQLite database in a temporary directory and prints the number
 of rows of every returnhome table and a SHA-256 of a deterministic dump of them all (every column,
 in primary key order). Masked, as they differ from run to run: password hashes (salted),
-times stamped by the real clock during the build, and the import's own timings. Run it on two
+times stamped by the real clock during the build, the audit chain's hashes (over those times)
+and the import's own timings. Run it on two
 versions with the same --seed and --today: the hashes must be equal. Prints how long the build took.
 """
 
@@ -30,6 +31,7 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--today", default="2026-11-30")
+    parser.add_argument("--children", type=int, default=300)
     parser.add_argument("--dump", help="also write the dump to this file")
     args = parser.parse_args()
 
@@ -51,8 +53,18 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     start = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
-    call_command("demo-data", seed=args.seed, today=args.today, stdout=io.StringIO(), verbosity=0)
-    print(f"demo-data --seed {args.seed} --today {args.today}: {time.perf_counter() - t0:.1f} s")
+    call_command(
+        "demo-data",
+        seed=args.seed,
+        today=args.today,
+        children=args.children,
+        stdout=io.StringIO(),
+        verbosity=0,
+    )
+    print(
+        f"demo-data --seed {args.seed} --today {args.today} --children {args.children}: "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
 
     lines = []
     counts = {}
@@ -67,6 +79,8 @@ def main() -> None:
                 value = getattr(obj, f.attname)
                 if f.name == "password":
                     value = "<hash>"
+                elif model._meta.label == "core.AuditEvent" and f.name in {"hash", "prev_hash"}:
+                    value = "<chain>"  # hashed over `at`, a real-clock time
                 elif isinstance(value, dt.datetime) and value >= start:
                     value = "<real-clock>"
                 row.append(repr(value))

@@ -21,6 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchdb
+
 
 def rows(count: int, children: int, seed: int) -> list[dict[str, str]]:
     rng = random.Random(seed)
@@ -88,11 +92,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--children", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    benchdb.add_argument(parser)
     args = parser.parse_args()
+    if benchdb.run_each(args):
+        return
     work = Path(tempfile.mkdtemp(prefix="rh-bench-history-"))
     os.environ["RETURNHOME_DATA_DIR"] = str(work)
     os.environ["DEBUG"] = "true"
-    os.environ.pop("DATABASE_URL", None)
+    drop_database = benchdb.use(args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "returnhome.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     import django
@@ -130,6 +137,7 @@ def main() -> None:
         }
     results["rows_per_second_first"] = round(args.rows / results["first"]["seconds"])
     print(json.dumps(results, indent=2))
+    drop_database()
 
 
 if __name__ == "__main__":

@@ -25,6 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchdb
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(
@@ -38,7 +42,10 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    benchdb.add_argument(parser)
     args = parser.parse_args()
+    if benchdb.run_each(args):
+        return
 
     work = Path(tempfile.mkdtemp(prefix="rh-bench-"))
     os.environ["RETURNHOME_DATA_DIR"] = str(work)
@@ -46,7 +53,7 @@ def main() -> None:
     os.environ["DEBUG"] = "false"
     os.environ["RETURNHOME_INSECURE_DEV_KEY"] = "true"
     os.environ["RETURNHOME_HTTPS"] = "false"
-    os.environ.pop("DATABASE_URL", None)
+    drop_database = benchdb.use(args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "returnhome.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     import django
@@ -183,6 +190,7 @@ def main() -> None:
     print(
         f"ratio: the import runs at 1/{base_rate / rate:.1f} of the plain insert ({rate / base_rate:.2%})"
     )
+    drop_database()
     if not args.keep:
         import shutil
 

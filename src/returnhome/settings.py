@@ -7,6 +7,7 @@ DEBUG                "true" for development
 ALLOWED_HOSTS        comma-separated
 RETURNHOME_HTTPS     "false": do not insist on HTTPS (no redirect, HSTS or Secure cookies)
 LOG_LEVEL, LOG_FORMAT, RETURNHOME_REQUEST_LOG   logs (see LOGGING below)
+RETURNHOME_SQLITE_BUSY_TIMEOUT  seconds a write waits for another's lock on SQLite (default 300)
 """
 
 from datetime import timedelta
@@ -106,7 +107,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # SQLite has one writer at a time: a page's audit row waits for an import's write
+            # to end. The wait must cover the longest write transaction (a 100,000-row police
+            # file commits in well under a minute on a quiet machine), or the page fails with
+            # "database is locked" (docs/decisions/0036-imports-derive-facts-once.md).
+            "timeout": env.int("RETURNHOME_SQLITE_BUSY_TIMEOUT", default=300),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )

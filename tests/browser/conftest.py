@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(live_server: Any) -> Iterator[Any]:
+    """Chromium, for the whole session. It needs the live server, so it starts after it and
+    closes before it: the live server shares the test database's connection with the threads
+    that answer the browser's connections only while it runs, and a browser closed after it
+    would end those threads (its keep-alive connections, e.g. of a page never closed) with
+    "DatabaseWrapper objects created in a thread can only be used in that same thread"."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -42,6 +48,15 @@ def browser() -> Iterator[Any]:
         )
         yield browser
         browser.close()
+    answering_the_browser_done()
+
+
+def answering_the_browser_done(timeout: float = 10) -> None:
+    """Wait for the live server's threads answering connections the browser has just closed."""
+    for thread in threading.enumerate():
+        target = getattr(thread, "_target", None)
+        if getattr(target, "__name__", "") == "process_request_thread":
+            thread.join(timeout)
 
 
 @pytest.fixture

@@ -37,7 +37,9 @@ def sign_in(page: Any, base: str, username: str) -> None:
 
 def report_missing(page: Any, base: str, *, new_child: bool, hours_ago: float) -> None:
     page.goto(f"{base}/episodes/missing/")
-    page.get_by_label("Name, council child ID or NHS number").fill("Journeychild")
+    page.get_by_label("Name, council child ID, NHS number, date of birth or postcode").fill(
+        "Journeychild"
+    )
     page.get_by_role("button", name="Search").click()
     if new_child:
         page.get_by_role("link", name=re.compile("record a new child")).click()

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 import pytest
 
 from returnhome.alerts.models import Alert
-from returnhome.children.models import Alias, Child, ChildMerge, LegalStatus, Placement, RiskFlag
+from returnhome.children.models import (
+    Alias,
+    Child,
+    ChildMerge,
+    InformationPackage,
+    LegalStatus,
+    Placement,
+    RiskFlag,
+)
 from returnhome.core.audit import record_read
 from returnhome.episodes.models import DirectReport, Episode, Notification
 from returnhome.imports.models import PendingNotification, ReviewItem
@@ -17,6 +25,7 @@ from returnhome.interviews import services
 from returnhome.interviews.models import RHI, ContactAttempt, Interview
 from returnhome.interviews.services import ActionProposal, InterviewDetails
 from returnhome.privacy.models import RetentionDecision
+from returnhome.sharing.models import SharingEntry, SharingForm, SharingRecipient
 from tests.conftest import Cast, missing, returned
 from tests.factories import ChildFactory, ago
 
@@ -220,6 +229,37 @@ def everything(cast: Cast) -> Everything:
         keep_until=dt.date(2020, 1, 1),
         reason=_q("court case"),
         decided_by=cast.admin,
+    )
+    InformationPackage.objects.create(
+        child=child,
+        **{name: _q(name) for name in InformationPackage.TEXT_FIELDS},
+    )
+    form = SharingForm.objects.create(
+        council=cast.council,
+        child=child,
+        episode=episode,
+        interview=interview,
+        categories=["cse"],
+        key_information=_q("seen with an older man"),
+        coercion=_q("controlled"),
+        payments=_q("paid in phone credit"),
+        third_party=_q("a friend"),
+        source=SharingForm.Source.CHILD,
+        source_evaluation=SharingForm.SourceEvaluation.RELIABLE,
+        assessment=SharingForm.Assessment.KNOWN_DIRECTLY,
+        lawful_basis=SharingForm.LawfulBasis.PARENT_CONSENT,
+        consent_given_by="Mrs Quillfeather",
+        sent_by=cast.practitioner,
+    )
+    SharingEntry.objects.create(
+        form=form, kind=SharingEntry.Kind.choices[0][0], value="07700 900123", details=_q("x")
+    )
+    SharingRecipient.objects.create(
+        form=form,
+        force=cast.police_force,
+        reason=SharingRecipient.Reason.choices[0][0],
+        sent_at=ago(days=26),
+        feedback=_q("visited the address"),
     )
     record_read(cast.practitioner, child)
     return Everything(child, duplicate, episode, rhi, interview, report)

@@ -284,7 +284,7 @@ def test_the_stored_month_is_the_uk_calendar_month_in_sql_as_in_python() -> None
 
 # --------------------------------------------------------------------------- imports
 # An import defers the triggers and derives the facts of the children it touched once, at the
-# end of its transaction (decision 0032): the table must be exactly what the triggers, and a
+# end of its transaction (decision 0036): the table must be exactly what the triggers, and a
 # rebuild from scratch, give.
 
 

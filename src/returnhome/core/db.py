@@ -155,8 +155,16 @@ def fast_insert(model: type[Model], objs: list[Any]) -> None:
         ", ".join(["%s"] * len(fields)),
     )
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 10_000):
-            cursor.executemany(sql, rows[start : start + 10_000])
+        if connection.vendor == "postgresql":
+            # COPY: one stream for all the rows, not a statement per row.
+            names = ", ".join(quote(f.column) for f in fields)
+            copy_sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            for start in range(0, len(rows), 10_000):
+                cursor.executemany(sql, rows[start : start + 10_000])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias

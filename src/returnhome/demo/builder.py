@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from returnhome.accounts.models import User
+from returnhome.core.db import bulk_write
 from returnhome.episodes.models import Episode
 from returnhome.followup.models import ProposedAction
 from returnhome.interviews.models import RHI, Interview
@@ -27,11 +27,17 @@ from .setup import DEMO_USERNAMES, SetupStage, place_home_in_council_area
 class DemoBuilder(SetupStage, ChildrenStage, RhiStage, PlacedOutStage):
     """Build the whole demo data set from a seed and a date."""
 
-    def build(self, *, progress: Callable[[str], object] | None = None) -> DemoSummary:
+    def build(
+        self,
+        *,
+        progress: Callable[[str], object] | None = None,
+        children_done: Callable[[int, int], object] | None = None,
+    ) -> DemoSummary:
         """Build the demo data in one transaction, on a database holding no children, episodes
         or users that a demo build did not make, and record what it made. `progress` is told
-        what is happening (each stage, and the children done so far with the time left)."""
+        each stage; `children_done` the children built so far, of how many, after each one."""
         say = progress or (lambda _message: None)
+        tick = children_done or (lambda _done, _total: None)
         with transaction.atomic():
             refuse_foreign_records()
             marks = high_water_marks()
@@ -41,19 +47,15 @@ class DemoBuilder(SetupStage, ChildrenStage, RhiStage, PlacedOutStage):
             self.setup_users()
             self.setup_services()
             plans = self.plan_children()
-            started = time.monotonic()
-            step = max(1, len(plans) // 20)
-            for number, plan in enumerate(plans, start=1):
-                ctx = self.create_child(plan)
-                self.simulate_child(ctx)
-                if number % step == 0 or number == len(plans):
-                    spent = time.monotonic() - started
-                    left = spent / number * (len(plans) - number)
-                    say(
-                        f"Children, their episodes and RHIs: {number} of {len(plans)} "
-                        f"({spent:.0f} s so far, about {left:.0f} s left)"
-                    )
-            self.add_children_across_boundaries()
+            # The report facts of the children built are derived once, when they all are, not
+            # by the triggers on every write (core.db.bulk_write, as the imports do).
+            with bulk_write():
+                for number, plan in enumerate(plans, start=1):
+                    ctx = self.create_child(plan)
+                    self.simulate_child(ctx)
+                    tick(number, len(plans))
+                self.add_children_across_boundaries()
+                say("Deriving the report facts...")
             say("Last night's police file, for the front door's queue...")
             queue_police_notifications(
                 self.main, self.main_police, self.users["frontdoor"], self.now

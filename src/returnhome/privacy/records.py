@@ -26,7 +26,15 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from returnhome.alerts.models import Alert
-from returnhome.children.models import Alias, Child, ChildMerge, LegalStatus, Placement, RiskFlag
+from returnhome.children.models import (
+    Alias,
+    Child,
+    ChildMerge,
+    InformationPackage,
+    LegalStatus,
+    Placement,
+    RiskFlag,
+)
 from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import DirectReport, Episode, Notification
 from returnhome.followup.models import ProposedAction
@@ -34,6 +42,7 @@ from returnhome.imports.models import PendingNotification, ReviewItem
 from returnhome.interviews.models import RHI, ContactAttempt, Interview
 from returnhome.privacy.models import RetentionDecision
 from returnhome.reports.models import EpisodeFacts
+from returnhome.sharing.models import SharingEntry, SharingForm, SharingRecipient
 
 Rows = Callable[[list[int]], QuerySet[Any]]
 
@@ -101,6 +110,13 @@ HELD: tuple[Held, ...] = (
     Held("legal_statuses", "Legal status", LegalStatus, _by_child(LegalStatus), delete=True),
     Held("placements", "Placements", Placement, _by_child(Placement), delete=True),
     Held("risk_flags", "Risk flags", RiskFlag, _by_child(RiskFlag), delete=True),
+    Held(
+        "information_package",
+        "Information package for placements out of area (and where it was sent)",
+        InformationPackage,
+        _by_child(InformationPackage),
+        delete=True,
+    ),
     Held(
         "merges",
         "Duplicate records merged",
@@ -203,6 +219,34 @@ HELD: tuple[Held, ...] = (
         ProposedAction,
         _by_child(ProposedAction),
         personal=("description", "owner", "manager_comment", "outcome"),
+    ),
+    Held(
+        "sharing_forms",
+        "Information shared with the police",
+        SharingForm,
+        _by_child(SharingForm),
+        personal=(
+            "key_information",
+            "coercion",
+            "payments",
+            "third_party",
+            "consent_given_by",
+            "basis_reason",
+        ),
+    ),
+    Held(
+        "sharing_entries",
+        "People, places, vehicles and phone numbers shared with the police",
+        SharingEntry,
+        lambda ids: SharingEntry.objects.filter(form__child_id__in=ids),
+        delete=True,
+    ),
+    Held(
+        "sharing_recipients",
+        "The forces sent shared information, their receipt and feedback",
+        SharingRecipient,
+        lambda ids: SharingRecipient.objects.filter(form__child_id__in=ids),
+        personal=("feedback",),
     ),
     Held(
         "retention_decisions",

@@ -14,7 +14,7 @@ to remember it. "Re-derive a child" (not "an episode") because the "previous epi
 child's other episodes, and of the other episodes covered by the same interview, depend on this
 one.
 
-Imports defer them (decision 0032): inside `core.db.bulk_write()` the triggers only note the
+Imports defer them (decision 0036): inside `core.db.bulk_write()` the triggers only note the
 children a write touches in `reports_deferredfacts`, and those children are re-derived once, set
 based, when the import's writes end, in the same transaction. The switch is transaction-local:
 on PostgreSQL a setting made with `set_config(..., true)`; on SQLite a row (child 0) in the same
@@ -111,10 +111,18 @@ def facts_columns(vendor: str) -> list[tuple[str, str]]:
         (f"ms_after_{d}", _ms_between(vendor, "i.held_at", f"r.{d}")) for d in DUE_72_HOURS.values()
     ]
     same_child = "p.child_id = e.child_id AND p.council_id = e.council_id"
-    # CROSS JOIN: SQLite joins in the order written (from the interview's RHIs to their
-    # episodes), never by scanning the council's episodes; PostgreSQL plans it as any join.
+    # From the interview's RHIs to their episodes, never by scanning the council's episodes.
+    # SQLite joins in the order written (CROSS JOIN). PostgreSQL reorders joins: without
+    # statistics (tables an import has just filled) it scanned the council's episodes for each
+    # row; a LATERAL subquery it cannot flatten (OFFSET 0) fixes the order.
     same_interview = (
-        f"FROM {RHIS} q CROSS JOIN {EPISODES} p "
+        (
+            f'FROM {RHIS} q CROSS JOIN LATERAL (SELECT x.id, x.council_id, x."group", '
+            f"x.reported_missing_at FROM {EPISODES} x WHERE x.id = q.episode_id OFFSET 0) p "
+        )
+        if vendor == "postgresql"
+        else f"FROM {RHIS} q CROSS JOIN {EPISODES} p "
+    ) + (
         "WHERE q.interview_id = r.interview_id AND p.id = q.episode_id "
         "AND p.council_id = e.council_id"
     )
@@ -332,8 +340,6 @@ def derive_deferred_facts(sender: Any, connection: Any, **kwargs: Any) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config(%s, 'off', true)", [DEFER_SETTING])
-            # The planner's estimate of the noted children (from a few to the whole register).
-            cursor.execute(f"ANALYZE {DEFERRED}")
         else:
             cursor.execute(f"DELETE FROM {DEFERRED} WHERE child_id = %s", [DEFERRING_ROW])
         cursor.execute(upsert_sql(connection.vendor, f"e.child_id IN ({children})"))

@@ -1,4 +1,4 @@
-"""Imports defer the report facts (decision 0032): the table of children to re-derive, and the
+"""Imports defer the report facts (decision 0036): the table of children to re-derive, and the
 triggers again (each now has a twin that notes the children while an import defers the facts).
 No row changed, so the facts need no rebuild.
 """

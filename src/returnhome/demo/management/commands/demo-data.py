@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -126,7 +127,12 @@ class Command(BaseCommand):
                     f"Building demo data: seed {options['seed']}, {options['children']} children, "
                     f"{options['years']} years to {today:%d/%m/%Y}..."
                 )
-                summary = builder.build(progress=self._progress if options["verbosity"] else None)
+                loud = bool(options["verbosity"])
+                bar = ProgressBar(self._raw_stderr, self.stderr.isatty()) if loud else None
+                summary = builder.build(
+                    progress=self._progress if loud else None,
+                    children_done=bar.update if bar else None,
+                )
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         for note in summary.notes:
@@ -142,6 +148,10 @@ class Command(BaseCommand):
     def _progress(self, message: str) -> None:
         """Progress goes to stderr: stdout keeps the summary and the logins."""
         self.stderr.write(message, style_func=lambda text: text)
+
+    def _raw_stderr(self, text: str) -> None:
+        self.stderr.write(text, ending="", style_func=lambda text: text)
+        self.stderr.flush()
 
     def _has_data(self) -> bool:
         """--if-empty: say why nothing is loaded, if the database already has data."""
@@ -183,3 +193,32 @@ class Command(BaseCommand):
                 "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
             )
         self.stdout.write(f"Every demo user's password: {password}")
+
+
+class ProgressBar:
+    """The children built so far as a bar on stderr, with the time left: redrawn in place on a
+    terminal, one line every 5% otherwise (a log keeps a few lines, not hundreds)."""
+
+    WIDTH = 30
+
+    def __init__(self, write: Callable[[str], object], live: bool) -> None:
+        self.write = write
+        self.live = live
+        self.started = time.monotonic()
+        self.shown = -1
+
+    def update(self, done: int, total: int) -> None:
+        spent = time.monotonic() - self.started
+        left = spent / done * (total - done) if done else 0.0
+        filled = self.WIDTH * done // max(total, 1)
+        line = (
+            f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total} children "
+            f"({spent:.0f} s, about {left:.0f} s left)"
+        )
+        if self.live:
+            self.write("\r" + line + ("\n" if done == total else ""))
+            return
+        step = 20 * done // max(total, 1)
+        if step != self.shown or done == total:
+            self.shown = step
+            self.write(line + "\n")
