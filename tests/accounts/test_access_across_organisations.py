@@ -329,3 +329,14 @@ def test_the_host_council_sees_the_rhi_outcome_and_interview_summary(world: Worl
     html = client.get(reverse("episodes:detail", args=[world.episodes["placed_out"].pk])).content
     assert b"Interview summary" in html and b"Accepted" in html
     assert b"Wordsplacedout" not in html
+
+
+def test_the_lists_show_a_childs_home_postcode_only_to_its_council(world: World) -> None:
+    child = world.children["placed_out"]
+    Child.objects.filter(pk=child.pk).update(postcode="ZZ9 9ZZ")
+    for who, shown in (("a_front_door", True), ("b_manager", False), ("fb_police", False)):
+        client = Client()
+        client.force_login(world.users[who])
+        listed = client.post(reverse("children:list"), {"q": child.surname}, follow=True)
+        assert listed.status_code == 200 and child.surname.encode() in listed.content
+        assert (b"ZZ9 9ZZ" in listed.content) == shown, who

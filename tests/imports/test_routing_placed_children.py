@@ -222,3 +222,20 @@ def test_either_front_door_records_by_hand_on_the_one_record(
             source=Notification.Source.CHILDRENS_HOME,
             acting_user=b_front_door,
         )
+
+
+@pytest.mark.parametrize("per_row", [False, True], ids=["bulk", "one-by-one"])
+def test_the_responsible_councils_own_file_sends_the_rhi_to_the_named_provider(
+    two_councils: dict[str, object], per_row: bool
+) -> None:
+    a, alfie = two_councils["a"], two_councils["alfie"]
+    assert isinstance(a, Organisation) and isinstance(alfie, Child)
+    rows = [
+        alfie_row(la_child_id="MED-7"),
+        found(
+            **{**alfie_row(la_child_id="MED-7"), "event": "found", "event_at": "15/03/2025 08:10"}
+        ),
+    ]
+    import_notifications(csv_bytes(rows), a, name="medway.csv", per_row=per_row)
+    rhi = RHI.objects.get(episode__child=alfie)
+    assert rhi.provider == two_councils["charity_org"] and rhi.council == a

@@ -195,6 +195,17 @@ def placed_in_children(council: Organisation) -> QuerySet[Child]:
     )
 
 
+def placed_out_with_provider(council: Organisation) -> set[int]:
+    """The council's children with an out-of-area placement naming who does their RHI: their
+    RHIs go to that provider (`interviews.services.provider_for_episode`), so the bulk commit
+    hands their actions to the services."""
+    return set(
+        Child.objects.filter(
+            council=council, placements__out_of_area=True, placements__rhi_provider__isnull=False
+        ).values_list("pk", flat=True)
+    )
+
+
 def load_index(council: Organisation) -> ChildIndex:
     """Every child the council holds, and those placed in its area by other councils
     (`placed_in_children`), for matching (not records merged into another)."""
@@ -292,8 +303,10 @@ class Action:
     message: str = ""
     decision: Decision | None = None
     open_episode_id: int | None = None
-    # About a child another council placed here (`placed_in_children`): carried out through the
-    # services, on that council's record, whichever commit path takes the rest.
+    # About a child another council placed here (`placed_in_children`), or one of ours placed out
+    # of area with an RHI provider named (`placed_out_with_provider`): carried out through the
+    # services (on the responsible council's record; the RHI to the named provider), whichever
+    # commit path takes the rest.
     routed: bool = False
     # A review for another council's front door: the notification names that council (`la_code`)
     # and no child placed here fits it.
@@ -363,6 +376,7 @@ class Planner:
         self.pending: dict[tuple[int, str], PendingNotification | Notice] = {}
         self.in_review: set[tuple[int, str, str]] = set()
         self.placed_in: set[int] = set()
+        self.through_services: set[int] = set()
 
     def _temp(self) -> int:
         value = self.next_temp
@@ -374,6 +388,7 @@ class Planner:
     def load(self, notices: list[Notice]) -> None:
         council = self.council
         self.placed_in = set(placed_in_children(council).values_list("pk", flat=True))
+        self.through_services = self.placed_in | placed_out_with_provider(council)
         ours = Q(council=council) | Q(child_id__in=self.placed_in)
         references = sorted({n.police_reference for n in notices})
         episode_fields = (
@@ -623,11 +638,12 @@ class Planner:
         return self.plan
 
     def _mark_routed(self) -> None:
-        """The actions on another council's child (placed here) or its episodes."""
+        """The actions on another council's child (placed here), on one of ours with a provider
+        named for an out-of-area placement, or on their episodes."""
         for action in self.plan.actions:
             episode = self.episodes.get(action.episode_id or 0)
             child_id = episode.child_id if episode is not None else action.child_id
-            if action.kind != "review" and child_id in self.placed_in:
+            if action.kind != "review" and child_id in self.through_services:
                 action.routed = True
 
 
