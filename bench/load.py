@@ -228,7 +228,7 @@ def build(args: argparse.Namespace, data_dir: Path) -> World:
     Organisation.objects.filter(pk=council.pk).update(police_force=force)
     password = make_password(PASSWORD)  # hashed once, shared by every account of this run
     accounts: dict[str, list[str]] = defaultdict(list)
-    for role, count in role_counts(args.users).items():
+    for role, count in role_counts(args.users, args.police).items():
         if role == "police":
             continue
         for n in range(count):
@@ -243,7 +243,7 @@ def build(args: argparse.Namespace, data_dir: Path) -> World:
                 },
             )
             accounts[role].append(username)
-    police = role_counts(args.users).get("police", 0)
+    police = role_counts(args.users, args.police).get("police", 0)
     tokens = [
         create_api_token(force, name=f"load {n}", acting_user=None).secret for n in range(police)
     ]
@@ -268,9 +268,13 @@ def build(args: argparse.Namespace, data_dir: Path) -> World:
     )
 
 
-def role_counts(users: int) -> dict[str, int]:
-    counts = {role: max(1, round(users * share)) for role, share in MIX}
-    counts["police"] = max(1, users - sum(counts.values()))
+def role_counts(users: int, police: int | None = None) -> dict[str, int]:
+    """How many of each role: police systems (default a fifth), the rest by MIX."""
+    police = round(users * 0.2) if police is None else police
+    people = users - police
+    weight = sum(share for _, share in MIX)
+    counts = {role: max(1, round(people * share / weight)) for role, share in MIX}
+    counts["police"] = police
     return counts
 
 
@@ -689,6 +693,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--reuse", action="store_true", help="reuse the history a run generated")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--police", type=int, default=None, help="of the users, police systems (default a fifth)"
+    )
     parser.add_argument("--generate-only", action="store_true", help="build the database, stop")
     args = parser.parse_args(argv)
     args.children = args.children or max(1, args.episodes // 5)
