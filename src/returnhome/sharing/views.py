@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from returnhome.children.models import Child
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
+from returnhome.core.paging import page_of
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import Interview
 from returnhome.sharing import services
@@ -31,7 +33,7 @@ SHOW = {"awaiting": "Waiting for feedback", "overdue": "Overdue", "all": "All"}
 RELATED = ("form__child", "form__council", "force", "form__sent_by")
 
 
-def _recipients(request: AuthedHttpRequest, default: str) -> tuple[str, list[SharingRecipient]]:
+def _recipients(request: AuthedHttpRequest, default: str) -> tuple[str, Page]:
     show = request.GET.get("show", default)
     show = show if show in SHOW else default
     rows = SharingRecipient.objects.visible_to(request.user).select_related(*RELATED)
@@ -39,24 +41,36 @@ def _recipients(request: AuthedHttpRequest, default: str) -> tuple[str, list[Sha
         rows = rows.filter(feedback_at__isnull=True)
     elif show == "overdue":
         rows = rows.overdue()
-    found = list(rows.order_by("-sent_at", "pk")[:500])
-    record_list_read(request.user, "list_sharing_forms", [r.form for r in found])
-    return show, found
+    page = page_of(request, rows.order_by("-sent_at", "pk"))
+    record_list_read(request.user, "list_sharing_forms", [r.form for r in page.object_list])
+    return show, page
 
 
 def sent_forms(request: AuthedHttpRequest) -> HttpResponse:
     """The forms the user's council sent, a row per force, those without feedback first."""
     require(sees_sent_sharing_forms(request.user))
-    show, rows = _recipients(request, "awaiting")
-    context = {"rows": rows, "show": show, "shows": SHOW, "days": feedback_days()}
+    show, page = _recipients(request, "awaiting")
+    context = {
+        "rows": list(page.object_list),
+        "page": page,
+        "show": show,
+        "shows": SHOW,
+        "days": feedback_days(),
+    }
     return render(request, "sharing/sent.html", context)
 
 
 def inbox(request: AuthedHttpRequest) -> HttpResponse:
     """The forms sent to the user's force."""
     require(works_sharing_inbox(request.user))
-    show, rows = _recipients(request, "awaiting")
-    context = {"rows": rows, "show": show, "shows": SHOW, "days": feedback_days()}
+    show, page = _recipients(request, "awaiting")
+    context = {
+        "rows": list(page.object_list),
+        "page": page,
+        "show": show,
+        "shows": SHOW,
+        "days": feedback_days(),
+    }
     return render(request, "sharing/inbox.html", context)
 
 
