@@ -340,3 +340,24 @@ def test_the_lists_show_a_childs_home_postcode_only_to_its_council(world: World)
         listed = client.post(reverse("children:list"), {"q": child.surname}, follow=True)
         assert listed.status_code == 200 and child.surname.encode() in listed.content
         assert (b"ZZ9 9ZZ" in listed.content) == shown, who
+
+
+def test_the_host_council_reads_a_sharing_form_about_a_child_placed_with_it(world: World) -> None:
+    """Issue 12: the host council sees the sharing form (to act on it), not another council;
+    chasing the police for feedback stays with the council that sent it."""
+    from returnhome.sharing.services import send_sharing_form
+    from tests.sharing.test_sharing import details
+
+    form = send_sharing_form(
+        world.children["placed_out"], details(), acting_user=world.users["a_practitioner"]
+    )
+    url = reverse("sharing:form", args=[form.pk])
+    assert _get(world.users["a_manager"], url) == 200
+    assert _get(world.users["b_manager"], url) == 200  # the host council
+    assert _get(world.users["fb_police"], url) == 200  # the host force, sent it
+    assert _get(world.users["fc_police"], url) == 404
+    assert _get(world.users["outsider"], url) == 404
+    host_list = Client()
+    host_list.force_login(world.users["b_manager"])
+    body = host_list.get(reverse("sharing:sent"), {"show": "all"}).content.decode()
+    assert reverse("sharing:form", args=[form.pk]) not in body

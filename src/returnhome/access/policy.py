@@ -608,9 +608,9 @@ def sharing_form_filter(user: User, prefix: str = "") -> Q:
     """The sharing forms (`sharing.SharingForm`) a user may read; `prefix` is the path to the form."""
     kind = _kind(user)
     if kind == "council":
-        return Q(**{f"{prefix}council_id": user.organisation_id}) & child_filter(
-            user, f"{prefix}child__"
-        )
+        # The sending council, and the host council of a child placed in its area (issue 12:
+        # the host council sees the sharing form, to act on it): the children it may read.
+        return child_filter(user, f"{prefix}child__")
     if kind == "police":
         return Q(**{f"{prefix}recipients__force_id": user.organisation_id})
     return NOTHING

@@ -161,6 +161,13 @@ class RecipientQuerySet(models.QuerySet["SharingRecipient"]):
     def overdue(self, now: dt.datetime | None = None) -> RecipientQuerySet:
         return self.filter(**feedback_overdue(now))
 
+    def sent_or_received_by(self, user: User) -> RecipientQuerySet:
+        """The sendings the user's own organisation is party to: the forms its council sent, or
+        sent to its force (a host council reads the forms about a child placed in its area on
+        the child's pages, but chasing the police is the sending council's)."""
+        org = user.organisation_id
+        return self.filter(models.Q(form__council_id=org) | models.Q(force_id=org))
+
 
 class SharingRecipient(models.Model):
     """The form's sending to one force, with the force's receipt and feedback."""

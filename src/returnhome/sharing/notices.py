@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def overdue_notice(user: User) -> Notice | None:
     """How many of the forms this user's council sent have had no feedback in time (none: no
     notice). Counted per force a form went to."""
-    overdue = SharingRecipient.objects.visible_to(user).overdue().count()
+    overdue = SharingRecipient.objects.visible_to(user).sent_or_received_by(user).overdue().count()
     if not overdue:
         return None
     forms = "form" if overdue == 1 else "forms"

@@ -36,7 +36,11 @@ RELATED = ("form__child", "form__council", "force", "form__sent_by")
 def _recipients(request: AuthedHttpRequest, default: str) -> tuple[str, Page]:
     show = request.GET.get("show", default)
     show = show if show in SHOW else default
-    rows = SharingRecipient.objects.visible_to(request.user).select_related(*RELATED)
+    rows = (
+        SharingRecipient.objects.visible_to(request.user)
+        .sent_or_received_by(request.user)
+        .select_related(*RELATED)
+    )
     if show == "awaiting":
         rows = rows.filter(feedback_at__isnull=True)
     elif show == "overdue":
