@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from returnhome.children import services as child_services
-from returnhome.children.models import Child
+from returnhome.children.models import Child, Placement
 from returnhome.demo.synthetic import Generator
 from returnhome.episodes.models import Episode
 from returnhome.imports.history.rows import ALL_COLUMNS
@@ -29,7 +29,7 @@ from returnhome.imports.police.rows import COLUMNS
 from returnhome.interviews.models import RHI, DeclineReason, Interview
 from returnhome.lib.clock import LONDON, uk_month
 from returnhome.organisations.models import Organisation
-from returnhome.reports.facts import rebuild_facts, uk_month_sql
+from returnhome.reports.facts import rebuild_facts, uk_date_sql, uk_month_sql
 from returnhome.reports.models import DUE_72_HOURS, DUE_FIELDS, DeferredFacts, EpisodeFacts
 from tests.conftest import Cast
 from tests.factories import ChildFactory
@@ -55,8 +55,25 @@ def _ms(later: dt.datetime | None, earlier: dt.datetime | None) -> int | None:
     return round((later - earlier).total_seconds() * 1000)
 
 
+def _host(e: Episode, placements: list[Placement]) -> int | None:
+    """The council whose area the child was placed in, out of area, on the UK date `e` began."""
+    day = e.reported_missing_at.astimezone(LONDON).date()
+    during = [
+        p
+        for p in placements
+        if p.child_id == e.child_id
+        and p.out_of_area
+        and p.council_area_id != e.council_id
+        and p.start_date <= day
+        and (p.end_date is None or p.end_date >= day)
+    ]
+    return max(during, key=lambda p: (p.start_date, p.pk)).council_area_id if during else None
+
+
 def expected_facts() -> dict[int, dict[str, Any]]:
     episodes = list(Episode.objects.all())
+    placements = list(Placement.objects.all())
+    hosts = {e.pk: _host(e, placements) for e in episodes}
     rhis = {r.episode_id: r for r in RHI.objects.all()}
     interviews = {i.pk: i for i in Interview.objects.all()}
     by_child: dict[tuple[Any, ...], list[Episode]] = defaultdict(list)
@@ -68,6 +85,12 @@ def expected_facts() -> dict[int, dict[str, Any]]:
         if rhi is not None and rhi.interview_id is not None:
             by_interview[("interview", rhi.interview_id, e.council_id)].append(e)
             by_interview[("interview", rhi.interview_id, e.council_id, e.group)].append(e)
+        if hosts[e.pk] is not None:
+            by_child[("host", e.child_id, e.council_id, hosts[e.pk])].append(e)
+            if rhi is not None and rhi.interview_id is not None:
+                by_interview[
+                    ("host interview", rhi.interview_id, e.council_id, hosts[e.pk])
+                ].append(e)
     previous = {key: _previous(rows) for key, rows in {**by_child, **by_interview}.items()}
     expected = {}
     for e in episodes:
@@ -100,6 +123,17 @@ def expected_facts() -> dict[int, dict[str, Any]]:
             ),
             "interview_previous_at": (
                 previous[("interview", interview.pk, e.council_id)][e.pk] if interview else None
+            ),
+            "host_council_id": hosts[e.pk],
+            "host_child_previous_at": (
+                previous[("host", e.child_id, e.council_id, hosts[e.pk])][e.pk]
+                if hosts[e.pk]
+                else None
+            ),
+            "host_interview_previous_at": (
+                previous[("host interview", interview.pk, e.council_id, hosts[e.pk])][e.pk]
+                if hosts[e.pk] and interview
+                else None
             ),
         }
         for name in DUE_FIELDS:
@@ -279,6 +313,30 @@ def test_the_stored_month_is_the_uk_calendar_month_in_sql_as_in_python() -> None
                 if g != e
             ]
     assert len(instants) > 10_000
+    assert not wrong, wrong[:5]
+
+
+def test_the_uk_date_in_sql_is_the_uk_calendar_date() -> None:
+    """The hosting rule's date SQL (SQLite spells out summer time) against the time-zone database,
+    for every year under the current summer time rule (1996 on)."""
+    instants = [i for year in range(1996, 2100) for i in _month_edges(year)]
+    instants += [i + dt.timedelta(hours=h) for i in instants[::40] for h in (-2, 22, 23)]
+    params = [connection.ops.adapt_datetimefield_value(i) for i in instants]
+    wrong = []
+    with connection.cursor() as cursor:
+        for first in range(0, len(params), 500):
+            batch = params[first : first + 500]
+            values = ", ".join(["(%s)"] * len(batch))
+            day = uk_date_sql(connection.vendor, "x.t")
+            sql = f"WITH x(t) AS (VALUES {values}) SELECT {day} FROM x"  # noqa: S608
+            cursor.execute(sql, batch)
+            got = [str(row[0]) for row in cursor.fetchall()]
+            expected = [str(i.astimezone(LONDON).date()) for i in instants[first : first + 500]]
+            wrong += [
+                (i, g, e)
+                for i, g, e in zip(instants[first:], got, expected, strict=False)
+                if g != e
+            ]
     assert not wrong, wrong[:5]
 
 

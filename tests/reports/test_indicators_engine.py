@@ -55,16 +55,21 @@ class TestJuneScenario:
         assert report.rule == ClockRule(ClockStart.NOTIFICATION, ClockCount.WORKING_DAYS)
 
     def test_other_councils_episodes_do_not_count(self, june: Cast) -> None:
+        """Except, as Hosted, those of children placed in its area (decision 0041)."""
         other = figures(
             Cast(**{**june.__dict__, "council": june.partner_council}), *JUNE, HOURS_FROM_RETURN
         )
-        assert other["total"]["episodes"] == 0
+        own = figures(june, *JUNE, HOURS_FROM_RETURN)
+        assert own["LAC-out"]["episodes"] > 0
+        assert other["Hosted"]["episodes"] == own["LAC-out"]["episodes"]
+        assert other["total"]["episodes"] == other["Hosted"]["episodes"]
 
     def test_aggregates_in_the_database_in_a_fixed_number_of_queries(self, june: Cast) -> None:
         with CaptureQueriesContext(connection) as queries:
             indicators(june.council, *JUNE, HOURS_FROM_RETURN)
         selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
-        assert len(selects) == 2  # every episode figure by group; referrals
+        # Every episode figure by group; referrals; both again for the episodes it hosted.
+        assert len(selects) == 4
 
 
 class TestPeriodMembership:

@@ -26,17 +26,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from returnhome.lib.clock import ClockCount, ClockRule, ClockStart
+from returnhome.lib.groups import Group
 from returnhome.lib.text import printable
 from returnhome.organisations.models import Organisation
 from returnhome.reports.indicators import (
     COLUMNS,
     COUNTS,
+    HOST_PREVIOUS,
     RATES,
     TOTAL,
     GroupFigures,
     _rate,
     add_figures,
     episode_aggregates,
+    hosted_facts,
     period_facts,
 )
 
@@ -209,6 +212,12 @@ def benchmark(
         per_group = figures[row["council_id"]]
         if row["group"] in per_group:
             add_figures(per_group[row["group"]], row)
+        add_figures(per_group[TOTAL], row, total=True)
+    # Other councils' episodes each hosted: its Hosted group (decision 0041).
+    hosted = hosted_facts(councils, date_from, date_to).values("host_council_id")
+    for row in hosted.annotate(**episode_aggregates(rule, start, HOST_PREVIOUS)):
+        per_group = figures[row["host_council_id"]]
+        add_figures(per_group[Group.HOSTED], row)
         add_figures(per_group[TOTAL], row, total=True)
     rows = [CouncilRow(c, figures[c.pk][group]) for c in councils]
     return Benchmark(name, date_from, date_to, rule, group, rows)

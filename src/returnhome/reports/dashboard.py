@@ -28,16 +28,19 @@ from django.db.models import Count, Q
 
 from returnhome.interviews.models import Interview
 from returnhome.lib.clock import ClockCount, ClockRule, month_number
+from returnhome.lib.groups import Group
 from returnhome.organisations.models import Organisation
 from returnhome.reports.indicators import (
     COLUMNS,
     GROUPS,
+    HOST_PREVIOUS,
     ROW,
     TOTAL,
     GroupFigures,
     add_figures,
     due_field,
     episode_aggregates,
+    hosted_facts,
     period_facts,
 )
 
@@ -163,7 +166,12 @@ def dashboard_figures(
     facts, start = period_facts([council], date_from, date_to)
     aggregates = episode_aggregates(rule, start)
     aggregates.update(_time_aggregates(rule))
-    rows = facts.values("group", "month").annotate(**aggregates)
+    rows = list(facts.values("group", "month").annotate(**aggregates))
+    # Other councils' episodes hosted here: the Hosted group (decision 0041).
+    hosted = episode_aggregates(rule, start, HOST_PREVIOUS)
+    hosted.update(_time_aggregates(rule))
+    for row in hosted_facts([council], date_from, date_to).values("month").annotate(**hosted):
+        rows.append({**row, "group": Group.HOSTED.value})
     index = {m.number: i for i, m in enumerate(periods)}
     groups = {column: GroupFigures.empty() for column in COLUMNS}
     series = {c: {key: [0] * len(periods) for key, _ in MONTH_FIGURES} for c in COLUMNS}

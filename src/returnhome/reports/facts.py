@@ -38,6 +38,7 @@ EPISODES = "episodes_episode"
 RHIS = "interviews_rhi"
 INTERVIEWS = "interviews_interview"
 DEFERRED = "reports_deferredfacts"
+PLACEMENTS = "children_placement"
 # PostgreSQL: the transaction-local setting that makes the triggers note children instead.
 DEFER_SETTING = "returnhome.defer_facts"
 # SQLite: this row in DEFERRED (no child has id 0) makes the triggers note children instead.
@@ -85,6 +86,46 @@ def uk_month_sql(vendor: str, instant: str) -> str:
     )
 
 
+def uk_date_sql(vendor: str, instant: str) -> str:
+    """The UK calendar date of a stored instant ('YYYY-MM-DD' on SQLite, a date on PostgreSQL).
+
+    SQLite has no time-zone database, so British Summer Time is written out: from the last
+    Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC, the UK date is the date
+    an hour later; this rule holds from 1996 (tested against the time-zone database,
+    `tests/reports/test_facts.py`), and no episode this product holds is older.
+    """
+    if vendor == "postgresql":
+        return f"CAST({instant} AT TIME ZONE 'Europe/London' AS DATE)"
+    year = f"substr({instant}, 1, 4)"
+
+    def last_sunday(month: str) -> str:
+        return f"date({year} || '-{month}-31', '-6 days', 'weekday 0') || ' 01:00:00'"
+
+    # No time arithmetic on the instant (SQLite rounds it to the millisecond): in summer time,
+    # the hour 23:00-24:00 UTC is the next UK day.
+    summer = f"{instant} >= {last_sunday('03')} AND {instant} < {last_sunday('10')}"
+    day = f"substr({instant}, 1, 10)"
+    return (
+        f"(CASE WHEN substr({instant}, 12, 2) = '23' AND {summer} "
+        f"THEN date({day}, '+1 day') ELSE {day} END)"
+    )
+
+
+def host_council_sql(vendor: str, episode: str) -> str:
+    """The council hosting an episode (over alias `episode`): the area of the child's out-of-area
+    placement (in another council's area than the episode's council) on the UK date the episode
+    was reported missing, the latest started if two overlap; NULL when there is none. The rule
+    of `access.policy._episodes_in_area`, without its sharing window: a figure for a past period
+    never changes with today's date (decision 0041)."""
+    day = uk_date_sql(vendor, f"{episode}.reported_missing_at")
+    return (
+        f"(SELECT pl.council_area_id FROM {PLACEMENTS} pl WHERE pl.child_id = {episode}.child_id "
+        f"AND pl.out_of_area AND pl.council_area_id <> {episode}.council_id "
+        f"AND pl.start_date <= {day} AND (pl.end_date IS NULL OR pl.end_date >= {day}) "
+        "ORDER BY pl.start_date DESC, pl.id DESC LIMIT 1)"
+    )
+
+
 def facts_columns(vendor: str) -> list[tuple[str, str]]:
     """(facts column, SQL over e = episode, r = its RHI, i = the RHI's interview)."""
     columns = [
@@ -118,7 +159,7 @@ def facts_columns(vendor: str) -> list[tuple[str, str]]:
     same_interview = (
         (
             f'FROM {RHIS} q CROSS JOIN LATERAL (SELECT x.id, x.council_id, x."group", '
-            f"x.reported_missing_at FROM {EPISODES} x WHERE x.id = q.episode_id OFFSET 0) p "
+            f"x.reported_missing_at, x.child_id FROM {EPISODES} x WHERE x.id = q.episode_id OFFSET 0) p "
         )
         if vendor == "postgresql"
         else f"FROM {RHIS} q CROSS JOIN {EPISODES} p "
@@ -144,6 +185,22 @@ def facts_columns(vendor: str) -> list[tuple[str, str]]:
         (
             "interview_previous_at",
             f"(SELECT MAX(p.reported_missing_at) {same_interview} AND {_EARLIER})",
+        ),
+    ]
+    # The host council's view (decision 0041): its Hosted group has this child's episodes hosted
+    # by the same council, so "first in the period" for the host compares with those.
+    host = host_council_sql(vendor, "e")
+    same_host = f"{host_council_sql(vendor, 'p')} = {host}"
+    columns += [
+        ("host_council_id", host),
+        (
+            "host_child_previous_at",
+            f"(SELECT MAX(p.reported_missing_at) FROM {EPISODES} p WHERE {same_child} "
+            f"AND {_EARLIER} AND {same_host})",
+        ),
+        (
+            "host_interview_previous_at",
+            f"(SELECT MAX(p.reported_missing_at) {same_interview} AND {_EARLIER} AND {same_host})",
         ),
     ]
     return columns
@@ -201,6 +258,10 @@ def _children_of_interview(row: str) -> str:
     )
 
 
+def _children_of_placement(row: str) -> str:
+    return f"SELECT {row}.child_id"
+
+
 # (table, the columns whose change changes facts, children of a row)
 SOURCES: tuple[tuple[str, tuple[str, ...], Any], ...] = (
     (
@@ -214,6 +275,12 @@ SOURCES: tuple[tuple[str, tuple[str, ...], Any], ...] = (
         _children_of_rhi,
     ),
     (INTERVIEWS, ("kind", "held_at", "cce_identified", "cse_identified"), _children_of_interview),
+    # An out-of-area placement decides which council hosts the child's episodes (decision 0041).
+    (
+        PLACEMENTS,
+        ("child_id", "council_area_id", "start_date", "end_date", "out_of_area"),
+        _children_of_placement,
+    ),
 )
 
 

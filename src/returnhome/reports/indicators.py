@@ -20,6 +20,11 @@ episodes into Python. It runs the same on SQLite and PostgreSQL.
   before this episode (in the same council; in the group, and in any group), so "first in the
   period" is ``previous IS NULL OR previous < period start``, a test on the row alone. Follow-up
   referrals are counted the same way on the first episode of the period their interview covers.
+- Hosted (decision 0041): a child placed out of area by another council has one record, at the
+  responsible council, and its episodes that council's group (LAC-out). The facts row also holds
+  the host council (where the child was placed when the episode began); the host's figures read
+  those rows as its Hosted group, each child first in the period by the host's own "previous"
+  columns. So the episode counts once for each council.
 - Totals are the sum of the groups.
 """
 
@@ -126,12 +131,31 @@ def _first(previous: str, start: dt.datetime) -> Q:
     return Q(**{f"{previous}__isnull": True}) | Q(**{f"{previous}__lt": start})
 
 
-def episode_aggregates(rule: ClockRule, start: dt.datetime) -> dict[str, Any]:
+# The "previous episode" columns a council's own rows are counted by: (child in the group, child
+# in any group, interview in the group, interview in any group); and its hosted rows (decision
+# 0041), in one group, so the same column serves both.
+OWN_PREVIOUS = (
+    "child_previous_in_group_at",
+    "child_previous_at",
+    "interview_previous_in_group_at",
+    "interview_previous_at",
+)
+HOST_PREVIOUS = (
+    "host_child_previous_at",
+    "host_child_previous_at",
+    "host_interview_previous_at",
+    "host_interview_previous_at",
+)
+
+
+def episode_aggregates(
+    rule: ClockRule, start: dt.datetime, previous: tuple[str, ...] = OWN_PREVIOUS
+) -> dict[str, Any]:
     """One conditional COUNT per figure, over the period's report facts (one row per episode).
 
     Children are distinct children: each counts on its first episode in the period (in the group;
-    `children_in_total` in any group). Each filter's most selective test comes first (SQLite stops
-    at the first false one).
+    `children_in_total` in any group), by the `previous` columns (the host's for hosted rows).
+    Each filter's most selective test comes first (SQLite stops at the first false one).
     """
     due = due_field(rule)
     offered = Q(offer_made=True)
@@ -143,8 +167,8 @@ def episode_aggregates(rule: ClockRule, start: dt.datetime) -> dict[str, Any]:
 
     aggregates: dict[str, Any] = {
         "episodes": Count(ROW),
-        "children": Count(ROW, filter=_first("child_previous_in_group_at", start)),
-        "children_in_total": Count(ROW, filter=_first("child_previous_at", start)),
+        "children": Count(ROW, filter=_first(previous[0], start)),
+        "children_in_total": Count(ROW, filter=_first(previous[1], start)),
         "offered": Count(ROW, filter=offered),
         "accepted": Count(ROW, filter=outcome(RHI.Outcome.ACCEPTED)),
         "declined": Count(ROW, filter=outcome(RHI.Outcome.DECLINED)),
@@ -193,7 +217,25 @@ def period_facts(
     return EpisodeFacts.objects.filter(period).order_by(), start
 
 
-def _referral_rows(facts: QuerySet[EpisodeFacts], start: dt.datetime) -> list[tuple[Any, ...]]:
+def hosted_facts(
+    councils: Sequence[Organisation], date_from: dt.date, date_to: dt.date
+) -> QuerySet[EpisodeFacts]:
+    """The report facts of other councils' episodes these councils hosted in the period (their
+    Hosted group, decision 0041), read through `facts_host_idx`."""
+    start, end = period_bounds(date_from, date_to)
+    period = Q(
+        host_council_id__in=[c.pk for c in councils],
+        month__gte=month_number(date_from),
+        month__lte=month_number(date_to),
+    )
+    if not whole_months(date_from, date_to):
+        period &= Q(reported_missing_at__gte=start, reported_missing_at__lt=end)
+    return EpisodeFacts.objects.filter(period).order_by()
+
+
+def _referral_rows(
+    facts: QuerySet[EpisodeFacts], start: dt.datetime, previous: tuple[str, ...] = OWN_PREVIOUS
+) -> list[tuple[Any, ...]]:
     """Per (group, service): referrals made and with an outcome, in the group and in total.
 
     A referral belongs to an interview, which may cover several episodes (even, rarely, in two
@@ -206,14 +248,13 @@ def _referral_rows(facts: QuerySet[EpisodeFacts], start: dt.datetime) -> list[tu
     quote = connection.ops.quote_name
     inner, params = (
         facts.filter(interview__isnull=False)
-        .values("group", "interview_id", "interview_previous_in_group_at", "interview_previous_at")
+        .values("group", "interview_id", *dict.fromkeys(previous[2:]))
         .query.sql_with_params()
     )
     at = connection.ops.adapt_datetimefield_value(start)
-    first_in_group = (
-        "(f.interview_previous_in_group_at IS NULL OR f.interview_previous_in_group_at < %s)"
-    )
-    first = "(f.interview_previous_at IS NULL OR f.interview_previous_at < %s)"
+    in_group, in_total = previous[2:]
+    first_in_group = f"(f.{in_group} IS NULL OR f.{in_group} < %s)"
+    first = f"(f.{in_total} IS NULL OR f.{in_total} < %s)"
     done = f"a.status IN ({', '.join(['%s'] * len(OUTCOME_STATUSES))})"
     counted = f"a.status IN ({', '.join(['%s'] * len(REFERRAL_STATUSES))})"
     sql = (
@@ -446,9 +487,18 @@ def _compute(
     for row in rows:
         add_figures(groups[row["group"]], row)
         add_figures(total, row, total=True)
-    for group, service, made, with_outcome, made_total, with_outcome_total in _referral_rows(
-        facts, start
+    referrals = [(group, *rest) for group, *rest in _referral_rows(facts, start)]
+    hosted = hosted_facts(councils, date_from, date_to)
+    for row in hosted.values("host_council_id").annotate(
+        **episode_aggregates(rule, start, HOST_PREVIOUS)
     ):
+        add_figures(groups[Group.HOSTED], row)
+        add_figures(total, row, total=True)
+    referrals += [
+        (Group.HOSTED.value, *rest)
+        for _group, *rest in _referral_rows(hosted, start, HOST_PREVIOUS)
+    ]
+    for group, service, made, with_outcome, made_total, with_outcome_total in referrals:
         _add_referrals(groups[group], service, int(made or 0), int(with_outcome or 0))
         _add_referrals(total, service, int(made_total or 0), int(with_outcome_total or 0))
     return groups

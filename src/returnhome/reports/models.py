@@ -98,6 +98,18 @@ class EpisodeFacts(models.Model):
     child_previous_at = models.DateTimeField(null=True)
     interview_previous_in_group_at = models.DateTimeField(null=True)
     interview_previous_at = models.DateTimeField(null=True)
+    # The host council's view (decision 0041): the council whose area the child was placed in,
+    # out of area, when the episode began; its indicators count the row as Hosted.
+    host_council = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    host_child_previous_at = models.DateTimeField(null=True)
+    host_interview_previous_at = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name_plural = "episode facts"
@@ -131,6 +143,12 @@ class EpisodeFacts(models.Model):
                     "interview_previous_at",
                 ],
                 name="facts_report_idx",
+            ),
+            # The host council's rows: few, read by host and month.
+            models.Index(
+                fields=["host_council", "month", "reported_missing_at"],
+                name="facts_host_idx",
+                condition=models.Q(host_council__isnull=False),
             ),
         ]
 

@@ -1,0 +1,127 @@
+"""A child placed out of area counts once for each council (issue 12, decision 0041): LAC-out for
+the council responsible for them (which holds the one record), Hosted for the council whose area
+they are placed in — in the indicators, their totals and the dashboard, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from returnhome.children import services as child_services
+from returnhome.children.models import Child, Placement
+from returnhome.lib.clock import ClockRule
+from returnhome.reports.benchmark import benchmark
+from returnhome.reports.dashboard import dashboard_figures
+from returnhome.reports.indicators import TOTAL, indicators
+from tests.conftest import Cast, missing, returned
+from tests.reports import builders as b
+from tests.reports.test_facts import assert_facts_are_right
+
+pytestmark = pytest.mark.django_db
+JANUARY = (dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+RULE = ClockRule()
+
+
+def groups(council: object, date_from: dt.date, date_to: dt.date) -> dict[str, dict[str, int]]:
+    report = indicators(council, date_from, date_to, RULE)  # type: ignore[arg-type]
+    return {name: figures.counts for name, figures in report.groups.items()}
+
+
+def placed_out(cast: Cast) -> Child:
+    """Looked after by the cast's council, placed in the partner council's area."""
+    child = b.lac_out_child(cast)
+    assert child.placements.get().out_of_area
+    return child
+
+
+def test_the_episode_counts_once_for_each_council(cast: Cast) -> None:
+    child = placed_out(cast)
+    first = missing(cast, child, b.local(2025, 1, 10, 9))
+    rhi = returned(cast, first, b.local(2025, 1, 10, 20))
+    b.offer(cast, rhi, b.local(2025, 1, 11, 9))
+    b.accept(cast, rhi)
+    b.interview(cast, [rhi], b.local(2025, 1, 12, 9))
+    returned(cast, missing(cast, child, b.local(2025, 1, 20, 9)), b.local(2025, 1, 20, 12))
+    assert_facts_are_right()
+
+    responsible = groups(cast.council, *JANUARY)
+    host = groups(cast.partner_council, *JANUARY)
+    assert responsible["LAC-out"]["episodes"] == 2
+    assert responsible["LAC-out"]["children"] == 1
+    assert responsible["Hosted"]["episodes"] == 0
+    assert host["Hosted"]["episodes"] == 2
+    assert host["Hosted"]["children"] == 1  # the same child twice: once
+    assert host["Hosted"]["undertaken"] == 1
+    assert host["LAC-out"]["episodes"] == 0
+    assert host[TOTAL]["episodes"] == 2
+    assert host[TOTAL]["children"] == 1
+    # The dashboard reads the same rows the same way.
+    shown = dashboard_figures(cast.partner_council, *JANUARY, RULE).groups
+    assert shown["Hosted"].counts == host["Hosted"]
+    assert shown[TOTAL].counts == host[TOTAL]
+    # So does the benchmark, each council as its own indicators.
+    for group in ("LAC-out", "Hosted", TOTAL):
+        side_by_side = benchmark(
+            "area", [cast.council, cast.partner_council], *JANUARY, RULE, group
+        )
+        assert [row.figures.counts for row in side_by_side.rows] == [
+            responsible[group],
+            host[group],
+        ]
+
+
+def test_a_child_counts_for_the_host_on_its_first_hosted_episode_of_the_period(
+    cast: Cast,
+) -> None:
+    """An episode before the period counts for neither; one in the period counts the child."""
+    child = placed_out(cast)
+    returned(cast, missing(cast, child, b.local(2024, 12, 20, 9)), b.local(2024, 12, 20, 12))
+    returned(cast, missing(cast, child, b.local(2025, 1, 5, 9)), b.local(2025, 1, 5, 12))
+    assert groups(cast.partner_council, *JANUARY)["Hosted"]["children"] == 1
+    assert (
+        groups(cast.partner_council, dt.date(2024, 12, 1), dt.date(2025, 1, 31))["Hosted"][
+            "children"
+        ]
+        == 1
+    )
+
+
+def test_only_while_placed_there(cast: Cast) -> None:
+    """An episode before the placement began, or after it ended, is not the host's; ending the
+    placement (or recording it later) re-derives the facts."""
+    child = b.lac_in_child(cast)
+    before = missing(cast, child, b.local(2025, 1, 3, 9))
+    returned(cast, before, b.local(2025, 1, 3, 12))
+    placement = child_services.record_placement(
+        child,
+        placement_type=Placement.Type.FOSTER,
+        council_area=cast.partner_council,
+        start_date=dt.date(2025, 1, 10),
+        acting_user=None,
+    )
+    missing(cast, child, b.local(2025, 1, 15, 9))
+    assert_facts_are_right()
+    assert groups(cast.partner_council, *JANUARY)["Hosted"]["episodes"] == 1
+    Placement.objects.filter(pk=placement.pk).update(end_date=dt.date(2025, 1, 12))
+    assert_facts_are_right()
+    assert groups(cast.partner_council, *JANUARY)["Hosted"]["episodes"] == 0
+    assert before.facts.host_council_id is None  # type: ignore[attr-defined]
+
+
+def test_the_uk_date_decides(cast: Cast) -> None:
+    """Reported missing at 23:30 UTC on the eve of the placement in summer is the placement's
+    first UK day: hosted."""
+    child = b.lac_in_child(cast)
+    child_services.record_placement(
+        child,
+        placement_type=Placement.Type.FOSTER,
+        council_area=cast.partner_council,
+        start_date=dt.date(2025, 7, 1),
+        acting_user=None,
+    )
+    missing(cast, child, dt.datetime(2025, 6, 30, 23, 30, tzinfo=dt.UTC))
+    assert_facts_are_right()
+    july = groups(cast.partner_council, dt.date(2025, 7, 1), dt.date(2025, 7, 31))
+    assert july["Hosted"]["episodes"] == 1
