@@ -123,3 +123,17 @@ def test_a_list_view_audits_only_its_page(cast: Cast) -> None:
     before = AuditEvent.objects.count()
     client.get(reverse("episodes:list"))
     assert AuditEvent.objects.count() - before == 3
+
+
+def test_lists_showing_group_codes_explain_them(cast: Cast) -> None:
+    """Issue 13 (plain words): MFH, LAC-in, LAC-out and Hosted are never shown unexplained."""
+    rhis(cast, 2)
+    missing(cast, ChildFactory(council=cast.council), ago(hours=3))
+    for who, name in [
+        (cast.manager, "interviews:team"),
+        (cast.manager, "episodes:list"),
+        (cast.front_door, "episodes:open"),
+    ]:
+        body = client_for(who).get(reverse(name)).content.decode()
+        assert 'data-testid="group-legend"' in body, name
+        assert "looked after by another council, placed in this council" in body.lower(), name

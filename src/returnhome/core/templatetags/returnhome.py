@@ -128,6 +128,12 @@ def group_words(group: Any) -> SafeString:
     )
 
 
+@register.inclusion_tag("includes/group_legend.html")
+def group_legend() -> dict[str, Any]:
+    """What the group codes in a table mean (MFH, LAC-in, LAC-out, Hosted), under the table."""
+    return {"groups": [(code.value, label) for code, label in GROUP_LABELS.items()]}
+
+
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     """`mapping[key]` in a template, or None."""
