@@ -1,4 +1,4 @@
-"""A child placed out of area counts once for each council (issue 12, decision 0041): LAC-out for
+"""A child placed out of area counts once for each council (issue 12, decision 0039): LAC-out for
 the council responsible for them (which holds the one record), Hosted for the council whose area
 they are placed in — in the indicators, their totals and the dashboard, on SQLite and PostgreSQL.
 """

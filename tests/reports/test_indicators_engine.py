@@ -55,7 +55,7 @@ class TestJuneScenario:
         assert report.rule == ClockRule(ClockStart.NOTIFICATION, ClockCount.WORKING_DAYS)
 
     def test_other_councils_episodes_do_not_count(self, june: Cast) -> None:
-        """Except, as Hosted, those of children placed in its area (decision 0041)."""
+        """Except, as Hosted, those of children placed in its area (decision 0039)."""
         other = figures(
             Cast(**{**june.__dict__, "council": june.partner_council}), *JUNE, HOURS_FROM_RETURN
         )

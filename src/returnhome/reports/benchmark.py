@@ -213,7 +213,7 @@ def benchmark(
         if row["group"] in per_group:
             add_figures(per_group[row["group"]], row)
         add_figures(per_group[TOTAL], row, total=True)
-    # Other councils' episodes each hosted: its Hosted group (decision 0041).
+    # Other councils' episodes each hosted: its Hosted group (decision 0039).
     hosted = hosted_facts(councils, date_from, date_to).values("host_council_id")
     for row in hosted.annotate(**episode_aggregates(rule, start, HOST_PREVIOUS)):
         per_group = figures[row["host_council_id"]]

@@ -167,7 +167,7 @@ def dashboard_figures(
     aggregates = episode_aggregates(rule, start)
     aggregates.update(_time_aggregates(rule))
     rows = list(facts.values("group", "month").annotate(**aggregates))
-    # Other councils' episodes hosted here: the Hosted group (decision 0041).
+    # Other councils' episodes hosted here: the Hosted group (decision 0039).
     hosted = episode_aggregates(rule, start, HOST_PREVIOUS)
     hosted.update(_time_aggregates(rule))
     for row in hosted_facts([council], date_from, date_to).values("month").annotate(**hosted):

@@ -116,7 +116,7 @@ def host_council_sql(vendor: str, episode: str) -> str:
     placement (in another council's area than the episode's council) on the UK date the episode
     was reported missing, the latest started if two overlap; NULL when there is none. The rule
     of `access.policy._episodes_in_area`, without its sharing window: a figure for a past period
-    never changes with today's date (decision 0041)."""
+    never changes with today's date (decision 0039)."""
     day = uk_date_sql(vendor, f"{episode}.reported_missing_at")
     return (
         f"(SELECT pl.council_area_id FROM {PLACEMENTS} pl WHERE pl.child_id = {episode}.child_id "
@@ -187,7 +187,7 @@ def facts_columns(vendor: str) -> list[tuple[str, str]]:
             f"(SELECT MAX(p.reported_missing_at) {same_interview} AND {_EARLIER})",
         ),
     ]
-    # The host council's view (decision 0041): its Hosted group has this child's episodes hosted
+    # The host council's view (decision 0039): its Hosted group has this child's episodes hosted
     # by the same council, so "first in the period" for the host compares with those.
     host = host_council_sql(vendor, "e")
     same_host = f"{host_council_sql(vendor, 'p')} = {host}"
@@ -275,7 +275,7 @@ SOURCES: tuple[tuple[str, tuple[str, ...], Any], ...] = (
         _children_of_rhi,
     ),
     (INTERVIEWS, ("kind", "held_at", "cce_identified", "cse_identified"), _children_of_interview),
-    # An out-of-area placement decides which council hosts the child's episodes (decision 0041).
+    # An out-of-area placement decides which council hosts the child's episodes (decision 0039).
     (
         PLACEMENTS,
         ("child_id", "council_area_id", "start_date", "end_date", "out_of_area"),

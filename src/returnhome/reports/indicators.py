@@ -20,7 +20,7 @@ episodes into Python. It runs the same on SQLite and PostgreSQL.
   before this episode (in the same council; in the group, and in any group), so "first in the
   period" is ``previous IS NULL OR previous < period start``, a test on the row alone. Follow-up
   referrals are counted the same way on the first episode of the period their interview covers.
-- Hosted (decision 0041): a child placed out of area by another council has one record, at the
+- Hosted (decision 0039): a child placed out of area by another council has one record, at the
   responsible council, and its episodes that council's group (LAC-out). The facts row also holds
   the host council (where the child was placed when the episode began); the host's figures read
   those rows as its Hosted group, each child first in the period by the host's own "previous"
@@ -221,7 +221,7 @@ def hosted_facts(
     councils: Sequence[Organisation], date_from: dt.date, date_to: dt.date
 ) -> QuerySet[EpisodeFacts]:
     """The report facts of other councils' episodes these councils hosted in the period (their
-    Hosted group, decision 0041), read through `facts_host_idx`."""
+    Hosted group, decision 0039), read through `facts_host_idx`."""
     start, end = period_bounds(date_from, date_to)
     period = Q(
         host_council_id__in=[c.pk for c in councils],

@@ -98,7 +98,7 @@ class EpisodeFacts(models.Model):
     child_previous_at = models.DateTimeField(null=True)
     interview_previous_in_group_at = models.DateTimeField(null=True)
     interview_previous_at = models.DateTimeField(null=True)
-    # The host council's view (decision 0041): the council whose area the child was placed in,
+    # The host council's view (decision 0039): the council whose area the child was placed in,
     # out of area, when the episode began; its indicators count the row as Hosted.
     host_council = models.ForeignKey(
         "organisations.Organisation",

@@ -1,4 +1,4 @@
-"""The host council's view of the report facts (decision 0041): each episode's host council (the
+"""The host council's view of the report facts (decision 0039): each episode's host council (the
 area of the child's out-of-area placement when it began) and the host's "previous episode"
 columns; the triggers dropped before the table changes and installed again after it (now also
 on placements), and every row derived again. Earlier migrations no longer install the triggers:
