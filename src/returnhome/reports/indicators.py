@@ -133,7 +133,7 @@ def _first(previous: str, start: dt.datetime) -> Q:
 
 # The "previous episode" columns a council's own rows are counted by: (child in the group, child
 # in any group, interview in the group, interview in any group); and its hosted rows (decision
-# 0041), in one group, so the same column serves both.
+# 0039), in one group, so the same column serves both.
 OWN_PREVIOUS = (
     "child_previous_in_group_at",
     "child_previous_at",
