@@ -361,3 +361,17 @@ def test_the_host_council_reads_a_sharing_form_about_a_child_placed_with_it(worl
     host_list.force_login(world.users["b_manager"])
     body = host_list.get(reverse("sharing:sent"), {"show": "all"}).content.decode()
     assert reverse("sharing:form", args=[form.pk]) not in body
+
+
+def test_the_host_council_sees_a_placed_childs_episode_as_hosted(world: World) -> None:
+    """The lists show the group as the reader's council counts it (decision 0039): A's episode
+    of a child placed in B is LAC-out to A and Hosted to B."""
+    child = world.children["placed_out"]
+    cell = '<td class="govuk-table__cell">{}</td>'
+    for who, group in [("a_manager", "LAC-out"), ("b_manager", "Hosted")]:
+        client = Client()
+        client.force_login(world.users[who])
+        body = client.get(reverse("episodes:list")).content.decode()
+        row = body[body.index(child.full_name) :]
+        row = row[: row.index("</tr>")]
+        assert cell.format(group) in row, who

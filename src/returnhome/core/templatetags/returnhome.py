@@ -128,6 +128,18 @@ def group_words(group: Any) -> SafeString:
     )
 
 
+@register.simple_tag(takes_context=True)
+def group_seen(context: Any, episode: Any) -> str:
+    """The episode's group as the signed-in council counts it: another council's episode that a
+    council sees is one of a child placed in its area, which it counts as Hosted (decision 0039);
+    everyone else sees the group of the council responsible."""
+    user = context.get("user")
+    org = getattr(user, "organisation", None)
+    if org is not None and getattr(org, "kind", None) == "council" and episode.council_id != org.pk:
+        return Group.HOSTED.value
+    return str(episode.group)
+
+
 @register.inclusion_tag("includes/group_legend.html")
 def group_legend() -> dict[str, Any]:
     """What the group codes in a table mean (MFH, LAC-in, LAC-out, Hosted), under the table."""
