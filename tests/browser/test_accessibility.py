@@ -6,11 +6,13 @@ scrolling pane (tables, charts)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.accounts.test_access import Scenario, charity, scenario  # noqa: F401 (fixtures)
 from tests.browser.test_journey import sign_in
@@ -115,7 +117,7 @@ def test_forms_showing_their_errors_pass_axe(
         "31"
     )
     page.get_by_role("button", name="Record missing").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile("^Error: "))  # waits for the answer
     problems += check(page, "missing form with errors")
 
     # A new RHI to record: the practitioner's interview form, its first part and the check page.
@@ -138,7 +140,7 @@ def test_forms_showing_their_errors_pass_axe(
         base + reverse("interviews:interview_section", args=[rhi.pk, "interview", "interview"])
     )
     page.get_by_role("button", name="Save and continue").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile("^Error: "))  # waits for the answer
     problems += check(page, "interview part 1 with errors")
     for slug in ("said", "actions"):
         page.goto(base + reverse("interviews:interview_section", args=[rhi.pk, "interview", slug]))

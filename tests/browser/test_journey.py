@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from returnhome.alerts.models import Alert
 from returnhome.core.jobs import run_all
@@ -129,7 +130,7 @@ def practitioner_records(page: Any, clicks: Clicks) -> None:
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Save and continue").click()  # refused: not counted
     page.get_by_text("The date of the interview must include a month and year").first.wait_for()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile("^Error: "))  # waits for the answer
     assert page.get_by_label("Placement").is_checked()
     fill_when(page, "When did the interview take place?", at(2))
     clicks.button("Save and continue")
