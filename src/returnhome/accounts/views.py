@@ -13,7 +13,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import force_str
@@ -47,6 +46,7 @@ from returnhome.accounts.signin import (
 )
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
+from returnhome.core.paging import page_of
 
 RECOVERY_CODES_KEY = "recovery_codes"
 INVITATION_KEY = "invitation_link"
@@ -261,7 +261,7 @@ def _managed(request: AuthedHttpRequest, pk: int) -> User:
 def users(request: AuthedHttpRequest) -> HttpResponse:
     require(can_manage_users(request.user), "Only an organisation's administrator can do this.")
     people = users_managed_by(request.user).order_by("-is_active", "first_name", "last_name")
-    page = Paginator(people, USERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, people, USERS_PER_PAGE)
     people_shown = list(page.object_list)
     locked = services.locked_out_among(people_shown)
     enrolled = with_two_factor_among(people_shown)

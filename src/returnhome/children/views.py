@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -112,9 +111,7 @@ def access_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         raise Http404("Not found")
     children = Child.objects.filter(council=own_council)
     child = get_visible_or_404(request.user, children, pk, action="view_access_history")
-    page = Paginator(events_about_child(child.pk), ACCESS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, events_about_child(child.pk), ACCESS_PAGE_SIZE)
     rows = [(event, describe(event)) for event in page]
     return render(
         request, "children/access_history.html", {"child": child, "page": page, "rows": rows}

@@ -49,3 +49,12 @@ def group_for(
     if responsible != council_id:
         return Group.HOSTED
     return Group.LAC_IN if placed == council_id else Group.LAC_OUT
+
+
+def group_counted_by(group: str, responsible_council: object, reader_council: object) -> str:
+    """The group an episode counts in for `reader_council` (None: not a council): a council reads
+    another council's episode only as the host of the child placed in its area, where it counts
+    as Hosted (decision 0039); everyone else counts it in the responsible council's group."""
+    if reader_council is not None and reader_council != responsible_council:
+        return Group.HOSTED.value
+    return str(group)

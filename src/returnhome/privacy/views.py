@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -15,6 +14,7 @@ from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.children.models import Child, ChildQuerySet
 from returnhome.core.audit import record_list_read
 from returnhome.core.forms import add_service_errors
+from returnhome.core.paging import page_of
 from returnhome.organisations.models import Organisation, ServiceConfiguration
 from returnhome.organisations.services import RETENTION_FIELDS, configure_retention
 from returnhome.privacy import services
@@ -35,7 +35,7 @@ def _council(request: AuthedHttpRequest) -> Organisation:
 
 def retention_queue(request: AuthedHttpRequest) -> HttpResponse:
     council = _council(request)
-    page = Paginator(due_for_review(council), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, due_for_review(council), PAGE_SIZE)
     record_list_read(request.user, "retention_queue", list(page))
     context = {
         "page": page,

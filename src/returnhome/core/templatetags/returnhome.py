@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from returnhome.lib.groups import GROUP_LABELS, Group
+from returnhome.lib.groups import GROUP_LABELS, Group, group_counted_by
 
 register = template.Library()
 
@@ -133,11 +133,9 @@ def group_seen(context: Any, episode: Any) -> str:
     """The episode's group as the signed-in council counts it: another council's episode that a
     council sees is one of a child placed in its area, which it counts as Hosted (decision 0039);
     everyone else sees the group of the council responsible."""
-    user = context.get("user")
-    org = getattr(user, "organisation", None)
-    if org is not None and getattr(org, "kind", None) == "council" and episode.council_id != org.pk:
-        return Group.HOSTED.value
-    return str(episode.group)
+    org = getattr(context.get("user"), "organisation", None)
+    reader = org.pk if org is not None and getattr(org, "kind", None) == "council" else None
+    return group_counted_by(episode.group, episode.council_id, reader)
 
 
 @register.inclusion_tag("includes/group_legend.html")
