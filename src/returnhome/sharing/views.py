@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -33,9 +32,10 @@ SHOW = {"awaiting": "Waiting for feedback", "overdue": "Overdue", "all": "All"}
 RELATED = ("form__child", "form__council", "force", "form__sent_by")
 
 
-def _recipients(request: AuthedHttpRequest, default: str) -> tuple[str, Page]:
-    show = request.GET.get("show", default)
-    show = show if show in SHOW else default
+def _recipients(request: AuthedHttpRequest, template: str) -> HttpResponse:
+    """A paged list of sendings (a row per force): those waiting for feedback unless `?show=`."""
+    show = request.GET.get("show", "awaiting")
+    show = show if show in SHOW else "awaiting"
     rows = (
         SharingRecipient.objects.visible_to(request.user)
         .sent_or_received_by(request.user)
@@ -47,35 +47,26 @@ def _recipients(request: AuthedHttpRequest, default: str) -> tuple[str, Page]:
         rows = rows.overdue()
     page = page_of(request, rows.order_by("-sent_at", "pk"))
     record_list_read(request.user, "list_sharing_forms", [r.form for r in page.object_list])
-    return show, page
+    context = {
+        "rows": list(page.object_list),
+        "page": page,
+        "show": show,
+        "shows": SHOW,
+        "days": feedback_days(),
+    }
+    return render(request, template, context)
 
 
 def sent_forms(request: AuthedHttpRequest) -> HttpResponse:
     """The forms the user's council sent, a row per force, those without feedback first."""
     require(sees_sent_sharing_forms(request.user))
-    show, page = _recipients(request, "awaiting")
-    context = {
-        "rows": list(page.object_list),
-        "page": page,
-        "show": show,
-        "shows": SHOW,
-        "days": feedback_days(),
-    }
-    return render(request, "sharing/sent.html", context)
+    return _recipients(request, "sharing/sent.html")
 
 
 def inbox(request: AuthedHttpRequest) -> HttpResponse:
     """The forms sent to the user's force."""
     require(works_sharing_inbox(request.user))
-    show, page = _recipients(request, "awaiting")
-    context = {
-        "rows": list(page.object_list),
-        "page": page,
-        "show": show,
-        "shows": SHOW,
-        "days": feedback_days(),
-    }
-    return render(request, "sharing/inbox.html", context)
+    return _recipients(request, "sharing/inbox.html")
 
 
 def _from(request: AuthedHttpRequest, child: Child) -> tuple[Episode | None, Interview | None]:
