@@ -115,6 +115,8 @@ class Table:
         quoted = ", ".join(connection.ops.quote_name(n) for n in names)
         marks = ", ".join(["%s"] * len(names))
         self.sql = f"INSERT INTO {model._meta.db_table} ({quoted}) VALUES ({marks})"
+        # PostgreSQL: COPY, several times faster than batched INSERTs for a bulk load.
+        self.copy = f"COPY {model._meta.db_table} ({quoted}) FROM STDIN"
         self.rows: list[tuple[Any, ...]] = []
         self.count = 0
 
@@ -124,7 +126,12 @@ class Table:
     def flush(self) -> None:
         if self.rows:
             with self.connection.cursor() as cursor:
-                cursor.executemany(self.sql, self.rows)
+                if self.connection.vendor == "postgresql":
+                    with cursor.cursor.copy(self.copy) as copy:
+                        for row in self.rows:
+                            copy.write_row(row)
+                else:
+                    cursor.executemany(self.sql, self.rows)
             self.count += len(self.rows)
             self.rows = []
 
