@@ -540,6 +540,25 @@ def contract_filter(user: Any) -> Q:
 
 
 M = TypeVar("M", bound=Model)
+QS = TypeVar("QS", bound=QuerySet[Any])
+
+
+def joins_many(queryset: QuerySet[Any]) -> bool:
+    """Whether the query joins a relation that can repeat a row: a reverse foreign key or a
+    many-to-many (a filter through a forward foreign key or a subquery, `pk__in`, never does)."""
+    for join in queryset.query.alias_map.values():
+        field = getattr(join, "join_field", None)
+        if getattr(field, "one_to_many", False) or getattr(field, "many_to_many", False):
+            return True
+    return False
+
+
+def visible_rows(queryset: QS, terms: Q) -> QS:
+    """`queryset.filter(terms)`, DISTINCT only when the terms join a relation that can repeat a
+    row. A DISTINCT over a whole list keeps PostgreSQL from reading just the first page in index
+    order and makes it count every row's every column (docs/performance.md, load)."""
+    filtered = queryset.filter(terms)
+    return filtered.distinct() if joins_many(filtered) else filtered
 
 
 def get_visible_or_404(

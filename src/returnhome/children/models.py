@@ -14,6 +14,7 @@ from returnhome.access.policy import (
     front_door_filter,
     package_filter,
     package_send_filter,
+    visible_rows,
 )
 from returnhome.core.models import TimeStampedModel
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 class ChildQuerySet(models.QuerySet["Child"]):
     def visible_to(self, user: User) -> ChildQuerySet:
         """Children whose records this user may see. The one place that decides."""
-        return self.filter(child_filter(user)).distinct()
+        return visible_rows(self, child_filter(user))
 
     def current(self) -> ChildQuerySet:
         """Not merged into another record, not erased: what lists, search and matching show."""
@@ -325,7 +326,7 @@ class ChildMerge(models.Model):
 
 class PackageQuerySet(models.QuerySet["InformationPackage"]):
     def visible_to(self, user: User) -> PackageQuerySet:
-        return self.filter(package_filter(user)).distinct()
+        return visible_rows(self, package_filter(user))
 
 
 class InformationPackage(TimeStampedModel):
@@ -380,7 +381,7 @@ def package_label(name: str) -> str:
 
 class PackageSendQuerySet(models.QuerySet["PackageSend"]):
     def visible_to(self, user: User) -> PackageSendQuerySet:
-        return self.filter(package_send_filter(user)).distinct()
+        return visible_rows(self, package_send_filter(user))
 
     def awaiting_receipt(self) -> PackageSendQuerySet:
         return self.filter(received_at__isnull=True)

@@ -4,44 +4,68 @@ by `lib/search.py`; this turns it into a query.
 
 Misspelt names: for each word the candidates are the visible children with a name or alias
 starting with the word's first letter (a misspelling rarely changes the first letter, and Soundex
-blocking, `lib/names.phonetic`, makes the same bet); their names are compared in Python
-(`lib/search.name_matches`) and the matching ids go back into the query.
+blocking, `lib/names.phonetic`, makes the same bet); their distinct names are compared in
+Python (`lib/search.name_matches`), once each, and the matching names go back into the query.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Replace, Upper
 
+from returnhome.access.policy import visible_rows
 from returnhome.accounts.models import User
 from returnhome.children.models import Alias, Child
 from returnhome.lib.search import Query, name_matches, read_query
 
 FUZZY_CANDIDATES = 20_000
-"""At most this many names are compared per word (the first-letter block of a very large
+"""At most this many distinct names are compared per word (the first-letter block of a very large
 council): past it the search keeps the names that contain the word."""
 
 
-def _close_names(children: QuerySet[Child], word: str) -> set[int]:
-    """Ids of the children a name or alias of which matches the word, misspelt or not."""
+def _names_matching(word: str, names: Iterable[str]) -> list[str]:
+    """The names (each distinct, as stored) that the word matches, misspelt or not."""
+    return [name for name in names if name_matches(word, name)]
+
+
+def _close_names(children: QuerySet[Child], word: str) -> Q:
+    """The children a name or alias of which matches the word, misspelt or not. Each distinct
+    name starting with the word's first letter is compared once (a council of 200,000 children
+    has far fewer distinct names than children), and the names that match, not the children's
+    ids, go back into the query."""
     first = word[0]
-    found: set[int] = set()
-    names = children.filter(Q(forename__istartswith=first) | Q(surname__istartswith=first))
-    for pk, forename, surname in names.values_list("pk", "forename", "surname")[:FUZZY_CANDIDATES]:
-        if name_matches(word, forename) or name_matches(word, surname):
-            found.add(pk)
-    aliases = Alias.objects.filter(child__in=children.values("pk"), name__istartswith=first)
-    for child_id, name in aliases.values_list("child_id", "name")[:FUZZY_CANDIDATES]:
-        if name_matches(word, name):
-            found.add(child_id)
+    found = Q(pk__in=[])
+    for field in ("forename", "surname"):
+        names = (
+            children.filter(**{f"{field}__istartswith": first})
+            .order_by()
+            .values_list(field, flat=True)
+            .distinct()
+        )
+        matched = _names_matching(word, names[:FUZZY_CANDIDATES])
+        if matched:
+            found |= Q(**{f"{field}__in": matched})
+    aliases = (
+        Alias.objects.filter(child__in=children.values("pk"), name__istartswith=first)
+        .order_by()
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    matched = _names_matching(word, aliases[:FUZZY_CANDIDATES])
+    if matched:
+        found |= Q(pk__in=Alias.objects.filter(name__in=matched).values("child_id"))
     return found
 
 
 def _word_filter(children: QuerySet[Child], word: str) -> Q:
     contains = (
-        Q(forename__icontains=word) | Q(surname__icontains=word) | Q(aliases__name__icontains=word)
+        Q(forename__icontains=word)
+        | Q(surname__icontains=word)
+        | Q(pk__in=Alias.objects.filter(name__icontains=word).values("child_id"))
     )
-    return contains | Q(pk__in=sorted(_close_names(children, word)))
+    return contains | _close_names(children, word)
 
 
 def matching(children: QuerySet[Child], query: Query) -> QuerySet[Child]:
@@ -66,7 +90,7 @@ def matching(children: QuerySet[Child], query: Query) -> QuerySet[Child]:
         for word in query.words:
             every_word &= _word_filter(children, word)
         found |= every_word
-    return children.filter(found).distinct()
+    return visible_rows(children, found)
 
 
 def search_children(user: User, text: str, limit: int | None = None) -> QuerySet[Child]:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from returnhome.access.policy import direct_report_filter, episode_filter
+from returnhome.access.policy import direct_report_filter, episode_filter, visible_rows
 from returnhome.core.models import TimeStampedModel
 from returnhome.lib.groups import Group
 
@@ -26,7 +26,7 @@ class RiskLevel(models.TextChoices):
 
 class EpisodeQuerySet(models.QuerySet["Episode"]):
     def visible_to(self, user: User) -> EpisodeQuerySet:
-        return self.filter(episode_filter(user)).distinct()
+        return visible_rows(self, episode_filter(user))
 
     def open(self) -> EpisodeQuerySet:
         return self.filter(returned_at__isnull=True)
@@ -189,7 +189,7 @@ class Notification(models.Model):
 
 class DirectReportQuerySet(models.QuerySet["DirectReport"]):
     def visible_to(self, user: User) -> DirectReportQuerySet:
-        return self.filter(direct_report_filter(user)).distinct()
+        return visible_rows(self, direct_report_filter(user))
 
 
 class DirectReport(TimeStampedModel):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from returnhome.access.policy import interview_filter, rhi_filter
+from returnhome.access.policy import interview_filter, rhi_filter, visible_rows
 from returnhome.core.models import TimeStampedModel
 from returnhome.lib.lookups import holds
 
@@ -30,7 +30,7 @@ class DeclineReason(models.TextChoices):
 
 class RHIQuerySet(models.QuerySet["RHI"]):
     def visible_to(self, user: User) -> RHIQuerySet:
-        return self.filter(rhi_filter(user)).distinct()
+        return visible_rows(self, rhi_filter(user))
 
     def in_provider_queue(self, user: User) -> RHIQuerySet:
         """RHIs this user's team delivers and has not closed."""
@@ -241,7 +241,7 @@ class ContactAttempt(models.Model):
 
 class InterviewQuerySet(models.QuerySet["Interview"]):
     def visible_to(self, user: User) -> InterviewQuerySet:
-        return self.filter(interview_filter(user)).distinct()
+        return visible_rows(self, interview_filter(user))
 
     def awaiting_review(self) -> InterviewQuerySet:
         return self.filter(submitted_at__isnull=False, reviewed_at__isnull=True)

@@ -10,7 +10,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from returnhome.access.policy import sharing_form_filter, sharing_recipient_filter
+from returnhome.access.policy import (
+    sharing_form_filter,
+    sharing_recipient_filter,
+    visible_rows,
+)
 from returnhome.lib.lookups import holds
 
 if TYPE_CHECKING:
@@ -37,7 +41,7 @@ class Category(models.TextChoices):
 class SharingFormQuerySet(models.QuerySet["SharingForm"]):
     def visible_to(self, user: User) -> SharingFormQuerySet:
         """The forms this user may read (`access.policy.sharing_form_filter`)."""
-        return self.filter(sharing_form_filter(user)).distinct()
+        return visible_rows(self, sharing_form_filter(user))
 
 
 class SharingForm(models.Model):
@@ -156,7 +160,7 @@ class SharingEntry(models.Model):
 
 class RecipientQuerySet(models.QuerySet["SharingRecipient"]):
     def visible_to(self, user: User) -> RecipientQuerySet:
-        return self.filter(sharing_recipient_filter(user)).distinct()
+        return visible_rows(self, sharing_recipient_filter(user))
 
     def overdue(self, now: dt.datetime | None = None) -> RecipientQuerySet:
         return self.filter(**feedback_overdue(now))
