@@ -137,3 +137,21 @@ def test_lists_showing_group_codes_explain_them(cast: Cast) -> None:
         body = client_for(who).get(reverse(name)).content.decode()
         assert 'data-testid="group-legend"' in body, name
         assert "looked after by another council, placed in this council" in body.lower(), name
+
+
+def test_a_list_past_the_counting_bound_says_so(cast: Cast, monkeypatch: object) -> None:
+    """A list counts up to a bound (core.paging.COUNT_UP_TO, 10,000): past it, it says "more
+    than" the bound, pages through that many, and says how to find the others."""
+    from returnhome.core import paging
+
+    monkeypatch.setattr(paging, "COUNT_UP_TO", 60)  # type: ignore[attr-defined]
+    for n in range(70):
+        notify([cast.manager], kind="test", title=f"Alert {n}", key=f"test:{n}")
+    client = client_for(cast.manager)
+    page = client.get(reverse("alerts:inbox"), {"page": 99})
+    text = page.content.decode()
+    assert "Showing 51 to 60 of more than 60 alerts." in text
+    assert "These pages hold the first 60: filter or search the list to find the others." in text
+    assert page.context["page"].number == 2  # the last of the pages
+    exact = client.get(reverse("followup:list"), {"show": "all"})
+    assert exact.context["counts"]["all"] == 0

@@ -16,11 +16,57 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
+from django.utils.functional import cached_property
 
 PAGE_SIZE = 50
 SEARCHES_KEPT = 20
 SESSION_KEY = "searches"
+COUNT_UP_TO = 10_000
+"""A list counts its rows up to this many: past it, it says "more than 10,000" and pages through
+the first 10,000 (200 pages), saying that the others are found by filtering or searching. Counting
+every row of a council's ten-year history (400,000 actions) would cost more than the page."""
+
+
+class MoreThan(int):
+    """A count that stopped at its bound: the bound, as a number, for the pages' arithmetic and
+    `pluralize`; `count_text` says "more than N"."""
+
+
+def bounded_count(items: Any, limit: int | None = None) -> int:
+    """How many items, counting at most `limit` (default COUNT_UP_TO) + 1 of them: the count, or
+    `MoreThan(limit)`."""
+    limit = COUNT_UP_TO if limit is None else limit
+    if isinstance(items, QuerySet):
+        counted = items.order_by()[: limit + 1].count()
+    else:
+        counted = len(items)
+    return MoreThan(limit) if counted > limit else counted
+
+
+def count_text(items: Any, limit: int | None = None) -> int | str:
+    """How many items, for a label: the number, or "more than 10,000" (`bounded_count`)."""
+    counted = bounded_count(items, limit)
+    return f"more than {counted:,}" if isinstance(counted, MoreThan) else counted
+
+
+class BoundedPaginator(Paginator):
+    """Django's paginator with a bounded count (`bounded_count`)."""
+
+    @cached_property
+    def count(self) -> int:
+        return bounded_count(self.object_list)
+
+    @property
+    def bounded(self) -> bool:
+        """The count stopped at its bound: the pages hold the first COUNT_UP_TO items only."""
+        return isinstance(self.count, MoreThan)
+
+    @property
+    def count_text(self) -> int | str:
+        """The count for a caption: the number, or "more than 10,000"."""
+        return f"more than {self.count:,}" if self.bounded else self.count
 
 
 def page_of(
@@ -28,8 +74,8 @@ def page_of(
 ) -> Page:
     """The page the request asks for (`?page=N`; the last page if N is past it, the first if N
     is not a number). `items` is a sliceable queryset or list, already in order. A page with
-    several lists gives each its own `param`."""
-    return Paginator(items, per_page).get_page(request.GET.get(param))
+    several lists gives each its own `param`. Counted up to COUNT_UP_TO: see `bounded_count`."""
+    return BoundedPaginator(items, per_page).get_page(request.GET.get(param))
 
 
 @dataclass(frozen=True)

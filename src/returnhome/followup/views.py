@@ -11,7 +11,7 @@ from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
-from returnhome.core.paging import page_of
+from returnhome.core.paging import count_text, page_of
 from returnhome.followup import services
 from returnhome.followup.forms import ProgressForm
 from returnhome.followup.models import ProposedAction
@@ -32,7 +32,7 @@ def action_list(request: AuthedHttpRequest) -> HttpResponse:
         show = "open"
     page = page_of(request, views[show].select_related("child", "interview"))
     record_list_read(request.user, "list_actions", list(page.object_list))
-    counts = {name: actions.count() for name, actions in views.items()}
+    counts = {name: count_text(actions) for name, actions in views.items()}
     return render(
         request,
         "followup/list.html",

@@ -164,7 +164,8 @@ def pagination(
         "page": page,
         "noun": noun,
         "label": label,
-        "count": paginator.count,
+        "count": getattr(paginator, "count_text", paginator.count),
+        "bounded": getattr(paginator, "bounded", False),
         "links": page_links(params, page, param) if paginator.num_pages > 1 else [],
         "previous_url": page_url(params, page.previous_page_number(), param)
         if page.has_previous()
