@@ -38,10 +38,8 @@ def bounded_count(items: Any, limit: int | None = None) -> int:
     """How many items, counting at most `limit` (default COUNT_UP_TO) + 1 of them: the count, or
     `MoreThan(limit)`."""
     limit = COUNT_UP_TO if limit is None else limit
-    if isinstance(items, QuerySet):
-        counted = items.order_by()[: limit + 1].count()
-    else:
-        counted = len(items)
+    queried = isinstance(items, QuerySet)
+    counted = items.order_by()[: limit + 1].count() if queried else len(items)
     return MoreThan(limit) if counted > limit else counted
 
 
