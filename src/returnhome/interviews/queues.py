@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django import forms
 from django.db import models
 
+from returnhome.access.policy import joins_many
 from returnhome.accounts.models import User
 from returnhome.core.forms import Form
 from returnhome.interviews.models import RHI, RHIQuerySet, overdue
@@ -79,16 +80,18 @@ class Counts:
 
 
 def counts(rhis: RHIQuerySet, now: dt.datetime) -> Counts:
-    """How many RHIs of the queue are in each state that needs someone: one query."""
-    row = rhis.aggregate(
-        total=models.Count("pk", distinct=True),
+    """How many RHIs of the queue are in each state that needs someone: one query (counting
+    distinct RHIs only when the queue's query joins a relation that can repeat one)."""
+    once = joins_many(rhis)
+    row = rhis.order_by().aggregate(
+        total=models.Count("pk", distinct=once),
         to_allocate=models.Count(
-            "pk", distinct=True, filter=models.Q(status=RHI.Status.AWAITING_ALLOCATION)
+            "pk", distinct=once, filter=models.Q(status=RHI.Status.AWAITING_ALLOCATION)
         ),
-        overdue=models.Count("pk", distinct=True, filter=_deadline_q("overdue", now)),
-        due_soon=models.Count("pk", distinct=True, filter=_deadline_q("soon", now)),
+        overdue=models.Count("pk", distinct=once, filter=_deadline_q("overdue", now)),
+        due_soon=models.Count("pk", distinct=once, filter=_deadline_q("soon", now)),
         awaiting_review=models.Count(
-            "pk", distinct=True, filter=models.Q(status=RHI.Status.AWAITING_REVIEW)
+            "pk", distinct=once, filter=models.Q(status=RHI.Status.AWAITING_REVIEW)
         ),
     )
     return Counts(**{name: int(value or 0) for name, value in row.items()})
