@@ -162,6 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=20, help="requests per page type (default 20)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--explain", metavar="PAGE", help="print one page type's SQL with plans")
+    parser.add_argument(
+        "--profile", metavar="PAGE", help="print where one request to a page type spends its time"
+    )
     args = parser.parse_args(argv)
     data_dir = Path(args.data_dir)
     if not (data_dir / "generated").exists():
@@ -183,6 +186,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.explain not in pages:
             raise SystemExit(f"--explain: one of {', '.join(pages)}")
         explain(pages[args.explain])
+        return 0
+    if args.profile:
+        import cProfile
+        import pstats
+
+        pages[args.profile]()  # warm
+        profiler = cProfile.Profile()
+        profiler.runcall(pages[args.profile])
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         return 0
     times, queries = measure(pages, args.runs)
     baseline = percentile(times[BASELINE], 0.95)
