@@ -140,7 +140,7 @@ def test_lists_showing_group_codes_explain_them(cast: Cast) -> None:
 
 
 def test_a_list_past_the_counting_bound_says_so(cast: Cast, monkeypatch: object) -> None:
-    """A list counts up to a bound (core.paging.COUNT_UP_TO, 10,000): past it, it says "more
+    """A list counts up to a bound (core.paging.COUNT_UP_TO, 1,000): past it, it says "more
     than" the bound, pages through that many, and says how to find the others."""
     from returnhome.core import paging
 

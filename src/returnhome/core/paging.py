@@ -23,10 +23,11 @@ from django.utils.functional import cached_property
 PAGE_SIZE = 50
 SEARCHES_KEPT = 20
 SESSION_KEY = "searches"
-COUNT_UP_TO = 10_000
-"""A list counts its rows up to this many: past it, it says "more than 10,000" and pages through
-the first 10,000 (200 pages), saying that the others are found by filtering or searching. Counting
-every row of a council's ten-year history (400,000 actions) would cost more than the page."""
+COUNT_UP_TO = 1_000
+"""A list counts its rows up to this many: past it, it says "more than 1,000" and pages through
+the first 1,000 (20 pages), saying that the others are found by filtering or searching. Counting
+every row of a council's ten-year history (360,000 actions, 200,000 children) costs more than the
+page itself (docs/performance.md, load)."""
 
 
 class MoreThan(int):
@@ -44,7 +45,7 @@ def bounded_count(items: Any, limit: int | None = None) -> int:
 
 
 def count_text(items: Any, limit: int | None = None) -> int | str:
-    """How many items, for a label: the number, or "more than 10,000" (`bounded_count`)."""
+    """How many items, for a label: the number, or "more than 1,000" (`bounded_count`)."""
     counted = bounded_count(items, limit)
     return f"more than {counted:,}" if isinstance(counted, MoreThan) else counted
 
@@ -63,7 +64,7 @@ class BoundedPaginator(Paginator):
 
     @property
     def count_text(self) -> int | str:
-        """The count for a caption: the number, or "more than 10,000"."""
+        """The count for a caption: the number, or "more than 1,000"."""
         return f"more than {self.count:,}" if self.bounded else self.count
 
 

@@ -91,6 +91,13 @@ class Episode(TimeStampedModel):
                 fields=["child", "council", "group", "reported_missing_at"],
                 name="episode_child_history_idx",
             ),
+            # The children still missing (open episodes, the meeting pack): a few hundred rows
+            # among a million, read without scanning the history (bench/pages.py).
+            models.Index(
+                fields=["council", "reported_missing_at"],
+                name="episode_open_idx",
+                condition=models.Q(returned_at__isnull=True),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -86,7 +86,14 @@ class ProposedAction(TimeStampedModel):
         # Covering indexes for the indicator engine (reports/indicators.py): its aggregates read
         # only these columns, so SQLite never visits the wide rows. Measured by bench/indicators.py.
         indexes = [
-            models.Index(fields=["interview", "status", "service"], name="action_report_idx")
+            models.Index(fields=["interview", "status", "service"], name="action_report_idx"),
+            # The open actions (the actions list, in its order): thousands among hundreds of
+            # thousands, read without scanning the history.
+            models.Index(
+                fields=["due_date", "id"],
+                name="action_open_idx",
+                condition=models.Q(status__in=["proposed", "agreed", "in_progress"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -169,6 +169,18 @@ class RHI(TimeStampedModel):
                 name="rhi_report_idx",
             ),
             models.Index(fields=["interview", "episode"], name="rhi_report_by_interview_idx"),
+            # The open RHIs (the team's queue, by provider; overdue ones in the meeting pack, by
+            # council): a few thousand among a million, read without scanning the history.
+            models.Index(
+                fields=["provider", "due_at"],
+                name="rhi_open_by_provider_idx",
+                condition=~models.Q(status="closed"),
+            ),
+            models.Index(
+                fields=["council", "due_at"],
+                name="rhi_open_by_council_idx",
+                condition=~models.Q(status="closed"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -341,7 +353,9 @@ class Interview(TimeStampedModel):
             models.Index(
                 fields=["id", "kind", "held_at", "cce_identified", "cse_identified"],
                 name="interview_report_idx",
-            )
+            ),
+            # A council's interviews of a period (the meeting pack's places and people).
+            models.Index(fields=["council", "held_at"], name="interview_council_held_idx"),
         ]
 
     def __str__(self) -> str:
