@@ -117,3 +117,23 @@ def test_page_pdf_and_downloads(cast: Cast, week: dict[str, Child]) -> None:
     assert book.active is not None
     assert "12 High Street" in [c for row in book.active.iter_rows(values_only=True) for c in row]
     assert client.get(reverse("reports:meeting_pack"), {"week": "not a date"}).status_code == 400
+
+
+def test_the_page_shows_each_tables_first_rows_and_says_how_many(
+    cast: Cast, week: dict[str, Child], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A national council's pack can hold thousands of rows: the page shows the first of each
+    table and says how many in all; the table's download holds every row."""
+    from returnhome.reports import meeting_pack_views
+
+    monkeypatch.setattr(meeting_pack_views, "PAGE_ROWS", 1)
+    client = Client()
+    client.force_login(cast.front_door)
+    query = {"week": "2025-06-11"}
+    html = client.get(reverse("reports:meeting_pack"), query).content.decode()
+    still = html.split(">Still missing</h2>")[1].split(">RHIs past their deadline</h2>")[0]
+    assert (week["a"].full_name in still) != (week["b"].full_name in still)
+    assert "Showing the first 1 of 2: download the table below for all of them." in still
+    csv_text = client.get(reverse("reports:meeting_pack_csv"), {**query, "table": "still_missing"})
+    rows = csv_text.content.decode("utf-8-sig")
+    assert week["a"].full_name in rows and week["b"].full_name in rows

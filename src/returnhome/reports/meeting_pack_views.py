@@ -26,6 +26,11 @@ from returnhome.reports.tables import DataTable, download
 from returnhome.sharing.models import feedback_days
 
 
+PAGE_ROWS = 100
+"""Rows of each table on the page: a national council's pack can hold thousands of children
+still missing or RHIs past their deadline (docs/performance.md, load)."""
+
+
 class WeekForm(Form):
     week = date_field(
         "Week",
@@ -189,12 +194,19 @@ def _repeat_rows(pack: MeetingPack) -> list[list[Any]]:
     ]
 
 
-def _audit(request: AuthedHttpRequest, pack: MeetingPack, what: str) -> None:
+def _audit(
+    request: AuthedHttpRequest, pack: MeetingPack, what: str, rows: int | None = None
+) -> None:
+    """The pack read, and each record on it (`rows`: only the first rows of each table were
+    shown)."""
     record_read(
         request.user, pack.council, "report_meeting_pack", week=pack.monday.isoformat(), what=what
     )
+    shown = slice(rows)
     record_list_read(
-        request.user, "meeting_pack", [*pack.missing, *pack.still_missing, *pack.overdue]
+        request.user,
+        "meeting_pack",
+        [*pack.missing[shown], *pack.still_missing[shown], *pack.overdue[shown]],
     )
 
 
@@ -212,9 +224,12 @@ def _context(request: AuthedHttpRequest) -> tuple[dict[str, Any], MeetingPack | 
 
 
 def meeting_pack_page(request: AuthedHttpRequest) -> HttpResponse:
+    """The pack on a page: each table's first PAGE_ROWS rows, saying how many in all (the PDF and
+    each table's download hold every row)."""
     context, pack = _context(request)
     if pack is not None:
-        _audit(request, pack, "html")
+        context["tables"] = {k: t.first(PAGE_ROWS) for k, t in context["tables"].items()}
+        _audit(request, pack, "html", rows=PAGE_ROWS)
     return render(request, "reports/meeting_pack.html", context, status=200 if pack else 400)
 
 

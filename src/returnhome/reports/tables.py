@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -32,6 +32,14 @@ class DataTable:
     numeric: set[int] = field(default_factory=set)  # column indexes shown right-aligned
     percent: set[int] = field(default_factory=set)  # columns holding rates (0..1)
     note: str = ""
+    total: int | None = None  # set when the page shows only the first rows: how many in all
+
+    def first(self, rows: int) -> DataTable:
+        """The table cut to its first `rows` rows for a page, saying how many there are in all
+        (its downloads hold every row)."""
+        if len(self.rows) <= rows:
+            return self
+        return replace(self, rows=self.rows[:rows], total=len(self.rows))
 
     def display_rows(self) -> list[list[dict[str, Any]]]:
         """Rows for the template: each cell's text and whether it is numeric."""
