@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.http import HttpRequest, QueryDict
 from django.utils.functional import cached_property
 
@@ -51,11 +52,38 @@ def count_text(items: Any, limit: int | None = None) -> int | str:
 
 
 class BoundedPaginator(Paginator):
-    """Django's paginator with a bounded count (`bounded_count`)."""
+    """Django's paginator with a bounded count (`bounded_count`). A list of model rows is read in
+    two short queries instead of a count and a page: the keys of its first COUNT_UP_TO + 1 rows, in
+    order (their number is the count), then the page's rows by key. A searched or filtered list
+    that PostgreSQL must scan for is then scanned once, not twice."""
+
+    @cached_property
+    def _keys(self) -> list[Any] | None:
+        """The ordered primary keys of the first COUNT_UP_TO + 1 rows (None: not a list of model
+        rows, counted and sliced the usual way)."""
+        items = self.object_list
+        if not isinstance(items, QuerySet) or items.query.is_sliced:
+            return None
+        if items._iterable_class is not ModelIterable:
+            return None
+        return list(items.values_list("pk", flat=True)[: COUNT_UP_TO + 1])
 
     @cached_property
     def count(self) -> int:
-        return bounded_count(self.object_list)
+        keys = self._keys
+        if keys is None:
+            return bounded_count(self.object_list)
+        return MoreThan(COUNT_UP_TO) if len(keys) > COUNT_UP_TO else len(keys)
+
+    def page(self, number: Any) -> Page:
+        keys = self._keys
+        if keys is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        chosen = keys[bottom : min(bottom + self.per_page, self.count)]
+        found = {row.pk: row for row in self.object_list.filter(pk__in=chosen)}
+        return self._get_page([found[k] for k in chosen if k in found], number, self)
 
     @property
     def bounded(self) -> bool:
