@@ -57,12 +57,17 @@ ALL_TIME = ("2016-01-01", "2025-12-31")
 BATCH = 50_000
 
 
-def setup_django(data_dir: str, database: str = "sqlite") -> Any:
-    """Django on a fresh database (`benchdb`); returns the function that drops it."""
+def setup_django(data_dir: str, database: str = "sqlite", url: str = "") -> Any:
+    """Django on a fresh database (`benchdb`), or on the existing database at `url`; returns the
+    function that drops it (nothing, for an existing one)."""
     import benchdb
 
     os.environ["RETURNHOME_DATA_DIR"] = data_dir
-    drop = benchdb.use(database)
+    if url:
+        os.environ["DATABASE_URL"] = url
+        drop = lambda: None  # noqa: E731 - an existing database is kept
+    else:
+        drop = benchdb.use(database)
     os.environ["DEBUG"] = "false"  # no query log growing with every batch
     os.environ["RETURNHOME_INSECURE_DEV_KEY"] = "true"
     os.environ["RETURNHOME_HTTPS"] = "false"
@@ -675,13 +680,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="keep the report-facts triggers while generating (much slower; default: rebuild after)",
     )
     benchdb.add_argument(parser)
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="time an existing database instead of generating one, e.g. the one bench/load.py "
+        "keeps (postgres://postgres@127.0.0.1:5432/rh_load1m): its history is this script's "
+        "(with realistic names, recent work open; police notifications the load test sent)",
+    )
+    parser.add_argument("--la-code", default="B01", help="with --database-url: the council")
     args = parser.parse_args(argv)
     if benchdb.run_each(args):
         return 0
     children = args.children or max(1, args.episodes // 5)
 
     work = Path(tempfile.mkdtemp(prefix="rh-bench-"))
-    drop_database = setup_django(str(work), args.database)
+    drop_database = setup_django(str(work), args.database, args.database_url)
     from django.core.management import call_command
     from django.db import connection
 
@@ -689,12 +702,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     say(f"data directory {work}")
     call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    la_code, counts = generate(args.episodes, children, args.seed, args.with_triggers)
-    say(
-        f"generated in {time.perf_counter() - started:.1f} s: "
-        + ", ".join(f"{v:,} {k}" for k, v in counts.items())
-    )
+    if args.database_url:
+        la_code = args.la_code
+        say(f"existing database {connection.settings_dict['NAME']}, council {la_code}")
+    else:
+        started = time.perf_counter()
+        la_code, counts = generate(args.episodes, children, args.seed, args.with_triggers)
+        say(
+            f"generated in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+        )
     if args.analyze:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
