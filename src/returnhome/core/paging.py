@@ -82,8 +82,9 @@ class BoundedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         chosen = keys[bottom : min(bottom + self.per_page, self.count)]
-        found = {row.pk: row for row in self.object_list.filter(pk__in=chosen)}
-        return self._get_page([found[k] for k in chosen if k in found], number, self)
+        items: Any = self.object_list
+        found = {row.pk: row for row in items.filter(pk__in=chosen)}
+        return Page([found[k] for k in chosen if k in found], number, self)
 
     @property
     def bounded(self) -> bool:

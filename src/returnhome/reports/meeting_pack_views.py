@@ -25,7 +25,6 @@ from returnhome.reports.meeting_pack import (
 from returnhome.reports.tables import DataTable, download
 from returnhome.sharing.models import feedback_days
 
-
 PAGE_ROWS = 100
 """Rows of each table on the page: a national council's pack can hold thousands of children
 still missing or RHIs past their deadline (docs/performance.md, load)."""
