@@ -185,6 +185,8 @@ class Notification(models.Model):
                 name="unique_police_notification",
             )
         ]
+        # The front door's "recorded in the last 7 days" (a council's newest notifications).
+        indexes = [models.Index(fields=["council", "received_at"], name="notification_recent_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} notification from {self.get_source_display()}"
