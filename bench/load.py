@@ -8,23 +8,30 @@
 What it does:
 1. Makes a throwaway PostgreSQL database (--database-url; dropped and created again unless --reuse
    finds the one a previous run generated) and writes a synthetic history with
-   `bench/indicators.py`'s generator: --episodes over ten years, --children (default episodes / 5),
-   95% of them in the council the users work for. The children get realistic names, dates of birth
-   and postcodes (the demo's generator), so the police API's matching does real work. Then a
-   police force for that council with one API token per police user, and the users' accounts.
-2. `collectstatic`, then `returnhome serve` (gunicorn, --workers) on 127.0.0.1, production
-   settings (DEBUG off; plain HTTP on loopback: RETURNHOME_HTTPS=false; two-factor sign-in off).
+   `bench/indicators.py`'s generator (COPY, the report facts derived once after ANALYZE):
+   --episodes over ten years, --children (default episodes / 5), 95% of them in the council the
+   users work for. The children get realistic names, dates of birth and postcodes (the demo's
+   generator), so the police API's matching does real work. Old work is done, as in a live
+   service (`close_old_work`), then VACUUM (ANALYZE). With --reuse, a kept database first gets the
+   migrations the code has and it lacks. Then a police force for that council with one API token
+   per police system, and the users' accounts.
+2. `collectstatic`, then the deployment docs/deploy.md recommends at national scale: one
+   `returnhome serve` for people's pages (--workers, default 2 x CPUs + 1) and one for the police
+   API (--api-workers, default 2; 0: the API on the web server), on 127.0.0.1, production settings
+   (DEBUG off; plain HTTP on loopback: RETURNHOME_HTTPS=false; two-factor sign-in off).
 3. --users simulated people for --duration seconds, each signing in through /login/ and then, after
    a think time of 5 to 15 s (--think), opening a page their role uses: front door (queue, child
    search, child record, open episodes), practitioners (my RHIs, an RHI, a child, actions),
    managers (team RHIs, an RHI, a child, the meeting pack), performance leads (dashboard,
-   indicators, benchmark); police systems POST batches of 10 to 100 missing/found notifications
-   to the API. A load balancer's probe asks /readyz every 2 s: the baseline, measured under the
-   same load.
+   indicators, benchmark); police systems (a fifth of --users, or --police) POST batches of 10 to
+   100 missing/found notifications to the API, new ones each run. A load balancer's probe asks
+   the web server's /readyz every 2 s: the baseline, measured under the same load.
 4. Prints, per page type: requests, errors, median, p95, max and p95 / the probe's p95; the API's
-   ingest rate (notifications / wall seconds during which at least one API request ran: overlapping
-   requests count once); and each goal: 0 errors, p95 under
-   300 ms for every page type, API ingest above 500 notifications/s.
+   ingest rate (notifications / wall seconds during which at least one API request ran:
+   overlapping requests count once); and each goal: 0 errors, p95 under 300 ms for every page
+   type, API ingest above 500 notifications/s.
+
+Each page type alone, one request at a time, on the same kept database: bench/pages.py.
 
 Only loopback is ever contacted. Every loop is bounded by --duration; the server is stopped at the
 end, whatever happens.
