@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Replace, Upper
 
@@ -30,6 +31,37 @@ def _names_matching(word: str, names: Iterable[str]) -> list[str]:
     return [name for name in names if name_matches(word, name)]
 
 
+def _names_starting(children: QuerySet[Child], first: str) -> dict[str, list[str]]:
+    """The distinct forenames and surnames of these children that start with `first`. On
+    PostgreSQL in one scan of the children (both lists aggregated at once: at 200,000 children
+    each scan costs tens of milliseconds); elsewhere one query per name."""
+    fields = ("forename", "surname")
+    starts = {field: Q(**{f"{field}__istartswith": first}) for field in fields}
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        row = (
+            children.filter(starts["forename"] | starts["surname"])
+            .order_by()
+            .aggregate(
+                **{
+                    field: ArrayAgg(field, distinct=True, filter=starts[field], default=[])
+                    for field in fields
+                }
+            )
+        )
+        return {field: list(row[field]) for field in fields}
+    return {
+        field: list(
+            children.filter(starts[field])
+            .order_by()
+            .values_list(field, flat=True)
+            .distinct()[:FUZZY_CANDIDATES]
+        )
+        for field in fields
+    }
+
+
 def _close_names(children: QuerySet[Child], word: str) -> Q:
     """The children a name or alias of which matches the word, misspelt or not. Each distinct
     name starting with the word's first letter is compared once (a council of 200,000 children
@@ -37,13 +69,7 @@ def _close_names(children: QuerySet[Child], word: str) -> Q:
     ids, go back into the query."""
     first = word[0]
     found = Q(pk__in=[])
-    for field in ("forename", "surname"):
-        names = (
-            children.filter(**{f"{field}__istartswith": first})
-            .order_by()
-            .values_list(field, flat=True)
-            .distinct()
-        )
+    for field, names in _names_starting(children, first).items():
         matched = _names_matching(word, names[:FUZZY_CANDIDATES])
         if matched:
             found |= Q(**{f"{field}__in": matched})
