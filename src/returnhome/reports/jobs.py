@@ -49,8 +49,8 @@ def meeting_pack(now: dt.datetime) -> int:
         pack = build_pack(readers[0], council, monday, now)
         counts = [
             _plural(len(pack.missing), "episode reported missing", "episodes reported missing"),
-            _plural(len(pack.still_missing), "child still missing", "children still missing"),
-            _plural(len(pack.overdue), "RHI past its deadline", "RHIs past their deadline"),
+            _plural(pack.still_missing_total, "child still missing", "children still missing"),
+            _plural(pack.overdue_total, "RHI past its deadline", "RHIs past their deadline"),
             _plural(
                 len(pack.sharing_overdue),
                 "sending to the police with no feedback in time",

@@ -92,12 +92,24 @@ class MeetingPack:
     # Information shared with the police and still without their feedback after the configured
     # days (`sharing.models.feedback_overdue`), as at `now`: one row per force.
     sharing_overdue: list[SharingRecipient] = field(default_factory=list)
+    # How many children are still missing and RHIs past their deadline in all: more than the
+    # lists hold when the pack was built for a page (`build_pack(rows=...)`).
+    still_missing_total: int = 0
+    overdue_total: int = 0
 
 
 def build_pack(
-    user: Any, council: Organisation, monday: dt.date, now: dt.datetime | None = None
+    user: Any,
+    council: Organisation,
+    monday: dt.date,
+    now: dt.datetime | None = None,
+    rows: int | None = None,
 ) -> MeetingPack:
+    """The pack; with `rows`, the lists of children still missing and RHIs past their deadline
+    hold only their first `rows` (for a page: a national council's pack holds thousands), and
+    the totals say how many in all."""
     now = now or timezone.now()
+    cut = slice(rows)
     sunday = monday + dt.timedelta(days=6)
     start, end = period_bounds(monday, sunday)
     year_start, _ = period_bounds(twelve_months_to(monday - dt.timedelta(days=1)), sunday)
@@ -119,16 +131,13 @@ def build_pack(
         .annotate(before=Coalesce(Subquery(before, output_field=IntegerField()), Value(0)))
         .order_by("reported_missing_at", "pk")
     )
-    still_missing = list(
-        episodes.filter(returned_at__isnull=True, reported_missing_at__lt=end).order_by(
-            "reported_missing_at", "pk"
-        )
-    )
+    open_episodes = episodes.filter(returned_at__isnull=True, reported_missing_at__lt=end)
+    still_missing = list(open_episodes.order_by("reported_missing_at", "pk")[cut])
+    past_deadline = RHI.objects.filter(council_id=council.pk).overdue(now)
     overdue = list(
-        RHI.objects.filter(council_id=council.pk)
-        .overdue(now)
-        .select_related("child", "episode", "allocated_worker")
-        .order_by("due_at", "pk")
+        past_deadline.select_related("child", "episode", "allocated_worker").order_by(
+            "due_at", "pk"
+        )[cut]
     )
     repeat = repeat_children(council, twelve_months_to(sunday), sunday)
     recent_from = sunday - dt.timedelta(weeks=RECENT_WEEKS) + dt.timedelta(days=1)
@@ -142,7 +151,14 @@ def build_pack(
     return MeetingPack(
         council, monday, sunday, now, missing, still_missing, overdue, repeat,
         {e.child_id for e in missing}, places, people, recent_from, sharing_overdue,
+        still_missing_total=_total(still_missing, open_episodes, rows),
+        overdue_total=_total(overdue, past_deadline, rows),
     )  # fmt: skip
+
+
+def _total(listed: list[Any], query: Any, rows: int | None) -> int:
+    """How many in all: the list's length, unless the list was cut at `rows`."""
+    return query.count() if rows is not None and len(listed) >= rows else len(listed)
 
 
 def _places_and_people(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from django.http import HttpResponse
@@ -209,25 +210,35 @@ def _audit(
     )
 
 
-def _context(request: AuthedHttpRequest) -> tuple[dict[str, Any], MeetingPack | None]:
+def _context(
+    request: AuthedHttpRequest, rows: int | None = None
+) -> tuple[dict[str, Any], MeetingPack | None]:
+    """The pack and its tables; with `rows` (the page), each table's first `rows` rows, saying
+    how many in all."""
     council = _council(request)
     form, monday = _monday(request)
     context: dict[str, Any] = {"form": form, "council": council}
     if monday is None:
         return context, None
-    pack = build_pack(request.user, council, monday)
-    context.update(
-        pack=pack, tables={t.key: t for t in tables(pack)}, query=f"week={monday.isoformat()}"
-    )
+    pack = build_pack(request.user, council, monday, rows=rows)
+    shown = {t.key: t for t in tables(pack)}
+    if rows is not None:
+        totals = {"still_missing": pack.still_missing_total, "overdue": pack.overdue_total}
+        shown = {
+            key: replace(table, total=totals[key])
+            if key in totals and totals[key] > len(table.rows)
+            else table.first(rows)
+            for key, table in shown.items()
+        }
+    context.update(pack=pack, tables=shown, query=f"week={monday.isoformat()}")
     return context, pack
 
 
 def meeting_pack_page(request: AuthedHttpRequest) -> HttpResponse:
     """The pack on a page: each table's first PAGE_ROWS rows, saying how many in all (the PDF and
     each table's download hold every row)."""
-    context, pack = _context(request)
+    context, pack = _context(request, rows=PAGE_ROWS)
     if pack is not None:
-        context["tables"] = {k: t.first(PAGE_ROWS) for k, t in context["tables"].items()}
         _audit(request, pack, "html", rows=PAGE_ROWS)
     return render(request, "reports/meeting_pack.html", context, status=200 if pack else 400)
 
