@@ -666,10 +666,10 @@ def free_port() -> int:
 
 
 def start_server(
-    args: argparse.Namespace, data_dir: Path, port: int, workers: int, name: str
+    args: argparse.Namespace, data_dir: Path, port: int, workers: int, name: str, nice: int = 0
 ) -> subprocess.Popen[bytes]:
-    """`returnhome serve` on 127.0.0.1:port with `workers` sync workers; its log in
-    data_dir/server-NAME.log."""
+    """`returnhome serve` on 127.0.0.1:port with `workers` sync workers (at CPU priority `nice`);
+    its log in data_dir/server-NAME.log."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -692,6 +692,8 @@ def start_server(
     log_path = data_dir / f"server-{name}.log"
     command = [sys.executable, "-m", "returnhome", "serve", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers)]
+    if nice:
+        command = ["nice", "-n", str(nice), *command]
     with log_path.open("wb") as log:
         server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     deadline = time.monotonic() + 120
@@ -834,6 +836,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--data-dir", help="keep the data directory (and with --reuse, the database)"
     )
     parser.add_argument("--reuse", action="store_true", help="reuse the history a run generated")
+    parser.add_argument(
+        "--api-nice",
+        type=int,
+        default=5,
+        help="CPU priority of the API's server (default 5: people's pages first, as docs/deploy.md "
+        "sets with Nice= in returnhome-api.service); 0: equal",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--police", type=int, default=None, help="of the users, police systems (default a fifth)"
@@ -875,7 +884,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         warm_up(port, workers)
         if args.api_workers and world.tokens:
             api_port = free_port()
-            servers.append(start_server(args, data_dir, api_port, args.api_workers, "api"))
+            servers.append(
+                start_server(args, data_dir, api_port, args.api_workers, "api", args.api_nice)
+            )
             warm_up(api_port, args.api_workers)
         say(
             f"server up on 127.0.0.1:{port}"
@@ -899,8 +910,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{args.duration:.0f} s; {os.cpu_count()} CPUs; people's pages: returnhome serve "
         f"--workers {workers}; "
         + (
-            f"the police API: its own returnhome serve --workers {args.api_workers} "
-            "(docs/deploy.md, national scale)"
+            f"the police API: its own returnhome serve --workers {args.api_workers}, nice "
+            f"{args.api_nice} (docs/deploy.md, national scale)"
             if api_port != port
             else "the police API on the same server"
         )
