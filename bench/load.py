@@ -195,7 +195,8 @@ def close_old_work() -> int:
       hours later), but one in 50 of them: children missing for a long time;
     - RHIs referred more than 2 weeks before it are closed (two weeks after their offer, or
       referral): the open RHIs are the last two weeks' (and what the API adds);
-    - actions from interviews held more than 26 weeks before it are done.
+    - actions from interviews held more than 26 weeks before it are done;
+    - children an earlier run of the load test left missing have come back.
     The report facts of the children whose episodes changed are derived again (the triggers off
     for the bulk update); RHI status and action status are no facts' source (reports/facts.py).
     Idempotent. Returns the rows changed."""
@@ -220,6 +221,14 @@ def close_old_work() -> int:
             )
             install_triggers()
             cursor.execute(upsert_sql("postgresql", "e.child_id IN (SELECT child_id FROM settled)"))
+        # Children an earlier run of the load test left missing have come back (each run's
+        # notifications cover the same days: a new "found" must not precede an open episode).
+        cursor.execute(
+            "UPDATE episodes_episode SET returned_at = reported_missing_at + interval '1 hour'"
+            " WHERE returned_at IS NULL AND reported_missing_at >= %s",
+            [end],
+        )
+        changed += cursor.rowcount
         cursor.execute(
             "UPDATE interviews_rhi SET status = 'closed',"
             " closed_at = COALESCE(offer_made_at, referred_at) + interval '14 days'"
@@ -394,7 +403,10 @@ def notification_batches(register: list[Any], seed: int, total: int) -> list[lis
     from returnhome.demo.synthetic import Generator
 
     rng = random.Random(seed)
-    generator = Generator(seed + 1, dt.date(2026, 1, 1))
+    # Dated up to yesterday: after the history (which ends on 1 January 2026), so a "found" never
+    # comes before a child's open episode of the history (the API would rightly refuse it).
+    yesterday = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).date()
+    generator = Generator(seed + 1, yesterday)
     rows: list[dict[str, str]] = []
     for labelled in generator.labelled_rows(register, total // 2, new_share=0.2):
         missing = {k: v for k, v in labelled.values.items() if v and k != "force"}
