@@ -41,7 +41,7 @@ def pages(s: Scenario) -> dict[str, list[str]]:
     return {
         "frontdoor": [
             reverse("imports:queue"),
-            reverse("episodes:record_missing") + "?q=Scenariochild",
+            reverse("episodes:record_missing"),
             reverse("episodes:record_missing_for", args=[s.child_pk]),
             reverse("episodes:detail", args=[s.open_episode_pk]),
             reverse("children:detail", args=[s.child_pk]),

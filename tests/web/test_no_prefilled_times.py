@@ -83,7 +83,10 @@ def test_the_report_form_leaves_every_time_for_the_person(cast: Cast) -> None:
 
 def test_the_date_a_contract_ended_is_left_for_the_administrator(cast: Cast) -> None:
     contract = Contract.objects.create(
-        council=cast.council, provider_name="Open Door", covers="rhi", start_date=ago(days=400).date()
+        council=cast.council,
+        provider_name="Open Door",
+        covers="rhi",
+        start_date=ago(days=400).date(),
     )
     url = reverse("organisations:contract_end", args=[contract.pk])
     client = client_for(cast.admin)

@@ -152,22 +152,31 @@ def get_item(mapping: Any, key: Any) -> Any:
 
 @register.inclusion_tag("includes/pagination.html", takes_context=True)
 def pagination(
-    context: Any, page: Any, noun: str = "", label: str = "Pages", param: str = "page"
+    context: Any,
+    page: Any,
+    noun: str = "",
+    label: str = "Pages",
+    param: str = "page",
+    fragment: str = "",
 ) -> dict[str, Any]:
     """How many in all, which ones are shown, and the GOV.UK pagination links (other query
-    parameters kept). Nothing but the count when everything fits on one page."""
-    from returnhome.core.paging import page_links, page_url
+    parameters kept; `fragment`, e.g. "#another", lands on the list within a longer page).
+    Nothing but the count when everything fits on one page."""
+    from returnhome.core.paging import PageLink, page_links, page_url
 
     params = context["request"].GET
     paginator = page.paginator
+    links = page_links(params, page, param) if paginator.num_pages > 1 else []
     return {
         "page": page,
         "noun": noun,
         "label": label,
         "count": paginator.count,
-        "links": page_links(params, page, param) if paginator.num_pages > 1 else [],
-        "previous_url": page_url(params, page.previous_page_number(), param)
+        "links": [PageLink(k.number, k.url + fragment if k.url else "", k.current) for k in links],
+        "previous_url": page_url(params, page.previous_page_number(), param) + fragment
         if page.has_previous()
         else "",
-        "next_url": page_url(params, page.next_page_number(), param) if page.has_next() else "",
+        "next_url": page_url(params, page.next_page_number(), param) + fragment
+        if page.has_next()
+        else "",
     }
