@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from returnhome.episodes.models import Episode
-from returnhome.organisations.models import Contract
 from returnhome.interviews.models import RHI
+from returnhome.organisations.models import Contract
 from tests.conftest import Cast, missing
 from tests.factories import ChildFactory, ago
 
