@@ -214,7 +214,8 @@ def _pending_page(
         episodes = near.filter(reported_missing_at__lte=pending.event_at)
     else:
         episodes = episodes.none()
-    shown = list(episodes.order_by("-reported_missing_at")[:20])
+    page = page_of(request, episodes.order_by("-reported_missing_at", "-pk"), per_page=20)
+    shown = list(page.object_list)
     record_list_read(request.user, "waiting_candidates", shown)
     data = [(k, v) for k, v in pending.content.items() if v not in ("", None)]
     return render(
@@ -224,6 +225,7 @@ def _pending_page(
             "pending": pending,
             "data": data,
             "episodes": shown,
+            "page": page,
             "problems": problems or [],
             "reason_form": ReasonForm(),
             "is_open": pending.status == PendingNotification.Status.WAITING,
