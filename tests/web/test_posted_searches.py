@@ -79,6 +79,7 @@ def test_the_search_is_posted_and_never_in_the_address(
         page = results(client, location)
         assert "Emily Hartley" in page and "Jordan Baker" not in page, name
         assert "Clear the search" in page, name
+        assert ("1 record in all." if name == "merge" else "1 child in all.") in page, name
         # Another session cannot use the search's id: no search, no Emily by it.
         other = results(client_for(cast.front_door), location)
         assert f"matching \u201c{typed}\u201d" not in other and "Clear the search" not in other

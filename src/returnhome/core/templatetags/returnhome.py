@@ -150,6 +150,23 @@ def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
 
 
+IRREGULAR = {"children": "child"}
+
+
+def one_of(noun: str) -> str:
+    """The noun of a list for one item: "1 child", "1 RHI", "1 notification to decide" (the
+    first plural word of the phrase made singular)."""
+    words = noun.split(" ")
+    for i, word in enumerate(words):
+        if word in IRREGULAR:
+            words[i] = IRREGULAR[word]
+            break
+        if word.endswith("s") and len(word) > 2:
+            words[i] = word[:-1]
+            break
+    return " ".join(words)
+
+
 @register.inclusion_tag("includes/pagination.html", takes_context=True)
 def pagination(
     context: Any,
@@ -169,7 +186,7 @@ def pagination(
     links = page_links(params, page, param) if paginator.num_pages > 1 else []
     return {
         "page": page,
-        "noun": noun,
+        "noun": one_of(noun) if paginator.count == 1 else noun,
         "label": label,
         "count": paginator.count,
         "links": [PageLink(k.number, k.url + fragment if k.url else "", k.current) for k in links],
