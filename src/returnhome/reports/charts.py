@@ -165,9 +165,12 @@ def line_chart(
     y_max = _nice_top(max([v for _, values in series for v in values] + [0]))
     step = plot_w / max(1, len(x_labels) - 1)
     body = []
-    for tick in range(5):
-        value = y_max * tick / 4
-        y = top + plot_h - plot_h * tick / 4
+    # Whole numbers on the axis (a count is never 12.5): 5 intervals of a top of 1 or 5 × 10ⁿ,
+    # 4 of a top of 2 × 10ⁿ.
+    intervals = 4 if str(y_max)[0] == "2" else 5
+    for tick in range(intervals + 1):
+        value = y_max * tick / intervals
+        y = top + plot_h - plot_h * tick / intervals
         body.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{LIGHT}" stroke-width="0.7"/>'
         )

@@ -116,13 +116,14 @@ def error_prefix(context: template.Context) -> str:
 @register.simple_tag
 def group_words(group: Any) -> SafeString:
     """A group's code with what it means ("LAC-out: looked after by this council, placed
-    outside its area"): the codes are never shown unexplained."""
+    outside its area"): the codes are never shown unexplained. (Not in brackets: the MFH
+    label has its own.)"""
     try:
         code = Group(str(group))
     except ValueError:
         return format_html("{}", group or "Not known")
     return format_html(
-        '{} <span class="govuk-hint govuk-!-display-inline">({})</span>',
+        '{}<span class="govuk-hint govuk-!-display-inline">: {}</span>',
         code.value,
         GROUP_LABELS[code],
     )
@@ -136,6 +137,13 @@ def group_seen(context: Any, episode: Any) -> str:
     org = getattr(context.get("user"), "organisation", None)
     reader = org.pk if org is not None and getattr(org, "kind", None) == "council" else None
     return group_counted_by(episode.group, episode.council_id, reader)
+
+
+@register.simple_tag
+def groups_in_words() -> str:
+    """The four group codes and what each means, as one line of text (for printed packs, where
+    a "What the groups mean" drop-down would not open)."""
+    return " ".join(f"{code.value}: {label}." for code, label in GROUP_LABELS.items())
 
 
 @register.inclusion_tag("includes/group_legend.html")
