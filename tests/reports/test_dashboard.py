@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 
 import pytest
@@ -184,7 +185,7 @@ def test_the_month_by_month_axis_counts_in_whole_numbers(highest: int) -> None:
     ticks = [float(t) for t in re.findall(r'text-anchor="end"[^>]*>([\d.]+)<', svg)]
     assert len(ticks) >= 5 and ticks[0] == 0 and ticks[-1] >= highest
     assert all(t == int(t) for t in ticks), ticks  # never 12.5 children
-    steps = {b - a for a, b in zip(ticks, ticks[1:], strict=False)}
+    steps = {b - a for a, b in itertools.pairwise(ticks)}
     assert len(steps) == 1  # evenly spaced
 
 

@@ -165,8 +165,8 @@ def line_chart(
     y_max = _nice_top(max([v for _, values in series for v in values] + [0]))
     step = plot_w / max(1, len(x_labels) - 1)
     body = []
-    # Whole numbers on the axis (a count is never 12.5): 5 intervals of a top of 1 or 5 × 10ⁿ,
-    # 4 of a top of 2 × 10ⁿ.
+    # Whole numbers on the axis (a count is never 12.5): 5 intervals of a top of 1 or 5 times a power of ten,
+    # 4 of a top of 2 times a power of ten.
     intervals = 4 if str(y_max)[0] == "2" else 5
     for tick in range(intervals + 1):
         value = y_max * tick / intervals
