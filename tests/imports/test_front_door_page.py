@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from returnhome.imports.models import ReviewItem
 from tests.conftest import Cast, missing, returned
 from tests.factories import ChildFactory, ago
 
@@ -21,3 +23,24 @@ def test_recent_notifications_tag_only_children_new_with_them(cast: Cast) -> Non
     rows = {line for line in page.split("<tr") if "Recentchild" in line}
     tagged = {("Known" if "Known" in r else "Newly"): ("New child" in r) for r in rows}
     assert tagged == {"Known": False, "Newly": True}
+
+
+def test_a_notification_with_many_candidates_says_how_many_more(cast: Cast) -> None:
+    children = [ChildFactory(council=cast.council, surname="Manycandidates") for _ in range(5)]
+    now = timezone.now()
+    ReviewItem.objects.create(
+        council=cast.council,
+        reason=ReviewItem.Reason.UNCERTAIN_MATCH,
+        source="police",
+        event="missing",
+        event_at=now,
+        received_at=now,
+        data={"forename": "Sam", "surname": "Manycandidates"},
+        candidates=[
+            {"child_id": c.pk, "score": 5.0, "reasons": ["name +5.0 (name)"]} for c in children
+        ],
+    )
+    client = Client()
+    client.force_login(cast.front_door)
+    page = client.get(reverse("imports:queue")).content.decode()
+    assert "and 2 more: open the notification to see them all" in page
