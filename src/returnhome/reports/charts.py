@@ -210,7 +210,7 @@ def line_chart(
             while any(abs(end_y - other) < 14 for other in label_ys):
                 end_y += 14
             label_ys.append(end_y)
-            x_end = left + plot_w + 10
+            x_end = left + plot_w + 22  # clear of the last month's name ("Dec*") under the axis
             body.append(_marker(marker, x_end + 4, end_y, stroke))
             body.append(_text(x_end + 14, end_y + 4, f"{name} ({values[-1]})", size=12))
     desc = "; ".join(
