@@ -281,6 +281,7 @@ def merge_choose(request: AuthedHttpRequest, keep_pk: int) -> HttpResponse:
         find = FindChildForm(recall_search(request)[1] or None)
     query = find.cleaned_data["q"] if find.is_bound and find.is_valid() else ""
     others = search_children(request.user, query or keep.surname).exclude(pk=keep.pk)
+    others = others.select_related("council")
     page = page_of(request, others)
     record_list_read(request.user, "search_children", list(page.object_list))
     context = {"keep": keep, "find": find, "query": query, "page": page}
