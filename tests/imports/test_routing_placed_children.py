@@ -403,3 +403,43 @@ def test_a_found_at_the_host_for_a_placed_child_waits_at_the_responsible_council
     waiting.refresh_from_db()
     assert waiting.status == PendingNotification.Status.JOINED and waiting.episode == episode
     assert RHI.objects.get(episode=episode).provider == two_councils["charity_org"]
+
+
+@pytest.mark.parametrize("per_row", [False, True], ids=["bulk", "one-by-one"])
+def test_the_host_forces_file_counts_for_both_councils(
+    two_councils: dict[str, object], per_row: bool
+) -> None:
+    """Issue 12's "done when": the host force's file to the host council about a child the other
+    council placed there reaches that council's record and counts once for each: LAC-out for the
+    responsible council, Hosted for the host; in a benchmark of the two, once."""
+    from returnhome.lib.clock import ClockRule
+    from returnhome.reports.benchmark import benchmark
+    from returnhome.reports.indicators import indicators
+
+    a, b, alfie = two_councils["a"], two_councils["b"], two_councils["alfie"]
+    assert isinstance(a, Organisation) and isinstance(b, Organisation)
+    assert isinstance(alfie, Child)
+    child_services.record_legal_status(
+        alfie, status="looked_after", start_date=dt.date(2024, 1, 1), acting_user=None
+    )
+    rows = [
+        alfie_row(la_child_id="MED-7", la_code="A01"),
+        found(
+            **{**alfie_row(la_child_id="MED-7"), "event": "found", "event_at": "15/03/2025 08:10"}
+        ),
+    ]
+    import_notifications(csv_bytes(rows), b, name="kent.csv", per_row=per_row)
+    march = (dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    responsible = indicators(a, *march, ClockRule()).groups
+    host = indicators(b, *march, ClockRule()).groups
+    assert (
+        responsible["LAC-out"].counts["episodes"],
+        responsible["Hosted"].counts["episodes"],
+    ) == (
+        1,
+        0,
+    )
+    assert (host["Hosted"].counts["episodes"], host["LAC-out"].counts["episodes"]) == (1, 0)
+    assert host["total"].counts["children"] == responsible["total"].counts["children"] == 1
+    pooled = benchmark("area", [a, b], *march, ClockRule())
+    assert (pooled.pooled_episodes, pooled.pooled_children) == (1, 1)

@@ -165,3 +165,22 @@ def test_the_pooled_benchmark_counts_each_episode_once(cast: Cast) -> None:
     for group, expected in (("LAC-out", (2, 1)), ("Hosted", (2, 1)), ("MFH", (1, 1))):
         one_group = benchmark("area", [cast.council, cast.partner_council], *JANUARY, RULE, group)
         assert (one_group.pooled_episodes, one_group.pooled_children) == expected
+
+
+def test_a_child_not_looked_after_is_not_hosted(cast: Cast) -> None:
+    """A placement in another area recorded for a child not looked after (the responsible
+    council counts the episode as MFH): the host does not count it as Hosted, so the episode
+    counts in one group of each council that counts it, never MFH for one and Hosted for the
+    other (decision 0042)."""
+    child = b.mfh_child(cast)
+    child_services.record_placement(
+        child,
+        placement_type=Placement.Type.WITH_PARENTS,
+        council_area=cast.partner_council,
+        start_date=dt.date(2024, 6, 1),
+        acting_user=None,
+    )
+    returned(cast, missing(cast, child, b.local(2025, 1, 10, 9)), b.local(2025, 1, 10, 12))
+    assert_facts_are_right()
+    assert groups(cast.council, *JANUARY)["MFH"]["episodes"] == 1
+    assert groups(cast.partner_council, *JANUARY)[TOTAL]["episodes"] == 0
