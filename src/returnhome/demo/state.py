@@ -14,6 +14,7 @@ from returnhome.interviews.models import RHI, DeclineReason
 from returnhome.lib.clock import LONDON
 from returnhome.organisations.models import Organisation
 
+from .direct import DirectRows
 from .common import DEFAULT_PASSWORD, Deck, DemoDataError, T, Team
 from .pools import AreaSpec
 
@@ -51,6 +52,7 @@ class DemoState:
         years: int = 2,
         today: dt.date,
         password: str = DEFAULT_PASSWORD,
+        direct: bool = True,
     ) -> None:
         if children < 1:
             raise DemoDataError("--children must be at least 1")
@@ -64,6 +66,10 @@ class DemoState:
         self.years = years
         self.today = today
         self.password = password
+        # Write the busiest stages' rows directly, as the services would (demo/direct.py);
+        # False: every record through the services (what tests compare the direct rows with).
+        self.direct = direct
+        self.rows = DirectRows()
         # The simulated "now": midnight at the start of `today`, so nothing is after the real now.
         self.now = dt.datetime(today.year, today.month, today.day, tzinfo=LONDON)
         self.window_start = self.now - dt.timedelta(days=365 * years)

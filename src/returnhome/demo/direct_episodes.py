@@ -1,0 +1,178 @@
+"""A demo child's episodes written directly (`direct.DirectRows`): what
+`episodes.services.record_missing`, `record_return` and the RHI referral it sets off
+(`interviews.services.refer_rhi`) write, row for row and audit row for audit row, from the
+child's legal status and placements read once rather than on every episode. The alerts to
+everyone responsible for a child placed out of area still go through
+`episodes.partners.tell_everyone_responsible`, after a flush."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.utils import timezone
+
+from returnhome.accounts.models import User
+from returnhome.children.groups import group_from, in_force
+from returnhome.children.models import Child, LegalStatus, Placement
+from returnhome.episodes.models import Episode, Notification
+from returnhome.episodes.partners import tell_everyone_responsible
+from returnhome.interviews.models import RHI
+from returnhome.interviews.services import deadlines_by_rule, provider_for
+from returnhome.lib.clock import ClockRule, deadline
+from returnhome.organisations.models import Organisation
+
+from .direct import DirectRows, as_read
+
+
+@dataclass
+class ChildHistory:
+    """One child's legal statuses and placements, read once, and the councils' rules."""
+
+    child: Child
+    statuses: list[LegalStatus]
+    placements: list[Placement]
+    rules: dict[int, ClockRule] = field(default_factory=dict)
+    providers: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, child: Child) -> ChildHistory:
+        return cls(
+            child,
+            list(LegalStatus.objects.filter(child=child)),
+            list(Placement.objects.filter(child=child)),
+        )
+
+    def placement_on(self, day: dt.date) -> Placement | None:
+        return in_force(self.placements, day)
+
+    def rule(self, council: Organisation) -> ClockRule:
+        if council.pk not in self.rules:
+            self.rules[council.pk] = council.clock_rule()
+        return self.rules[council.pk]
+
+    def provider_id(self, episode: Episode) -> int:
+        """`interviews.services.provider_for_episode`, from the placements read."""
+        placement = self.placement_on(timezone.localdate(episode.reported_missing_at))
+        if placement is not None and placement.out_of_area and placement.rhi_provider_id:
+            return int(placement.rhi_provider_id)
+        council = episode.council
+        if council.pk not in self.providers:
+            self.providers[council.pk] = provider_for(council).pk
+        return self.providers[council.pk]
+
+
+def _tell(rows: DirectRows, history: ChildHistory, episode: Episode, **kwargs: Any) -> None:
+    """`tell_everyone_responsible`, only for a child placed out of area (as it decides)."""
+    placement = history.placement_on(timezone.localdate(episode.reported_missing_at))
+    if placement is not None and placement.out_of_area:
+        rows.flush()
+        tell_everyone_responsible(episode, **kwargs)
+
+
+def write_missing(
+    rows: DirectRows,
+    history: ChildHistory,
+    *,
+    reported_missing_at: dt.datetime,
+    received_at: dt.datetime,
+    source: str,
+    acting_user: User | None,
+    content: dict[str, Any],
+    **details: Any,
+) -> Episode:
+    """What `record_missing(child, ..., check_permission=False)` writes."""
+    child = history.child
+    council = child.council
+    day = timezone.localdate(reported_missing_at)
+    group = group_from(
+        council.pk, in_force(history.statuses, day), partial(in_force, history.placements, day)
+    )
+    episode = rows.add(
+        Episode(
+            child=child,
+            council=council,
+            group=group,
+            reported_missing_at=reported_missing_at,
+            **details,
+        )
+    )
+    rows.add(
+        Notification(
+            episode=episode,
+            council=council,
+            event=Notification.Event.MISSING,
+            source=source,
+            received_at=received_at,
+            content=content,
+            recorded_by=acting_user,
+        )
+    )
+    rows.audit(acting_user, "record_missing", episode, source=source, group=episode.group)
+    _tell(rows, history, episode, event="missing", acting_user=acting_user)
+    return episode
+
+
+def write_return(
+    rows: DirectRows,
+    history: ChildHistory,
+    episode: Episode,
+    *,
+    returned_at: dt.datetime,
+    received_at: dt.datetime,
+    source: str,
+    acting_user: User | None,
+    found_location: str,
+    content: dict[str, Any],
+) -> tuple[Episode, RHI]:
+    """What `record_return(episode, ..., check_permission=False)` writes, with the RHI it
+    refers; the episode and the RHI as the demo would read them back."""
+    council = episode.council
+    if episode._state.adding:
+        episode.returned_at, episode.found_location = returned_at, found_location
+    else:  # written already (a child placed out of area: the alerts needed it)
+        Episode.objects.filter(pk=episode.pk).update(
+            returned_at=returned_at, found_location=found_location, updated_at=timezone.now()
+        )
+    as_read(episode)
+    episode.returned_at = returned_at
+    episode.found_location = found_location
+    rows.add(
+        Notification(
+            episode=episode,
+            council=council,
+            event=Notification.Event.FOUND,
+            source=source,
+            received_at=received_at,
+            content=content,
+            recorded_by=acting_user,
+        )
+    )
+    rows.audit(acting_user, "record_return", episode, source=source)
+    _tell(rows, history, episode, event="found", acting_user=acting_user)
+    # interviews.services.refer_rhi: the found notification, as read back, starts the clock.
+    found_at = received_at.astimezone(dt.UTC)
+    rule = history.rule(council)
+    start = rule.start_at(returned_at, found_at)
+    due = deadline(start, rule.count) if start else None
+    rhi = rows.add(
+        RHI(
+            episode=episode,
+            child_id=episode.child_id,
+            council=council,
+            provider_id=history.provider_id(episode),
+            referred_at=received_at,
+            clock_started_at=start,
+            due_at=due,
+            **deadlines_by_rule(returned_at, found_at),
+        )
+    )
+    rows.audit(acting_user, "refer_rhi", rhi, provider=rhi.provider_id, due_at=due)
+    return episode, rhi
+
+
+def read_back(rhi: RHI) -> RHI:
+    """The RHI as `RHI.objects.get` gives it once written."""
+    return as_read(rhi)
