@@ -32,6 +32,7 @@ class DirectRows:
         self.rows: dict[type[models.Model], list[models.Model]] = {}
         self.audit_rows: list[AuditEvent] = []
         self.next_ids: dict[type[models.Model], int] = {}
+        self.changed: dict[tuple[type[models.Model], int], models.Model] = {}
 
     def add(self, obj: M) -> M:
         """`obj` (unsaved) gets the primary key the database would give it next."""
@@ -55,6 +56,11 @@ class DirectRows:
             raise RuntimeError(f"cannot reserve primary keys on {connection.vendor}")
         return ids[0]
 
+    def touch(self, obj: models.Model) -> None:
+        """`obj` changed: if it is written already, it is saved again at the flush."""
+        if not obj._state.adding:
+            self.changed[(type(obj), obj.pk)] = obj
+
     def audit(self, actor: Any, action: str, obj: models.Model, **detail: Any) -> None:
         """The audit row `core.audit.record_write(actor, action, obj, **detail)` would write."""
         self.audit_rows.append(AuditEvent(**write_fields(actor, action, obj, **detail)))
@@ -64,7 +70,10 @@ class DirectRows:
         onto the chain, in order."""
         for model, objs in self.rows.items():
             fast_insert(model, objs, reserved=True)
+        for obj in self.changed.values():
+            obj.save()
         insert_chained(self.audit_rows)
+        self.changed = {}
         self.rows = {}
         self.audit_rows = []
         self.next_ids = {}

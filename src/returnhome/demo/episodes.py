@@ -21,7 +21,7 @@ from .common import (
     weighted,
     years_before,
 )
-from .direct import DirectRows, as_read
+from .direct import as_read
 from .direct_episodes import ChildHistory, write_missing, write_return
 from .pools import (
     POLICE_PREFIXES,
@@ -117,15 +117,13 @@ class EpisodeStage(DemoState):
         if open_at is not None:
             all_times.append((open_at, None, "M"))
         if self.direct:
-            self.rows = DirectRows()
             self.history = ChildHistory.read(ctx.child)
         for start, returned, classification in all_times:
             self._record_episode(ctx, start, returned, classification)
         if self.direct:
-            self.rows.flush()
             for rhi in ctx.rhis:
                 if rhi is not None:
-                    as_read(rhi)
+                    as_read(rhi)  # as RHI.objects.get gives it; written at the child's end
 
     def _record_episode(
         self, ctx: ChildCtx, start: dt.datetime, returned: dt.datetime | None, classification: str

@@ -14,9 +14,10 @@ from returnhome.interviews.models import RHI, DeclineReason
 from returnhome.lib.clock import LONDON
 from returnhome.organisations.models import Organisation
 
-from .direct import DirectRows
 from .common import DEFAULT_PASSWORD, Deck, DemoDataError, T, Team
+from .direct import DirectRows
 from .pools import AreaSpec
+from .steps import DirectSteps, ServiceSteps
 
 
 class DemoState:
@@ -70,6 +71,9 @@ class DemoState:
         # False: every record through the services (what tests compare the direct rows with).
         self.direct = direct
         self.rows = DirectRows()
+        self.steps: DirectSteps | ServiceSteps = (
+            DirectSteps(self.rows) if direct else ServiceSteps()
+        )
         # The simulated "now": midnight at the start of `today`, so nothing is after the real now.
         self.now = dt.datetime(today.year, today.month, today.day, tzinfo=LONDON)
         self.window_start = self.now - dt.timedelta(days=365 * years)
