@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from django.db import connection, models
 
 from returnhome.core.audit import insert_chained, write_fields
-from returnhome.core.db import allocate_ids, fast_insert
+from returnhome.core.db import allocate_ids, fast_insert, unsaved
 from returnhome.core.models import AuditEvent
 
 M = TypeVar("M", bound=models.Model)
@@ -63,7 +63,7 @@ class DirectRows:
 
     def audit(self, actor: Any, action: str, obj: models.Model, **detail: Any) -> None:
         """The audit row `core.audit.record_write(actor, action, obj, **detail)` would write."""
-        self.audit_rows.append(AuditEvent(**write_fields(actor, action, obj, **detail)))
+        self.audit_rows.append(unsaved(AuditEvent, **write_fields(actor, action, obj, **detail)))
 
     def flush(self) -> None:
         """Insert everything held, table by table in the order first used, then the audit rows

@@ -1,9 +1,8 @@
 """A demo child's episodes written directly (`direct.DirectRows`): what
 `episodes.services.record_missing`, `record_return` and the RHI referral it sets off
 (`interviews.services.refer_rhi`) write, row for row and audit row for audit row, from the
-child's legal status and placements read once rather than on every episode. The alerts to
-everyone responsible for a child placed out of area still go through
-`episodes.partners.tell_everyone_responsible`, after a flush."""
+child's legal status and placements read once rather than on every episode, with the alerts
+to everyone responsible for a child placed out of area (`episodes.partners`)."""
 
 from __future__ import annotations
 
@@ -12,13 +11,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from returnhome.accounts.models import User
+from returnhome.alerts.models import Alert
+from returnhome.alerts.services import email_on_commit
 from returnhome.children.groups import group_from, in_force
 from returnhome.children.models import Child, LegalStatus, Placement
 from returnhome.episodes.models import Episode, Notification
-from returnhome.episodes.partners import tell_everyone_responsible
+from returnhome.episodes.partners import responsible_for
 from returnhome.interviews.models import RHI
 from returnhome.interviews.services import deadlines_by_rule, provider_for
 from returnhome.lib.clock import ClockRule, deadline
@@ -36,6 +38,7 @@ class ChildHistory:
     placements: list[Placement]
     rules: dict[int, ClockRule] = field(default_factory=dict)
     providers: dict[int, int] = field(default_factory=dict)
+    recipients: dict[tuple[int, int], list[User]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, child: Child) -> ChildHistory:
@@ -47,6 +50,17 @@ class ChildHistory:
 
     def placement_on(self, day: dt.date) -> Placement | None:
         return in_force(self.placements, day)
+
+    def responsible(self, episode: Episode, placement: Placement) -> list[User]:
+        """The active users `tell_everyone_responsible` alerts, in the order it reads them
+        (the same for every episode of a placement: read once)."""
+        key = (episode.council_id, placement.pk)
+        if key not in self.recipients:
+            users: dict[int, User] = {}  # each once, as notify alerts them
+            for user in User.objects.filter(responsible_for(episode, placement), is_active=True):
+                users.setdefault(user.pk, user)
+            self.recipients[key] = list(users.values())
+        return self.recipients[key]
 
     def rule(self, council: Organisation) -> ClockRule:
         if council.pk not in self.rules:
@@ -64,12 +78,42 @@ class ChildHistory:
         return self.providers[council.pk]
 
 
-def _tell(rows: DirectRows, history: ChildHistory, episode: Episode, **kwargs: Any) -> None:
-    """`tell_everyone_responsible`, only for a child placed out of area (as it decides)."""
+def _tell(
+    rows: DirectRows,
+    history: ChildHistory,
+    episode: Episode,
+    *,
+    event: str,
+    acting_user: User | None,
+) -> None:
+    """What `episodes.partners.tell_everyone_responsible` writes (through `alerts.services.notify`,
+    without a key): for a child placed out of area, an alert to each of everyone responsible."""
     placement = history.placement_on(timezone.localdate(episode.reported_missing_at))
-    if placement is not None and placement.out_of_area:
-        rows.flush()
-        tell_everyone_responsible(episode, **kwargs)
+    if placement is None or not placement.out_of_area:
+        return
+    council: Organisation = episode.council
+    what = "reported missing" if event == "missing" else "back from missing"
+    title = f"A child looked after by {council} and placed in {placement.council_area} is {what}"
+    kind = Alert.Kind.PLACED_CHILD_MISSING
+    link = reverse("episodes:detail", args=[episode.pk])
+    now = timezone.now()
+    alerts = []
+    for user in history.responsible(episode, placement):
+        alert = rows.add(
+            Alert(
+                recipient=user,
+                kind=kind,
+                title=title[:200],
+                link=link,
+                created_at=now,
+                emailed_to=user.email or "",
+                detail="",
+                email_state=Alert.Email.PENDING if user.email else Alert.Email.NONE,
+            )
+        )
+        rows.audit(acting_user, "send_alert", alert, recipient=user.pk, kind=kind)
+        alerts.append(alert)
+    email_on_commit(alerts)
 
 
 def write_missing(
@@ -130,13 +174,7 @@ def write_return(
     """What `record_return(episode, ..., check_permission=False)` writes, with the RHI it
     refers; the episode and the RHI as the demo would read them back."""
     council = episode.council
-    if episode._state.adding:
-        episode.returned_at, episode.found_location = returned_at, found_location
-    else:  # written already (a child placed out of area: the alerts needed it)
-        Episode.objects.filter(pk=episode.pk).update(
-            returned_at=returned_at, found_location=found_location, updated_at=timezone.now()
-        )
-    as_read(episode)
+    as_read(episode)  # record_return reads the episode again
     episode.returned_at = returned_at
     episode.found_location = found_location
     rows.add(
