@@ -40,14 +40,6 @@ class ChildHistory:
     providers: dict[int, int] = field(default_factory=dict)
     recipients: dict[tuple[int, int], list[User]] = field(default_factory=dict)
 
-    @classmethod
-    def read(cls, child: Child) -> ChildHistory:
-        return cls(
-            child,
-            list(LegalStatus.objects.filter(child=child)),
-            list(Placement.objects.filter(child=child)),
-        )
-
     def placement_on(self, day: dt.date) -> Placement | None:
         return in_force(self.placements, day)
 
@@ -209,8 +201,3 @@ def write_return(
     )
     rows.audit(acting_user, "refer_rhi", rhi, provider=rhi.provider_id, due_at=due)
     return episode, rhi
-
-
-def read_back(rhi: RHI) -> RHI:
-    """The RHI as `RHI.objects.get` gives it once written."""
-    return as_read(rhi)

@@ -117,7 +117,7 @@ class EpisodeStage(DemoState):
         if open_at is not None:
             all_times.append((open_at, None, "M"))
         if self.direct:
-            self.history = ChildHistory.read(ctx.child)
+            self.history = self.child_records.history
         for start, returned, classification in all_times:
             self._record_episode(ctx, start, returned, classification)
         if self.direct:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
+from typing import Any
 
 from django.utils import timezone
 
 from returnhome.accounts.models import User
+from returnhome.children import services as child_services
 from returnhome.followup.models import ProposedAction
 from returnhome.interviews.models import RHI, DeclineReason
 from returnhome.lib.clock import LONDON
@@ -16,6 +18,7 @@ from returnhome.organisations.models import Organisation
 
 from .common import DEFAULT_PASSWORD, Deck, DemoDataError, T, Team
 from .direct import DirectRows
+from .direct_children import DirectChildRecords
 from .pools import AreaSpec
 from .steps import DirectSteps, ServiceSteps
 
@@ -74,6 +77,7 @@ class DemoState:
         self.steps: DirectSteps | ServiceSteps = (
             DirectSteps(self.rows) if direct else ServiceSteps()
         )
+        self.child_records: Any = DirectChildRecords(self.rows) if direct else child_services
         # The simulated "now": midnight at the start of `today`, so nothing is after the real now.
         self.now = dt.datetime(today.year, today.month, today.day, tzinfo=LONDON)
         self.window_start = self.now - dt.timedelta(days=365 * years)
