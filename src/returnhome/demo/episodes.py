@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from functools import partial
+from typing import Any
 
 from returnhome.children.models import Placement
 from returnhome.episodes import services as episode_services
@@ -243,7 +244,7 @@ class EpisodeStage(DemoState):
         delay = self.minutes(12, 30) if rng.random() < 0.1 else self.minutes(0.1, 8)
         found_received = min(returned + delay, self.now - dt.timedelta(minutes=5))
         found_by_home = found_source == "childrens_home" and by_home
-        found = {
+        found: dict[str, Any] = {
             "returned_at": returned,
             "received_at": max(found_received, returned),
             "source": found_source,

@@ -81,9 +81,9 @@ class DirectSteps:
         self.rows = rows
         self.interviews: list[Interview] = []  # this child's, in the order recorded
         self.actions: dict[int, list[ProposedAction]] = {}  # by interview pk, in order proposed
-        self.rhis: list[RHI] = []  # this child's
+        self.rhis: list[RHI | None] = []  # this child's (None: an episode still open)
 
-    def start_child(self, rhis: list[RHI]) -> None:
+    def start_child(self, rhis: list[RHI | None]) -> None:
         self.interviews, self.actions, self.rhis = [], {}, rhis
 
     def suggest_worker(self, rhi: RHI) -> User | None:
