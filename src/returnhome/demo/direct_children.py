@@ -17,7 +17,7 @@ from returnhome.core.versioning import lock_for_edit
 from returnhome.organisations.models import Organisation
 
 from .direct import DirectRows, as_read
-from .direct_episodes import ChildHistory
+from .direct_episodes import ChildHistory, Lookups
 
 
 class DirectChildRecords:
@@ -26,6 +26,7 @@ class DirectChildRecords:
     def __init__(self, rows: DirectRows) -> None:
         self.rows = rows
         self.history: ChildHistory | None = None
+        self.lookups = Lookups()
 
     def _history(self, child: Child) -> ChildHistory:
         assert self.history is not None and self.history.child is child
@@ -36,7 +37,7 @@ class DirectChildRecords:
     ) -> Child:
         child = self.rows.add(Child(council=council, **fields))
         self.rows.audit(acting_user, "create_child", child, fields=fields)
-        self.history = ChildHistory(child, [], [])
+        self.history = ChildHistory(child, [], [], self.lookups)
         return child
 
     def record_legal_status(

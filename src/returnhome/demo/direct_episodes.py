@@ -30,15 +30,24 @@ from .direct import DirectRows, as_read
 
 
 @dataclass
+class Lookups:
+    """What every child of a build shares, read once: each council's 72-hour rule and RHI
+    provider, and who hears about a child placed out of area (none of them changes while the
+    children are built)."""
+
+    rules: dict[int, ClockRule] = field(default_factory=dict)
+    providers: dict[int, int] = field(default_factory=dict)
+    recipients: dict[tuple[int, int, int | None], list[User]] = field(default_factory=dict)
+
+
+@dataclass
 class ChildHistory:
-    """One child's legal statuses and placements, read once, and the councils' rules."""
+    """One child's legal statuses and placements, as written, and the build's lookups."""
 
     child: Child
     statuses: list[LegalStatus]
     placements: list[Placement]
-    rules: dict[int, ClockRule] = field(default_factory=dict)
-    providers: dict[int, int] = field(default_factory=dict)
-    recipients: dict[tuple[int, int], list[User]] = field(default_factory=dict)
+    lookups: Lookups
 
     def placement_on(self, day: dt.date) -> Placement | None:
         return in_force(self.placements, day)
@@ -46,18 +55,20 @@ class ChildHistory:
     def responsible(self, episode: Episode, placement: Placement) -> list[User]:
         """The active users `tell_everyone_responsible` alerts, in the order it reads them
         (the same for every episode of a placement: read once)."""
-        key = (episode.council_id, placement.pk)
-        if key not in self.recipients:
+        recipients = self.lookups.recipients
+        key = (episode.council_id, placement.council_area_id, placement.rhi_provider_id)
+        if key not in recipients:  # what responsible_for reads
             users: dict[int, User] = {}  # each once, as notify alerts them
             for user in User.objects.filter(responsible_for(episode, placement), is_active=True):
                 users.setdefault(user.pk, user)
-            self.recipients[key] = list(users.values())
-        return self.recipients[key]
+            recipients[key] = list(users.values())
+        return recipients[key]
 
     def rule(self, council: Organisation) -> ClockRule:
-        if council.pk not in self.rules:
-            self.rules[council.pk] = council.clock_rule()
-        return self.rules[council.pk]
+        rules = self.lookups.rules
+        if council.pk not in rules:
+            rules[council.pk] = council.clock_rule()
+        return rules[council.pk]
 
     def provider_id(self, episode: Episode) -> int:
         """`interviews.services.provider_for_episode`, from the placements read."""
@@ -65,9 +76,10 @@ class ChildHistory:
         if placement is not None and placement.out_of_area and placement.rhi_provider_id:
             return int(placement.rhi_provider_id)
         council = episode.council
-        if council.pk not in self.providers:
-            self.providers[council.pk] = provider_for(council).pk
-        return self.providers[council.pk]
+        providers = self.lookups.providers
+        if council.pk not in providers:
+            providers[council.pk] = provider_for(council).pk
+        return providers[council.pk]
 
 
 def _tell(
