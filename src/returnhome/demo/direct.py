@@ -1,14 +1,17 @@
-"""Demo rows written directly, exactly as the services would write them (issue 13).
+"""Demo rows written directly, exactly as the services would write them (issue 13, decision 0043).
 
-Building the demo through the services costs about a thousand ORM queries a child: each step
-re-reads what the step before wrote. The demo's own stages know every value already, so the
-busiest of them (the episodes, their notifications and RHIs; see `direct_episodes`) build the
-rows in memory, with the audit row each service would write, and insert them in order, in one
-statement a table, at the end of each child (`DirectRows.flush`). Primary keys are reserved as
-they are made (`core.db.allocate_ids`), so rows and audit rows come out in the order, and with
-the keys, the services would give them; `tests/demo/test_demo_direct.py` builds a small demo
-both ways and compares every row. Anything a service must still do (an alert to a placing
-council, an RHI step) runs after a `flush`, so it reads what is already written.
+Building the demo through the services cost about a thousand ORM queries a child: each step
+re-reads what the step before wrote. The demo's own stages know every value already, so for each
+child they build its rows in memory, with the audit row each service would write
+(`direct_children`: the child's own records; `direct_episodes`: its episodes, notifications,
+RHIs and alerts; `steps.DirectSteps`: its RHIs' steps, interviews, reviews and actions), and
+insert them in order, one statement a table, at the child's end (`DirectRows.flush`). Primary
+keys are reserved as the rows are made (`core.db.allocate_ids`), so rows and audit rows come out
+in the order, and with the keys, the services would give them; `tests/demo/test_demo_direct.py`
+builds a small demo both ways and compares every row. Anything a service must still do (a
+placement out of the council's area, which sends the information package) runs after a `flush`,
+so it reads what is already written; a record changed after it was written is saved again at the
+next flush.
 """
 
 from __future__ import annotations
