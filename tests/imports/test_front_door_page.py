@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -44,3 +46,46 @@ def test_a_notification_with_many_candidates_says_how_many_more(cast: Cast) -> N
     client.force_login(cast.front_door)
     page = client.get(reverse("imports:queue")).content.decode()
     assert "and 2 more: open the notification to see them all" in page
+
+
+def test_a_notification_says_its_coded_values_in_words_and_the_rest_as_received(
+    cast: Cast,
+) -> None:
+    now = timezone.now()
+    received = {
+        "police_reference": "KP-26-000123",
+        "event": "missing",
+        "event_at": "04/12/2026 15:00",
+        "risk_level": "no apparent risk",
+        "forename": "Sam",
+        "surname": "Codedvalues",
+        "date_of_birth": "14/12/2010",
+        "sex": "M",
+    }
+    item = ReviewItem.objects.create(
+        council=cast.council,
+        reason=ReviewItem.Reason.UNCERTAIN_MATCH,
+        source="police",
+        event="missing",
+        event_at=now,
+        received_at=now,
+        data=received,
+        candidates=[],
+    )
+    client = Client()
+    client.force_login(cast.front_door)
+    page = client.get(reverse("imports:item", args=[item.pk])).content.decode()
+    shown = dict(
+        re.findall(
+            r'<dt class="govuk-summary-list__key">([^<]*)</dt>'
+            r'<dd class="govuk-summary-list__value">([^<]*)</dd>',
+            page.split("As received", 1)[1],
+        )
+    )
+    assert shown["Missing or found"] == "Missing"
+    assert shown["Police risk level"] == "No apparent risk"
+    assert shown["Sex"] == "Male"
+    # What staff quote back to the police, or check against the child's record, as received.
+    assert shown["Police reference"] == "KP-26-000123"
+    assert shown["When"] == "04/12/2026 15:00"
+    assert shown["Date of birth"] == "14/12/2010"

@@ -58,3 +58,15 @@ def test_one_in_a_list_is_said_in_the_singular(cast: Cast) -> None:
     client = client_for(cast.front_door)
     location = client.post(reverse("episodes:record_missing"), {"q": "Onechild"})["Location"]
     assert "1 child in all." in client.get(location).content.decode()
+
+
+def test_the_header_says_whom_you_are_signed_in_as_without_brackets_in_brackets(
+    cast: Cast,
+) -> None:
+    page = client_for(cast.front_door).get(reverse("imports:queue")).content.decode()
+    bar = html.unescape(
+        re.sub(r"<[^>]+>", "", page.split("Signed in as", 1)[1].split("Your account")[0])
+    )
+    role = cast.front_door.get_role_display()
+    assert "(" in role  # "Front door (single point of contact)"
+    assert " ".join(bar.split()) == f"{cast.front_door} · {cast.front_door.organisation} · {role}"

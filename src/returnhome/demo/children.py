@@ -33,6 +33,7 @@ from .pools import (
     STREET_WORDS,
     SURNAMES,
 )
+from .showcase import choose_showcases, last_return
 
 
 class ChildrenStage(EpisodeStage):
@@ -88,6 +89,7 @@ class ChildrenStage(EpisodeStage):
         n_open = max(2, round(n / 30))
         for index in rng.sample(range(len(plans)), min(n_open, len(plans))):
             plans[index].open_episode = True
+        choose_showcases(plans)
         return plans
 
     def _address(self, town: str) -> str:
@@ -265,12 +267,20 @@ class ChildrenStage(EpisodeStage):
         limit = (
             (open_at - dt.timedelta(hours=3)) if open_at else self.now - dt.timedelta(minutes=45)
         )
+        # A showcase child (demo/showcase.py) ends with a return at a moment fixed from now.
+        final: tuple[dt.datetime, dt.datetime, str] | None = None
+        returned = last_return(plan, self.now, self.minutes(2, 24)) if plan.shows else None
+        if returned is not None:
+            final = (returned - self.minutes(2, 12), returned, "M")
+            limit = final[0] - dt.timedelta(hours=3)
         dob = fields["date_of_birth"]
         span = self._episode_span(plan, dob, limit)
         self.plan_legal_history(ctx, (local_date(span[0]), local_date(span[1])))
         self._record_history(ctx)
         self._child_details(ctx, span)
         times = self._episode_times(plan, span, limit)
+        if final is not None:
+            times.append(final)
         self._record_episodes(ctx, times, open_at)
         return ctx
 

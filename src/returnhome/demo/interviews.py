@@ -175,12 +175,14 @@ class InterviewStage(DemoState):
                 box_o=box,
             )
         proposals = self._actions(box, held, carer_only)
+        unallocated = [rhi for rhi in rhis if rhi.allocated_worker_id is None]
         interview = self.steps.record_interview(rhis, details, proposals, acting_user=worker)
         submitted = min(held + self.minutes(1, 48), max(held, self.now - dt.timedelta(minutes=10)))
         self.steps.correct(interview, submitted_at=submitted)
         for rhi in rhis:
-            if rhi.allocated_at is None:
-                # Covered before anyone was allocated: record_interview allocates but leaves no time.
+            if rhi in unallocated:
+                # Covered before anyone was allocated: record_interview allocates it to the
+                # worker then and there (at the real clock's now); the demo's now is `held`.
                 self.steps.correct(rhi, allocated_at=held)
             if rhi.offer_made_at == held:
                 # Accepted by the covering interview: the interview is its offer and acceptance.

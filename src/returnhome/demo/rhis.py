@@ -223,6 +223,9 @@ class RhiStage(InterviewStage):
         for index, rhi in enumerate(ctx.rhis):
             if rhi is None or index in ctx.covered:
                 continue
+            if self._kept_open(ctx, index):
+                pending = self._showcase_rhi(ctx, rhi, pending)
+                continue
             pending = self._simulate_rhi(ctx, index, rhi, pending)
         # Nothing sits forgotten for months: a manager closes what was left waiting long ago.
         stale = [p for p in pending if p.due_at and p.due_at < self.now - dt.timedelta(days=42)]
@@ -251,7 +254,10 @@ class RhiStage(InterviewStage):
                 # Missing again before anyone picked it up: the next interview may cover it.
                 return [*pending, rhi]
             return pending
-        prefer = next((p.allocated_worker for p in pending if p.allocated_worker is not None), None)
+        prefer = next(
+            (p.allocated_worker for p in pending if p.allocated_worker is not None),
+            self.users[ctx.plan.worker] if ctx.plan.worker else None,
+        )
         worker = self._allocate(ctx, rhi, allocated_at, prefer)
         fate = weighted(
             self.rng,
@@ -532,6 +538,7 @@ class RhiStage(InterviewStage):
             nxt.returned_at is not None
             and self.rng.random() < 0.6
             and index + 1 not in walk.ctx.covered
+            and not self._kept_open(walk.ctx, index + 1)
         ):
             held = self.office(nxt.returned_at + self.minutes(4, 60))
             next_rhi = walk.ctx.rhis[index + 1]
@@ -561,3 +568,31 @@ class RhiStage(InterviewStage):
             )
             return []
         return walk.pending
+
+    def _kept_open(self, ctx: ChildCtx, index: int) -> bool:
+        """Whether this is a showcase child's last RHI (demo/showcase.py): no interview covers it."""
+        return bool(ctx.plan.shows) and index == len(ctx.rhis) - 1
+
+    def _showcase_rhi(self, ctx: ChildCtx, rhi: RHI, pending: list[RHI]) -> list[RHI]:
+        """A showcase child's last RHI, still open now: waiting to be allocated, or allocated to
+        the showcase's worker, who has tried to make contact (demo/showcase.py)."""
+        if not ctx.plan.worker:
+            return [*pending, rhi]
+        worker = self.users[ctx.plan.worker]
+        latest = self.now - dt.timedelta(minutes=30)
+        allocated_at = min(self.office(rhi.referred_at + self.minutes(0.3, 6)), latest)
+        self._allocate(ctx, rhi, allocated_at, worker)
+        contacted = self._contacted(ctx, rhi)
+        at = allocated_at
+        for _ in range(self.rng.randint(1, 3)):
+            at = self.office(at + self.minutes(0.5, 8))
+            if at >= latest:
+                break
+            self._attempt(
+                rhi,
+                worker,
+                at,
+                result=self.pick(["no_answer", "message_left", "not_there"]),
+                contacted=contacted,
+            )
+        return [*pending, rhi]
