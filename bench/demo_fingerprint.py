@@ -1,6 +1,7 @@
 """Fingerprint of the demo data: proves a change to `returnhome.demo` left its output alone.
 
     python bench/demo_fingerprint.py --seed 1 --today 2026-11-30 [--children N] [--dump FILE]
+        [--through-services]
 
 Builds the demo data into a fresh SQLite database in a temporary directory and prints the number
 of rows of every returnhome table and a SHA-256 of a deterministic dump of them all (every column,
@@ -33,6 +34,11 @@ def main() -> None:
     parser.add_argument("--today", default="2026-11-30")
     parser.add_argument("--children", type=int, default=300)
     parser.add_argument("--dump", help="also write the dump to this file")
+    parser.add_argument(
+        "--through-services",
+        action="store_true",
+        help="build every record through the services (demo-data --through-services)",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="rh-demo-fp-"))
@@ -58,6 +64,7 @@ def main() -> None:
         seed=args.seed,
         today=args.today,
         children=args.children,
+        through_services=args.through_services,
         stdout=io.StringIO(),
         verbosity=0,
     )

@@ -41,7 +41,7 @@ def pages(s: Scenario) -> dict[str, list[str]]:
     return {
         "frontdoor": [
             reverse("imports:queue"),
-            reverse("episodes:record_missing") + "?q=Scenariochild",
+            reverse("episodes:record_missing"),
             reverse("episodes:record_missing_for", args=[s.child_pk]),
             reverse("episodes:detail", args=[s.open_episode_pk]),
             reverse("children:detail", args=[s.child_pk]),
@@ -147,4 +147,34 @@ def test_forms_showing_their_errors_pass_axe(
         problems += check(page, f"interview part {slug}")
     page.goto(base + reverse("interviews:interview_check", args=[rhi.pk, "interview"]))
     problems += check(page, "check your answers with errors")
+    assert problems == []
+
+
+def test_posted_searches_and_empty_time_fields_pass_axe(
+    page: Any,
+    live_server: Any,
+    cast: Cast,
+    scenario: Scenario,  # noqa: F811
+) -> None:
+    """The searches for a child (posted, their results paged) and the forms whose times are
+    left for the person, empty and with their errors."""
+    base = live_server.url
+    problems: list[str] = []
+    sign_in(page, base, "frontdoor")
+    for url in (
+        reverse("episodes:record_missing"),
+        reverse("imports:merge_choose", args=[scenario.child_pk]),
+    ):
+        page.goto(base + url)
+        page.get_by_label("Name, council child ID").fill("Scenariochild")
+        page.get_by_role("button", name="Search").click()
+        page.get_by_role("link", name="Clear the search").wait_for()
+        assert "Scenariochild" not in page.url and "search=" in page.url
+        problems += check(page, f"{url} searched")
+    page.goto(base + reverse("episodes:record_found", args=[scenario.open_episode_pk]))
+    page.get_by_role("button", name="Record return").click()
+    expect(page).to_have_title(re.compile("^Error: "))
+    for box in page.locator("input[name$='_day'], input[name$='_time']").all():
+        assert box.input_value() == ""
+    problems += check(page, "found form with errors")
     assert problems == []

@@ -97,6 +97,7 @@ def front_door_reports(page: Any, clicks: Clicks) -> None:
     fill_when(page, "Date of birth", dt.date(2011, 4, 9))
     page.get_by_label("Female").check()
     fill_when(page, "When was the child reported missing?", at(50))
+    fill_when(page, "When did the notification reach you?", at(49))  # never filled in for you
     page.get_by_label("Police risk level").select_option("medium")
     page.get_by_label("Missing from").fill("Home address")
     clicks.button("Record missing")
@@ -104,6 +105,7 @@ def front_door_reports(page: Any, clicks: Clicks) -> None:
     # The return is recorded on the episode's own page (no further page to open).
     found = page.get_by_test_id("record-found")
     fill_when(found, "When did the child return or was found?", at(40))
+    fill_when(found, "When did the notification reach you?", at(39))
     found.get_by_label("Where were they found?").fill("Town centre")
     clicks.button("Record return")
     page.get_by_text("The RHI is in the provider's queue").wait_for()

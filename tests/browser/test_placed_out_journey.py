@@ -107,7 +107,8 @@ def test_a_child_placed_out_of_area_reaches_everyone_responsible(
     # A's front door: its child's page holds the episode reported by B's police.
     page.goto(f"{base}/children/{alfie.pk}/")
     page.get_by_text("9990001234").wait_for()
-    page.get_by_role("link", name="Reported missing (LAC-out)").first.wait_for()
+    page.get_by_role("link", name="Reported missing").first.wait_for()
+    page.get_by_text("Group: LAC-out, looked after by this council").first.wait_for()
 
     # B (the host council): the child without his NHS number; records the package's receipt.
     sign_in(page, base, "partner")

@@ -9,9 +9,18 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
 
-from returnhome.children import services
+from returnhome.children import packages, services
 from returnhome.children.forms import search_children
-from returnhome.children.models import Alias, Child, ChildMerge, LegalStatus, Placement, RiskFlag
+from returnhome.children.models import (
+    Alias,
+    Child,
+    ChildMerge,
+    InformationPackage,
+    LegalStatus,
+    PackageSend,
+    Placement,
+    RiskFlag,
+)
 from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import Episode
 from returnhome.followup.models import ProposedAction
@@ -172,3 +181,83 @@ def test_merge_refused_across_councils_for_others_and_without_a_reason(cast: Cas
     with pytest.raises(ValidationError):
         services.merge_children(keep, keep, acting_user=cast.front_door, reason="Same")
     assert not ChildMerge.objects.exists()
+
+
+def _package(cast: Cast, child: Child, **text: str) -> None:
+    package = packages.package_of(child)
+    packages.update_package(
+        child, expected_version=package.version, acting_user=cast.front_door, **text
+    )
+
+
+def _placed_out(cast: Cast, child: Child) -> None:
+    """Placed in the partner council's area: its package is sent to the host council."""
+    services.record_placement(
+        child,
+        placement_type=Placement.Type.FOSTER,
+        council_area=cast.partner_council,
+        start_date=dt.date(2024, 1, 1),
+        acting_user=cast.front_door,
+    )
+
+
+def test_merging_two_records_with_packages_keeps_the_newer_and_loses_nothing(cast: Cast) -> None:
+    """One package per child: the kept record takes the newer (the duplicate's, here) as a new
+    version; the duplicate's stays whole, with what it was sent and its receipt, on the merged
+    record; undoing the merge puts the kept record's text back."""
+    keep, dup = ChildFactory(council=cast.council), ChildFactory(council=cast.council)
+    _package(cast, keep, habits="Football", medical_needs="Inhaler")
+    _placed_out(cast, dup)
+    _package(cast, dup, habits="Drawing", places="Town centre arcade")  # newer, sent to the host
+    sent = PackageSend.objects.filter(package__child=dup).order_by("pk").last()
+    assert sent is not None
+    packages.record_package_receipt(sent, acting_user=cast.partner)
+    before_version = packages.package_of(keep).version
+
+    merge = services.merge_children(keep, dup, acting_user=cast.front_door, reason="Same child")
+
+    current = InformationPackage.objects.get(child=keep)
+    assert (current.habits, current.places, current.medical_needs) == (
+        "Drawing",
+        "Town centre arcade",
+        "",
+    )
+    assert current.version == before_version + 1
+    history = InformationPackage.objects.get(child=dup)  # nothing lost: kept, whole
+    assert (history.habits, history.places) == ("Drawing", "Town centre arcade")
+    assert PackageSend.objects.get(pk=sent.pk).received_at is not None
+    assert PackageSend.objects.get(pk=sent.pk).package == history
+    assert merge.moved["package"]["before"]["medical_needs"] == "Inhaler"
+
+    services.undo_merge(merge, acting_user=cast.front_door, reason="Not the same child")
+    restored = InformationPackage.objects.get(child=keep)
+    assert (restored.habits, restored.medical_needs) == ("Football", "Inhaler")
+    assert InformationPackage.objects.get(child=dup).habits == "Drawing"
+
+
+def test_merging_keeps_the_kept_records_package_when_it_is_the_newer(cast: Cast) -> None:
+    keep, dup = ChildFactory(council=cast.council), ChildFactory(council=cast.council)
+    _package(cast, dup, habits="Drawing")
+    _package(cast, keep, habits="Football")
+    kept = InformationPackage.objects.get(child=keep)
+    services.merge_children(keep, dup, acting_user=cast.front_door, reason="Same child")
+    assert InformationPackage.objects.get(child=keep).version == kept.version
+    assert InformationPackage.objects.get(child=keep).habits == "Football"
+    assert InformationPackage.objects.get(child=dup).habits == "Drawing"
+
+
+def test_a_package_only_the_duplicate_has_moves_with_its_sends_and_back(cast: Cast) -> None:
+    keep, dup = ChildFactory(council=cast.council), ChildFactory(council=cast.council)
+    _placed_out(cast, dup)
+    _package(cast, dup, risks="Exploitation concerns")
+    package = InformationPackage.objects.get(child=dup)
+    sends = set(package.sends.values_list("pk", flat=True))
+    assert sends
+    merge = services.merge_children(keep, dup, acting_user=cast.front_door, reason="Same child")
+    assert InformationPackage.objects.get(child=keep).pk == package.pk
+    assert (
+        set(PackageSend.objects.filter(package__child=keep).values_list("pk", flat=True)) == sends
+    )
+    services.undo_merge(merge, acting_user=cast.front_door, reason="Not the same child")
+    assert InformationPackage.objects.get(child=dup).pk == package.pk
+    assert not InformationPackage.objects.filter(child=keep).exists()

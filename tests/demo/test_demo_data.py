@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -13,15 +14,24 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from returnhome.accounts.models import User
+from returnhome.alerts.models import Alert
 from returnhome.children.models import Child
-from returnhome.demo.common import CHILD_ID_PREFIX, DEFAULT_PASSWORD, nhs_number_is_valid
+from returnhome.core.jobs import lookback
+from returnhome.demo.common import (
+    CHARITY_CODE,
+    CHILD_ID_PREFIX,
+    DEFAULT_PASSWORD,
+    nhs_number_is_valid,
+)
 from returnhome.demo.pools import MAIN_AREA
 from returnhome.demo.records import demo_children, fingerprint
 from returnhome.demo.setup import DEMO_USERNAMES
+from returnhome.demo.showcase import SMALLEST_DEMO
 from returnhome.episodes.models import Episode
 from returnhome.followup.models import ProposedAction
 from returnhome.imports.models import ImportRun, PendingNotification, ReviewItem
-from returnhome.interviews.models import RHI, DeclineReason, Interview
+from returnhome.interviews.jobs import DUE_SOON, rhi_deadlines
+from returnhome.interviews.models import RHI, ContactAttempt, DeclineReason, Interview
 from returnhome.lib.groups import Group
 from returnhome.organisations.models import Organisation
 
@@ -140,3 +150,71 @@ def test_the_demo_has_a_child_placed_out_and_one_placed_in_with_packages() -> No
     for child in (out, hosted):
         assert child.package.places and child.package.sends.count() == 2
         assert Episode.objects.get(child=child).council == child.council
+
+
+def build_moments(day: str) -> list[dt.datetime]:
+    """The start of the build day (the demo's "now"), its middle and its last minute."""
+    start = timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time()))
+    return [
+        start,
+        start + dt.timedelta(hours=13, minutes=30),
+        start + dt.timedelta(hours=23, minutes=59),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("seed", "children", "today"),
+    [(7, 40, TODAY), (1, SMALLEST_DEMO, "2026-10-25"), (2, 10, "2026-12-05")],
+)
+def test_every_demo_holds_rhis_due_within_24_hours_and_past_their_deadline(
+    seed: int, children: int, today: str
+) -> None:
+    # The smallest demo that holds them all, and one on the day the clocks go back.
+    call_command("demo-data", seed=seed, children=children, today=today, stdout=io.StringIO())
+    main = Organisation.objects.get(la_code=MAIN_AREA.la_code)
+    practitioner = User.objects.get(username="practitioner")
+    waiting = RHI.objects.filter(provider=main).awaiting_interview()
+
+    # Whenever on its day the demo is built, the deadline alerts have both kinds to send.
+    for now in build_moments(today):
+        due_soon = waiting.filter(due_at__gt=now, due_at__lte=now + DUE_SOON)
+        assert due_soon.filter(allocated_worker=practitioner).exists(), now
+        assert due_soon.filter(status=RHI.Status.AWAITING_ALLOCATION).exists(), now
+        breached = waiting.overdue(now).filter(
+            due_at__gte=now - lookback(), allocated_worker__isnull=False
+        )
+        assert breached.count() >= 2, now
+        assert breached.filter(allocated_worker=practitioner).exists()
+
+    now = build_moments(today)[1]
+    assert rhi_deadlines(now) > 0
+    kinds = set(Alert.objects.values_list("kind", flat=True))
+    assert {Alert.Kind.RHI_DUE_SOON, Alert.Kind.RHI_OVERDUE} <= kinds
+
+    # Nothing in the future but deadlines: all that happened, happened before the build day.
+    start = build_moments(today)[0]
+    for model in (Episode, RHI, ContactAttempt, Interview):
+        for field in model._meta.concrete_fields:
+            if (
+                isinstance(field, models.DateTimeField)
+                and not field.name.startswith("due_")
+                and not (field.auto_now or field.auto_now_add)  # the real clock's
+            ):
+                latest = model._default_manager.aggregate(m=Max(field.name))["m"]
+                assert latest is None or latest < start, (model, field.name, latest)
+
+    # The charity's practitioner has work of their own: some open, some done.
+    theirs = RHI.objects.filter(allocated_worker__username="charity-practitioner")
+    assert theirs.exists() and {r.provider.code for r in theirs} == {CHARITY_CODE}
+    assert theirs.awaiting_interview().exists()
+    assert theirs.exclude(status__in=RHI.WAITING_STATUSES).exists()
+
+
+@pytest.mark.django_db
+def test_a_demo_smaller_than_the_smallest_still_builds_what_it_can() -> None:
+    call_command("demo-data", seed=1, children=SMALLEST_DEMO - 4, today=TODAY, stdout=io.StringIO())
+    main = Organisation.objects.get(la_code=MAIN_AREA.la_code)
+    now = build_moments(TODAY)[0]
+    due_soon = RHI.objects.filter(provider=main, due_at__gt=now, due_at__lte=now + DUE_SOON)
+    assert due_soon.awaiting_interview().filter(allocated_worker__username="practitioner").exists()

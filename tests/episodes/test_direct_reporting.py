@@ -11,12 +11,15 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from returnhome.accounts.models import Role, User
 from returnhome.alerts.models import Alert
 from returnhome.children.models import Child
 from returnhome.core.models import AuditEvent
+from returnhome.core.paging import PAGE_SIZE
 from returnhome.episodes import services
 from returnhome.episodes.models import DirectReport, Episode, Notification
 from returnhome.imports.direct_reports import reporting
@@ -342,6 +345,19 @@ def test_a_reporter_sees_only_what_they_reported(cast: Cast) -> None:
     assert list(DirectReport.objects.visible_to(other)) == [theirs]
     assert not DirectReport.objects.visible_to(cast.partner).exists()
     assert DirectReport.objects.visible_to(cast.front_door).count() == 2
+
+
+def test_my_reports_are_paged_newest_first_and_say_how_many(cast: Cast) -> None:
+    report(cast, forename="Ada", surname="Firstreport")
+    for n in range(PAGE_SIZE):
+        report(cast, forename=f"Kid{n:02d}", surname="Pagedreport")
+    client = Client()
+    client.force_login(cast.reporter)
+    url = reverse("reporting:mine")
+    top = client.get(url).content.decode()
+    assert f"Showing 1 to {PAGE_SIZE} of {PAGE_SIZE + 1} reports" in top
+    assert "Firstreport" not in top  # the oldest is on the next page
+    assert "Firstreport" in client.get(url, {"page": 2}).content.decode()
 
 
 def test_the_receiving_council_is_the_organisations_area_or_the_social_workers_own(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from returnhome.imports.models import ReviewItem
 from tests.conftest import Cast, missing, returned
 from tests.factories import ChildFactory, ago
 
@@ -21,3 +25,67 @@ def test_recent_notifications_tag_only_children_new_with_them(cast: Cast) -> Non
     rows = {line for line in page.split("<tr") if "Recentchild" in line}
     tagged = {("Known" if "Known" in r else "Newly"): ("New child" in r) for r in rows}
     assert tagged == {"Known": False, "Newly": True}
+
+
+def test_a_notification_with_many_candidates_says_how_many_more(cast: Cast) -> None:
+    children = [ChildFactory(council=cast.council, surname="Manycandidates") for _ in range(5)]
+    now = timezone.now()
+    ReviewItem.objects.create(
+        council=cast.council,
+        reason=ReviewItem.Reason.UNCERTAIN_MATCH,
+        source="police",
+        event="missing",
+        event_at=now,
+        received_at=now,
+        data={"forename": "Sam", "surname": "Manycandidates"},
+        candidates=[
+            {"child_id": c.pk, "score": 5.0, "reasons": ["name +5.0 (name)"]} for c in children
+        ],
+    )
+    client = Client()
+    client.force_login(cast.front_door)
+    page = client.get(reverse("imports:queue")).content.decode()
+    assert "and 2 more: open the notification to see them all" in page
+
+
+def test_a_notification_says_its_coded_values_in_words_and_the_rest_as_received(
+    cast: Cast,
+) -> None:
+    now = timezone.now()
+    received = {
+        "police_reference": "KP-26-000123",
+        "event": "missing",
+        "event_at": "04/12/2026 15:00",
+        "risk_level": "no apparent risk",
+        "forename": "Sam",
+        "surname": "Codedvalues",
+        "date_of_birth": "14/12/2010",
+        "sex": "M",
+    }
+    item = ReviewItem.objects.create(
+        council=cast.council,
+        reason=ReviewItem.Reason.UNCERTAIN_MATCH,
+        source="police",
+        event="missing",
+        event_at=now,
+        received_at=now,
+        data=received,
+        candidates=[],
+    )
+    client = Client()
+    client.force_login(cast.front_door)
+    page = client.get(reverse("imports:item", args=[item.pk])).content.decode()
+    shown = dict(
+        re.findall(
+            r'<dt class="govuk-summary-list__key">([^<]*)</dt>'
+            r'<dd class="govuk-summary-list__value">([^<]*)</dd>',
+            page.split("As received", 1)[1],
+        )
+    )
+    assert shown["Missing or found"] == "Missing"
+    assert shown["Police risk level"] == "No apparent risk"
+    assert shown["Sex"] == "Male"
+    # What staff quote back to the police, or check against the child's record, as received.
+    assert shown["Police reference"] == "KP-26-000123"
+    assert shown["When"] == "04/12/2026 15:00"
+    assert shown["Date of birth"] == "14/12/2010"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 
 import pytest
@@ -15,7 +16,7 @@ from returnhome.children import services as child_services
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import Interview
 from returnhome.lib.clock import ClockCount, ClockRule, ClockStart
-from returnhome.reports.charts import funnel_chart
+from returnhome.reports.charts import funnel_chart, line_chart
 from returnhome.reports.dashboard import dashboard_figures, months, repeat_children
 from returnhome.reports.indicators import COLUMNS, indicators
 from tests.conftest import Cast
@@ -176,6 +177,16 @@ def test_a_narrow_funnel_bars_figure_stands_beside_it_inside_the_chart() -> None
     assert narrow_w < 60 and anchor == "start"
     assert x > narrow_x + narrow_w  # beside the bar, not across its edges
     assert x + len("617 (5% of episodes)") * 13 * 0.62 <= width  # and within the chart
+
+
+@pytest.mark.parametrize("highest", [3, 7, 10, 18, 31, 50, 99, 140, 260])
+def test_the_month_by_month_axis_counts_in_whole_numbers(highest: int) -> None:
+    svg = line_chart("m", "Months", ["Jan", "Feb", "Mar"], [("Episodes", [1, highest, 2])])
+    ticks = [float(t) for t in re.findall(r'text-anchor="end"[^>]*>([\d.]+)<', svg)]
+    assert len(ticks) >= 5 and ticks[0] == 0 and ticks[-1] >= highest
+    assert all(t == int(t) for t in ticks), ticks  # never 12.5 children
+    steps = {b - a for a, b in itertools.pairwise(ticks)}
+    assert len(steps) == 1  # evenly spaced
 
 
 def test_downloads_equal_the_page(june: Cast) -> None:

@@ -56,7 +56,10 @@ def _ms(later: dt.datetime | None, earlier: dt.datetime | None) -> int | None:
 
 
 def _host(e: Episode, placements: list[Placement]) -> int | None:
-    """The council whose area the child was placed in, out of area, on the UK date `e` began."""
+    """The council whose area the child was placed in, out of area, on the UK date `e` began,
+    for an episode its council counts as LAC-out (decision 0042)."""
+    if e.group != "LAC-out":
+        return None
     day = e.reported_missing_at.astimezone(LONDON).date()
     during = [
         p

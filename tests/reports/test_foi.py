@@ -199,7 +199,10 @@ class TestSeed003Figures:
             for a in document.answers
             if a.not_held
         }
-        assert {(False, "8"), (True, "2a"), (True, "5a"), (True, "6")} <= held_not
+        assert {(False, "8"), (True, "6")} <= held_not
+        # Children placed out of area, and placed here, are counted from the placements the
+        # records hold (issue 12), each answer saying what it cannot count.
+        assert not {(True, "2a"), (True, "5a")} & held_not
         for answer in document.answers:
             if answer.not_held:
                 assert any(isinstance(b, str) and b.startswith("Not held") for b in answer.blocks)

@@ -105,3 +105,42 @@ def test_out_of_area_options_from_the_placements_arrangements(june: Cast) -> Non
         "a commissioned provider (Open Door): 1 placement; decided case by case with the named "
         "organisation (Host Council): 1 placement."
     )
+
+
+def test_children_placed_out_and_placed_here_are_counted_from_the_placements(
+    june: Cast,
+) -> None:
+    """Seed-003 OA 2a and OA 5a: from the placements the records hold, in force at any time in the
+    period, each answer saying what it cannot count (placements never recorded here)."""
+    from returnhome.children import services as child_services
+
+    answers = text_of(answer_questionnaire(find("seed-003"), june.council, *JUNE))
+    # The scenario: one child of the council placed in the partner's area; two children the
+    # council holds records of, looked after by the partner council (its own Hosted records).
+    assert answers["OA 2a"].startswith(
+        "1 child in the council's care had a placement outside its area recorded at some time "
+        f"in the period (by the area placed in: {june.partner_council.name}: 1)."
+    )
+    assert "Only placements recorded in this system are counted" in answers["OA 2a"]
+    assert answers["OA 5a"].startswith(
+        "2 children looked after by other councils were placed in the council's area at some "
+        "time in the period (held on the council's own records: 2)."
+    )
+    # A child the partner council placed here (on its record, issue 12) counts for this council;
+    # a placement that ended before the period does not.
+    theirs = ChildFactory(council=june.partner_council)
+    for start, end in ((dt.date(2025, 5, 1), None), (dt.date(2024, 1, 1), dt.date(2025, 4, 30))):
+        child_services.record_placement(
+            theirs if end is None else ChildFactory(council=june.partner_council),
+            placement_type=Placement.Type.FOSTER,
+            council_area=june.council,
+            start_date=start,
+            end_date=end,
+            acting_user=None,
+        )
+    answers = text_of(answer_questionnaire(find("seed-003"), june.council, *JUNE))
+    assert answers["OA 5a"].startswith(
+        "3 children looked after by other councils were placed in the council's area at some "
+        f"time in the period ({june.partner_council.name}: 1; held on the council's own "
+        "records: 2)."
+    )

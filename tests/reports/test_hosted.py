@@ -11,11 +11,14 @@ import pytest
 
 from returnhome.children import services as child_services
 from returnhome.children.models import Child, Placement
+from returnhome.episodes import services as episode_services
+from returnhome.episodes.models import Notification
 from returnhome.lib.clock import ClockRule
 from returnhome.reports.benchmark import benchmark
 from returnhome.reports.dashboard import dashboard_figures
 from returnhome.reports.indicators import TOTAL, indicators
 from tests.conftest import Cast, missing, returned
+from tests.factories import ChildFactory
 from tests.reports import builders as b
 from tests.reports.test_facts import assert_facts_are_right
 
@@ -125,3 +128,59 @@ def test_the_uk_date_decides(cast: Cast) -> None:
     assert_facts_are_right()
     july = groups(cast.partner_council, dt.date(2025, 7, 1), dt.date(2025, 7, 31))
     assert july["Hosted"]["episodes"] == 1
+
+
+def test_the_pooled_benchmark_counts_each_episode_once(cast: Cast) -> None:
+    """Each council's row counts a hosted episode (LAC-out for the responsible council, Hosted
+    for the host); the pooled figure over the councils counts it once (decision 0042), and a
+    hosted episode whose responsible council is not compared once, in the host's row."""
+    child = placed_out(cast)
+    for day in (10, 20):
+        returned(cast, missing(cast, child, b.local(2025, 1, day, 9)), b.local(2025, 1, day, 12))
+    at = b.local(2025, 1, 15, 9)
+    episode = episode_services.record_missing(
+        ChildFactory(council=cast.partner_council), reported_missing_at=at, received_at=at,
+        source=Notification.Source.POLICE, acting_user=None, check_permission=False,
+    )  # fmt: skip
+    episode_services.record_return(
+        episode, returned_at=at + dt.timedelta(hours=3), received_at=at + dt.timedelta(hours=3),
+        source=Notification.Source.POLICE, acting_user=None, check_permission=False,
+    )  # fmt: skip
+    assert_facts_are_right()
+
+    both = benchmark("area", [cast.council, cast.partner_council], *JANUARY, RULE)
+    assert [(r.figures.counts["episodes"], r.figures.counts["children"]) for r in both.rows] == [
+        (2, 1),  # the responsible council: LAC-out
+        (3, 2),  # the host: 2 Hosted and 1 of its own
+    ]
+    assert (both.pooled_episodes, both.pooled_children) == (3, 2)
+    assert both.pooled_per_child == 1.5
+    assert both.mean_per_child == 1.75  # the councils' own ratios: 2 and 1.5
+    as_json = both.as_dict()
+    assert (as_json["pooled_episodes"], as_json["pooled_children"]) == (3, 2)
+    # The host alone: its hosted episodes are counted, once.
+    host_only = benchmark("region", [cast.partner_council], *JANUARY, RULE)
+    assert (host_only.pooled_episodes, host_only.pooled_children) == (3, 2)
+    # Within one group no episode is in two rows: the pooled figure is the rows' sum.
+    for group, expected in (("LAC-out", (2, 1)), ("Hosted", (2, 1)), ("MFH", (1, 1))):
+        one_group = benchmark("area", [cast.council, cast.partner_council], *JANUARY, RULE, group)
+        assert (one_group.pooled_episodes, one_group.pooled_children) == expected
+
+
+def test_a_child_not_looked_after_is_not_hosted(cast: Cast) -> None:
+    """A placement in another area recorded for a child not looked after (the responsible
+    council counts the episode as MFH): the host does not count it as Hosted, so the episode
+    counts in one group of each council that counts it, never MFH for one and Hosted for the
+    other (decision 0042)."""
+    child = b.mfh_child(cast)
+    child_services.record_placement(
+        child,
+        placement_type=Placement.Type.WITH_PARENTS,
+        council_area=cast.partner_council,
+        start_date=dt.date(2024, 6, 1),
+        acting_user=None,
+    )
+    returned(cast, missing(cast, child, b.local(2025, 1, 10, 9)), b.local(2025, 1, 10, 12))
+    assert_facts_are_right()
+    assert groups(cast.council, *JANUARY)["MFH"]["episodes"] == 1
+    assert groups(cast.partner_council, *JANUARY)[TOTAL]["episodes"] == 0

@@ -184,6 +184,36 @@ def test_who_reads_a_form(cast: Cast, child: Child, placed_out: Organisation) ->
     )
 
 
+def test_the_force_loses_a_form_when_its_access_to_the_child_ends(
+    cast: Cast, child: Child, settings: Any
+) -> None:
+    """Issue 12: police access ends `RETURNHOME_SHARED_ACCESS_DAYS` after the child's last
+    episode closed (or placement ended) — the forms sent to them too, though never before the
+    window after the form was sent has passed (time to answer it)."""
+    from tests.conftest import missing, returned
+
+    form = send_sharing_form(child, details(), acting_user=cast.practitioner)
+    sending = form.recipients.get()
+
+    def police_sees() -> tuple[bool, bool]:
+        return (
+            SharingForm.objects.visible_to(cast.police).filter(pk=form.pk).exists(),
+            SharingRecipient.objects.visible_to(cast.police).filter(pk=sending.pk).exists(),
+        )
+
+    assert police_sees() == (True, True)  # just sent
+    SharingRecipient.objects.filter(pk=sending.pk).update(sent_at=ago(days=91))
+    assert police_sees() == (False, False)  # sent long ago, no episode: ended
+    episode = missing(cast, child, ago(days=40))
+    returned(cast, episode, ago(days=39))
+    assert police_sees() == (True, True)  # the child's episode closed within the window
+    type(episode).objects.filter(pk=episode.pk).update(returned_at=ago(days=100))
+    assert police_sees() == (False, False)
+    settings.RETURNHOME_SHARED_ACCESS_DAYS = 120
+    assert police_sees() == (True, True)
+    assert SharingForm.objects.visible_to(cast.practitioner).filter(pk=form.pk).exists()
+
+
 def test_every_share_is_on_the_childs_timeline(cast: Cast, child: Child) -> None:
     sending = send_sharing_form(child, details(), acting_user=cast.practitioner).recipients.get()
     acknowledge_sharing_form(sending, acting_user=cast.police)

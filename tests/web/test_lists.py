@@ -48,6 +48,27 @@ def test_team_queue_puts_work_to_allocate_first_with_counts(cast: Cast) -> None:
     assert "1</span> to allocate" in response.content.decode()
 
 
+def test_work_still_to_do_comes_before_interviews_awaiting_review(cast: Cast) -> None:
+    """Sorted by what falls due first: an RHI due in 22 hours is work still to do; an interview
+    already written and awaiting review is not, whatever its deadline was."""
+    reviewed_soon = returned(
+        cast, missing(cast, ChildFactory(council=cast.council), ago(hours=70)), ago(hours=60)
+    )
+    due_later = returned(
+        cast, missing(cast, ChildFactory(council=cast.council), ago(hours=55)), ago(hours=50)
+    )
+    for rhi in (reviewed_soon, due_later):
+        rhi_services.allocate_rhi(
+            rhi, cast.practitioner, expected_version=None, acting_user=cast.manager
+        )
+    RHI.objects.filter(pk=reviewed_soon.pk).update(status=RHI.Status.AWAITING_REVIEW)
+    for user, name in ((cast.manager, "interviews:team"), (cast.practitioner, "interviews:mine")):
+        page = client_for(user).get(reverse(name)).context["page"]
+        assert [r.pk for r in page.object_list] == [due_later.pk, reviewed_soon.pk], name
+    by_deadline = RHI.objects.in_provider_queue(cast.manager).by_deadline(timezone.now())
+    assert list(by_deadline) == [due_later, reviewed_soon]
+
+
 def test_team_queue_filters_by_worker_status_and_deadline(cast: Cast) -> None:
     made = rhis(cast, 3)
     rhi_services.allocate_rhi(

@@ -631,15 +631,23 @@ def sharing_form_filter(user: User, prefix: str = "") -> Q:
         # the host council sees the sharing form, to act on it): the children it may read.
         return child_filter(user, f"{prefix}child__")
     if kind == "police":
-        return Q(**{f"{prefix}recipients__force_id": user.organisation_id})
+        # Sent to the force, while it may see the child or within the sharing window after it
+        # was sent (time to answer it): then it ends, as the rest of the child's record does.
+        return Q(**{f"{prefix}recipients__force_id": user.organisation_id}) & (
+            child_filter(user, f"{prefix}child__")
+            | Q(**{f"{prefix}recipients__sent_at__gte": _since()})
+        )
     return NOTHING
 
 
 def sharing_recipient_filter(user: User) -> Q:
     """A form's sending to one force (`sharing.SharingRecipient`): the sending council's readers
-    see every force's receipt and feedback; a force sees only its own."""
+    see every force's receipt and feedback; a force sees only its own, for as long as it may
+    read the form (`sharing_form_filter`)."""
     if _kind(user) == "police":
-        return Q(force_id=user.organisation_id)
+        return Q(force_id=user.organisation_id) & (
+            child_filter(user, "form__child__") | Q(sent_at__gte=_since())
+        )
     return sharing_form_filter(user, "form__")
 
 

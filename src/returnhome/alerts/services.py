@@ -154,9 +154,15 @@ def notify(
                 continue
         record_write(acting_user, "send_alert", alert, recipient=user.pk, kind=kind)
         alerts.append(alert)
+    email_on_commit(alerts)
+    return alerts
+
+
+def email_on_commit(alerts: list[Alert]) -> None:
+    """Email the alerts once the transaction that raised them commits (`notify`; the demo's
+    direct rows, which raise the alerts `notify` would)."""
     if alerts:
         transaction.on_commit(lambda: _email(alerts))
-    return alerts
 
 
 @transaction.atomic

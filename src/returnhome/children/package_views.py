@@ -24,6 +24,7 @@ from returnhome.children.models import Child, InformationPackage, PackageSend
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
+from returnhome.core.paging import page_of
 
 
 def _child(request: AuthedHttpRequest, pk: int, action: str = "view") -> Child:
@@ -79,13 +80,15 @@ def edit_package(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def packages_received(request: AuthedHttpRequest) -> HttpResponse:
     """A host council's or force's packages: about children placed in its area."""
     require(receives_packages(request.user))
-    sends = list(
+    page = page_of(
+        request,
         PackageSend.objects.visible_to(request.user)
         .filter(recipient_id=request.user.organisation_id)
         .select_related("package__child__council", "received_by")
+        .order_by("-sent_at", "-pk"),
     )
-    record_list_read(request.user, "list_packages_received", sends)
-    return render(request, "children/packages_received.html", {"sends": sends})
+    record_list_read(request.user, "list_packages_received", list(page.object_list))
+    return render(request, "children/packages_received.html", {"page": page})
 
 
 @require_POST

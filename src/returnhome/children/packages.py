@@ -127,3 +127,72 @@ def share_interviews_with_host(child: Child, *, shared: bool, acting_user: User)
     child.interviews_shared_with_host = shared
     record_write(acting_user, "share_interviews_with_host", child, shared=shared)
     return child
+
+
+def merge_packages(keep: Child, duplicate: Child, *, acting_user: User | None) -> dict[str, Any]:
+    """Two records of one child being merged (`services.merge_children`): the kept record holds
+    the newer package (by its last change), and nothing is lost. What happened, for the undo:
+
+    - only the duplicate has one: it moves to the kept record, with what it was sent and the
+      receipts (`{"moved": pk}`);
+    - both, the kept one newer (or as new): it stays; the duplicate's stays whole on the merged
+      record as history (`{"kept": pk, "history": pk}`);
+    - both, the duplicate's newer: the kept package takes its text as a new version (audited as
+      an update); the duplicate's stays whole on the merged record as history, with its sends
+      and receipts (`{"copied_from": pk, "into": pk, "before": {...}, "version": n}`).
+    A package is one child's profile written at one time, so the newer is taken whole, never
+    field by field; the older is kept, not mixed in."""
+    theirs = InformationPackage.objects.filter(child=duplicate).first()
+    if theirs is None:
+        return {}
+    ours = InformationPackage.objects.filter(child=keep).first()
+    if ours is None:
+        InformationPackage.objects.filter(pk=theirs.pk).update(child=keep)
+        theirs.child = keep
+        record_write(acting_user, "move_package", theirs, to_child=keep.pk, merge=True)
+        return {"moved": theirs.pk}
+    if ours.updated_at >= theirs.updated_at:
+        return {"kept": ours.pk, "history": theirs.pk}
+    ours = lock_for_edit(ours, None)  # a new version: a form opened before is stale
+    before = {name: getattr(ours, name) for name in InformationPackage.TEXT_FIELDS}
+    for name in InformationPackage.TEXT_FIELDS:
+        setattr(ours, name, getattr(theirs, name))
+    ours.updated_by = acting_user
+    ours.save()
+    changed = sorted(k for k, v in before.items() if getattr(ours, k) != v)
+    record_write(
+        acting_user,
+        "update_package",
+        ours,
+        version=ours.version,
+        fields=changed,
+        copied_from=theirs.pk,
+    )
+    return {"copied_from": theirs.pk, "into": ours.pk, "before": before, "version": ours.version}
+
+
+def unmerge_packages(
+    moved: dict[str, Any], keep: Child, duplicate: Child, *, acting_user: User | None
+) -> list[str]:
+    """Undoing a merge: put the packages back as `merge_packages` found them; what could not be
+    put back because the kept package was changed since (["package"]), else []."""
+    if "moved" in moved:
+        InformationPackage.objects.filter(pk=moved["moved"], child=keep).update(child=duplicate)
+        record_write(
+            acting_user, "move_package", InformationPackage(pk=moved["moved"], child=duplicate)
+        )
+        return []
+    if "copied_from" not in moved:
+        return []
+    ours = InformationPackage.objects.get(pk=moved["into"])
+    if ours.version != moved["version"]:
+        return ["package"]
+    ours = lock_for_edit(ours, moved["version"])
+    for name, value in moved["before"].items():
+        setattr(ours, name, value)
+    ours.updated_by = acting_user
+    ours.save()
+    record_write(
+        acting_user, "update_package", ours, version=ours.version, fields=sorted(moved["before"])
+    )
+    return []

@@ -379,6 +379,8 @@ def merge_children(keep: Child, duplicate: Child, *, acting_user: User, reason: 
     ):
         alias = Alias.objects.create(child=keep, name=name, kind=Alias.Kind.PREVIOUS)
         moved["alias"] = alias.pk
+    # The information package is one per child: the newer is the kept record's, the other kept.
+    moved["package"] = packages.merge_packages(keep, duplicate, acting_user=acting_user)
     Child.objects.filter(pk=duplicate.pk).update(merged_into=keep, updated_at=timezone.now())
     refresh_groups(keep)
     merge = ChildMerge.objects.create(
@@ -492,6 +494,9 @@ def undo_merge(merge: ChildMerge, *, acting_user: User, reason: str) -> ChildMer
         Child.objects.filter(pk=duplicate.pk).update(la_child_id=la_id)
     if merge.moved.get("alias"):
         Alias.objects.filter(pk=merge.moved["alias"], child=keep).delete()
+    kept_changed += packages.unmerge_packages(
+        merge.moved.get("package", {}), keep, duplicate, acting_user=acting_user
+    )
     Child.objects.filter(pk=duplicate.pk).update(merged_into=None, updated_at=timezone.now())
     duplicate.refresh_from_db()
     refresh_groups(keep)

@@ -106,20 +106,22 @@ def _adapter(field: models.Field[Any, Any]) -> Any:
     return None
 
 
-def fast_insert(model: type[Model], objs: list[Any]) -> None:
+def fast_insert(model: type[Model], objs: list[Any], *, reserved: bool = False) -> None:
     """Insert unsaved instances with one prepared statement (executemany), setting their pks.
 
     The same rows bulk_create writes (auto_now fields set to one moment per call), without
     compiling SQL for every batch; falls back to bulk_create where ids cannot be reserved.
+    `reserved`: the instances already hold pks reserved by `allocate_ids` (kept as they are).
     """
     if not objs:
         return
-    ids = allocate_ids(model, len(objs))
-    if ids is None:
-        model._default_manager.bulk_create(objs, batch_size=BULK_BATCH)
-        return
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
+    if not reserved:
+        ids = allocate_ids(model, len(objs))
+        if ids is None:
+            model._default_manager.bulk_create(objs, batch_size=BULK_BATCH)
+            return
+        for obj, pk in zip(objs, ids, strict=True):
+            obj.pk = pk
     fields = list(model._meta.local_concrete_fields)
     # auto_now(_add) fields: one moment for the whole insert (as one statement would have it).
     now = timezone.now()

@@ -18,7 +18,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 from django.utils.functional import cached_property
 
 PAGE_SIZE = 50
@@ -154,3 +154,18 @@ def recall_search(request: HttpRequest) -> tuple[str, dict[str, str]]:
     if not isinstance(fields, dict):
         return "", {}
     return search_id, fields
+
+
+def redirect_to_search(
+    request: HttpRequest, fields: dict[str, str], fragment: str = ""
+) -> HttpResponseRedirect:
+    """After a posted search: back to the same page at its first page of results, the search
+    kept in the session and named by its id (no search if every field is empty). The page's
+    other parameters (filters) are kept; `fragment` is where on the page to land."""
+    params = request.GET.copy()
+    params.pop("search", None)
+    params.pop("page", None)
+    if any(fields.values()):
+        params["search"] = remember_search(request, fields)
+    query = f"?{params.urlencode()}" if params else ""
+    return HttpResponseRedirect(f"{request.path}{query}{fragment}")

@@ -42,7 +42,7 @@ class DemoBuilder(SetupStage, ChildrenStage, RhiStage, PlacedOutStage, SharingSt
         with transaction.atomic():
             refuse_foreign_records()
             marks = high_water_marks()
-            say("Setting up the councils, the charity, the children's home and the users...")
+            say("Setting up the councils, the charity, the children's home and the users")
             self.setup_organisations()
             place_home_in_council_area(self.home, self.main)
             self.setup_users()
@@ -51,15 +51,17 @@ class DemoBuilder(SetupStage, ChildrenStage, RhiStage, PlacedOutStage, SharingSt
             # The report facts of the children built are derived once, when they all are, not
             # by the triggers on every write (core.db.bulk_write, as the imports do).
             with bulk_write():
+                say("Children, their missing episodes and their RHIs")
                 for number, plan in enumerate(plans, start=1):
                     ctx = self.create_child(plan)
                     self.simulate_child(ctx)
                     tick(number, len(plans))
+                say("Two children placed across a council boundary")
                 self.add_children_across_boundaries()
-                say("Deriving the report facts...")
-            say("Information shared with the police after interviews...")
+                say("Deriving the report facts")
+            say("Information shared with the police after interviews")
             self.share_with_police()
-            say("Last night's police file, for the front door's queue...")
+            say("Last night's police file, for the front door's queue")
             queue_police_notifications(
                 self.main, self.main_police, self.users["frontdoor"], self.now
             )

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from returnhome.accounts.models import User
-from returnhome.children import services as child_services
 from returnhome.children.models import Alias, Child, LegalStatus, Placement, RiskFlag
 from returnhome.organisations.models import Organisation
 
@@ -34,6 +33,7 @@ from .pools import (
     STREET_WORDS,
     SURNAMES,
 )
+from .showcase import choose_showcases, last_return
 
 
 class ChildrenStage(EpisodeStage):
@@ -89,6 +89,7 @@ class ChildrenStage(EpisodeStage):
         n_open = max(2, round(n / 30))
         for index in rng.sample(range(len(plans)), min(n_open, len(plans))):
             plans[index].open_episode = True
+        choose_showcases(plans)
         return plans
 
     def _address(self, town: str) -> str:
@@ -258,7 +259,7 @@ class ChildrenStage(EpisodeStage):
         fields["postcode"] = postcode
         if rng.random() < 0.6:
             fields["nhs_number"] = make_nhs_number(rng)
-        child = child_services.create_child(
+        child = self.child_records.create_child(
             council, acting_user=self.admin if council == self.main else None, **fields
         )
         ctx = ChildCtx(plan, child, area, home_town, home_address)
@@ -266,19 +267,27 @@ class ChildrenStage(EpisodeStage):
         limit = (
             (open_at - dt.timedelta(hours=3)) if open_at else self.now - dt.timedelta(minutes=45)
         )
+        # A showcase child (demo/showcase.py) ends with a return at a moment fixed from now.
+        final: tuple[dt.datetime, dt.datetime, str] | None = None
+        returned = last_return(plan, self.now, self.minutes(2, 24)) if plan.shows else None
+        if returned is not None:
+            final = (returned - self.minutes(2, 12), returned, "M")
+            limit = final[0] - dt.timedelta(hours=3)
         dob = fields["date_of_birth"]
         span = self._episode_span(plan, dob, limit)
         self.plan_legal_history(ctx, (local_date(span[0]), local_date(span[1])))
         self._record_history(ctx)
         self._child_details(ctx, span)
         times = self._episode_times(plan, span, limit)
+        if final is not None:
+            times.append(final)
         self._record_episodes(ctx, times, open_at)
         return ctx
 
     def _record_history(self, ctx: ChildCtx) -> None:
         actor = self.admin if ctx.child.council == self.main else None
         for period in ctx.periods:
-            child_services.record_legal_status(
+            self.child_records.record_legal_status(
                 ctx.child,
                 status=LegalStatus.Status.LOOKED_AFTER
                 if period.looked_after
@@ -289,7 +298,7 @@ class ChildrenStage(EpisodeStage):
                 acting_user=actor,
             )
         for placement in ctx.placements:
-            child_services.record_placement(
+            self.child_records.record_placement(
                 ctx.child,
                 placement_type=placement.placement_type,
                 council_area=placement.area,
@@ -352,7 +361,7 @@ class ChildrenStage(EpisodeStage):
             if placement is not None:
                 updates["address"] = placement.address
                 updates["postcode"] = placement.postcode
-        child_services.update_child(child, expected_version=None, acting_user=actor, **updates)
+        self.child_records.update_child(child, expected_version=None, acting_user=actor, **updates)
 
     def _aliases(self, ctx: ChildCtx, actor: User | None) -> None:
         """A nickname, an online name, a previous surname (now and then)."""
@@ -360,13 +369,13 @@ class ChildrenStage(EpisodeStage):
         child = ctx.child
         if rng.random() < 0.3:
             nick = NICKNAMES.get(child.forename) or f"{child.forename[:3]}z"
-            child_services.add_alias(child, nick, Alias.Kind.NICKNAME, acting_user=actor)
+            self.child_records.add_alias(child, nick, Alias.Kind.NICKNAME, acting_user=actor)
         if rng.random() < 0.15:
             handle = f"{child.forename.lower()}_{rng.randint(1, 99):02d}x"
-            child_services.add_alias(child, handle, Alias.Kind.ONLINE, acting_user=actor)
+            self.child_records.add_alias(child, handle, Alias.Kind.ONLINE, acting_user=actor)
         if any(p.looked_after for p in ctx.periods) and rng.random() < 0.1:
             previous = self.pick(SURNAMES["english"].split())
-            child_services.add_alias(
+            self.child_records.add_alias(
                 child, f"{child.forename} {previous}", Alias.Kind.PREVIOUS, acting_user=actor
             )
 
@@ -398,7 +407,7 @@ class ChildrenStage(EpisodeStage):
             end = None
             if rng.random() < 0.2 and start < self.today - dt.timedelta(days=30):
                 end = start + dt.timedelta(days=rng.randint(20, (self.today - start).days))
-            child_services.add_risk_flag(
+            self.child_records.add_risk_flag(
                 ctx.child,
                 flag=flag,
                 start_date=start,

@@ -118,6 +118,9 @@ class ChildPlan:
     prolific: bool
     n_episodes: int
     open_episode: bool = False
+    # What this child's last RHI must show on every demo (demo/showcase.py), and who has it.
+    shows: str = ""
+    worker: str = ""
 
 
 @dataclass

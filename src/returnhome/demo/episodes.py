@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import partial
+from typing import Any
 
 from returnhome.children.models import Placement
 from returnhome.episodes import services as episode_services
@@ -20,6 +22,8 @@ from .common import (
     weighted,
     years_before,
 )
+from .direct import as_read
+from .direct_episodes import ChildHistory, write_missing, write_return
 from .pools import (
     POLICE_PREFIXES,
 )
@@ -31,7 +35,10 @@ from .texts import (
 
 
 class EpisodeStage(DemoState):
-    """Plan when a child goes missing, and record each episode through the services."""
+    """Plan when a child goes missing, and record each episode (through the services, or
+    directly as they would: demo/direct_episodes.py)."""
+
+    history: ChildHistory  # the child being built, for the direct rows
 
     def _episode_span(
         self, plan: ChildPlan, dob: dt.date, end: dt.datetime
@@ -110,8 +117,14 @@ class EpisodeStage(DemoState):
         all_times: list[tuple[dt.datetime, dt.datetime | None, str]] = list(times)
         if open_at is not None:
             all_times.append((open_at, None, "M"))
+        if self.direct:
+            self.history = self.child_records.history
         for start, returned, classification in all_times:
             self._record_episode(ctx, start, returned, classification)
+        if self.direct:
+            for rhi in ctx.rhis:
+                if rhi is not None:
+                    as_read(rhi)  # as RHI.objects.get gives it; written at the child's end
 
     def _record_episode(
         self, ctx: ChildCtx, start: dt.datetime, returned: dt.datetime | None, classification: str
@@ -135,8 +148,12 @@ class EpisodeStage(DemoState):
         )
         risk = self._risk_level(ctx, classification)
         where = placement.address if placement else ctx.home_address
-        episode = episode_services.record_missing(
-            child,
+        record_missing = (
+            partial(write_missing, self.rows, self.history)
+            if self.direct
+            else partial(episode_services.record_missing, child, check_permission=False)
+        )
+        episode = record_missing(
             reported_missing_at=start,
             received_at=min(received, self.now - dt.timedelta(minutes=1)),
             source=source,
@@ -154,7 +171,6 @@ class EpisodeStage(DemoState):
                 town=town,
             ),
             content={"police_reference": reference, "reported_by": reported_by},
-            check_permission=False,
         )
         ctx.episodes.append(episode)
         if returned is None:
@@ -228,20 +244,22 @@ class EpisodeStage(DemoState):
         delay = self.minutes(12, 30) if rng.random() < 0.1 else self.minutes(0.1, 8)
         found_received = min(returned + delay, self.now - dt.timedelta(minutes=5))
         found_by_home = found_source == "childrens_home" and by_home
-        episode = episode_services.record_return(
-            episode,
-            returned_at=returned,
-            received_at=max(found_received, returned),
-            source=found_source,
-            acting_user=self.users["reporter"]
+        found: dict[str, Any] = {
+            "returned_at": returned,
+            "received_at": max(found_received, returned),
+            "source": found_source,
+            "acting_user": self.users["reporter"]
             if found_by_home
             else self.front_doors[ctx.child.council_id],
-            found_location=self.pick(FOUND_AT).format(town=town),
-            content={"police_reference": reference},
-            check_permission=False,
-        )
+            "found_location": self.pick(FOUND_AT).format(town=town),
+            "content": {"police_reference": reference},
+        }
+        if self.direct:
+            episode, rhi = write_return(self.rows, self.history, episode, **found)
+        else:
+            episode = episode_services.record_return(episode, check_permission=False, **found)
+            rhi = RHI.objects.get(episode=episode)
         ctx.episodes[-1] = episode
-        rhi = RHI.objects.get(episode=episode)
         rhi.episode = episode
         rhi.child = ctx.child
         ctx.rhis.append(rhi)

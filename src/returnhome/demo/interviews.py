@@ -6,9 +6,7 @@ import datetime as dt
 from typing import Any
 
 from returnhome.accounts.models import User
-from returnhome.followup import services as followup_services
 from returnhome.followup.models import ProposedAction
-from returnhome.interviews import services as rhi_services
 from returnhome.interviews.models import RHI, Interview
 from returnhome.interviews.services import ActionProposal, InterviewDetails
 from returnhome.lib.clock import LONDON
@@ -177,19 +175,18 @@ class InterviewStage(DemoState):
                 box_o=box,
             )
         proposals = self._actions(box, held, carer_only)
-        interview = rhi_services.record_interview(rhis, details, proposals, acting_user=worker)
+        unallocated = [rhi for rhi in rhis if rhi.allocated_worker_id is None]
+        interview = self.steps.record_interview(rhis, details, proposals, acting_user=worker)
         submitted = min(held + self.minutes(1, 48), max(held, self.now - dt.timedelta(minutes=10)))
-        Interview.objects.filter(pk=interview.pk).update(submitted_at=submitted)
-        interview.submitted_at = submitted
+        self.steps.correct(interview, submitted_at=submitted)
         for rhi in rhis:
-            if rhi.allocated_at is None:
-                # Covered before anyone was allocated: record_interview allocates but leaves no time.
-                RHI.objects.filter(pk=rhi.pk).update(allocated_at=held)
-                rhi.allocated_at = held
+            if rhi in unallocated:
+                # Covered before anyone was allocated: record_interview allocates it to the
+                # worker then and there (at the real clock's now); the demo's now is `held`.
+                self.steps.correct(rhi, allocated_at=held)
             if rhi.offer_made_at == held:
                 # Accepted by the covering interview: the interview is its offer and acceptance.
-                RHI.objects.filter(pk=rhi.pk).update(outcome_recorded_at=held)
-                rhi.outcome_recorded_at = held
+                self.steps.correct(rhi, outcome_recorded_at=held)
         self._review(interview, self._team(rhis[0]), submitted, held)
 
     def _in_person_mode(self) -> str:
@@ -213,7 +210,7 @@ class InterviewStage(DemoState):
         if reviewed >= self.now or (recent and rng.random() < 0.015):
             return  # awaiting the manager's review
         manager = team.manager
-        actions = list(interview.actions.order_by("pk"))
+        actions = self.steps.actions_of(interview)
         responses: dict[int, tuple[str, str]] = {}
         for action in actions:
             response = self.response_deck.deal()
@@ -231,15 +228,13 @@ class InterviewStage(DemoState):
                 "Discuss at the weekly missing meeting.",
             ]
         )
-        rhi_services.review_interview(
+        self.steps.review_interview(
             interview, responses=responses, comment=comment, acting_user=manager
         )
-        Interview.objects.filter(pk=interview.pk).update(reviewed_at=reviewed)
-        RHI.objects.filter(interview=interview).update(closed_at=reviewed)
-        ProposedAction.objects.filter(interview=interview).update(responded_at=reviewed)
+        self.steps.close_reviewed(interview, reviewed)
         worker = interview.conducted_by
         for action in actions:
-            action.refresh_from_db()
+            self.steps.reread(action)
             if action.status != ProposedAction.Status.AGREED:
                 continue
             if rng.random() < 0.05:
@@ -247,7 +242,7 @@ class InterviewStage(DemoState):
             started = self.office(reviewed + self.minutes(24, 240))
             if started >= self.now:
                 continue
-            followup_services.record_action_progress(
+            self.steps.record_action_progress(
                 action,
                 status=ProposedAction.Status.IN_PROGRESS.value,
                 expected_version=None,
@@ -270,7 +265,7 @@ class InterviewStage(DemoState):
                 else ProposedAction.Status.NOT_DONE.value
             )
             outcome = self.pick(DONE_OUTCOMES if finish == "done" else NOT_DONE_OUTCOMES)
-            followup_services.record_action_progress(
+            self.steps.record_action_progress(
                 action, status=status, outcome=outcome, expected_version=None, acting_user=worker
             )
-            ProposedAction.objects.filter(pk=action.pk).update(completed_at=ended)
+            self.steps.correct(action, completed_at=ended)

@@ -23,6 +23,7 @@ from .pools import (
     GIRLS,
     SCHOOLS,
 )
+from .steps import DirectSteps
 from .texts import (
     DECLINE_NOTES,
     INDEPENDENCE_REASONS,
@@ -69,7 +70,7 @@ class RhiStage(InterviewStage):
         ):
             worker = own_sw
         else:
-            suggested = rhi_services.suggest_worker(rhi)
+            suggested = self.steps.suggest_worker(rhi)
             # The same worker as last time where possible; but the child's own social worker
             # only now and then (the independence rule).
             keep = 0.3 if suggested is not None and suggested == own_sw else 0.85
@@ -83,11 +84,10 @@ class RhiStage(InterviewStage):
             if rhi_services.independence_warning(rhi, worker)
             else ""
         )
-        rhi_services.allocate_rhi(
+        self.steps.allocate_rhi(
             rhi, worker, expected_version=None, acting_user=team.manager, independence_reason=reason
         )
-        RHI.objects.filter(pk=rhi.pk).update(allocated_at=at)
-        rhi.allocated_at = at
+        self.steps.correct(rhi, allocated_at=at)
         return worker
 
     def _attempt(
@@ -110,7 +110,7 @@ class RhiStage(InterviewStage):
                 (ContactAttempt.Method.EMAIL.value, 7),
             ],
         )
-        rhi_services.log_contact_attempt(
+        self.steps.log_contact_attempt(
             rhi,
             attempted_at=at,
             method=method,
@@ -149,7 +149,7 @@ class RhiStage(InterviewStage):
         reason: str = "",
         note: str = "",
     ) -> None:
-        rhi_services.record_outcome(
+        self.steps.record_outcome(
             rhi,
             outcome=outcome,
             decline_reason=reason,
@@ -158,8 +158,7 @@ class RhiStage(InterviewStage):
             acting_user=worker,
         )
         closed = at if rhi.status == RHI.Status.CLOSED else None
-        RHI.objects.filter(pk=rhi.pk).update(outcome_recorded_at=at, closed_at=closed)
-        rhi.outcome_recorded_at, rhi.closed_at = at, closed
+        self.steps.correct(rhi, outcome_recorded_at=at, closed_at=closed)
 
     def _close_pending(self, pending: list[RHI], at: dt.datetime) -> None:
         for other in pending:
@@ -179,7 +178,7 @@ class RhiStage(InterviewStage):
         looked_after = ctx.looked_after_on(local_date(rhi.episode.reported_missing_at))
         age = age_on(child.date_of_birth or self.today, local_date(at))
         if rng.random() < 0.08:
-            rhi_services.record_consent(
+            self.steps.record_consent(
                 rhi, consent_needed=False, expected_version=None, acting_user=worker
             )
         else:
@@ -200,7 +199,7 @@ class RhiStage(InterviewStage):
             else:
                 parent = self.pick(GIRLS["english"].split() + BOYS["english"].split())
                 given_by, name = RHI.ConsentBy.PARENT.value, f"{parent} {child.surname}"
-            rhi_services.record_consent(
+            self.steps.record_consent(
                 rhi,
                 consent_needed=True,
                 given_by=given_by,
@@ -208,13 +207,24 @@ class RhiStage(InterviewStage):
                 expected_version=None,
                 acting_user=worker,
             )
-        RHI.objects.filter(pk=rhi.pk).update(consent_recorded_at=at)
-        rhi.consent_recorded_at = at
+        self.steps.correct(rhi, consent_recorded_at=at)
 
     def simulate_child(self, ctx: ChildCtx) -> None:
+        """Every RHI of the child through its life; with direct rows, the child's records are
+        written now, in one go (demo/direct.py)."""
+        if isinstance(self.steps, DirectSteps):
+            self.steps.start_child(ctx.rhis)
+        self._simulate_rhis(ctx)
+        if self.direct:
+            self.rows.flush()
+
+    def _simulate_rhis(self, ctx: ChildCtx) -> None:
         pending: list[RHI] = []
         for index, rhi in enumerate(ctx.rhis):
             if rhi is None or index in ctx.covered:
+                continue
+            if self._kept_open(ctx, index):
+                pending = self._showcase_rhi(ctx, rhi, pending)
                 continue
             pending = self._simulate_rhi(ctx, index, rhi, pending)
         # Nothing sits forgotten for months: a manager closes what was left waiting long ago.
@@ -244,7 +254,10 @@ class RhiStage(InterviewStage):
                 # Missing again before anyone picked it up: the next interview may cover it.
                 return [*pending, rhi]
             return pending
-        prefer = next((p.allocated_worker for p in pending if p.allocated_worker is not None), None)
+        prefer = next(
+            (p.allocated_worker for p in pending if p.allocated_worker is not None),
+            self.users[ctx.plan.worker] if ctx.plan.worker else None,
+        )
         worker = self._allocate(ctx, rhi, allocated_at, prefer)
         fate = weighted(
             self.rng,
@@ -352,7 +365,7 @@ class RhiStage(InterviewStage):
                 else walk.contacted,
                 method="phone",
             )
-            rhi_services.record_offer(
+            self.steps.record_offer(
                 rhi,
                 offer_made_at=offer,
                 offered_to=RHI.OfferedTo.PARENT_CARER.value,
@@ -425,7 +438,7 @@ class RhiStage(InterviewStage):
                     (RHI.OfferedTo.PARENT_CARER.value, 10),
                 ],
             )
-        rhi_services.record_offer(
+        self.steps.record_offer(
             rhi,
             offer_made_at=offer_at,
             offered_to=offered_to,
@@ -525,6 +538,7 @@ class RhiStage(InterviewStage):
             nxt.returned_at is not None
             and self.rng.random() < 0.6
             and index + 1 not in walk.ctx.covered
+            and not self._kept_open(walk.ctx, index + 1)
         ):
             held = self.office(nxt.returned_at + self.minutes(4, 60))
             next_rhi = walk.ctx.rhis[index + 1]
@@ -538,7 +552,7 @@ class RhiStage(InterviewStage):
         worker = walk.worker
         next_alloc = self.office(next_rhi.referred_at + self.minutes(0.3, 20))
         if next_alloc < min(held, self.now):
-            rhi_services.allocate_rhi(
+            self.steps.allocate_rhi(
                 next_rhi,
                 worker,
                 expected_version=None,
@@ -547,11 +561,38 @@ class RhiStage(InterviewStage):
                 if rhi_services.independence_warning(next_rhi, worker)
                 else "",
             )
-            RHI.objects.filter(pk=next_rhi.pk).update(allocated_at=next_alloc)
-            next_rhi.allocated_at = next_alloc
+            self.steps.correct(next_rhi, allocated_at=next_alloc)
         if held < self.now:
             self._interview(
                 walk.ctx, [walk.rhi, *walk.pending, next_rhi], worker, held, carer_only=False
             )
             return []
         return walk.pending
+
+    def _kept_open(self, ctx: ChildCtx, index: int) -> bool:
+        """Whether this is a showcase child's last RHI (demo/showcase.py): no interview covers it."""
+        return bool(ctx.plan.shows) and index == len(ctx.rhis) - 1
+
+    def _showcase_rhi(self, ctx: ChildCtx, rhi: RHI, pending: list[RHI]) -> list[RHI]:
+        """A showcase child's last RHI, still open now: waiting to be allocated, or allocated to
+        the showcase's worker, who has tried to make contact (demo/showcase.py)."""
+        if not ctx.plan.worker:
+            return [*pending, rhi]
+        worker = self.users[ctx.plan.worker]
+        latest = self.now - dt.timedelta(minutes=30)
+        allocated_at = min(self.office(rhi.referred_at + self.minutes(0.3, 6)), latest)
+        self._allocate(ctx, rhi, allocated_at, worker)
+        contacted = self._contacted(ctx, rhi)
+        at = allocated_at
+        for _ in range(self.rng.randint(1, 3)):
+            at = self.office(at + self.minutes(0.5, 8))
+            if at >= latest:
+                break
+            self._attempt(
+                rhi,
+                worker,
+                at,
+                result=self.pick(["no_answer", "message_left", "not_there"]),
+                contacted=contacted,
+            )
+        return [*pending, rhi]

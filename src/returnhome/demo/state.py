@@ -5,17 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
+from typing import Any
 
 from django.utils import timezone
 
 from returnhome.accounts.models import User
+from returnhome.children import services as child_services
 from returnhome.followup.models import ProposedAction
 from returnhome.interviews.models import RHI, DeclineReason
 from returnhome.lib.clock import LONDON
 from returnhome.organisations.models import Organisation
 
 from .common import DEFAULT_PASSWORD, Deck, DemoDataError, T, Team
+from .direct import DirectRows
+from .direct_children import DirectChildRecords
 from .pools import AreaSpec
+from .steps import DirectSteps, ServiceSteps
 
 
 class DemoState:
@@ -51,6 +56,7 @@ class DemoState:
         years: int = 2,
         today: dt.date,
         password: str = DEFAULT_PASSWORD,
+        direct: bool = True,
     ) -> None:
         if children < 1:
             raise DemoDataError("--children must be at least 1")
@@ -64,6 +70,14 @@ class DemoState:
         self.years = years
         self.today = today
         self.password = password
+        # Write the busiest stages' rows directly, as the services would (demo/direct.py);
+        # False: every record through the services (what tests compare the direct rows with).
+        self.direct = direct
+        self.rows = DirectRows()
+        self.steps: DirectSteps | ServiceSteps = (
+            DirectSteps(self.rows) if direct else ServiceSteps()
+        )
+        self.child_records: Any = DirectChildRecords(self.rows) if direct else child_services
         # The simulated "now": midnight at the start of `today`, so nothing is after the real now.
         self.now = dt.datetime(today.year, today.month, today.day, tzinfo=LONDON)
         self.window_start = self.now - dt.timedelta(days=365 * years)

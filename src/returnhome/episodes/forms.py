@@ -51,9 +51,6 @@ class MissingForm(Form):
         super().__init__(*args, **kwargs)
         if council.police_force_id and not self.is_bound:
             self.initial["police_force"] = council.police_force_id
-        self.initial.setdefault(
-            "received_at", timezone.localtime().replace(second=0, microsecond=0)
-        )
 
 
 class FoundForm(Form):
@@ -77,10 +74,6 @@ class FoundForm(Form):
             # The police record it themselves: it comes from them, and reaches the app now.
             del self.fields["source"]
             del self.fields["received_at"]
-        else:
-            self.initial.setdefault(
-                "received_at", timezone.localtime().replace(second=0, microsecond=0)
-            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

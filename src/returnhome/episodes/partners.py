@@ -5,6 +5,8 @@ arrived. The alert never names the child (decision 0013)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +16,7 @@ from returnhome.accounts.models import User
 from returnhome.alerts.models import Alert
 from returnhome.alerts.services import notify
 from returnhome.children.models import Placement
+from returnhome.core.db import chunked
 from returnhome.episodes.models import Episode
 from returnhome.organisations.models import Organisation
 
@@ -38,13 +41,13 @@ def responsible_for(episode: Episode, placement: Placement) -> Q:
     )
 
 
-def tell_everyone_responsible(episode: Episode, *, event: str, acting_user: User | None) -> None:
+def tell_everyone_responsible(episode: Episode, *, event: str, acting_user: User | None) -> bool:
     """Alert everyone responsible for a child placed out of area that they went missing
-    (`event` "missing") or came back ("found"). Nothing for a child placed in their council's
-    own area."""
+    (`event` "missing") or came back ("found"); whether they were. Nothing for a child placed
+    in their council's own area."""
     placement = placement_out_of_area(episode)
     if placement is None:
-        return
+        return False
     council: Organisation = episode.council
     what = "reported missing" if event == "missing" else "back from missing"
     notify(
@@ -54,3 +57,28 @@ def tell_everyone_responsible(episode: Episode, *, event: str, acting_user: User
         link=reverse("episodes:detail", args=[episode.pk]),
         acting_user=acting_user,
     )
+    return True
+
+
+def tell_everyone_responsible_for(
+    events: Iterable[tuple[Episode, str]], *, acting_user: User | None
+) -> int:
+    """What the bulk paths (a police file's bulk commit, the history import) wrote, told as
+    `record_missing` and `record_return` tell it, one (episode, "missing" or "found") at a time:
+    whoever is responsible for a child placed out of area hears, whether or not the placement
+    names an RHI provider. One query finds the few children with an out-of-area placement among
+    the many; only their episodes are looked at again. Returns how many events were told."""
+    pairs = list(events)
+    children = sorted({episode.child_id for episode, _event in pairs})
+    placed: set[int] = set()
+    for part in chunked(children):
+        placed.update(
+            Placement.objects.filter(child_id__in=part, out_of_area=True).values_list(
+                "child_id", flat=True
+            )
+        )
+    told = 0
+    for episode, event in pairs:
+        if episode.child_id in placed:
+            told += tell_everyone_responsible(episode, event=event, acting_user=acting_user)
+    return told

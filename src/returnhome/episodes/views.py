@@ -24,7 +24,7 @@ from returnhome.children.models import Child
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
-from returnhome.core.paging import page_of
+from returnhome.core.paging import page_of, recall_search, redirect_to_search
 from returnhome.episodes import services
 from returnhome.episodes.forms import FoundForm, MissingForm, notification_content
 from returnhome.episodes.models import DirectReport, Episode
@@ -45,17 +45,28 @@ def open_episodes(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def record_missing(request: AuthedHttpRequest) -> HttpResponse:
-    """Step 1: find the child (or start a new one). Step 2 is the notification form."""
+    """Step 1: find the child (or start a new one). Step 2 is the notification form.
+
+    The search is posted, kept in the session and paged by its id: a child's name or date of
+    birth never goes into a URL (core/paging.py)."""
     council = request.user.organisation
     require(
         can_record_notification(request.user, council), "Only the front door records notifications."
     )
-    find = FindChildForm(request.GET or None)
-    results = search_children(request.user, find.cleaned_data["q"]) if find.is_valid() else None
+    if request.method == "POST":
+        find = FindChildForm(request.POST)
+        if find.is_valid():
+            return redirect_to_search(request, {"q": find.cleaned_data["q"]})
+    else:
+        find = FindChildForm(recall_search(request)[1] or None)
+    query = find.cleaned_data["q"] if find.is_bound and find.is_valid() else ""
+    page = page_of(request, search_children(request.user, query)) if query else None
+    shown = list(page.object_list) if page else []
+    record_list_read(request.user, "search_children", shown)
     return render(
         request,
         "episodes/find_child.html",
-        {"find": find, "results": results, "missing": _open_episodes(results or [])},
+        {"find": find, "query": query, "page": page, "missing": _open_episodes(shown)},
     )
 
 

@@ -28,6 +28,15 @@ class DeclineReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def still_to_do() -> models.Case:
+    """True for an RHI whose interview is still to be done (its deadline still runs)."""
+    return models.Case(
+        models.When(status__in=RHI.WAITING_STATUSES, then=models.Value(True)),
+        default=models.Value(False),
+        output_field=models.BooleanField(),
+    )
+
+
 class RHIQuerySet(models.QuerySet["RHI"]):
     def visible_to(self, user: User) -> RHIQuerySet:
         return visible_rows(self, rhi_filter(user))
@@ -43,14 +52,21 @@ class RHIQuerySet(models.QuerySet["RHI"]):
         return self.filter(models.Q(**overdue(now)))
 
     def by_deadline(self, now: dt.datetime) -> RHIQuerySet:
-        """Overdue first, then by deadline; interviews awaiting review after those still to do."""
+        """Overdue first, then the RHIs still to do by deadline (soonest first); interviews
+        awaiting review or returned for changes after those still to do."""
         return self.annotate(
             overdue_first=models.Case(
                 models.When(models.Q(**overdue(now)), then=models.Value(True)),
                 default=models.Value(False),
                 output_field=models.BooleanField(),
-            )
-        ).order_by("-overdue_first", models.F("due_at").asc(nulls_last=True), "referred_at")
+            ),
+            still_to_do=still_to_do(),
+        ).order_by(
+            "-overdue_first",
+            "-still_to_do",
+            models.F("due_at").asc(nulls_last=True),
+            "referred_at",
+        )
 
 
 class RHI(TimeStampedModel):

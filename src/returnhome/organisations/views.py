@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from returnhome.access.policy import can_configure_service, get_visible_or_404
 from returnhome.core.errors import require
@@ -181,7 +180,7 @@ def contract_form(request: AuthedHttpRequest, pk: int | None = None) -> HttpResp
 def contract_end(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _admin_council(request)
     contract = get_visible_or_404(request.user, Contract.objects, pk)
-    initial = {"ended_on": timezone.localdate(), "expected_version": contract.version}
+    initial = {"expected_version": contract.version}
     form = EndContractForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

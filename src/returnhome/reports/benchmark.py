@@ -11,6 +11,13 @@ mean of the councils' own ratios (what the research reported); each council's ra
 against the group's median (councils with a zero denominator are "n/a" and left out of the
 median and the mean).
 
+A child placed out of area counts once for each council (decision 0039): LAC-out in the
+responsible council's row, Hosted in the host's. The pooled figure counts each episode once
+(decision 0042): in all groups together, a hosted episode whose responsible council is among
+the councils compared is already in that council's row and is not added again; one whose
+responsible council is not among them is added once, and its child once however many of the
+councils hosted it. In one group no episode is in two rows, so the pooled figure is the rows' sum.
+
 Aggregates only: no child is named or counted individually, so a council's performance lead may
 see the figures of the other councils in its own police-force area and region.
 """
@@ -25,6 +32,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count
+
 from returnhome.lib.clock import ClockCount, ClockRule, ClockStart
 from returnhome.lib.groups import Group
 from returnhome.lib.text import printable
@@ -34,6 +43,7 @@ from returnhome.reports.indicators import (
     COUNTS,
     HOST_PREVIOUS,
     RATES,
+    ROW,
     TOTAL,
     GroupFigures,
     _rate,
@@ -102,11 +112,24 @@ class Benchmark:
     rule: ClockRule
     group: str
     rows: list[CouncilRow]
+    # The pooled counts, each episode once (decision 0042); None: the rows' sums.
+    pooled: tuple[int, int] | None = None
+
+    @property
+    def pooled_episodes(self) -> int:
+        if self.pooled is not None:
+            return self.pooled[0]
+        return sum(r.figures.counts["episodes"] for r in self.rows)
+
+    @property
+    def pooled_children(self) -> int:
+        if self.pooled is not None:
+            return self.pooled[1]
+        return sum(r.figures.counts["children"] for r in self.rows)
 
     @property
     def pooled_per_child(self) -> float | None:
-        episodes = sum(r.figures.counts["episodes"] for r in self.rows)
-        return _rate(episodes, sum(r.figures.counts["children"] for r in self.rows))
+        return _rate(self.pooled_episodes, self.pooled_children)
 
     @property
     def mean_per_child(self) -> float | None:
@@ -139,6 +162,8 @@ class Benchmark:
             "count": ClockCount(self.rule.count).value,
             "rule": self.rule.describe(),
             "group": self.group,
+            "pooled_episodes": self.pooled_episodes,
+            "pooled_children": self.pooled_children,
             "pooled_episodes_per_child": self.pooled_per_child,
             "mean_of_councils_episodes_per_child": self.mean_per_child,
             "medians": self.medians,
@@ -180,6 +205,8 @@ class Benchmark:
         writer.writerow(
             [f"Benchmark: {self.name}", f"{self.date_from} to {self.date_to}", self.rule.describe()]
         )
+        writer.writerow(["Pooled episodes (each once)", _csv(self.pooled_episodes)])
+        writer.writerow(["Pooled children", _csv(self.pooled_children)])
         writer.writerow(["Pooled episodes per child", _csv(self.pooled_per_child)])
         writer.writerow(["Mean of councils' episodes per child", _csv(self.mean_per_child)])
         writer.writerow([])
@@ -208,16 +235,29 @@ def benchmark(
     """Every council's indicators (for `group`, or the total) in one grouped query."""
     figures = {c.pk: {column: GroupFigures.empty() for column in COLUMNS} for c in councils}
     facts, start = period_facts(councils, date_from, date_to)
+    own = GroupFigures.empty()  # the councils' own episodes, all groups (the pooled total)
     for row in facts.values("council_id", "group").annotate(**episode_aggregates(rule, start)):
         per_group = figures[row["council_id"]]
         if row["group"] in per_group:
             add_figures(per_group[row["group"]], row)
         add_figures(per_group[TOTAL], row, total=True)
+        add_figures(own, row, total=True)
     # Other councils' episodes each hosted: its Hosted group (decision 0039).
-    hosted = hosted_facts(councils, date_from, date_to).values("host_council_id")
-    for row in hosted.annotate(**episode_aggregates(rule, start, HOST_PREVIOUS)):
+    hosted = hosted_facts(councils, date_from, date_to)
+    for row in hosted.values("host_council_id").annotate(
+        **episode_aggregates(rule, start, HOST_PREVIOUS)
+    ):
         per_group = figures[row["host_council_id"]]
         add_figures(per_group[Group.HOSTED], row)
         add_figures(per_group[TOTAL], row, total=True)
     rows = [CouncilRow(c, figures[c.pk][group]) for c in councils]
-    return Benchmark(name, date_from, date_to, rule, group, rows)
+    pooled = None
+    if group == TOTAL:  # each episode once (decision 0042)
+        outside = hosted.exclude(council_id__in=[c.pk for c in councils]).aggregate(
+            episodes=Count(ROW), children=Count("child_id", distinct=True)
+        )
+        pooled = (
+            own.counts["episodes"] + outside["episodes"],
+            own.counts["children"] + outside["children"],
+        )
+    return Benchmark(name, date_from, date_to, rule, group, rows, pooled)

@@ -165,9 +165,12 @@ def line_chart(
     y_max = _nice_top(max([v for _, values in series for v in values] + [0]))
     step = plot_w / max(1, len(x_labels) - 1)
     body = []
-    for tick in range(5):
-        value = y_max * tick / 4
-        y = top + plot_h - plot_h * tick / 4
+    # Whole numbers on the axis (a count is never 12.5): 5 intervals of a top of 1 or 5 times a power of ten,
+    # 4 of a top of 2 times a power of ten.
+    intervals = 4 if str(y_max)[0] == "2" else 5
+    for tick in range(intervals + 1):
+        value = y_max * tick / intervals
+        y = top + plot_h - plot_h * tick / intervals
         body.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{LIGHT}" stroke-width="0.7"/>'
         )
@@ -207,7 +210,7 @@ def line_chart(
             while any(abs(end_y - other) < 14 for other in label_ys):
                 end_y += 14
             label_ys.append(end_y)
-            x_end = left + plot_w + 10
+            x_end = left + plot_w + 22  # clear of the last month's name ("Dec*") under the axis
             body.append(_marker(marker, x_end + 4, end_y, stroke))
             body.append(_text(x_end + 14, end_y + 4, f"{name} ({values[-1]})", size=12))
     desc = "; ".join(

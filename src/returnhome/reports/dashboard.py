@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from returnhome.core.db import chunked
 from returnhome.interviews.models import Interview
 from returnhome.lib.clock import ClockCount, ClockRule, month_number
 from returnhome.lib.groups import Group
@@ -211,6 +212,10 @@ def repeat_children(
     Read from the report facts: an episode whose child was reported missing before it within the
     period (`child_previous_at` at or after the start) is the child's second or later of the
     period, so a child with n episodes has n - 1 such rows, and only those are grouped.
+
+    The children another council placed in this council's area count as the host counts them
+    (decision 0039): their episodes in its area (the facts' `host_council`), and no other — the
+    host reads only those. They are few (`facts_host_idx`), so each is counted outright.
     """
     if threshold < 2:
         raise ValueError("a repeat is 2 or more episodes")
@@ -222,7 +227,26 @@ def repeat_children(
         .filter(later__gte=threshold - 1)
         .order_by("-later", "child_id")
     )
-    return [RepeatChild(row["child_id"], row["later"] + 1) for row in rows]
+    counts = {row["child_id"]: row["later"] + 1 for row in rows}
+    hosted = dict(
+        hosted_facts([council], date_from, date_to)
+        .values("child_id")
+        .annotate(n=Count(ROW))
+        .values_list("child_id", "n")
+    )
+    own: dict[int, int] = {}  # a hosted child's own episodes here too (a record of its own)
+    for part in chunked(sorted(hosted)):
+        own.update(
+            facts.filter(child_id__in=part)
+            .values("child_id")
+            .annotate(n=Count(ROW))
+            .values_list("child_id", "n")
+        )
+    for child_id, episodes in hosted.items():
+        if episodes + own.get(child_id, 0) >= threshold:
+            counts[child_id] = episodes + own.get(child_id, 0)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [RepeatChild(child_id, episodes) for child_id, episodes in ranked]
 
 
 def twelve_months_to(date_to: dt.date) -> dt.date:

@@ -31,6 +31,7 @@ from typing import Any
 
 from django.db import connection as default_connection
 
+from returnhome.lib.groups import Group
 from returnhome.reports.models import DUE_72_HOURS, DUE_FIELDS
 
 FACTS = "reports_episodefacts"
@@ -114,12 +115,15 @@ def uk_date_sql(vendor: str, instant: str) -> str:
 def host_council_sql(vendor: str, episode: str) -> str:
     """The council hosting an episode (over alias `episode`): the area of the child's out-of-area
     placement (in another council's area than the episode's council) on the UK date the episode
-    was reported missing, the latest started if two overlap; NULL when there is none. The rule
-    of `access.policy._episodes_in_area`, without its sharing window: a figure for a past period
+    was reported missing, the latest started if two overlap; NULL when there is none, and for an
+    episode the responsible council does not count as LAC-out (a child not looked after then):
+    so the episode counts once for each council, LAC-out and Hosted (decision 0042). The rule of
+    `access.policy._episodes_in_area`, without its sharing window: a figure for a past period
     never changes with today's date (decision 0039)."""
     day = uk_date_sql(vendor, f"{episode}.reported_missing_at")
     return (
         f"(SELECT pl.council_area_id FROM {PLACEMENTS} pl WHERE pl.child_id = {episode}.child_id "
+        f"AND {episode}.\"group\" = '{Group.LAC_OUT.value}' "
         f"AND pl.out_of_area AND pl.council_area_id <> {episode}.council_id "
         f"AND pl.start_date <= {day} AND (pl.end_date IS NULL OR pl.end_date >= {day}) "
         "ORDER BY pl.start_date DESC, pl.id DESC LIMIT 1)"

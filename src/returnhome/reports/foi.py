@@ -46,7 +46,15 @@ from returnhome.reports.questionnaire import (
 
 NOT_HELD = "Not held."
 # Facts answered from the records of the period (reports/foi_records.py).
-RECORD_FACTS = frozenset({"rhi_providers", "information_sharing", "placement_arrangements"})
+RECORD_FACTS = frozenset(
+    {
+        "rhi_providers",
+        "information_sharing",
+        "placement_arrangements",
+        "placed_out_children",
+        "placed_here_children",
+    }
+)
 NOT_RECORDED = (
     "Not held: the council's service configuration does not record this "
     "(an administrator can add it under Service settings)."
@@ -381,6 +389,12 @@ class _Answerer:
 
     def fact_placement_arrangements(self, part: dict[str, Any]) -> list[str | Table]:
         return foi_records.placement_arrangements(self, part)
+
+    def fact_placed_out_children(self, part: dict[str, Any]) -> list[str | Table]:
+        return foi_records.placed_out_children(self, part)
+
+    def fact_placed_here_children(self, part: dict[str, Any]) -> list[str | Table]:
+        return foi_records.placed_here_children(self, part)
 
     def fact_group_delivery(self, part: dict[str, Any]) -> list[str | Table]:
         by, name = self.config.rhi_delivery(part["group"]) if self.config else ("", "")

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from returnhome.children.models import Placement, RHIArrangement
+from returnhome.children.models import LegalStatus, Placement, RHIArrangement
 from returnhome.interviews.models import RHI
 from returnhome.lib.groups import Group
 from returnhome.organisations.models import DeliveredBy, Organisation
@@ -218,4 +218,81 @@ def placement_arrangements(answerer: Any, part: dict[str, Any]) -> list[Any]:
     return [
         f"{lead}of the {total} placements outside the council's area in the period, the "
         "arrangement for who interviews the child if they go missing: " + "; ".join(lines) + "."
+    ]
+
+
+def _overlapping(answerer: Any, prefix: str = "") -> Q:
+    """A period (placement or legal status, at `prefix`) in force at any time in the FOI period."""
+    return Q(**{f"{prefix}start_date__lte": answerer.date_to}) & (
+        Q(**{f"{prefix}end_date__isnull": True})
+        | Q(**{f"{prefix}end_date__gte": answerer.date_from})
+    )
+
+
+def _children(n: int) -> str:
+    return f"{n} child{'ren' if n != 1 else ''}"
+
+
+def placed_out_children(answerer: Any, part: dict[str, Any]) -> list[Any]:
+    """The council's looked after children with a placement outside its area recorded here, in
+    force at any time in the period: how many, and where. Only placements recorded in this system
+    count (those of children with an information package or an episode); the answer says so."""
+    placements = Placement.objects.filter(
+        _overlapping(answerer), child__council_id=answerer.council.pk, out_of_area=True
+    ).select_related("council_area")
+    areas: dict[str, set[int]] = {}
+    for placement in placements:
+        areas.setdefault(placement.council_area.name, set()).add(placement.child_id)
+    children = {pk for ids in areas.values() for pk in ids}
+    caveat = (
+        "Only placements recorded in this system are counted (children with an information "
+        "package or a missing episode); the council's looked after children record (the SSDA903 "
+        "return) holds every placement."
+    )
+    if not children:
+        return [f"No placement outside the council's area is recorded for the period. {caveat}"]
+    where = "; ".join(f"{name}: {len(ids)}" for name, ids in sorted(areas.items()))
+    return [
+        f"{_children(len(children))} in the council's care had a placement outside its area "
+        f"recorded at some time in the period (by the area placed in: {where}). {caveat}"
+    ]
+
+
+def placed_here_children(answerer: Any, part: dict[str, Any]) -> list[Any]:
+    """Children looked after by other councils placed in this council's area at any time in the
+    period, as the records show them: the placements other councils recorded here (issue 12: the
+    host council sees them), and the council's own records of such children (e.g. from its
+    history import). Only councils recording placements in this system are counted; said so."""
+    council_id = answerer.council.pk
+    placed = Placement.objects.filter(
+        _overlapping(answerer), council_area_id=council_id, out_of_area=True
+    ).exclude(child__council_id=council_id)
+    by_council: dict[str, set[int]] = {}
+    for child_id, name in placed.values_list("child_id", "child__council__name"):
+        by_council.setdefault(name, set()).add(child_id)
+    own_records = set(
+        LegalStatus.objects.filter(
+            _overlapping(answerer),
+            child__council_id=council_id,
+            child__merged_into__isnull=True,
+            status=LegalStatus.Status.LOOKED_AFTER,
+            responsible_council__isnull=False,
+        )
+        .exclude(responsible_council_id=council_id)
+        .values_list("child_id", flat=True)
+    )
+    caveat = (
+        "Only the children whose placing council records their placement in this system, and "
+        "those the council holds a record of itself, are counted; the placing councils hold "
+        "every placement."
+    )
+    total = len({pk for ids in by_council.values() for pk in ids}) + len(own_records)
+    if not total:
+        return [f"No child placed here by another council is recorded for the period. {caveat}"]
+    parts = [f"{name}: {len(ids)}" for name, ids in sorted(by_council.items())]
+    if own_records:
+        parts.append(f"held on the council's own records: {len(own_records)}")
+    return [
+        f"{_children(total)} looked after by other councils were placed in the council's area "
+        f"at some time in the period ({'; '.join(parts)}). {caveat}"
     ]

@@ -26,7 +26,7 @@ DOWNLOADS = {
 
 
 class FoiForm(PeriodForm):
-    questionnaire = forms.ChoiceField(label="Questionnaire")
+    questionnaire = forms.ChoiceField(label="Questionnaire", widget=forms.RadioSelect)
     field_order = ["questionnaire", "date_from", "date_to"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -34,7 +34,12 @@ class FoiForm(PeriodForm):
         found, _problems = load_all()
         field = self.fields["questionnaire"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(q.name, f"{q.title} ({q.name})") for q in found]
+        # Told apart by the request each answers, in words (the file's name is for the command line).
+        field.choices = [
+            (q.name, f"{q.title} \u2014 {q.source}" if q.source else q.title) for q in found
+        ]
+        if found:
+            self.initial.setdefault("questionnaire", found[0].name)
 
 
 def _document(

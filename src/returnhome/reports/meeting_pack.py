@@ -10,6 +10,12 @@ partner councils. People and places from interview records (Box O, confidential)
 for users who may read interview records (`access.policy.can_read_interviews`: of the pack's readers,
 the team manager); places from the episodes themselves (missing from, found at) are shown to all
 of the pack's readers.
+
+The children another council placed in this council's area are in its pack as the host counts
+them (group Hosted, decision 0039): their episodes that began while placed here (the report
+facts' `host_council`), and only what the reader may see of them (`access.policy`: the episodes
+in its area while it may still see the child; an RHI only when it delivers it; interview records
+only when shared with it). Their sharing forms stay in the sending council's pack.
 """
 
 from __future__ import annotations
@@ -20,16 +26,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from returnhome.access.policy import can_read_interviews
+from returnhome.access.policy import can_read_interviews, child_sections
+from returnhome.children.models import Child
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import RHI, Interview
 from returnhome.organisations.models import Organisation
 from returnhome.reports.dashboard import RepeatChild, repeat_children, twelve_months_to
 from returnhome.reports.indicators import period_bounds
+from returnhome.reports.models import EpisodeFacts
 from returnhome.sharing.models import SharingRecipient
 
 RECENT_WEEKS = 12
@@ -92,10 +100,17 @@ class MeetingPack:
     # Information shared with the police and still without their feedback after the configured
     # days (`sharing.models.feedback_overdue`), as at `now`: one row per force.
     sharing_overdue: list[SharingRecipient] = field(default_factory=list)
+    # The children named in the repeat list, as the reader may see them (hosted ones included).
+    children: dict[int, Child] = field(default_factory=dict)
+    reader: Any = None
     # How many children are still missing and RHIs past their deadline in all: more than the
     # lists hold when the pack was built for a page (`build_pack(rows=...)`).
     still_missing_total: int = 0
     overdue_total: int = 0
+
+    def shows(self, child: Child, section: str) -> bool:
+        """The reader may see this part of the child's record (`access.policy.child_sections`)."""
+        return section in child_sections(self.reader, child)
 
 
 def build_pack(
@@ -113,33 +128,41 @@ def build_pack(
     sunday = monday + dt.timedelta(days=6)
     start, end = period_bounds(monday, sunday)
     year_start, _ = period_bounds(twelve_months_to(monday - dt.timedelta(days=1)), sunday)
-    before = (
-        Episode.objects.filter(
-            council_id=council.pk,
-            child_id=OuterRef("child_id"),
-            reported_missing_at__gte=year_start,
-            reported_missing_at__lt=OuterRef("reported_missing_at"),
-        )
-        .order_by()
-        .values("child_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    episodes = Episode.objects.filter(council_id=council.pk).select_related("child")
-    missing = list(
-        episodes.filter(reported_missing_at__gte=start, reported_missing_at__lt=end)
-        .annotate(before=Coalesce(Subquery(before, output_field=IntegerField()), Value(0)))
-        .order_by("reported_missing_at", "pk")
-    )
-    open_episodes = episodes.filter(returned_at__isnull=True, reported_missing_at__lt=end)
-    still_missing = list(open_episodes.order_by("reported_missing_at", "pk")[cut])
-    past_deadline = RHI.objects.filter(council_id=council.pk).overdue(now)
+    earlier = {
+        "child_id": OuterRef("child_id"),
+        "reported_missing_at__gte": year_start,
+        "reported_missing_at__lt": OuterRef("reported_missing_at"),
+    }
+    missing = [
+        *_own(council, _before(Episode.objects.filter(council_id=council.pk, **earlier)))
+        .filter(reported_missing_at__gte=start, reported_missing_at__lt=end),
+        *_hosted(user, council, hosted_by(council).filter(**earlier))
+        .filter(reported_missing_at__gte=start, reported_missing_at__lt=end),
+    ]  # fmt: skip
+    missing.sort(key=lambda e: (e.reported_missing_at, e.pk))
+    open_before_end = {"returned_at__isnull": True, "reported_missing_at__lt": end}
+    still_open = [
+        _own(council).filter(**open_before_end),
+        _hosted(user, council).filter(**open_before_end),
+    ]
+    still_missing = [e for q in still_open for e in q.order_by("reported_missing_at", "pk")[cut]]
+    still_missing.sort(key=lambda e: (e.reported_missing_at, e.pk))
+    still_missing_total = _total(still_missing, still_open, rows)
+    still_missing = still_missing[cut]
+    hosted_here = hosted_by(council).values("episode_id")
+    past_deadline = RHI.objects.filter(
+        Q(council_id=council.pk)
+        # A hosted child's RHI: the host reads it when it delivers it (`rhi_filter`).
+        | Q(pk__in=RHI.objects.visible_to(user).filter(episode_id__in=hosted_here).values("pk"))
+    ).overdue(now)
     overdue = list(
         past_deadline.select_related("child", "episode", "allocated_worker").order_by(
             "due_at", "pk"
         )[cut]
     )
     repeat = repeat_children(council, twelve_months_to(sunday), sunday)
+    children = Child.objects.visible_to(user).in_bulk([r.child_id for r in repeat])
+    repeat = [r for r in repeat if r.child_id in children]
     recent_from = sunday - dt.timedelta(weeks=RECENT_WEEKS) + dt.timedelta(days=1)
     places, people = _places_and_people(user, council, recent_from, sunday)
     sharing_overdue = list(
@@ -150,15 +173,42 @@ def build_pack(
     )
     return MeetingPack(
         council, monday, sunday, now, missing, still_missing, overdue, repeat,
-        {e.child_id for e in missing}, places, people, recent_from, sharing_overdue,
-        still_missing_total=_total(still_missing, open_episodes, rows),
-        overdue_total=_total(overdue, past_deadline, rows),
+        {e.child_id for e in missing}, places, people, recent_from, sharing_overdue, children, user,
+        still_missing_total, _total(overdue, [past_deadline], rows),
     )  # fmt: skip
 
 
-def _total(listed: list[Any], query: Any, rows: int | None) -> int:
-    """How many in all: the list's length, unless the list was cut at `rows`."""
-    return query.count() if rows is not None and len(listed) >= rows else len(listed)
+def _total(listed: list[Any], queries: list[Any], rows: int | None) -> int:
+    """How many in all: the list's length, unless it was cut at `rows` (then counted)."""
+    if rows is not None and len(listed) >= rows:
+        return sum(query.count() for query in queries)
+    return len(listed)
+
+
+def hosted_by(council: Organisation) -> QuerySet[EpisodeFacts]:
+    """The report facts a host council counts as Hosted (decision 0039): other councils'
+    episodes of children placed in its area (`facts_host_idx`)."""
+    return EpisodeFacts.objects.filter(host_council_id=council.pk).order_by()
+
+
+def _before(earlier: QuerySet[Any]) -> Coalesce:
+    """How many of the `earlier` rows (one child's, before this episode) there are."""
+    count = earlier.order_by().values("child_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))
+
+
+def _own(council: Organisation, before: Any = None) -> QuerySet[Episode]:
+    """The council's own episodes (the record's), with `before` when given."""
+    episodes = Episode.objects.filter(council_id=council.pk).select_related("child")
+    return episodes.annotate(before=before) if before is not None else episodes
+
+
+def _hosted(user: Any, council: Organisation, earlier: Any = None) -> QuerySet[Episode]:
+    """The episodes of children another council placed here, as the host counts them (the facts'
+    `host_council`), of those the reader may see; with how many of `earlier` when given."""
+    hosted = Episode.objects.visible_to(user).filter(pk__in=hosted_by(council).values("episode_id"))
+    hosted = hosted.select_related("child")
+    return hosted.annotate(before=_before(earlier)) if earlier is not None else hosted
 
 
 def _places_and_people(
@@ -166,17 +216,21 @@ def _places_and_people(
 ) -> tuple[list[Recurring], list[Recurring] | None]:
     start, end = period_bounds(date_from, date_to)
     place_mentions: list[tuple[str, int, str]] = []
-    for child_id, missing_from, found in Episode.objects.filter(
-        council_id=council.pk, reported_missing_at__gte=start, reported_missing_at__lt=end
-    ).values_list("child_id", "missing_from", "found_location"):
-        place_mentions.append((missing_from, child_id, "missing from"))
-        place_mentions.append((found, child_id, "found at"))
+    period = {"reported_missing_at__gte": start, "reported_missing_at__lt": end}
+    for episodes in (_own(council), _hosted(user, council)):
+        for child_id, missing_from, found in episodes.filter(**period).values_list(
+            "child_id", "missing_from", "found_location"
+        ):
+            place_mentions.append((missing_from, child_id, "missing from"))
+            place_mentions.append((found, child_id, "found at"))
     if not can_read_interviews(user):
         return _recurring(place_mentions), None
     person_mentions: list[tuple[str, int, str]] = []
+    hosted_here = hosted_by(council).filter(interview__isnull=False).values("interview_id")
     records = (
         Interview.objects.visible_to(user)
-        .filter(council_id=council.pk, held_at__gte=start, held_at__lt=end)
+        .filter(Q(council_id=council.pk) | Q(pk__in=hosted_here))
+        .filter(held_at__gte=start, held_at__lt=end)
         .values_list("child_id", "places_of_concern", "people_of_concern")
     )
     for child_id, places, people in records:

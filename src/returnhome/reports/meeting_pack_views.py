@@ -16,6 +16,7 @@ from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_list_read, record_read
 from returnhome.core.errors import require
 from returnhome.core.forms import Form, date_field
+from returnhome.lib.groups import group_counted_by
 from returnhome.organisations.models import Organisation
 from returnhome.reports.meeting_pack import (
     MeetingPack,
@@ -92,8 +93,8 @@ def tables(pack: MeetingPack) -> list[DataTable]:
             [
                 [
                     e.child.full_name,
-                    e.child.la_child_id,
-                    e.group,
+                    _child_id(pack, e.child),
+                    _group(pack, e),
                     _when(e.reported_missing_at),
                     e.get_risk_level_display() or "Not recorded",
                     e.before,  # type: ignore[attr-defined]
@@ -110,8 +111,8 @@ def tables(pack: MeetingPack) -> list[DataTable]:
             [
                 [
                     e.child.full_name,
-                    e.child.la_child_id,
-                    e.group,
+                    _child_id(pack, e.child),
+                    _group(pack, e),
                     _when(e.reported_missing_at),
                     e.get_risk_level_display() or "Not recorded",
                     _duration(pack.now - e.reported_missing_at),
@@ -126,7 +127,7 @@ def tables(pack: MeetingPack) -> list[DataTable]:
             [
                 [
                     r.child.full_name,
-                    r.child.la_child_id,
+                    _child_id(pack, r.child),
                     _when(r.episode.returned_at),
                     _when(r.due_at),
                     _duration(pack.now - r.due_at) if r.due_at else "",
@@ -177,21 +178,26 @@ def _sharing_table(pack: MeetingPack) -> DataTable:
 
 
 def _repeat_rows(pack: MeetingPack) -> list[list[Any]]:
-    from returnhome.children.models import Child
-
-    children = Child.objects.filter(council_id=pack.council.pk).in_bulk(
-        [r.child_id for r in pack.repeat]
-    )
     return [
         [
-            children[r.child_id].full_name,
-            children[r.child_id].la_child_id,
+            pack.children[r.child_id].full_name,
+            _child_id(pack, pack.children[r.child_id]),
             r.episodes,
             "Yes" if r.child_id in pack.repeat_this_week else "No",
         ]
         for r in pack.repeat
-        if r.child_id in children
     ]
+
+
+def _child_id(pack: MeetingPack, child: Any) -> str:
+    """The council child ID, where the reader may see it (the responsible council's, for a
+    child placed here)."""
+    return str(child.la_child_id) if pack.shows(child, "council_id") else ""
+
+
+def _group(pack: MeetingPack, episode: Any) -> str:
+    """As this council counts the episode: Hosted for a child another council placed here."""
+    return group_counted_by(episode.group, episode.council_id, pack.council.pk)
 
 
 def _audit(

@@ -50,6 +50,8 @@ FACTS: dict[str, frozenset[str]] = {
     "rhi_providers": frozenset({"group", "by"}),
     "information_sharing": frozenset(),
     "placement_arrangements": frozenset(),
+    "placed_out_children": frozenset(),
+    "placed_here_children": frozenset(),
 }
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 SIMPLE_PLACEHOLDERS = ("period", "rule", "council", "from", "to")

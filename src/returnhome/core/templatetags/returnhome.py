@@ -116,13 +116,14 @@ def error_prefix(context: template.Context) -> str:
 @register.simple_tag
 def group_words(group: Any) -> SafeString:
     """A group's code with what it means ("LAC-out: looked after by this council, placed
-    outside its area"): the codes are never shown unexplained."""
+    outside its area"): the codes are never shown unexplained. (Not in brackets: the MFH
+    label has its own.)"""
     try:
         code = Group(str(group))
     except ValueError:
         return format_html("{}", group or "Not known")
     return format_html(
-        '{} <span class="govuk-hint govuk-!-display-inline">({})</span>',
+        '{}<span class="govuk-hint govuk-!-display-inline">: {}</span>',
         code.value,
         GROUP_LABELS[code],
     )
@@ -138,6 +139,13 @@ def group_seen(context: Any, episode: Any) -> str:
     return group_counted_by(episode.group, episode.council_id, reader)
 
 
+@register.simple_tag
+def groups_in_words() -> str:
+    """The four group codes and what each means, as one line of text (for printed packs, where
+    a "What the groups mean" drop-down would not open)."""
+    return " ".join(f"{code.value}: {label}." for code, label in GROUP_LABELS.items())
+
+
 @register.inclusion_tag("includes/group_legend.html")
 def group_legend() -> dict[str, Any]:
     """What the group codes in a table mean (MFH, LAC-in, LAC-out, Hosted), under the table."""
@@ -150,25 +158,51 @@ def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
 
 
+IRREGULAR = {"children": "child"}
+
+
+def one_of(noun: str) -> str:
+    """The noun of a list for one item: "1 child", "1 RHI", "1 notification to decide" (the
+    first plural word of the phrase made singular)."""
+    words = noun.split(" ")
+    for i, word in enumerate(words):
+        if word in IRREGULAR:
+            words[i] = IRREGULAR[word]
+            break
+        if word.endswith("s") and len(word) > 2:
+            words[i] = word[:-1]
+            break
+    return " ".join(words)
+
+
 @register.inclusion_tag("includes/pagination.html", takes_context=True)
 def pagination(
-    context: Any, page: Any, noun: str = "", label: str = "Pages", param: str = "page"
+    context: Any,
+    page: Any,
+    noun: str = "",
+    label: str = "Pages",
+    param: str = "page",
+    fragment: str = "",
 ) -> dict[str, Any]:
     """How many in all, which ones are shown, and the GOV.UK pagination links (other query
-    parameters kept). Nothing but the count when everything fits on one page."""
-    from returnhome.core.paging import page_links, page_url
+    parameters kept; `fragment`, e.g. "#another", lands on the list within a longer page).
+    Nothing but the count when everything fits on one page."""
+    from returnhome.core.paging import PageLink, page_links, page_url
 
     params = context["request"].GET
     paginator = page.paginator
+    links = page_links(params, page, param) if paginator.num_pages > 1 else []
     return {
         "page": page,
-        "noun": noun,
+        "noun": one_of(noun) if paginator.count == 1 else noun,
         "label": label,
         "count": getattr(paginator, "count_text", paginator.count),
         "bounded": getattr(paginator, "bounded", False),
-        "links": page_links(params, page, param) if paginator.num_pages > 1 else [],
-        "previous_url": page_url(params, page.previous_page_number(), param)
+        "links": [PageLink(k.number, k.url + fragment if k.url else "", k.current) for k in links],
+        "previous_url": page_url(params, page.previous_page_number(), param) + fragment
         if page.has_previous()
         else "",
-        "next_url": page_url(params, page.next_page_number(), param) if page.has_next() else "",
+        "next_url": page_url(params, page.next_page_number(), param) + fragment
+        if page.has_next()
+        else "",
     }

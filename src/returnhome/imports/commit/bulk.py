@@ -30,6 +30,7 @@ from returnhome.core.audit import insert_chained
 from returnhome.core.db import bulk_write, chunked, fast_insert, unsaved
 from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import Episode, Notification
+from returnhome.episodes.partners import tell_everyone_responsible_for
 from returnhome.imports.commit.one_by_one import commit_rows
 from returnhome.imports.commit.records import (
     SOURCE,
@@ -418,6 +419,15 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
         _add_notifications(batch)
         _pending_and_review(batch)
         insert_chained(batch.audit)
+    # Everyone responsible for a child placed out of area hears, as through the services.
+    tell_everyone_responsible_for(
+        [
+            (batch.episode_objs[a.episode_id], "missing" if a.kind == "open" else "found")
+            for a in (*opens, *closes)
+            if a.episode_id in batch.episode_objs
+        ],
+        acting_user=actor,
+    )
     return Outcome(
         run, {**routed.episodes, **batch.episodes}, {**routed.children, **batch.children}
     )

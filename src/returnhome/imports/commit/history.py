@@ -19,6 +19,7 @@ from returnhome.core.audit import insert_chained
 from returnhome.core.db import BULK_BATCH, bulk_write, chunked, fast_insert, unsaved
 from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import Episode, Notification
+from returnhome.episodes.partners import tell_everyone_responsible_for
 from returnhome.imports.commit.records import audit_row
 from returnhome.imports.history.plan import HistoryPlan
 from returnhome.imports.history.rows import HistoryRow
@@ -177,8 +178,8 @@ def _write_histories(commit: _HistoryCommit) -> list[int]:
     return sorted({pk for pk, _ in status_plans} | {pk for pk, _ in place_plans})
 
 
-def _create_episodes(commit: _HistoryCommit) -> None:
-    """New episodes, with their found notification, interview and RHI."""
+def _create_episodes(commit: _HistoryCommit) -> list[Episode]:
+    """New episodes, with their found notification, interview and RHI; the episodes."""
     creates = [e.row for e in commit.plan.episodes if e.pk is None]
     council = commit.council
     episode_objs = [
@@ -224,6 +225,7 @@ def _create_episodes(commit: _HistoryCommit) -> None:
     fast_insert(Notification, notes)
     fast_insert(Interview, list(interviews.values()))
     _create_rhis(commit, creates, episode_objs, interviews)
+    return episode_objs
 
 
 def _create_rhis(
@@ -315,10 +317,15 @@ def commit_history(
     with bulk_write():  # the report facts derived once, for the children touched
         _write_children(commit)
         changed = _write_histories(commit)
-        _create_episodes(commit)
+        created = _create_episodes(commit)
         _update_episodes(commit)
         _refresh_other_groups(commit, changed)
     insert_chained(commit.audit)
+    # A child the file says is still missing, placed out of area: everyone responsible hears, as
+    # through the services. Past episodes already closed are history, not news: no alert.
+    tell_everyone_responsible_for(
+        [(e, "missing") for e in created if e.returned_at is None], acting_user=commit.actor
+    )
     return plan.counts()
 
 

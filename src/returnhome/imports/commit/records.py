@@ -99,9 +99,10 @@ def keep_pending(
     acting_user: User | None,
     run: ImportRun | None,
 ) -> PendingNotification:
-    pending = PendingNotification.objects.create(
-        **pending_fields(plan, notice, child.pk if child else None, run)
-    )
+    fields = pending_fields(plan, notice, child.pk if child else None, run)
+    if child is not None:  # waiting at the council holding the child's record (issue 12)
+        fields["council"] = child.council
+    pending = PendingNotification.objects.create(**fields)
     record_write(
         acting_user, "keep_found_notification", pending, police_reference=notice.police_reference
     )

@@ -13,6 +13,7 @@ from returnhome.accounts.http import AuthedHttpRequest
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
 from returnhome.core.forms import add_service_errors
+from returnhome.core.paging import page_of
 from returnhome.episodes.models import DirectReport
 from returnhome.imports.direct_reports import reporting
 from returnhome.imports.direct_reports.forms import ReportMissingForm, ReportReturnForm
@@ -22,13 +23,15 @@ ONLY_REPORTERS = "Only reporters and social workers report children directly."
 
 def my_reports(request: AuthedHttpRequest) -> HttpResponse:
     require(is_reporter(request.user), ONLY_REPORTERS)
-    reports = list(
+    page = page_of(
+        request,
         DirectReport.objects.visible_to(request.user)
         .filter(reporter=request.user)
         .select_related("council", "episode")
+        .order_by("-reported_at", "-pk"),
     )
-    record_list_read(request.user, "list_my_reports", reports)
-    return render(request, "reporting/mine.html", {"reports": reports})
+    record_list_read(request.user, "list_my_reports", list(page.object_list))
+    return render(request, "reporting/mine.html", {"page": page})
 
 
 def report_missing(request: AuthedHttpRequest) -> HttpResponse:

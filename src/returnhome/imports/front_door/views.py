@@ -19,7 +19,7 @@ from returnhome.children.forms import FindChildForm, search_children
 from returnhome.children.models import Child, ChildMerge
 from returnhome.core.audit import record_list_read
 from returnhome.core.errors import require
-from returnhome.core.paging import page_of
+from returnhome.core.paging import page_of, recall_search, redirect_to_search
 from returnhome.episodes.models import Episode, Notification
 from returnhome.imports.front_door import review
 from returnhome.imports.front_door.forms import NewEpisodeForm, QueueFilterForm, ReasonForm
@@ -101,10 +101,11 @@ def _candidates(request: AuthedHttpRequest, item: ReviewItem) -> list[dict[str, 
 def _item_page(
     request: AuthedHttpRequest, item: ReviewItem, problems: list[str] | None = None
 ) -> HttpResponse:
-    find = FindChildForm(request.GET or None)
-    query = find.cleaned_data["q"] if find.is_valid() else ""
-    results = list(search_children(request.user, query, limit=20)) if query else []
-    record_list_read(request.user, "search_children", results)
+    find = FindChildForm(recall_search(request)[1] or None)
+    query = find.cleaned_data["q"] if find.is_bound and find.is_valid() else ""
+    results = page_of(request, search_children(request.user, query), per_page=20) if query else None
+    shown = list(results.object_list) if results is not None else []
+    record_list_read(request.user, "search_children", shown)
     data = [(k, v) for k, v in item.data.items() if v not in ("", None)]
     context = {
         "item": item,
@@ -129,6 +130,11 @@ def item_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         ),
         pk,
     )
+    if request.method == "POST":  # "Another of our children": searched by POST, kept by its id
+        find = FindChildForm(request.POST)
+        if find.is_valid():
+            return redirect_to_search(request, {"q": find.cleaned_data["q"]}, "#another")
+        return _item_page(request, item, [str(e) for errs in find.errors.values() for e in errs])
     return _item_page(request, item)
 
 
@@ -208,7 +214,8 @@ def _pending_page(
         episodes = near.filter(reported_missing_at__lte=pending.event_at)
     else:
         episodes = episodes.none()
-    shown = list(episodes.order_by("-reported_missing_at")[:20])
+    page = page_of(request, episodes.order_by("-reported_missing_at", "-pk"), per_page=20)
+    shown = list(page.object_list)
     record_list_read(request.user, "waiting_candidates", shown)
     data = [(k, v) for k, v in pending.content.items() if v not in ("", None)]
     return render(
@@ -218,6 +225,7 @@ def _pending_page(
             "pending": pending,
             "data": data,
             "episodes": shown,
+            "page": page,
             "problems": problems or [],
             "reason_form": ReasonForm(),
             "is_open": pending.status == PendingNotification.Status.WAITING,
@@ -265,15 +273,19 @@ def merge_choose(request: AuthedHttpRequest, keep_pk: int) -> HttpResponse:
     require(
         can_record_notification(request.user, keep.council), "Only the front door merges records."
     )
-    find = FindChildForm(request.GET or None)
-    query = find.cleaned_data["q"] if find.is_valid() else ""
-    if not query:
-        query = keep.surname
-    results = [c for c in search_children(request.user, query, limit=30) if c.pk != keep.pk]
-    record_list_read(request.user, "search_children", results)
-    return render(
-        request, "imports/merge_choose.html", {"keep": keep, "find": find, "results": results}
-    )
+    if request.method == "POST":  # searched by POST, kept in the session by its id
+        find = FindChildForm(request.POST)
+        if find.is_valid():
+            return redirect_to_search(request, {"q": find.cleaned_data["q"]})
+    else:
+        find = FindChildForm(recall_search(request)[1] or None)
+    query = find.cleaned_data["q"] if find.is_bound and find.is_valid() else ""
+    others = search_children(request.user, query or keep.surname).exclude(pk=keep.pk)
+    others = others.select_related("council")
+    page = page_of(request, others)
+    record_list_read(request.user, "search_children", list(page.object_list))
+    context = {"keep": keep, "find": find, "query": query, "page": page}
+    return render(request, "imports/merge_choose.html", context)
 
 
 def merge_confirm(request: AuthedHttpRequest, keep_pk: int, duplicate_pk: int) -> HttpResponse:

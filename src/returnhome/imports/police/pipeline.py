@@ -415,7 +415,7 @@ class Planner:
                 if event == "found" and episode_id in self.episodes:
                     self.episodes[episode_id].has_found = True
             for pending in PendingNotification.objects.filter(
-                council=council,
+                Q(council=council) | Q(child_id__in=self.placed_in),
                 police_reference__in=refs,
                 status=PendingNotification.Status.WAITING,
             ):
@@ -620,6 +620,16 @@ class Planner:
                 )
             self.notified.add(notice.key)
             return self._close(notice, open_episode)
+        elsewhere = self._named_council(notice)
+        if elsewhere is not None and child_id is None:
+            # As for a missing one: the council it names decides, never this one (issue 12).
+            return self._review(
+                notice,
+                ReviewItem.Reason.NAMES_ANOTHER_COUNCIL,
+                f"Names {elsewhere.name} as the child's council; no child it placed in "
+                f"{self.council.name} fits it, and no episode has this police reference",
+                review_council_id=elsewhere.pk,
+            )
         self.plan.actions.append(Action("pending", notice, child_id=child_id))
         self.pending[key] = notice
         if child_id is not None and child_id > 0:

@@ -7,7 +7,8 @@ from typing import Any
 
 from django import template
 
-from returnhome.episodes.models import Notification
+from returnhome.children.models import Child
+from returnhome.episodes.models import Notification, RiskLevel
 from returnhome.imports.police.matching import AUTO, REVIEW
 
 register = template.Library()
@@ -84,3 +85,25 @@ def column_words(name: Any) -> str:
     """A notification's column name in words ("police_reference" is "Police reference")."""
     text = str(name or "")
     return COLUMN_WORDS.get(text, text.replace("_", " ").capitalize())
+
+
+EVENT_WORDS = {"missing": "Missing", "found": "Found"}
+RISK_WORDS = {
+    RiskLevel.NO_APPARENT_RISK.value: "No apparent risk",
+    RiskLevel.LOW.value: "Low risk",
+    RiskLevel.MEDIUM.value: "Medium risk",
+    RiskLevel.HIGH.value: "High risk",
+}
+CODED_VALUES: dict[str, dict[str, str]] = {
+    "event": EVENT_WORDS,
+    "risk_level": RISK_WORDS,
+    "sex": {str(code): str(label) for code, label in Child.Sex.choices},
+}
+
+
+@register.filter
+def value_words(value: Any, name: Any) -> str:
+    """A notification's coded value in words ("medium" risk is "Medium risk", sex "M" is
+    "Male"); any other value (names, references, times, addresses) exactly as received."""
+    text = str(value if value is not None else "")
+    return CODED_VALUES.get(str(name or ""), {}).get(text, text)
