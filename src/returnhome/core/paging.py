@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
 from django.http import HttpRequest, HttpResponseRedirect, QueryDict
@@ -25,10 +25,10 @@ PAGE_SIZE = 50
 SEARCHES_KEPT = 20
 SESSION_KEY = "searches"
 COUNT_UP_TO = 1_000
-"""A list counts its rows up to this many: past it, it says "more than 1,000" and pages through
-the first 1,000 (20 pages), saying that the others are found by filtering or searching. Counting
-every row of a council's ten-year history (360,000 actions, 200,000 children) costs more than the
-page itself (docs/performance.md, load)."""
+"""A list counts its rows up to this many: past it, it says "more than 1,000" and its pages go on
+past the count one "Next" at a time (each page reads one row beyond itself to know whether there
+is a next). Counting every row of a council's ten-year history (360,000 actions, 200,000 children)
+costs more than the page itself (docs/performance.md, load)."""
 
 
 class MoreThan(int):
@@ -75,16 +75,49 @@ class BoundedPaginator(Paginator):
             return bounded_count(self.object_list)
         return MoreThan(COUNT_UP_TO) if len(keys) > COUNT_UP_TO else len(keys)
 
+    def validate_number(self, number: Any) -> int:
+        """Past the bound, any page from 1 on may hold rows: `page` finds out."""
+        if not self.bounded:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        return number
+
+    def get_page(self, number: Any) -> Page:
+        """As Django's, except that a page past the end of a list longer than the bound gives
+        the first page (its last page is not known without counting every row)."""
+        if not self.bounded:
+            return super().get_page(number)
+        try:
+            return self.page(self.validate_number(number))
+        except (PageNotAnInteger, EmptyPage):
+            return self.page(1)
+
     def page(self, number: Any) -> Page:
         keys = self._keys
         if keys is None:
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        chosen = keys[bottom : min(bottom + self.per_page, self.count)]
-        items: Any = self.object_list
-        found = {row.pk: row for row in items.filter(pk__in=chosen)}
-        return Page([found[k] for k in chosen if k in found], number, self)
+        if bottom + self.per_page <= COUNT_UP_TO or not self.bounded:
+            window = keys[bottom : bottom + self.per_page + 1]
+        else:  # past the counted rows: read this page's keys, and one more
+            items: Any = self.object_list
+            window = list(items.values_list("pk", flat=True)[bottom : bottom + self.per_page + 1])
+            if not window:
+                raise EmptyPage("That page contains no results")
+        chosen = window[: self.per_page]
+        if not self.bounded:
+            chosen = chosen[: max(0, self.count - bottom)]
+        listed: Any = self.object_list
+        found = {row.pk: row for row in listed.filter(pk__in=chosen)}
+        page = OpenEndedPage([found[k] for k in chosen if k in found], number, self)
+        page.more = len(window) > self.per_page
+        return page
 
     @property
     def bounded(self) -> bool:
@@ -106,6 +139,26 @@ def page_of(
     return BoundedPaginator(items, per_page).get_page(request.GET.get(param))
 
 
+class OpenEndedPage(Page):
+    """A page of a list counted up to its bound: whether a next page exists is known from the
+    row read beyond this page, not from the count."""
+
+    more = False
+
+    def has_next(self) -> bool:
+        if not getattr(self.paginator, "bounded", False):
+            return super().has_next()
+        return self.more
+
+    def next_page_number(self) -> int:
+        if not getattr(self.paginator, "bounded", False):
+            return super().next_page_number()
+        return self.number + 1
+
+    def end_index(self) -> int:
+        return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
+
+
 @dataclass(frozen=True)
 class PageLink:
     number: int | None  # None: an ellipsis
@@ -122,7 +175,11 @@ def page_url(params: QueryDict, number: int, param: str = "page") -> str:
 def page_links(params: QueryDict, page: Page, param: str = "page") -> list[PageLink]:
     """The GOV.UK pagination items: the first, the last, and the pages next to the current one,
     with an ellipsis for each gap. Every other parameter of the request is kept."""
-    last = page.paginator.num_pages
+    bounded = getattr(page.paginator, "bounded", False)
+    # Past the counting bound the last page is not known: the pages around this one, then "…".
+    last = page.number + 1 if bounded and page.has_next() else page.paginator.num_pages
+    if bounded:
+        last = max(last, page.number)
     wanted = sorted(
         {1, last, page.number - 1, page.number, page.number + 1} & set(range(1, last + 1))
     )
@@ -133,6 +190,8 @@ def page_links(params: QueryDict, page: Page, param: str = "page") -> list[PageL
             links.append(PageLink(None, ""))
         links.append(PageLink(number, page_url(params, number, param), number == page.number))
         previous = number
+    if bounded and page.has_next():
+        links.append(PageLink(None, ""))
     return links
 
 

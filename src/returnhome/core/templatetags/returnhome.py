@@ -191,7 +191,8 @@ def pagination(
 
     params = context["request"].GET
     paginator = page.paginator
-    links = page_links(params, page, param) if paginator.num_pages > 1 else []
+    several = paginator.num_pages > 1 or page.has_next() or page.number > 1
+    links = page_links(params, page, param) if several else []
     return {
         "page": page,
         "noun": one_of(noun) if paginator.count == 1 else noun,
