@@ -1,0 +1,53 @@
+"""Indexes for finding a child by name on PostgreSQL (children/search.py): trigram indexes for a
+name or alias containing the words typed, and ordered indexes for the distinct names starting
+with a letter (the misspelt-name candidates) and for the names the misspelling matched.
+
+PostgreSQL only (SQLite has no trigram indexes; its search reads the table, fast at a council's
+size). pg_trgm is a trusted extension (PostgreSQL 13 and later): the database's owner creates it;
+docs/deploy.md says so. Built without CONCURRENTLY: at 200,000 children each takes seconds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import migrations
+
+INDEXES = [
+    "CREATE INDEX IF NOT EXISTS children_child_forename_trgm ON children_child "
+    "USING gin (upper(forename::text) gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS children_child_surname_trgm ON children_child "
+    "USING gin (upper(surname::text) gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS children_alias_name_trgm ON children_alias "
+    "USING gin (upper(name::text) gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS children_child_forename_prefix ON children_child "
+    "(upper(forename::text) text_pattern_ops, forename)",
+    "CREATE INDEX IF NOT EXISTS children_child_surname_prefix ON children_child "
+    "(upper(surname::text) text_pattern_ops, surname)",
+    "CREATE INDEX IF NOT EXISTS children_alias_name_prefix ON children_alias "
+    "(upper(name::text) text_pattern_ops, name)",
+    "CREATE INDEX IF NOT EXISTS children_child_forename_exact ON children_child (forename)",
+    "CREATE INDEX IF NOT EXISTS children_child_surname_exact ON children_child (surname)",
+    "CREATE INDEX IF NOT EXISTS children_alias_name_exact ON children_alias (name)",
+]
+NAMES = [sql.split()[5] for sql in INDEXES]
+
+
+def create(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    for sql in INDEXES:
+        schema_editor.execute(sql)
+
+
+def drop(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name in NAMES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("children", "0005_out_of_area_placements_and_packages")]
+
+    operations = [migrations.RunPython(create, drop)]
