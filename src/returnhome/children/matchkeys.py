@@ -167,6 +167,12 @@ def derive_keys(cursor: Any, child_ids: list[int]) -> None:
             )
     # In the index's order: many rows go in far faster.
     rows.sort(key=lambda r: (r[1], r[2]))
+    if cursor.db.vendor == "postgresql":
+        # COPY: one stream for all the rows (the migration writes millions).
+        with cursor.cursor.copy(f"COPY {KEYS} (child_id, council_id, key) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     for start in range(0, len(rows), 10 * CHUNK):
         cursor.executemany(
             f"INSERT INTO {KEYS} (child_id, council_id, key) VALUES (%s, %s, %s)",  # noqa: S608
@@ -189,3 +195,57 @@ def refresh_match_keys(council_id: int | None = None) -> int:
         child_ids = sorted({row[0] for row in cursor.fetchall()})
         derive_keys(cursor, child_ids)
     return len(child_ids)
+
+
+# What matching reads of a child (`imports.police.matching.Person.build`), in this order.
+MATCHING_COLUMNS = (
+    "id",
+    "forename",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "address",
+    "la_child_id",
+    "nhs_number",
+)
+
+
+def children_sharing_keys(
+    council_id: int, keys: list[str]
+) -> tuple[list[tuple[Any, ...]], dict[int, list[str]]]:
+    """The council's current children filed under any of `keys` (their `MATCHING_COLUMNS`, the
+    date of birth as a date), and their aliases in the order they were added. Raw SQL by index:
+    an API request reads a few thousand children this way in milliseconds."""
+    ids: set[int] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), CHUNK):
+            part = keys[start : start + CHUNK]
+            cursor.execute(
+                f"SELECT child_id FROM {KEYS} WHERE council_id = %s "  # noqa: S608
+                f"AND key IN ({_placeholders(part)})",
+                [council_id, *part],
+            )
+            ids.update(row[0] for row in cursor.fetchall())
+        ordered = sorted(ids)
+        rows: list[tuple[Any, ...]] = []
+        aliases: dict[int, list[str]] = defaultdict(list)
+        for start in range(0, len(ordered), CHUNK):
+            part = ordered[start : start + CHUNK]
+            marks = _placeholders(part)
+            cursor.execute(
+                f"SELECT {', '.join(MATCHING_COLUMNS)} FROM children_child "  # noqa: S608
+                f"WHERE id IN ({marks}) AND council_id = %s "
+                "AND merged_into_id IS NULL AND erased_at IS NULL",
+                [*part, council_id],
+            )
+            for row in cursor.fetchall():
+                rows.append((*row[:3], _date(row[3]), *row[4:]))
+            cursor.execute(
+                f"SELECT child_id, name FROM children_alias WHERE child_id IN ({marks}) "  # noqa: S608
+                "ORDER BY id",
+                part,
+            )
+            for child_id, name in cursor.fetchall():
+                aliases[child_id].append(name)
+    return rows, aliases

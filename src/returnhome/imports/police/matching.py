@@ -180,29 +180,6 @@ def _surname_reaches(a: str, b: str) -> bool:
     return a == b or JaroWinkler.normalized_similarity(a, b) >= NAME_FLOOR
 
 
-@lru_cache(maxsize=50_000)
-def _dates_not_disagreeing(dob: dt.date) -> frozenset[dt.date]:
-    """The dates of birth `_dob_points` does not count against `dob`: the same, day and month
-    swapped, or written (YYYYMMDD) one digit different or with two neighbouring digits swapped
-    (an OSA distance of at most 1 between two texts of the same length)."""
-    text = dob.isoformat().replace("-", "")
-    texts = {text}
-    for i in range(len(text)):
-        texts.update(text[:i] + digit + text[i + 1 :] for digit in "0123456789")
-        if i + 1 < len(text):
-            texts.add(text[:i] + text[i + 1] + text[i] + text[i + 2 :])
-    dates = set()
-    for t in texts:
-        try:
-            dates.add(dt.date(int(t[:4]), int(t[4:6]), int(t[6:])))
-        except ValueError:
-            continue
-    swapped = swap_day_month(dob)
-    if swapped is not None:
-        dates.add(swapped)
-    return frozenset(dates)
-
-
 def _name_points(f: float, s: float) -> float:
     fp = (
         4.0
@@ -375,13 +352,23 @@ class ChildIndex:
         of birth disagree) or a total under REVIEW - 3 (no name pairing reaches NAME_FLOOR),
         done first, so most of a block is never scored."""
         people = self.people
-        dob = probe.dob
-        dates = _dates_not_disagreeing(dob) if dob is not None else None
+        dob, dob_text = probe.dob, probe.dob_text
+        swapped = swap_day_month(dob) if dob is not None else None
+        osa = OSA.distance
         pf, ps = probe.forename, probe.surname
         probe_aliases = bool(probe.aliases)
         for i in self.candidates(probe):
             child = people[i]
-            if dates is not None and child.dob is not None and child.dob not in dates:
+            # The dates of birth disagree (`_dob_points` would count -6): not the same, nor day
+            # and month swapped, nor written one digit different or two neighbouring digits
+            # swapped (an OSA distance of 1 between texts of the same length).
+            if (
+                dob is not None
+                and child.dob is not None
+                and child.dob != dob
+                and child.dob != swapped
+                and osa(dob_text, child.dob_text) > 1
+            ):
                 continue
             if not (probe_aliases or child.aliases):
                 cf, cs = child.forename, child.surname

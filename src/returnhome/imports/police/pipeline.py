@@ -19,8 +19,8 @@ from typing import Any, NamedTuple
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from returnhome.children.matchkeys import refresh_match_keys
-from returnhome.children.models import Alias, Child, MatchKey
+from returnhome.children.matchkeys import children_sharing_keys, refresh_match_keys
+from returnhome.children.models import Alias, Child
 from returnhome.core.db import chunked
 from returnhome.episodes.models import Episode, Notification
 from returnhome.imports.models import PendingNotification, ReviewItem
@@ -277,16 +277,24 @@ def load_index_for(council: Organisation, probes: Iterable[Person]) -> ChildInde
     for probe in probes:
         keys.update(probe.lookup_keys())
         keys.update(k for k in identifier_keys(probe.la_child_id, probe.nhs_number) if k)
-    ids: set[int] = set()
-    for part in chunked(sorted(keys)):
-        ids.update(
-            MatchKey.objects.filter(council=council, key__in=part).values_list(
-                "child_id", flat=True
+    rows, aliases = children_sharing_keys(council.pk, sorted(keys))
+    for pk, forename, surname, dob, sex, postcode, address, la_id, nhs in rows:
+        if pk in index.people:
+            continue
+        index.add(
+            Person.build(
+                pk,
+                forename,
+                surname,
+                dob,
+                sex=sex,
+                postcode=postcode,
+                address=address,
+                la_child_id=la_id,
+                nhs_number=nhs,
+                aliases=aliases.get(pk, ()),
             )
         )
-    ids.difference_update(index.people)
-    for part in chunked(sorted(ids)):
-        _add_children(index, Child.objects.filter(council=council, pk__in=part).current())
     index.partial = True
     return index
 
@@ -474,8 +482,15 @@ class Planner:
         if self.index.partial:
             # Only the children matching can name: those in the index (the rest have no
             # candidates to offer the plan).
-            known = sorted(i for i in self.index.people if i > 0)
-            parts = [open_episodes.filter(child_id__in=part) for part in chunked(known)]
+            # Their ids written into the SQL as numbers (ints, nothing else): thousands of
+            # parameters cost the ORM more than the query.
+            known = sorted(int(i) for i in self.index.people if i > 0)
+            parts = [
+                open_episodes.extra(  # noqa: S610
+                    where=[f"episodes_episode.child_id IN ({', '.join(map(str, part))})"]
+                )
+                for part in chunked(known, 5000)
+            ]
         else:
             parts = [open_episodes]
         rows = (row for part in parts for row in part.values_list(*episode_fields))
