@@ -277,24 +277,25 @@ def load_index_for(council: Organisation, probes: Iterable[Person]) -> ChildInde
     for probe in probes:
         keys.update(probe.lookup_keys())
         keys.update(k for k in identifier_keys(probe.la_child_id, probe.nhs_number) if k)
-    rows, aliases = children_sharing_keys(council.pk, sorted(keys))
+    filed, rows, aliases = children_sharing_keys(council.pk, sorted(keys))
+    people = index.people
     for pk, forename, surname, dob, sex, postcode, address, la_id, nhs in rows:
-        if pk in index.people:
-            continue
-        index.add(
-            Person.build(
-                pk,
-                forename,
-                surname,
-                dob,
-                sex=sex,
-                postcode=postcode,
-                address=address,
-                la_child_id=la_id,
-                nhs_number=nhs,
-                aliases=aliases.get(pk, ()),
-            )
+        people[pk] = Person.build(
+            pk,
+            forename,
+            surname,
+            dob,
+            sex=sex,
+            postcode=postcode,
+            address=address,
+            la_child_id=la_id,
+            nhs_number=nhs,
+            aliases=aliases.get(pk, ()),
         )
+    # Filed under the keys looked up (the only ones any notification of the import looks up), as
+    # `ChildIndex.add` would file them: the stored keys are `Person.filed_under()`.
+    for key, child_id in filed:
+        index.by_key[key].append(child_id)
     index.partial = True
     return index
 
