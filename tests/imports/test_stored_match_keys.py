@@ -42,7 +42,11 @@ def _register(council: Organisation, size: int, seed: int) -> tuple[Generator, l
         ]
     )
     Alias.objects.bulk_create(
-        [Alias(child=obj, name=name) for obj, c in zip(children, register) for name in c.aliases]
+        [
+            Alias(child=obj, name=name)
+            for obj, c in zip(children, register, strict=True)
+            for name in c.aliases
+        ]
     )
     return generator, register
 

@@ -232,20 +232,20 @@ def children_sharing_keys(
         rows: list[tuple[Any, ...]] = []
         aliases: dict[int, list[str]] = defaultdict(list)
         for start in range(0, len(ordered), CHUNK):
-            part = ordered[start : start + CHUNK]
-            marks = _placeholders(part)
+            ids = ordered[start : start + CHUNK]
+            marks = _placeholders(ids)
             cursor.execute(
                 f"SELECT {', '.join(MATCHING_COLUMNS)} FROM children_child "  # noqa: S608
                 f"WHERE id IN ({marks}) AND council_id = %s "
                 "AND merged_into_id IS NULL AND erased_at IS NULL",
-                [*part, council_id],
+                [*ids, council_id],
             )
             for row in cursor.fetchall():
                 rows.append((*row[:3], _date(row[3]), *row[4:]))
             cursor.execute(
                 f"SELECT child_id, name FROM children_alias WHERE child_id IN ({marks}) "  # noqa: S608
                 "ORDER BY id",
-                part,
+                ids,
             )
             for child_id, name in cursor.fetchall():
                 aliases[child_id].append(name)
