@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 from django.db import models
@@ -88,10 +89,11 @@ def seal(rows: Sequence[Any], connection: Any, table: str) -> None:
     prev = head_hash(connection, table)
     now = timezone.now()
     moment = _moment(now)
+    chained = attrgetter(*CHAINED_FIELDS)
     for row in rows:
         row.at = now
         row.kind = str(row.kind)
         row.object_id = str(row.object_id)
         row.detail = jsonable(row.detail)
         row.prev_hash = prev
-        row.hash = prev = _hash(prev, moment, [getattr(row, f) for f in CHAINED_FIELDS])
+        row.hash = prev = _hash(prev, moment, chained(row))
