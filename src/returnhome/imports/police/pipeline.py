@@ -475,9 +475,8 @@ class Planner:
                 self.in_review.add((force_id, ref, event))
         open_episodes = Episode.objects.filter(ours, returned_at__isnull=True)
         if self.index is None:
-            probes = [probe_for(n) for n in notices]
             if len(notices) <= STORED_KEYS_UP_TO:
-                self.index = load_index_for(council, probes)
+                self.index = load_index_for(council, [probe_for(n) for n in notices])
             else:
                 self.index = load_index(council)
         if self.index.partial:
