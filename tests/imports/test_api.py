@@ -359,7 +359,7 @@ def _as_json(content: bytes) -> list[dict[str, Any]]:
     return [{k: v for k, v in r.items() if v} for r in reader]
 
 
-@pytest.mark.parametrize("per_row_limit", [intake.PER_ROW_LIMIT, 0])
+@pytest.mark.parametrize("per_row_limit", [0, 10_000], ids=["bulk", "one-at-a-time"])
 def test_the_api_and_the_file_import_write_the_same_records(
     area: Area, api: Api, monkeypatch: pytest.MonkeyPatch, per_row_limit: int
 ) -> None:

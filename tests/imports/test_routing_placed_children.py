@@ -443,3 +443,31 @@ def test_the_host_forces_file_counts_for_both_councils(
     assert host["total"].counts["children"] == responsible["total"].counts["children"] == 1
     pooled = benchmark("area", [a, b], *march, ClockRule())
     assert (pooled.pooled_episodes, pooled.pooled_children) == (1, 1)
+
+
+@pytest.mark.parametrize("per_row", [False, True], ids=["bulk", "one-by-one"])
+def test_the_responsible_councils_own_file_tells_everyone_when_no_provider_is_named(
+    two_councils: dict[str, object], per_row: bool
+) -> None:
+    """A child placed out of area whose RHI the council does itself: its own police file (bulk or
+    one at a time, as every API request now commits in bulk) tells everyone responsible, as a
+    notification recorded by hand does."""
+    a, alfie = two_councils["a"], two_councils["alfie"]
+    assert isinstance(a, Organisation) and isinstance(alfie, Child)
+    Placement.objects.filter(child=alfie).update(
+        rhi_provider=None, rhi_arrangement=RHIArrangement.OWN_SERVICE
+    )
+    report = import_notifications(
+        csv_bytes([alfie_row(la_child_id="MED-7")]), a, name="medway.csv", per_row=per_row
+    )
+    assert report.summary["committed"], report.summary
+    assert Episode.objects.filter(child=alfie, council=a).exists()
+    told = set(
+        Alert.objects.filter(kind=Alert.Kind.PLACED_CHILD_MISSING).values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {
+        two_councils[k].username  # type: ignore[attr-defined]
+        for k in ("a_front_door", "b_front_door", "a_police", "b_police")
+    }

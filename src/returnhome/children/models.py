@@ -420,3 +420,43 @@ class PackageSend(models.Model):
     def child_id(self) -> int:
         """For the audit trail."""
         return int(self.package.child_id)
+
+
+class MatchKey(models.Model):
+    """A key a current child is filed under for matching police notifications
+    (`lib.blocking.child_keys`: date of birth, postcode, identifiers, name codes): the importer
+    fetches the children that share a key with its notifications by index, not every child of
+    the council. Derived data, kept by `children.matchkeys` (decision 0040)."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=True
+    )
+    council = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    key = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [models.Index(fields=["council", "key", "child"], name="matchkey_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.child_id})"
+
+
+class StaleMatchKeys(models.Model):
+    """A child whose match keys are to be derived again: written by database triggers on every
+    change of a child's names, date of birth, postcode, identifiers, council or aliases (however
+    it is made), read and emptied by `children.matchkeys.refresh_match_keys`."""
+
+    child_id = models.BigIntegerField()
+    council_id = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name_plural = "stale match keys"
+
+    def __str__(self) -> str:
+        return f"child {self.child_id}"

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 from django.db import models
@@ -47,16 +48,22 @@ def _moment(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# Canonical JSON: keys sorted, no spaces, ASCII only (one encoder, made once).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
 def row_hash(prev_hash: str, values: Sequence[Any]) -> str:
     """SHA-256 (hex) of the previous row's hash, a newline and this row's `CHAINED_FIELDS`
     values as canonical JSON: one array, keys sorted, no spaces, ASCII only, `at` in UTC to
     the microsecond."""
-    at, actor_id, kind, action, object_type, object_id, child_id, detail = values
-    canonical = json.dumps(
-        [_moment(at), actor_id, str(kind), action, object_type, object_id, child_id, detail],
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=True,
+    return _hash(prev_hash, _moment(values[0]), values)
+
+
+def _hash(prev_hash: str, moment: str, values: Sequence[Any]) -> str:
+    """`row_hash` with the row's `at` already written as `_moment` writes it."""
+    _, actor_id, kind, action, object_type, object_id, child_id, detail = values
+    canonical = _CANONICAL.encode(
+        [moment, actor_id, str(kind), action, object_type, object_id, child_id, detail]
     )
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode("ascii")).hexdigest()
 
@@ -81,10 +88,12 @@ def seal(rows: Sequence[Any], connection: Any, table: str) -> None:
         raise RuntimeError("audit rows are sealed inside the transaction that inserts them")
     prev = head_hash(connection, table)
     now = timezone.now()
+    moment = _moment(now)
+    chained = attrgetter(*CHAINED_FIELDS)
     for row in rows:
         row.at = now
         row.kind = str(row.kind)
         row.object_id = str(row.object_id)
         row.detail = jsonable(row.detail)
         row.prev_hash = prev
-        row.hash = prev = row_hash(prev, [getattr(row, f) for f in CHAINED_FIELDS])
+        row.hash = prev = _hash(prev, moment, chained(row))

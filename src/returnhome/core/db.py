@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -132,7 +133,7 @@ def fast_insert(model: type[Model], objs: list[Any], *, reserved: bool = False) 
     columns = []
     for f in fields:
         adapt = _adapter(f)
-        values = [getattr(obj, f.attname) for obj in objs]
+        values = list(map(attrgetter(f.attname), objs))
         if adapt is not None and isinstance(f, models.JSONField):
             values = [None if v is None else adapt(v) for v in values]
         elif adapt is not None:

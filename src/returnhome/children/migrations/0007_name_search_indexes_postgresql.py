@@ -48,6 +48,6 @@ def drop(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("children", "0005_out_of_area_placements_and_packages")]
+    dependencies = [("children", "0006_match_keys")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -3,8 +3,9 @@
 The request's notifications become the same column -> text mappings a file's rows do, and go
 through the same stages: `pipeline.validate_rows` (RowValidator) -> `pipeline.plan_import`
 (matching; an event is identified by force + police reference + event, so a repeat is
-`unchanged`) -> `services.commit_rows` (one notification at a time through the services; for a
-request of more than PER_ROW_LIMIT, `commit_batch`: the same records in bulk). All or nothing:
+`unchanged`) -> `services.commit_batch` (the same records and audit rows as the services write,
+in bulk; the few notifications about children placed out of area or placed here go through the
+services). All or nothing:
 one invalid notification and nothing changes. See docs/formats/api.md.
 
 What the API adds: the force comes from the token; which councils a force may send to (its own
@@ -54,9 +55,9 @@ MAX_REFERENCE = 60  # a police reference's longest (rows.py)
 MAX_DEPTH = 4
 # Up to this many notifications a request is committed one at a time through the services
 # (`commit_rows`); a larger one with `commit_batch`, which writes the same records and audit rows
-# (tests/imports/test_import_paths.py) ten times faster: 5,000 notifications took 21 s one at a
-# time, past a typical 30-second worker timeout (bench/api_notifications.py).
-PER_ROW_LIMIT = 500
+# (tests/imports/test_import_paths.py) many times faster. None: every request in bulk (a request
+# of 50 took about 0.4 s one at a time at 100,000 children, 0.05 s in bulk; decision 0040).
+PER_ROW_LIMIT = 0
 TOP_LEVEL = ("council", "notifications")
 # The counts the import run keeps for the council's own staff (the same as a file's). The force
 # gets none of them: children matched against created, or created against sent to review, would

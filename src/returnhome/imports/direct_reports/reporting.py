@@ -39,7 +39,7 @@ from returnhome.episodes import services
 from returnhome.episodes.models import DirectReport, Episode, Notification
 from returnhome.imports.models import ReviewItem
 from returnhome.imports.police.matching import Decision, Person
-from returnhome.imports.police.pipeline import load_index
+from returnhome.imports.police.pipeline import load_index_for
 from returnhome.interviews.services import provider_for
 from returnhome.organisations.models import Organisation
 
@@ -238,7 +238,7 @@ def _match(report: DirectReport) -> Decision:
         report.date_of_birth,
         la_child_id=report.la_child_id,
     )
-    return load_index(report.council).match(probe)
+    return load_index_for(report.council, [probe]).match(probe)
 
 
 def _route(report: DirectReport) -> None:

@@ -26,14 +26,17 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from returnhome.lib.blocking import (
+    Normalised,
+    child_keys,
+    identifier_keys,
+    lookup_keys,
+    normalised,
+)
 from returnhome.lib.dates import swap_day_month
 from returnhome.lib.names import (
     forename_similarity,
-    name_tokens,
     nickname_keys,
-    normalise_name,
-    normalise_postcode,
-    phonetic,
     postcode_district,
     surname_similarity,
 )
@@ -79,32 +82,50 @@ class Person:
         nhs_number: str = "",
         aliases: Iterable[str] = (),
     ) -> Person:
-        fn, sn = normalise_name(forename), normalise_name(surname)
+        n = normalised(
+            forename,
+            surname,
+            dob,
+            sex=sex,
+            postcode=postcode,
+            address=address,
+            la_child_id=la_child_id,
+            nhs_number=nhs_number,
+            aliases=aliases,
+        )
+        return cls.of(id, n)
+
+    @classmethod
+    def of(cls, id: int, n: Normalised) -> Person:
         return cls(
-            id=id,
-            forename=fn,
-            surname=sn,
-            dob=dob,
-            sex=sex if sex in ("M", "F") else "",
-            postcode=normalise_postcode(postcode) if postcode else "",
-            address=" ".join(address.lower().replace(",", " ").split()),
-            la_child_id=la_child_id.strip().upper(),
-            nhs_number=nhs_number.replace(" ", ""),
-            aliases=tuple(_alias_pairs(aliases, fn, sn)),
-            dob_text=dob.isoformat().replace("-", "") if dob else "",
+            id,
+            n.forename,
+            n.surname,
+            n.dob,
+            n.sex,
+            n.postcode,
+            n.address,
+            n.la_child_id,
+            n.nhs_number,
+            n.aliases,
+            n.dob.isoformat().replace("-", "") if n.dob else "",
         )
 
+    def filed_under(self) -> list[str]:
+        """The blocking keys this person is filed under (`lib.blocking.child_keys`)."""
+        return child_keys(
+            self.forename,
+            self.surname,
+            self.dob,
+            self.postcode,
+            self.la_child_id,
+            self.nhs_number,
+            self.aliases,
+        )
 
-def _alias_pairs(aliases: Iterable[str], forename: str, surname: str) -> Iterable[tuple[str, str]]:
-    """An alias of one word is another forename; of several, a forename and a surname."""
-    for alias in aliases:
-        tokens = normalise_name(alias).split()
-        if not tokens or any(ch.isdigit() for ch in alias):
-            continue
-        if len(tokens) == 1:
-            yield (tokens[0], surname)
-        else:
-            yield (tokens[0], tokens[-1])
+    def lookup_keys(self) -> set[str]:
+        """The keys its candidates are filed under (`lib.blocking.lookup_keys`)."""
+        return lookup_keys(self.forename, self.surname, self.dob, self.postcode, self.aliases)
 
 
 @dataclass(slots=True)
@@ -157,29 +178,6 @@ def _surname_reaches(a: str, b: str) -> bool:
     if not a or not b:
         return False
     return a == b or JaroWinkler.normalized_similarity(a, b) >= NAME_FLOOR
-
-
-@lru_cache(maxsize=50_000)
-def _dates_not_disagreeing(dob: dt.date) -> frozenset[dt.date]:
-    """The dates of birth `_dob_points` does not count against `dob`: the same, day and month
-    swapped, or written (YYYYMMDD) one digit different or with two neighbouring digits swapped
-    (an OSA distance of at most 1 between two texts of the same length)."""
-    text = dob.isoformat().replace("-", "")
-    texts = {text}
-    for i in range(len(text)):
-        texts.update(text[:i] + digit + text[i + 1 :] for digit in "0123456789")
-        if i + 1 < len(text):
-            texts.add(text[:i] + text[i + 1] + text[i] + text[i + 2 :])
-    dates = set()
-    for t in texts:
-        try:
-            dates.add(dt.date(int(t[:4]), int(t[4:6]), int(t[6:])))
-        except ValueError:
-            continue
-    swapped = swap_day_month(dob)
-    if swapped is not None:
-        dates.add(swapped)
-    return frozenset(dates)
 
 
 def _name_points(f: float, s: float) -> float:
@@ -311,102 +309,66 @@ def explained(probe: Person, child: Person) -> Candidate:
     return candidate
 
 
-@lru_cache(maxsize=200_000)
-def _surname_codes(surname: str) -> frozenset[str]:
-    """The phonetic codes of each part of a surname, for blocking."""
-    return frozenset(phonetic(t) for t in name_tokens(surname) if t)
-
-
 class ChildIndex:
-    """The council's children, indexed for blocking. New children planned in an import are added."""
+    """Children indexed by their blocking keys (`lib.blocking`). New children planned in an
+    import are added. The whole council's children (`pipeline.load_index`), or only those
+    sharing a key with the notifications of an import, fetched by their stored keys
+    (`pipeline.load_index_for`): the candidates of a notification are the same either way."""
 
     def __init__(self) -> None:
         self.people: dict[int, Person] = {}
-        self.by_la_id: dict[str, list[int]] = defaultdict(list)
-        self.by_nhs: dict[str, list[int]] = defaultdict(list)
-        self.by_dob: dict[dt.date, list[int]] = defaultdict(list)
-        self.by_postcode: dict[str, list[int]] = defaultdict(list)
-        self.by_name_dob: dict[tuple[str, int, int, int], list[int]] = defaultdict(list)
-        self.by_name_initial: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.by_key: dict[str, list[int]] = defaultdict(list)
+        # Only the children sharing a key with the import's notifications (`load_index_for`).
+        self.partial = False
 
     def __len__(self) -> int:
         return len(self.people)
 
-    @staticmethod
-    def _name_codes(person: Person) -> frozenset[str]:
-        codes = _surname_codes(person.surname)
-        if person.aliases:
-            codes = codes | {phonetic(asn) for _, asn in person.aliases if asn}
-        return codes
-
-    @staticmethod
-    def _initials(person: Person) -> frozenset[str] | tuple[str, ...]:
-        if not person.aliases:
-            return (person.forename[:1],) if person.forename else ()
-        initials = {person.forename[:1]}
-        initials.update(af[:1] for af, _ in person.aliases)
-        return frozenset(i for i in initials if i)
-
     def add(self, person: Person) -> None:
         self.people[person.id] = person
-        if person.la_child_id:
-            self.by_la_id[person.la_child_id].append(person.id)
-        if person.nhs_number:
-            self.by_nhs[person.nhs_number].append(person.id)
-        if person.postcode:
-            self.by_postcode[person.postcode].append(person.id)
-        codes = self._name_codes(person)
-        if person.dob is not None:
-            self.by_dob[person.dob].append(person.id)
-            y, m, d = person.dob.year, person.dob.month, person.dob.day
-            for code in codes:
-                self.by_name_dob[(code, y, m, 0)].append(person.id)
-                self.by_name_dob[(code, y, 0, d)].append(person.id)
-                self.by_name_dob[(code, 0, m, d)].append(person.id)
-        initials = self._initials(person)
-        for code in codes:
-            for initial in initials:
-                self.by_name_initial[(code, initial)].append(person.id)
+        by_key = self.by_key
+        for key in person.filed_under():
+            by_key[key].append(person.id)
 
     def candidates(self, probe: Person) -> set[int]:
         found: set[int] = set()
-        if probe.dob is not None:
-            found.update(self.by_dob.get(probe.dob, ()))
-            swapped = swap_day_month(probe.dob)
-            if swapped:
-                found.update(self.by_dob.get(swapped, ()))
-        if probe.postcode and " " in probe.postcode:
-            found.update(self.by_postcode.get(probe.postcode, ()))
-        # The surname (each part, and the forename in case they were swapped) and aliases.
-        codes = {phonetic(t) for t in name_tokens(probe.surname)}
-        codes.update(phonetic(t) for t in name_tokens(probe.forename))
-        codes.update(phonetic(asn) for _, asn in probe.aliases)
-        codes.discard("")
-        if probe.dob is not None:
-            y, m, d = probe.dob.year, probe.dob.month, probe.dob.day
-            for code in codes:
-                for key in ((code, y, m, 0), (code, y, 0, d), (code, 0, m, d)):
-                    found.update(self.by_name_dob.get(key, ()))
-        else:
-            initials = {probe.forename[:1], probe.surname[:1]}
-            initials.update(af[:1] for af, _ in probe.aliases)
-            for code in codes:
-                for initial in initials:
-                    found.update(self.by_name_initial.get((code, initial), ()))
+        by_key = self.by_key
+        for key in probe.lookup_keys():
+            ids = by_key.get(key)
+            if ids:
+                found.update(ids)
         return found
+
+    def exact(self, probe: Person) -> tuple[list[int], list[int]]:
+        """The children with the notification's council child ID, and with its NHS number."""
+        by_id, by_nhs = identifier_keys(probe.la_child_id, probe.nhs_number)
+        return (
+            self.by_key.get(by_id, []) if by_id else [],
+            self.by_key.get(by_nhs, []) if by_nhs else [],
+        )
 
     def _worth_scoring(self, probe: Person) -> Iterator[Person]:
         """The candidates `score` could keep: the cheap tests that make it return None (the dates
         of birth disagree) or a total under REVIEW - 3 (no name pairing reaches NAME_FLOOR),
         done first, so most of a block is never scored."""
         people = self.people
-        dob = probe.dob
-        dates = _dates_not_disagreeing(dob) if dob is not None else None
+        dob, dob_text = probe.dob, probe.dob_text
+        swapped = swap_day_month(dob) if dob is not None else None
+        osa = OSA.distance
         pf, ps = probe.forename, probe.surname
         probe_aliases = bool(probe.aliases)
         for i in self.candidates(probe):
             child = people[i]
-            if dates is not None and child.dob is not None and child.dob not in dates:
+            # The dates of birth disagree (`_dob_points` would count -6): not the same, nor day
+            # and month swapped, nor written one digit different or two neighbouring digits
+            # swapped (an OSA distance of 1 between texts of the same length).
+            if (
+                dob is not None
+                and child.dob is not None
+                and child.dob != dob
+                and child.dob != swapped
+                and osa(dob_text, child.dob_text) > 1
+            ):
                 continue
             if not (probe_aliases or child.aliases):
                 cf, cs = child.forename, child.surname
@@ -421,8 +383,7 @@ class ChildIndex:
 
     def match(self, probe: Person) -> Decision:
         """Decide which child the notification is about."""
-        by_id = self.by_la_id.get(probe.la_child_id, []) if probe.la_child_id else []
-        by_nhs = self.by_nhs.get(probe.nhs_number, []) if probe.nhs_number else []
+        by_id, by_nhs = self.exact(probe)
         exact = set(by_id) | set(by_nhs)
         if len(exact) > 1:
             candidates = sorted(

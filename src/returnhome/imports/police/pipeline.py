@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from returnhome.children.matchkeys import children_sharing_keys, refresh_match_keys
 from returnhome.children.models import Alias, Child
 from returnhome.core.db import chunked
 from returnhome.episodes.models import Episode, Notification
@@ -26,6 +27,7 @@ from returnhome.imports.models import PendingNotification, ReviewItem
 from returnhome.imports.police.matching import ChildIndex, Decision, Person
 from returnhome.imports.police.rows import COLUMNS, Notice, RowValidator
 from returnhome.imports.validation import RowError, check_header
+from returnhome.lib.blocking import identifier_keys
 from returnhome.lib.tabular import Table, TableError, read_table
 from returnhome.organisations.models import Organisation
 
@@ -195,41 +197,37 @@ def placed_in_children(council: Organisation) -> QuerySet[Child]:
     )
 
 
-def placed_out_with_provider(council: Organisation) -> set[int]:
-    """The council's children with an out-of-area placement naming who does their RHI: their
-    RHIs go to that provider (`interviews.services.provider_for_episode`), so the bulk commit
-    hands their actions to the services."""
+def placed_out_of_area(council: Organisation) -> set[int]:
+    """The council's children with an out-of-area placement: their RHIs may go to a provider
+    named for it (`interviews.services.provider_for_episode`) and everyone responsible for them
+    is told when they go missing or come back (`episodes.partners`), so the bulk commit hands
+    their actions to the services."""
     return set(
-        Child.objects.filter(
-            council=council, placements__out_of_area=True, placements__rhi_provider__isnull=False
-        ).values_list("pk", flat=True)
+        Child.objects.filter(council=council, placements__out_of_area=True).values_list(
+            "pk", flat=True
+        )
     )
 
 
-def load_index(council: Organisation) -> ChildIndex:
-    """Every child the council holds, and those placed in its area by other councils
-    (`placed_in_children`), for matching (not records merged into another)."""
-    index = ChildIndex()
+def _add_children(index: ChildIndex, children: QuerySet[Child]) -> None:
+    """Add these children (with their aliases) to the index."""
     aliases: dict[int, list[str]] = defaultdict(list)
-    theirs = Q(council=council) | Q(pk__in=placed_in_children(council).values("pk"))
-    for child_id, name in Alias.objects.filter(
-        child__in=Child.objects.filter(theirs).current().values("pk")
-    ).values_list("child_id", "name"):
+    for child_id, name in (
+        Alias.objects.filter(child__in=children.values("pk"))
+        .order_by("pk")
+        .values_list("child_id", "name")
+    ):
         aliases[child_id].append(name)
-    rows = (
-        Child.objects.filter(theirs)
-        .current()
-        .values_list(
-            "pk",
-            "forename",
-            "surname",
-            "date_of_birth",
-            "sex",
-            "postcode",
-            "address",
-            "la_child_id",
-            "nhs_number",
-        )
+    rows = children.values_list(
+        "pk",
+        "forename",
+        "surname",
+        "date_of_birth",
+        "sex",
+        "postcode",
+        "address",
+        "la_child_id",
+        "nhs_number",
     )
     for pk, forename, surname, dob, sex, postcode, address, la_id, nhs in rows.iterator(
         chunk_size=5000
@@ -248,6 +246,57 @@ def load_index(council: Organisation) -> ChildIndex:
                 aliases=aliases.get(pk, ()),
             )
         )
+
+
+def load_index(council: Organisation) -> ChildIndex:
+    """Every child the council holds, and those placed in its area by other councils
+    (`placed_in_children`), for matching (not records merged into another)."""
+    index = ChildIndex()
+    theirs = Q(council=council) | Q(pk__in=placed_in_children(council).values("pk"))
+    _add_children(index, Child.objects.filter(theirs).current())
+    return index
+
+
+# Up to this many notifications an import fetches only the children that share a blocking key
+# with them (`load_index_for`); a larger one reads every child of the council (`load_index`),
+# which is then the cheaper of the two.
+STORED_KEYS_UP_TO = 2000
+
+
+def load_index_for(council: Organisation, probes: Iterable[Person]) -> ChildIndex:
+    """The children a notification in `probes` may be about, for matching: those of the council
+    sharing a blocking key with one of them (by the stored keys, `children.MatchKey`, refreshed
+    first), and every child placed in its area by another council. Each notification finds the
+    same candidates in it as in `load_index(council)`, so matching decides the same."""
+    refresh_match_keys(council.pk)
+    index = ChildIndex()
+    _add_children(
+        index, Child.objects.filter(pk__in=placed_in_children(council).values("pk")).current()
+    )
+    keys: set[str] = set()
+    for probe in probes:
+        keys.update(probe.lookup_keys())
+        keys.update(k for k in identifier_keys(probe.la_child_id, probe.nhs_number) if k)
+    filed, rows, aliases = children_sharing_keys(council.pk, sorted(keys))
+    people = index.people
+    for pk, forename, surname, dob, sex, postcode, address, la_id, nhs in rows:
+        people[pk] = Person.build(
+            pk,
+            forename,
+            surname,
+            dob,
+            sex=sex,
+            postcode=postcode,
+            address=address,
+            la_child_id=la_id,
+            nhs_number=nhs,
+            aliases=aliases.get(pk, ()),
+        )
+    # Filed under the keys looked up (the only ones any notification of the import looks up), as
+    # `ChildIndex.add` would file them: the stored keys are `Person.filed_under()`.
+    for key, child_id in filed:
+        index.by_key[key].append(child_id)
+    index.partial = True
     return index
 
 
@@ -304,7 +353,7 @@ class Action:
     decision: Decision | None = None
     open_episode_id: int | None = None
     # About a child another council placed here (`placed_in_children`), or one of ours placed out
-    # of area with an RHI provider named (`placed_out_with_provider`): carried out through the
+    # of area (`placed_out_of_area`): carried out through the
     # services (on the responsible council's record; the RHI to the named provider), whichever
     # commit path takes the rest.
     routed: bool = False
@@ -388,7 +437,7 @@ class Planner:
     def load(self, notices: list[Notice]) -> None:
         council = self.council
         self.placed_in = set(placed_in_children(council).values_list("pk", flat=True))
-        self.through_services = self.placed_in | placed_out_with_provider(council)
+        self.through_services = self.placed_in | placed_out_of_area(council)
         ours = Q(council=council) | Q(child_id__in=self.placed_in)
         references = sorted({n.police_reference for n in notices})
         episode_fields = (
@@ -424,9 +473,28 @@ class Planner:
                 council=council, police_reference__in=refs, status=ReviewItem.Status.OPEN
             ).values_list("police_force_id", "police_reference", "event"):
                 self.in_review.add((force_id, ref, event))
-        for pk, child_id, force_id, ref, started, returned in Episode.objects.filter(
-            ours, returned_at__isnull=True
-        ).values_list(*episode_fields):
+        open_episodes = Episode.objects.filter(ours, returned_at__isnull=True)
+        if self.index is None:
+            if len(notices) <= STORED_KEYS_UP_TO:
+                self.index = load_index_for(council, [probe_for(n) for n in notices])
+            else:
+                self.index = load_index(council)
+        if self.index.partial:
+            # Only the children matching can name: those in the index (the rest have no
+            # candidates to offer the plan).
+            # Their ids written into the SQL as numbers (ints, nothing else): thousands of
+            # parameters cost the ORM more than the query.
+            known = sorted(int(i) for i in self.index.people if i > 0)
+            parts = [
+                open_episodes.extra(  # noqa: S610
+                    where=[f"episodes_episode.child_id IN ({', '.join(map(str, part))})"]
+                )
+                for part in chunked(known, 5000)
+            ]
+        else:
+            parts = [open_episodes]
+        rows = (row for part in parts for row in part.values_list(*episode_fields))
+        for pk, child_id, force_id, ref, started, returned in rows:
             state = self.episodes.get(pk) or self._episode(
                 pk, child_id, force_id, ref, started, returned
             )
@@ -450,8 +518,7 @@ class Planner:
     # ---- deciding
 
     def _match(self, notice: Notice) -> Decision:
-        if self.index is None:
-            self.index = load_index(self.council)
+        assert self.index is not None
         decision = self.index.match(probe_for(notice))
         self.plan.match_how[f"{decision.outcome} ({decision.how})"] += 1
         return decision
