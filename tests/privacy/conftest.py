@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from returnhome.alerts.models import Alert
+from returnhome.children.matchkeys import refresh_match_keys
 from returnhome.children.models import (
     Alias,
     Child,
@@ -268,5 +269,6 @@ def everything(cast: Cast) -> Everything:
         child=child,
         **{name: _q(name) for name in InformationPackage.TEXT_FIELDS},
     )
+    refresh_match_keys()  # as the next police import would: the child's keys for matching
     record_read(cast.practitioner, child)
     return Everything(child, duplicate, episode, rhi, interview, report)

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from returnhome.accounts.models import User
+from returnhome.children.matchkeys import refresh_match_keys
 from returnhome.core.db import bulk_write
 from returnhome.episodes.models import Episode
 from returnhome.followup.models import ProposedAction
@@ -65,6 +66,10 @@ class DemoBuilder(SetupStage, ChildrenStage, RhiStage, PlacedOutStage, SharingSt
             queue_police_notifications(
                 self.main, self.main_police, self.users["frontdoor"], self.now
             )
+            # Every child's keys for matching police notifications, ready for the first import
+            # (the writes above only noted them stale: children.matchkeys).
+            say("Keys for matching police notifications")
+            refresh_match_keys()
             run = DemoRun.objects.create(
                 seed=self.seed, children=self.n_children, years=self.years, today=self.today
             )

@@ -33,6 +33,7 @@ from returnhome.children.models import (
     ChildMerge,
     InformationPackage,
     LegalStatus,
+    MatchKey,
     Placement,
     RiskFlag,
 )
@@ -108,6 +109,14 @@ HELD: tuple[Held, ...] = (
         ),
     ),
     Held("aliases", "Other names", Alias, _by_child(Alias), delete=True),
+    Held(
+        "match_keys",
+        "Keys for matching police notifications (derived from the names, date of birth, "
+        "postcode and identifiers above)",
+        MatchKey,
+        _by_child(MatchKey),
+        delete=True,
+    ),
     Held("legal_statuses", "Legal status", LegalStatus, _by_child(LegalStatus), delete=True),
     Held("placements", "Placements", Placement, _by_child(Placement), delete=True),
     Held("risk_flags", "Risk flags", RiskFlag, _by_child(RiskFlag), delete=True),
