@@ -66,8 +66,8 @@ def _close_names(children: QuerySet[Child], word: str) -> Q:
     found = Q(pk__in=[])
     for field, names in _names_starting(children, first).items():
         matched = _names_matching(word, names[:FUZZY_CANDIDATES])
-        if matched:
-            found |= Q(**{f"{field}__in": matched})
+        if matched:  # in capitals: the index on the capitalised name finds them
+            found |= Q(**{f"{field}_upper__in": sorted({name.upper() for name in matched})})
     aliases = (
         Alias.objects.all()
         if connection.vendor == "postgresql"
@@ -107,6 +107,9 @@ def matching(children: QuerySet[Child], query: Query) -> QuerySet[Child]:
         )
         found |= Q(postcode_compact=compact)
     if query.words:
+        children = children.annotate(
+            forename_upper=Upper("forename"), surname_upper=Upper("surname")
+        )
         every_word = Q()
         for word in query.words:
             every_word &= _word_filter(children, word)
