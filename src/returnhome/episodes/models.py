@@ -72,10 +72,11 @@ class Episode(TimeStampedModel):
     class Meta:
         ordering = ["-reported_missing_at"]
         indexes = [
-            # Finding the episode a police notification is about (imports).
+            # Finding the episode a police notification is about (imports): the reference before
+            # the force, as the importer asks for a council's references of every force at once.
             models.Index(
-                fields=["council", "police_force", "police_reference"],
-                name="episode_police_ref_idx",
+                fields=["council", "police_reference", "police_force"],
+                name="episode_council_ref_idx",
             ),
             # Covering index for the indicator engine (reports/indicators.py): its aggregates read
             # only these columns, so SQLite never visits the wide rows. The group comes before the

@@ -411,8 +411,17 @@ def derive_deferred_facts(sender: Any, connection: Any, **kwargs: Any) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config(%s, 'off', true)", [DEFER_SETTING])
-        else:
-            cursor.execute(f"DELETE FROM {DEFERRED} WHERE child_id = %s", [DEFERRING_ROW])
+            # The children as a list of ids, not a subquery of the notes' table: PostgreSQL has no
+            # statistics for that table's rows of this moment and guesses thousands, so it read
+            # every episode (1.5 s at 1M episodes for an API request of 50 notifications). With
+            # the ids in the statement it reads the few children's episodes by index.
+            cursor.execute(f"DELETE FROM {DEFERRED} RETURNING child_id")
+            ids = sorted({row[0] for row in cursor.fetchall()})
+            if ids:
+                cursor.execute(upsert_sql("postgresql", "e.child_id = ANY(%s)"), [ids])
+                cursor.execute(_delete_gone_sql("SELECT unnest(%s::bigint[])"), [ids])
+            return
+        cursor.execute(f"DELETE FROM {DEFERRED} WHERE child_id = %s", [DEFERRING_ROW])
         cursor.execute(upsert_sql(connection.vendor, f"e.child_id IN ({children})"))
         cursor.execute(_delete_gone_sql(children))
         cursor.execute(f"DELETE FROM {DEFERRED}")
