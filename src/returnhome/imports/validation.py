@@ -107,8 +107,12 @@ class RowCheck:
 
     def text(self, column: str) -> str:
         """The value with surrounding spaces removed; an error if it is over the column's limit."""
-        value = self.values.get(column)
-        value = "" if value is None else str(value).strip()
+        raw = self.raw.get(column)
+        if raw is not None:  # the column's text as sent
+            value = raw.strip()
+        else:
+            given = self.values.get(column)
+            value = "" if given is None else str(given).strip()
         limit = self.max_lengths.get(column)
         if limit and len(value) > limit:
             self.error(column, f"Longer than {limit} characters")
