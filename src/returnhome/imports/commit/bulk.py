@@ -125,7 +125,9 @@ def _new_children(batch: _Batch) -> None:
     created_children: list[Child] = []
     for part in chunked(new_children, BATCH):
         new_objs = [
-            Child(council=batch.council, **child_fields(a.notice)) for a in part if a.notice
+            unsaved(Child, council_id=batch.council.pk, **child_fields(a.notice))
+            for a in part
+            if a.notice
         ]
         fast_insert(Child, new_objs)
         for action, new in zip(part, new_objs, strict=True):
@@ -356,14 +358,31 @@ def _add_notifications(batch: _Batch) -> None:
             )
 
 
+def _ids(fields: dict[str, Any]) -> dict[str, Any]:
+    """`fields` with each related record (a council, the import run) given by its id, as
+    `unsaved` takes them: the row written is the same as the model's own constructor's."""
+    return {
+        (f"{k}_id" if k in ("council", "import_run") else k): (
+            (v.pk if v is not None else None) if k in ("council", "import_run") else v
+        )
+        for k, v in fields.items()
+    }
+
+
 def _pending_and_review(batch: _Batch) -> None:
     """Found notifications waiting for their missing one; the front door's review queue."""
     plan, run = batch.plan, batch.run
     pending_objs = [
-        PendingNotification(
-            **pending_fields(
-                plan, a.notice, batch.child_pk(a.child_id) if a.child_id is not None else None, run
-            )
+        unsaved(
+            PendingNotification,
+            **_ids(
+                pending_fields(
+                    plan,
+                    a.notice,
+                    batch.child_pk(a.child_id) if a.child_id is not None else None,
+                    run,
+                )
+            ),
         )
         for a in plan.actions
         if a.kind == "pending" and a.notice is not None
@@ -376,7 +395,9 @@ def _pending_and_review(batch: _Batch) -> None:
             )
         )
     review_objs = [
-        ReviewItem(**review_fields(plan, a, run)) for a in plan.actions if a.kind == "review"
+        unsaved(ReviewItem, **_ids(review_fields(plan, a, run)))
+        for a in plan.actions
+        if a.kind == "review"
     ]
     fast_insert(ReviewItem, review_objs)
     for item in review_objs:
