@@ -91,7 +91,10 @@ class RowCheck:
         self.values = values
         self.max_lengths = max_lengths
         self.errors: list[RowError] = []
-        self.raw = {c: ("" if values.get(c) is None else str(values.get(c))) for c in columns}
+        get = values.get
+        self.raw = {
+            c: ("" if (v := get(c)) is None else v if type(v) is str else str(v)) for c in columns
+        }
 
     def error(self, column: str, message: str) -> None:
         self.errors.append(RowError(self.row, column, message))

@@ -43,7 +43,13 @@ from returnhome.imports.commit.records import (
 from returnhome.imports.models import ImportRun, PendingNotification, ReviewItem
 from returnhome.imports.police.pipeline import Action, Plan
 from returnhome.interviews.models import RHI
-from returnhome.interviews.services import deadlines_by_rule, due_field, provider_for
+from returnhome.interviews.services import (
+    deadlines_by_rule,
+    due_field,
+    every_rule,
+    provider_for,
+)
+from returnhome.lib.clock import ClockStart, deadline
 from returnhome.organisations.models import Organisation
 
 BATCH = 2000
@@ -241,6 +247,38 @@ def _close_existing(batch: _Batch, existing_ids: list[int]) -> dt.datetime:
     return now
 
 
+class _DeadlinesByRule:
+    """`interviews.services.deadlines_by_rule` for many returns: the deadlines of the rules that
+    start the clock at the notification depend only on when it was received (one moment for
+    most of an import's returns), so they are worked out once for each such moment."""
+
+    def __init__(self) -> None:
+        self.rules = [
+            (name, rule, ClockStart(rule.start) is ClockStart.NOTIFICATION)
+            for name, rule in every_rule()
+        ]
+        self.by_received: dict[float, dict[str, dt.datetime]] = {}
+
+    def __call__(
+        self, returned_at: dt.datetime | None, received_at: dt.datetime | None
+    ) -> dict[str, dt.datetime | None]:
+        for value in (returned_at, received_at):
+            if value is None or value.tzinfo is None or value.utcoffset() is None:
+                return deadlines_by_rule(returned_at, received_at)  # its own way, or its error
+        key = received_at.timestamp()
+        known = self.by_received.get(key)
+        if known is None:
+            known = self.by_received[key] = {
+                name: deadline(received_at, rule.count)
+                for name, rule, at_notification in self.rules
+                if at_notification
+            }
+        return {
+            name: known[name] if at_notification else deadline(returned_at, rule.count)
+            for name, rule, at_notification in self.rules
+        }
+
+
 def _record_returns(batch: _Batch, closes: list[Action], existing_ids: list[int]) -> None:
     """Each return's found notification, and the RHI it refers (as `refer_rhi`: an RHI already
     there gets its clock recomputed)."""
@@ -255,6 +293,7 @@ def _record_returns(batch: _Batch, closes: list[Action], existing_ids: list[int]
         for r in RHI.objects.filter(episode_id__in=part)
     }
     closed_episodes: list[Episode] = []
+    by_rule = _DeadlinesByRule()
     for action in closes:
         assert action.episode_id is not None
         obj = batch.episode_objs[action.episode_id]
@@ -271,7 +310,7 @@ def _record_returns(batch: _Batch, closes: list[Action], existing_ids: list[int]
         )
         closed_episodes.append(obj)
         start = rule.start_at(found.returned_at, found.received_at)
-        every_due = deadlines_by_rule(found.returned_at, found.received_at)
+        every_due = by_rule(found.returned_at, found.received_at)
         due = every_due[due_field(rule)]
         current = existing_rhis.get(obj.pk)
         if current is not None:

@@ -418,12 +418,39 @@ class ChildIndex:
                 continue
             cf, cs = child.forename, child.surname
             aliases = child.aliases
-            if not (probe_aliases or aliases) and not (
-                _forename_reaches(pf, cf)
-                or _surname_reaches(ps, cs)
-                or _forename_reaches(ps, cf)
-                or _surname_reaches(pf, cs)
-            ):
+            if probe_aliases or aliases:
+                most = 8.0
+            else:
+                # Whether each name part reaches NAME_FLOOR (below it, a part earns -3 or -2):
+                # none does, or the most the names could earn leaves the total under the floor
+                # whatever else agrees, and the candidate is not worth scoring.
+                given_f, given_s = _forename_reaches(pf, cf), _surname_reaches(ps, cs)
+                swap_f, swap_s = _forename_reaches(ps, cf), _surname_reaches(pf, cs)
+                if not (given_f or given_s or swap_f or swap_s):
+                    continue
+                most = max(
+                    (4.0 if given_f else -3.0) + (4.0 if given_s else -2.0),
+                    (4.0 if swap_f else -3.0) + (4.0 if swap_s else -2.0) - 0.5,
+                )
+            # Everything but the names and the address, as `score` counts it (each a multiple of
+            # 0.5, so the sums are exact in any order).
+            rest = dob_points
+            cpostcode = child.postcode
+            if postcode and cpostcode:
+                if postcode == cpostcode:
+                    rest += 2.0
+                elif district == postcode_district(cpostcode):
+                    rest += 0.5
+                else:
+                    rest -= 0.5
+            if sex and child.sex:
+                rest += 0.5 if sex == child.sex else -3.0
+            if la_child_id and child.la_child_id and la_child_id != child.la_child_id:
+                rest -= 10.0
+            if nhs_number and child.nhs_number and nhs_number != child.nhs_number:
+                rest -= 10.0
+            both_addresses = bool(address and child.address)
+            if most + rest + (1.0 if both_addresses else 0.0) < floor:
                 continue
             names = _name_points(forename_similarity(pf, cf), surname_similarity(ps, cs))
             if names < 8.0:
@@ -446,23 +473,13 @@ class ChildIndex:
                     )
                     if alias > names:
                         names = alias
-            total = names + dob_points
-            cpostcode = child.postcode
-            if postcode and cpostcode:
-                if postcode == cpostcode:
-                    total += 2.0
-                elif district == postcode_district(cpostcode):
-                    total += 0.5
-                else:
-                    total -= 0.5
-            if address and child.address and fuzz.token_set_ratio(address, child.address) >= 90:
+            total = names + rest
+            if (
+                both_addresses
+                and total + 1.0 >= floor
+                and fuzz.token_set_ratio(address, child.address) >= 90
+            ):
                 total += 1.0
-            if sex and child.sex:
-                total += 0.5 if sex == child.sex else -3.0
-            if la_child_id and child.la_child_id and la_child_id != child.la_child_id:
-                total -= 10.0
-            if nhs_number and child.nhs_number and nhs_number != child.nhs_number:
-                total -= 10.0
             if total >= floor:
                 kept.append((-total, i))
         return kept
