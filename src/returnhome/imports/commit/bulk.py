@@ -247,6 +247,10 @@ def _close_existing(batch: _Batch, existing_ids: list[int]) -> dt.datetime:
     return now
 
 
+def _aware(value: dt.datetime | None) -> bool:
+    return value is not None and value.tzinfo is not None and value.utcoffset() is not None
+
+
 class _DeadlinesByRule:
     """`interviews.services.deadlines_by_rule` for many returns: the deadlines of the rules that
     start the clock at the notification depend only on when it was received (one moment for
@@ -262,9 +266,9 @@ class _DeadlinesByRule:
     def __call__(
         self, returned_at: dt.datetime | None, received_at: dt.datetime | None
     ) -> dict[str, dt.datetime | None]:
-        for value in (returned_at, received_at):
-            if value is None or value.tzinfo is None or value.utcoffset() is None:
-                return deadlines_by_rule(returned_at, received_at)  # its own way, or its error
+        if not (_aware(returned_at) and _aware(received_at)):
+            return deadlines_by_rule(returned_at, received_at)  # its own way, or its error
+        assert returned_at is not None and received_at is not None
         key = received_at.timestamp()
         known = self.by_received.get(key)
         if known is None:

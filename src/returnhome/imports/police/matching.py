@@ -461,15 +461,13 @@ class ChildIndex:
                     names = swapped_names
                 for af, asn in aliases:
                     alias = (
-                        _name_points(forename_similarity(pf, af), surname_similarity(ps, asn))
-                        - 0.5
+                        _name_points(forename_similarity(pf, af), surname_similarity(ps, asn)) - 0.5
                     )
                     if alias > names:
                         names = alias
                 for af, asn in probe_aliases:
                     alias = (
-                        _name_points(forename_similarity(af, cf), surname_similarity(asn, cs))
-                        - 0.5
+                        _name_points(forename_similarity(af, cf), surname_similarity(asn, cs)) - 0.5
                     )
                     if alias > names:
                         names = alias
