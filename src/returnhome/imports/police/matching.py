@@ -416,22 +416,6 @@ class ChildIndex:
                 dob_points = 2.0
             else:
                 continue
-            cf, cs = child.forename, child.surname
-            aliases = child.aliases
-            if probe_aliases or aliases:
-                most = 8.0
-            else:
-                # Whether each name part reaches NAME_FLOOR (below it, a part earns -3 or -2):
-                # none does, or the most the names could earn leaves the total under the floor
-                # whatever else agrees, and the candidate is not worth scoring.
-                given_f, given_s = _forename_reaches(pf, cf), _surname_reaches(ps, cs)
-                swap_f, swap_s = _forename_reaches(ps, cf), _surname_reaches(pf, cs)
-                if not (given_f or given_s or swap_f or swap_s):
-                    continue
-                most = max(
-                    (4.0 if given_f else -3.0) + (4.0 if given_s else -2.0),
-                    (4.0 if swap_f else -3.0) + (4.0 if swap_s else -2.0) - 0.5,
-                )
             # Everything but the names and the address, as `score` counts it (each a multiple of
             # 0.5, so the sums are exact in any order).
             rest = dob_points
@@ -450,7 +434,27 @@ class ChildIndex:
             if nhs_number and child.nhs_number and nhs_number != child.nhs_number:
                 rest -= 10.0
             both_addresses = bool(address and child.address)
-            if most + rest + (1.0 if both_addresses else 0.0) < floor:
+            # What the names must earn for the total to reach the floor, whatever the address.
+            need = floor - rest - (1.0 if both_addresses else 0.0)
+            cf, cs = child.forename, child.surname
+            aliases = child.aliases
+            if not (probe_aliases or aliases):
+                # A name part under NAME_FLOOR earns -3 (forename) or -2 (surname), one reaching
+                # it at most 4: whether each part reaches it bounds what a pairing (as given, or
+                # swapped for 0.5 less) can earn. The forenames first: if even surnames reaching
+                # could not earn enough, the surnames are not compared. (No part reaching at all
+                # always falls short: the rest earns at most 8.5.)
+                given_f, swap_f = _forename_reaches(pf, cf), _forename_reaches(ps, cf)
+                if need > (8.0 if given_f else 1.0) and need > (7.5 if swap_f else 0.5):
+                    continue
+                given_s, swap_s = _surname_reaches(ps, cs), _surname_reaches(pf, cs)
+                most = max(
+                    (4.0 if given_f else -3.0) + (4.0 if given_s else -2.0),
+                    (4.0 if swap_f else -3.0) + (4.0 if swap_s else -2.0) - 0.5,
+                )
+                if most < need:
+                    continue
+            elif need > 8.0:
                 continue
             names = _name_points(forename_similarity(pf, cf), surname_similarity(ps, cs))
             if names < 8.0:
