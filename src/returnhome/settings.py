@@ -112,7 +112,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             # file commits in well under a minute on a quiet machine), or the page fails with
             # "database is locked" (docs/decisions/0036-imports-derive-facts-once.md).
             "timeout": env.int("RETURNHOME_SQLITE_BUSY_TIMEOUT", default=300),
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
         }
     )
 else:

@@ -20,8 +20,8 @@ from returnhome.children.models import Child, LegalStatus, Placement
 from returnhome.lib.groups import Group, group_for
 from returnhome.organisations.models import Organisation
 
-# Children per query when reading many children's histories (under SQLite's variable limit).
-CHUNK = 900
+# Children per query when reading many children's histories (their ids written into the SQL).
+ID_CHUNK = 5000
 
 Period = TypeVar("Period", LegalStatus, Placement)
 
@@ -64,11 +64,14 @@ def groups_for(
     ids = sorted({child_id for child_id, _ in wanted})
     statuses: dict[int, list[LegalStatus]] = defaultdict(list)
     placements: dict[int, list[Placement]] = defaultdict(list)
-    for start in range(0, len(ids), CHUNK):
-        part = ids[start : start + CHUNK]
-        for status in LegalStatus.objects.filter(child_id__in=part):
+    # The ids written into the SQL as numbers (ints, nothing else), in chunks of many: for the
+    # tens of thousands of children of a large import, thousands of parameters a query cost the
+    # ORM far more than the queries (most children have no legal status or placement recorded).
+    for start in range(0, len(ids), ID_CHUNK):
+        where = f"child_id IN ({', '.join(str(int(i)) for i in ids[start : start + ID_CHUNK])})"
+        for status in LegalStatus.objects.extra(where=[where]):  # noqa: S610
             statuses[status.child_id].append(status)
-        for place in Placement.objects.filter(child_id__in=part):
+        for place in Placement.objects.extra(where=[where]):  # noqa: S610
             placements[place.child_id].append(place)
     result: dict[tuple[int, dt.datetime], Group] = {}
     for child_id, started in wanted:

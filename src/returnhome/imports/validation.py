@@ -91,7 +91,10 @@ class RowCheck:
         self.values = values
         self.max_lengths = max_lengths
         self.errors: list[RowError] = []
-        self.raw = {c: ("" if values.get(c) is None else str(values.get(c))) for c in columns}
+        get = values.get
+        self.raw = {
+            c: ("" if (v := get(c)) is None else v if type(v) is str else str(v)) for c in columns
+        }
 
     def error(self, column: str, message: str) -> None:
         self.errors.append(RowError(self.row, column, message))
@@ -107,8 +110,12 @@ class RowCheck:
 
     def text(self, column: str) -> str:
         """The value with surrounding spaces removed; an error if it is over the column's limit."""
-        value = self.values.get(column)
-        value = "" if value is None else str(value).strip()
+        raw = self.raw.get(column)
+        if raw is not None:  # the column's text as sent
+            value = raw.strip()
+        else:
+            given = self.values.get(column)
+            value = "" if given is None else str(given).strip()
         limit = self.max_lengths.get(column)
         if limit and len(value) > limit:
             self.error(column, f"Longer than {limit} characters")

@@ -126,11 +126,26 @@ def _offset(text: str) -> dt.timezone:
     return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
 
 
+# The form systems write (2025-03-14T09:30, with seconds or a UTC offset or neither): read by
+# datetime.fromisoformat, which gives what the general reading below gives, faster (a large file
+# has a moment or two on every row). Anything else, or anything it refuses, goes the long way.
+_ISO_MOMENT = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:[+-](?:[01]\d|2[0-3]):[0-5]\d)?"
+)
+
+
 def parse_datetime(text: str) -> dt.datetime:
     """A moment: ISO 8601 or UK dd/mm/yyyy [HH:MM[:SS]]; local Europe/London unless an offset is given.
 
     A date alone means midnight at the start of that day (local time).
     """
+    if _ISO_MOMENT.fullmatch(text):
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return moment if moment.tzinfo is not None else local_datetime(moment, text)
     value = text.strip()
     if not value:
         raise DateError("no date given")

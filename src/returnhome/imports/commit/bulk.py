@@ -43,7 +43,13 @@ from returnhome.imports.commit.records import (
 from returnhome.imports.models import ImportRun, PendingNotification, ReviewItem
 from returnhome.imports.police.pipeline import Action, Plan
 from returnhome.interviews.models import RHI
-from returnhome.interviews.services import deadlines_by_rule, due_field, provider_for
+from returnhome.interviews.services import (
+    deadlines_by_rule,
+    due_field,
+    every_rule,
+    provider_for,
+)
+from returnhome.lib.clock import ClockStart, deadline
 from returnhome.organisations.models import Organisation
 
 BATCH = 2000
@@ -125,7 +131,9 @@ def _new_children(batch: _Batch) -> None:
     created_children: list[Child] = []
     for part in chunked(new_children, BATCH):
         new_objs = [
-            Child(council=batch.council, **child_fields(a.notice)) for a in part if a.notice
+            unsaved(Child, council_id=batch.council.pk, **child_fields(a.notice))
+            for a in part
+            if a.notice
         ]
         fast_insert(Child, new_objs)
         for action, new in zip(part, new_objs, strict=True):
@@ -239,6 +247,42 @@ def _close_existing(batch: _Batch, existing_ids: list[int]) -> dt.datetime:
     return now
 
 
+def _aware(value: dt.datetime | None) -> bool:
+    return value is not None and value.tzinfo is not None and value.utcoffset() is not None
+
+
+class _DeadlinesByRule:
+    """`interviews.services.deadlines_by_rule` for many returns: the deadlines of the rules that
+    start the clock at the notification depend only on when it was received (one moment for
+    most of an import's returns), so they are worked out once for each such moment."""
+
+    def __init__(self) -> None:
+        self.rules = [
+            (name, rule, ClockStart(rule.start) is ClockStart.NOTIFICATION)
+            for name, rule in every_rule()
+        ]
+        self.by_received: dict[float, dict[str, dt.datetime]] = {}
+
+    def __call__(
+        self, returned_at: dt.datetime | None, received_at: dt.datetime | None
+    ) -> dict[str, dt.datetime | None]:
+        if not (_aware(returned_at) and _aware(received_at)):
+            return deadlines_by_rule(returned_at, received_at)  # its own way, or its error
+        assert returned_at is not None and received_at is not None
+        key = received_at.timestamp()
+        known = self.by_received.get(key)
+        if known is None:
+            known = self.by_received[key] = {
+                name: deadline(received_at, rule.count)
+                for name, rule, at_notification in self.rules
+                if at_notification
+            }
+        return {
+            name: known[name] if at_notification else deadline(returned_at, rule.count)
+            for name, rule, at_notification in self.rules
+        }
+
+
 def _record_returns(batch: _Batch, closes: list[Action], existing_ids: list[int]) -> None:
     """Each return's found notification, and the RHI it refers (as `refer_rhi`: an RHI already
     there gets its clock recomputed)."""
@@ -253,6 +297,7 @@ def _record_returns(batch: _Batch, closes: list[Action], existing_ids: list[int]
         for r in RHI.objects.filter(episode_id__in=part)
     }
     closed_episodes: list[Episode] = []
+    by_rule = _DeadlinesByRule()
     for action in closes:
         assert action.episode_id is not None
         obj = batch.episode_objs[action.episode_id]
@@ -269,7 +314,7 @@ def _record_returns(batch: _Batch, closes: list[Action], existing_ids: list[int]
         )
         closed_episodes.append(obj)
         start = rule.start_at(found.returned_at, found.received_at)
-        every_due = deadlines_by_rule(found.returned_at, found.received_at)
+        every_due = by_rule(found.returned_at, found.received_at)
         due = every_due[due_field(rule)]
         current = existing_rhis.get(obj.pk)
         if current is not None:
@@ -356,14 +401,31 @@ def _add_notifications(batch: _Batch) -> None:
             )
 
 
+def _ids(fields: dict[str, Any]) -> dict[str, Any]:
+    """`fields` with each related record (a council, the import run) given by its id, as
+    `unsaved` takes them: the row written is the same as the model's own constructor's."""
+    return {
+        (f"{k}_id" if k in ("council", "import_run") else k): (
+            (v.pk if v is not None else None) if k in ("council", "import_run") else v
+        )
+        for k, v in fields.items()
+    }
+
+
 def _pending_and_review(batch: _Batch) -> None:
     """Found notifications waiting for their missing one; the front door's review queue."""
     plan, run = batch.plan, batch.run
     pending_objs = [
-        PendingNotification(
-            **pending_fields(
-                plan, a.notice, batch.child_pk(a.child_id) if a.child_id is not None else None, run
-            )
+        unsaved(
+            PendingNotification,
+            **_ids(
+                pending_fields(
+                    plan,
+                    a.notice,
+                    batch.child_pk(a.child_id) if a.child_id is not None else None,
+                    run,
+                )
+            ),
         )
         for a in plan.actions
         if a.kind == "pending" and a.notice is not None
@@ -376,7 +438,9 @@ def _pending_and_review(batch: _Batch) -> None:
             )
         )
     review_objs = [
-        ReviewItem(**review_fields(plan, a, run)) for a in plan.actions if a.kind == "review"
+        unsaved(ReviewItem, **_ids(review_fields(plan, a, run)))
+        for a in plan.actions
+        if a.kind == "review"
     ]
     fast_insert(ReviewItem, review_objs)
     for item in review_objs:

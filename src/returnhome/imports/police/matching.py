@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -47,7 +47,7 @@ MARGIN = 3.0
 KEEP_CANDIDATES = 5
 # Below this a name part earns no points; a candidate none of whose name pairings (as given,
 # swapped, aliases) reaches it scores at most 3.5 (-5 for names, 8.5 for the rest), under the
-# REVIEW - 3 that `ChildIndex.match` keeps, so it is not worth scoring.
+# REVIEW - 3 that `ChildIndex._scored` keeps, so it is not worth scoring.
 NAME_FLOOR = 0.87
 
 
@@ -347,40 +347,6 @@ class ChildIndex:
             self.by_key.get(by_nhs, []) if by_nhs else [],
         )
 
-    def _worth_scoring(self, probe: Person) -> Iterator[Person]:
-        """The candidates `score` could keep: the cheap tests that make it return None (the dates
-        of birth disagree) or a total under REVIEW - 3 (no name pairing reaches NAME_FLOOR),
-        done first, so most of a block is never scored."""
-        people = self.people
-        dob, dob_text = probe.dob, probe.dob_text
-        swapped = swap_day_month(dob) if dob is not None else None
-        osa = OSA.distance
-        pf, ps = probe.forename, probe.surname
-        probe_aliases = bool(probe.aliases)
-        for i in self.candidates(probe):
-            child = people[i]
-            # The dates of birth disagree (`_dob_points` would count -6): not the same, nor day
-            # and month swapped, nor written one digit different or two neighbouring digits
-            # swapped (an OSA distance of 1 between texts of the same length).
-            if (
-                dob is not None
-                and child.dob is not None
-                and child.dob != dob
-                and child.dob != swapped
-                and osa(dob_text, child.dob_text) > 1
-            ):
-                continue
-            if not (probe_aliases or child.aliases):
-                cf, cs = child.forename, child.surname
-                if not (
-                    _forename_reaches(pf, cf)
-                    or _surname_reaches(ps, cs)
-                    or _forename_reaches(ps, cf)
-                    or _surname_reaches(pf, cs)
-                ):
-                    continue
-            yield child
-
     def match(self, probe: Person) -> Decision:
         """Decide which child the notification is about."""
         by_id, by_nhs = self.exact(probe)
@@ -404,22 +370,118 @@ class ChildIndex:
             if agrees:
                 return Decision("auto", child_id, [candidate], how)
             return Decision("review", None, [candidate], how, conflict=True)
-        scored = [
-            c
-            for c in (score(probe, child) for child in self._worth_scoring(probe))
-            if c is not None and c.score >= REVIEW - 3.0
-        ]
+        scored = self._scored(probe)
         if not scored:
             return Decision("new", None, [], "score")
-        scored.sort(key=lambda c: (-c.score, c.child_id))
+        scored.sort()
         top = scored[:KEEP_CANDIDATES]
-        best = top[0]
-        second = top[1].score if len(top) > 1 else float("-inf")
-        child = self.people[best.child_id]
+        best_score, best_id = -top[0][0], top[0][1]
+        second = -top[1][0] if len(top) > 1 else float("-inf")
+        child = self.people[best_id]
         dob_ok = _dob_points(probe, child) >= 2.0
-        if best.score >= AUTO and dob_ok and best.score - second >= MARGIN:
-            return Decision("auto", best.child_id, [best], "score")
-        if best.score >= REVIEW:
-            shown = [explained(probe, self.people[c.child_id]) for c in top]
+        if best_score >= AUTO and dob_ok and best_score - second >= MARGIN:
+            return Decision("auto", best_id, [Candidate(best_id, best_score, [])], "score")
+        if best_score >= REVIEW:
+            shown = [explained(probe, self.people[child_id]) for _, child_id in top]
             return Decision("review", None, shown, "score")
         return Decision("new", None, [], "score")
+
+    def _scored(self, probe: Person) -> list[tuple[float, int]]:
+        """(-score, child id) of each candidate scoring REVIEW - 3 or more: `score` in one loop,
+        without an object per candidate (a large file compares each notification with a dozen
+        children or more). The cheap tests that rule a candidate out come first: the dates of
+        birth disagree (`score` returns None), or no name pairing reaches NAME_FLOOR (a total
+        under REVIEW - 3 whatever else agrees), so most of a block is never scored."""
+        people = self.people
+        dob, dob_text = probe.dob, probe.dob_text
+        swapped = swap_day_month(dob) if dob is not None else None
+        osa = OSA.distance
+        pf, ps = probe.forename, probe.surname
+        probe_aliases = probe.aliases
+        postcode, address, sex = probe.postcode, probe.address, probe.sex
+        district = postcode_district(postcode)
+        la_child_id, nhs_number = probe.la_child_id, probe.nhs_number
+        floor = REVIEW - 3.0
+        kept: list[tuple[float, int]] = []
+        for i in self.candidates(probe):
+            child = people[i]
+            cdob = child.dob
+            if dob is None or cdob is None:
+                dob_points = 0.0
+            elif cdob == dob:
+                dob_points = 5.0
+            elif cdob == swapped:
+                dob_points = 3.0
+            elif osa(dob_text, child.dob_text) <= 1:
+                dob_points = 2.0
+            else:
+                continue
+            # Everything but the names and the address, as `score` counts it (each a multiple of
+            # 0.5, so the sums are exact in any order).
+            rest = dob_points
+            cpostcode = child.postcode
+            if postcode and cpostcode:
+                if postcode == cpostcode:
+                    rest += 2.0
+                elif district == postcode_district(cpostcode):
+                    rest += 0.5
+                else:
+                    rest -= 0.5
+            if sex and child.sex:
+                rest += 0.5 if sex == child.sex else -3.0
+            if la_child_id and child.la_child_id and la_child_id != child.la_child_id:
+                rest -= 10.0
+            if nhs_number and child.nhs_number and nhs_number != child.nhs_number:
+                rest -= 10.0
+            both_addresses = bool(address and child.address)
+            # What the names must earn for the total to reach the floor, whatever the address.
+            need = floor - rest - (1.0 if both_addresses else 0.0)
+            cf, cs = child.forename, child.surname
+            aliases = child.aliases
+            if not (probe_aliases or aliases):
+                # A name part under NAME_FLOOR earns -3 (forename) or -2 (surname), one reaching
+                # it at most 4: whether each part reaches it bounds what a pairing (as given, or
+                # swapped for 0.5 less) can earn. The forenames first: if even surnames reaching
+                # could not earn enough, the surnames are not compared. (No part reaching at all
+                # always falls short: the rest earns at most 8.5.)
+                given_f, swap_f = _forename_reaches(pf, cf), _forename_reaches(ps, cf)
+                if need > (8.0 if given_f else 1.0) and need > (7.5 if swap_f else 0.5):
+                    continue
+                given_s, swap_s = _surname_reaches(ps, cs), _surname_reaches(pf, cs)
+                most = max(
+                    (4.0 if given_f else -3.0) + (4.0 if given_s else -2.0),
+                    (4.0 if swap_f else -3.0) + (4.0 if swap_s else -2.0) - 0.5,
+                )
+                if most < need:
+                    continue
+            elif need > 8.0:
+                continue
+            names = _name_points(forename_similarity(pf, cf), surname_similarity(ps, cs))
+            if names < 8.0:
+                swapped_names = (
+                    _name_points(forename_similarity(ps, cf), surname_similarity(pf, cs)) - 0.5
+                )
+                if swapped_names > names:
+                    names = swapped_names
+                for af, asn in aliases:
+                    alias = (
+                        _name_points(forename_similarity(pf, af), surname_similarity(ps, asn)) - 0.5
+                    )
+                    if alias > names:
+                        names = alias
+                for af, asn in probe_aliases:
+                    alias = (
+                        _name_points(forename_similarity(af, cf), surname_similarity(asn, cs)) - 0.5
+                    )
+                    if alias > names:
+                        names = alias
+            total = names + rest
+            if (
+                both_addresses
+                and total + 1.0 >= floor
+                and fuzz.token_set_ratio(address, child.address) >= 90
+            ):
+                total += 1.0
+            if total >= floor:
+                kept.append((-total, i))
+        return kept

@@ -426,6 +426,7 @@ class Planner:
         self.in_review: set[tuple[int, str, str]] = set()
         self.placed_in: set[int] = set()
         self.through_services: set[int] = set()
+        self.councils: dict[str, Organisation | None] = {}
 
     def _temp(self) -> int:
         value = self.next_temp
@@ -535,7 +536,11 @@ class Planner:
         """Another council the notification names as the child's (its `la_code`), if any."""
         if not notice.la_code or notice.la_code == self.council.la_code:
             return None
-        return Organisation.objects.councils().filter(la_code=notice.la_code).first()
+        if notice.la_code not in self.councils:  # looked up once per code in an import
+            self.councils[notice.la_code] = (
+                Organisation.objects.councils().filter(la_code=notice.la_code).first()
+            )
+        return self.councils[notice.la_code]
 
     def _error(self, notice: Notice, column: str, message: str) -> None:
         self.plan.errors.append(RowError(notice.row, column, message))
