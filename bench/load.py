@@ -417,6 +417,11 @@ def notification_batches(register: list[Any], seed: int, total: int) -> list[lis
                 continue
             children_sent.add(labelled.truth)
         missing = {k: v for k, v in labelled.values.items() if v and k != "force"}
+        # Each run's police references are its own: the generator numbers them from 1 in every
+        # run, and a reference an earlier run sent names that run's episode (a "found" for it
+        # dated before its "missing" is rightly refused).
+        if missing.get("police_reference"):
+            missing["police_reference"] = f"{missing['police_reference']}-R{seed}"
         rows.append(missing)
         at = dt.datetime.strptime(missing["event_at"], "%Y-%m-%dT%H:%M%z")
         found = {
@@ -429,6 +434,9 @@ def notification_batches(register: list[Any], seed: int, total: int) -> list[lis
             "%Y-%m-%dT%H:%M%z"
         )
         rows.append(found)
+    # In the order the events happened, as police systems send them: a child's "found" never
+    # goes before a later "missing" of the same child.
+    rows.sort(key=lambda row: dt.datetime.strptime(row["event_at"], "%Y-%m-%dT%H:%M%z"))
     batches, start = [], 0
     while start < len(rows):
         size = rng.randint(10, 100)
