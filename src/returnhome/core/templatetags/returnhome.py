@@ -192,13 +192,19 @@ def pagination(
     params = context["request"].GET
     paginator = page.paginator
     several = paginator.num_pages > 1 or page.has_next() or page.number > 1
+    count: int | str = getattr(paginator, "count_text", paginator.count)
+    bounded = getattr(paginator, "bounded", False)
+    if bounded:  # past the counting bound: as many as are known so far, exact on the last page
+        count = f"more than {max(paginator.count, page.end_index()):,}"
+        if not page.has_next():
+            count, bounded = page.end_index(), False
     links = page_links(params, page, param) if several else []
     return {
         "page": page,
         "noun": one_of(noun) if paginator.count == 1 else noun,
         "label": label,
-        "count": getattr(paginator, "count_text", paginator.count),
-        "bounded": getattr(paginator, "bounded", False),
+        "count": count,
+        "bounded": bounded,
         "links": [PageLink(k.number, k.url + fragment if k.url else "", k.current) for k in links],
         "previous_url": page_url(params, page.previous_page_number(), param) + fragment
         if page.has_previous()
