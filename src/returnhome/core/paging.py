@@ -111,8 +111,6 @@ class BoundedPaginator(Paginator):
             if not window:
                 raise EmptyPage("That page contains no results")
         chosen = window[: self.per_page]
-        if not self.bounded:
-            chosen = chosen[: max(0, self.count - bottom)]
         listed: Any = self.object_list
         found = {row.pk: row for row in listed.filter(pk__in=chosen)}
         page = OpenEndedPage([found[k] for k in chosen if k in found], number, self)

@@ -51,21 +51,31 @@ class RHIQuerySet(models.QuerySet["RHI"]):
     def overdue(self, now: dt.datetime) -> RHIQuerySet:
         return self.filter(models.Q(**overdue(now)))
 
-    def by_deadline(self, now: dt.datetime) -> RHIQuerySet:
+    def by_deadline(self, now: dt.datetime, *, to_allocate_first: bool = False) -> RHIQuerySet:
         """Overdue first, then the RHIs still to do by deadline (soonest first); interviews
-        awaiting review or returned for changes after those still to do."""
-        return self.annotate(
+        awaiting review or returned for changes after those still to do. With
+        `to_allocate_first`, those awaiting allocation before all the others (the queues)."""
+        ordered = self.annotate(
+            to_allocate=models.Case(
+                models.When(status=RHI.Status.AWAITING_ALLOCATION, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            ),
             overdue_first=models.Case(
                 models.When(models.Q(**overdue(now)), then=models.Value(True)),
                 default=models.Value(False),
                 output_field=models.BooleanField(),
             ),
             still_to_do=still_to_do(),
-        ).order_by(
+        )
+        first = ("-to_allocate",) if to_allocate_first else ()
+        return ordered.order_by(
+            *first,
             "-overdue_first",
             "-still_to_do",
             models.F("due_at").asc(nulls_last=True),
             "referred_at",
+            "pk",
         )
 
 

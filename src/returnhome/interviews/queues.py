@@ -17,7 +17,7 @@ from django.db import models
 from returnhome.access.policy import joins_many
 from returnhome.accounts.models import User
 from returnhome.core.forms import Form
-from returnhome.interviews.models import RHI, RHIQuerySet, overdue, still_to_do
+from returnhome.interviews.models import RHI, RHIQuerySet, overdue
 from returnhome.lib.groups import Group
 
 SOON = dt.timedelta(hours=24)
@@ -116,23 +116,4 @@ def filtered(rhis: RHIQuerySet, choice: dict[str, str], now: dt.datetime) -> RHI
 def in_order(rhis: RHIQuerySet, now: dt.datetime) -> RHIQuerySet:
     """To allocate first; then overdue; then the RHIs still to do by deadline (soonest first);
     then those awaiting review or returned for changes; then referral."""
-    return rhis.annotate(
-        to_allocate_first=models.Case(
-            models.When(status=RHI.Status.AWAITING_ALLOCATION, then=models.Value(True)),
-            default=models.Value(False),
-            output_field=models.BooleanField(),
-        ),
-        overdue_first=models.Case(
-            models.When(models.Q(**overdue(now)), then=models.Value(True)),
-            default=models.Value(False),
-            output_field=models.BooleanField(),
-        ),
-        still_to_do_first=still_to_do(),
-    ).order_by(
-        "-to_allocate_first",
-        "-overdue_first",
-        "-still_to_do_first",
-        models.F("due_at").asc(nulls_last=True),
-        "referred_at",
-        "pk",
-    )
+    return rhis.by_deadline(now, to_allocate_first=True)
