@@ -30,37 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchdb
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--rows", type=int, default=20_000, help="notification rows (default 20000)"
-    )
-    parser.add_argument(
-        "--children", type=int, default=20_000, help="children on the register (default 20000)"
-    )
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    benchdb.add_argument(parser)
-    args = parser.parse_args()
-    if benchdb.run_each(args):
-        return
-
-    work = Path(tempfile.mkdtemp(prefix="rh-bench-"))
-    os.environ["RETURNHOME_DATA_DIR"] = str(work)
-    # As in production: DEBUG off (Django then keeps no log of every query).
-    os.environ["DEBUG"] = "false"
-    os.environ["RETURNHOME_INSECURE_DEV_KEY"] = "true"
-    os.environ["RETURNHOME_HTTPS"] = "false"
-    drop_database = benchdb.use(args.database)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "returnhome.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import django
-
-    django.setup()
+def build(args: argparse.Namespace, work: Path) -> tuple[Path, list[dict[str, str]]]:
+    """Migrate, create the register's children for one council and write the police file (Django
+    set up): the file's path and its rows. Also used by `bench/match_digest.py`."""
     from django.core.management import call_command
-    from django.db import connection
     from django.utils import timezone
 
     from returnhome.children.models import Alias, Child
@@ -133,6 +106,44 @@ def main() -> None:
         writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
         writer.writeheader()
         writer.writerows(rows)
+    return path, rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--rows", type=int, default=20_000, help="notification rows (default 20000)"
+    )
+    parser.add_argument(
+        "--children", type=int, default=20_000, help="children on the register (default 20000)"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    benchdb.add_argument(parser)
+    args = parser.parse_args()
+    if benchdb.run_each(args):
+        return
+
+    work = Path(tempfile.mkdtemp(prefix="rh-bench-"))
+    os.environ["RETURNHOME_DATA_DIR"] = str(work)
+    # As in production: DEBUG off (Django then keeps no log of every query).
+    os.environ["DEBUG"] = "false"
+    os.environ["RETURNHOME_INSECURE_DEV_KEY"] = "true"
+    os.environ["RETURNHOME_HTTPS"] = "false"
+    drop_database = benchdb.use(args.database)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "returnhome.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from returnhome.imports.police.rows import COLUMNS
+
+    path, rows = build(args, work)
     print(f"file: {len(rows)} rows, {path.stat().st_size / 1e6:.1f} MB")
 
     # Baseline: a plain sqlite3.executemany of the same rows.
