@@ -317,18 +317,43 @@ class ChildIndex:
 
     def __init__(self) -> None:
         self.people: dict[int, Person] = {}
-        self.by_key: dict[str, list[int]] = defaultdict(list)
+        # Filed when first needed: a large file matched all at once (`imports.police.batch`)
+        # needs only the identifiers (`exact`).
+        self._by_key: defaultdict[str, list[int]] | None = None
+        self._identifiers: defaultdict[str, list[int]] | None = None
         # Only the children sharing a key with the import's notifications (`load_index_for`).
         self.partial = False
 
     def __len__(self) -> int:
         return len(self.people)
 
+    @property
+    def by_key(self) -> defaultdict[str, list[int]]:
+        """The children filed under each of their blocking keys (`Person.filed_under`)."""
+        if self._by_key is None:
+            by_key: defaultdict[str, list[int]] = defaultdict(list)
+            for person in self.people.values():
+                for key in person.filed_under():
+                    by_key[key].append(person.id)
+            self._by_key = by_key
+        return self._by_key
+
     def add(self, person: Person) -> None:
         self.people[person.id] = person
-        by_key = self.by_key
-        for key in person.filed_under():
-            by_key[key].append(person.id)
+        if self._by_key is not None:
+            by_key = self._by_key
+            for key in person.filed_under():
+                by_key[key].append(person.id)
+        if self._identifiers is not None:
+            self._identify(self._identifiers, person)
+
+    @staticmethod
+    def _identify(identifiers: defaultdict[str, list[int]], person: Person) -> None:
+        by_id, by_nhs = identifier_keys(person.la_child_id, person.nhs_number)
+        if by_id:
+            identifiers[by_id].append(person.id)
+        if by_nhs:
+            identifiers[by_nhs].append(person.id)
 
     def candidates(self, probe: Person) -> set[int]:
         found: set[int] = set()
@@ -342,13 +367,21 @@ class ChildIndex:
     def exact(self, probe: Person) -> tuple[list[int], list[int]]:
         """The children with the notification's council child ID, and with its NHS number."""
         by_id, by_nhs = identifier_keys(probe.la_child_id, probe.nhs_number)
+        filed = self._by_key
+        if filed is None:  # the same lists, in the same order, without filing every key
+            if self._identifiers is None:
+                self._identifiers = defaultdict(list)
+                for person in self.people.values():
+                    self._identify(self._identifiers, person)
+            filed = self._identifiers
         return (
-            self.by_key.get(by_id, []) if by_id else [],
-            self.by_key.get(by_nhs, []) if by_nhs else [],
+            filed.get(by_id, []) if by_id else [],
+            filed.get(by_nhs, []) if by_nhs else [],
         )
 
-    def match(self, probe: Person) -> Decision:
-        """Decide which child the notification is about."""
+    def match(self, probe: Person, scored: list[tuple[float, int]] | None = None) -> Decision:
+        """Decide which child the notification is about. `scored`: its candidates as `_scored`
+        gives them, if worked out already for a whole file (`imports.police.batch.prescore`)."""
         by_id, by_nhs = self.exact(probe)
         exact = set(by_id) | set(by_nhs)
         if len(exact) > 1:
@@ -370,7 +403,8 @@ class ChildIndex:
             if agrees:
                 return Decision("auto", child_id, [candidate], how)
             return Decision("review", None, [candidate], how, conflict=True)
-        scored = self._scored(probe)
+        if scored is None:
+            scored = self._scored(probe)
         if not scored:
             return Decision("new", None, [], "score")
         scored.sort()
@@ -387,101 +421,135 @@ class ChildIndex:
         return Decision("new", None, [], "score")
 
     def _scored(self, probe: Person) -> list[tuple[float, int]]:
-        """(-score, child id) of each candidate scoring REVIEW - 3 or more: `score` in one loop,
-        without an object per candidate (a large file compares each notification with a dozen
-        children or more). The cheap tests that rule a candidate out come first: the dates of
-        birth disagree (`score` returns None), or no name pairing reaches NAME_FLOOR (a total
-        under REVIEW - 3 whatever else agrees), so most of a block is never scored."""
+        """(-score, child id) of each candidate scoring REVIEW - 3 or more (`weigh`)."""
         people = self.people
-        dob, dob_text = probe.dob, probe.dob_text
-        swapped = swap_day_month(dob) if dob is not None else None
-        osa = OSA.distance
-        pf, ps = probe.forename, probe.surname
-        probe_aliases = probe.aliases
-        postcode, address, sex = probe.postcode, probe.address, probe.sex
-        district = postcode_district(postcode)
-        la_child_id, nhs_number = probe.la_child_id, probe.nhs_number
-        floor = REVIEW - 3.0
+        context = ProbeContext.of(probe)
         kept: list[tuple[float, int]] = []
         for i in self.candidates(probe):
-            child = people[i]
-            cdob = child.dob
-            if dob is None or cdob is None:
-                dob_points = 0.0
-            elif cdob == dob:
-                dob_points = 5.0
-            elif cdob == swapped:
-                dob_points = 3.0
-            elif osa(dob_text, child.dob_text) <= 1:
-                dob_points = 2.0
-            else:
-                continue
-            # Everything but the names and the address, as `score` counts it (each a multiple of
-            # 0.5, so the sums are exact in any order).
-            rest = dob_points
-            cpostcode = child.postcode
-            if postcode and cpostcode:
-                if postcode == cpostcode:
-                    rest += 2.0
-                elif district == postcode_district(cpostcode):
-                    rest += 0.5
-                else:
-                    rest -= 0.5
-            if sex and child.sex:
-                rest += 0.5 if sex == child.sex else -3.0
-            if la_child_id and child.la_child_id and la_child_id != child.la_child_id:
-                rest -= 10.0
-            if nhs_number and child.nhs_number and nhs_number != child.nhs_number:
-                rest -= 10.0
-            both_addresses = bool(address and child.address)
-            # What the names must earn for the total to reach the floor, whatever the address.
-            need = floor - rest - (1.0 if both_addresses else 0.0)
-            cf, cs = child.forename, child.surname
-            aliases = child.aliases
-            if not (probe_aliases or aliases):
-                # A name part under NAME_FLOOR earns -3 (forename) or -2 (surname), one reaching
-                # it at most 4: whether each part reaches it bounds what a pairing (as given, or
-                # swapped for 0.5 less) can earn. The forenames first: if even surnames reaching
-                # could not earn enough, the surnames are not compared. (No part reaching at all
-                # always falls short: the rest earns at most 8.5.)
-                given_f, swap_f = _forename_reaches(pf, cf), _forename_reaches(ps, cf)
-                if need > (8.0 if given_f else 1.0) and need > (7.5 if swap_f else 0.5):
-                    continue
-                given_s, swap_s = _surname_reaches(ps, cs), _surname_reaches(pf, cs)
-                most = max(
-                    (4.0 if given_f else -3.0) + (4.0 if given_s else -2.0),
-                    (4.0 if swap_f else -3.0) + (4.0 if swap_s else -2.0) - 0.5,
-                )
-                if most < need:
-                    continue
-            elif need > 8.0:
-                continue
-            names = _name_points(forename_similarity(pf, cf), surname_similarity(ps, cs))
-            if names < 8.0:
-                swapped_names = (
-                    _name_points(forename_similarity(ps, cf), surname_similarity(pf, cs)) - 0.5
-                )
-                if swapped_names > names:
-                    names = swapped_names
-                for af, asn in aliases:
-                    alias = (
-                        _name_points(forename_similarity(pf, af), surname_similarity(ps, asn)) - 0.5
-                    )
-                    if alias > names:
-                        names = alias
-                for af, asn in probe_aliases:
-                    alias = (
-                        _name_points(forename_similarity(af, cf), surname_similarity(asn, cs)) - 0.5
-                    )
-                    if alias > names:
-                        names = alias
-            total = names + rest
-            if (
-                both_addresses
-                and total + 1.0 >= floor
-                and fuzz.token_set_ratio(address, child.address) >= 90
-            ):
-                total += 1.0
-            if total >= floor:
+            total = weigh(context, people[i])
+            if total is not None:
                 kept.append((-total, i))
         return kept
+
+
+@dataclass(slots=True)
+class ProbeContext:
+    """What `weigh` needs of a notification, worked out once for all its candidates."""
+
+    dob: dt.date | None
+    dob_text: str
+    swapped: dt.date | None
+    forename: str
+    surname: str
+    aliases: tuple[tuple[str, str], ...]
+    postcode: str
+    district: str
+    address: str
+    sex: str
+    la_child_id: str
+    nhs_number: str
+
+    @classmethod
+    def of(cls, probe: Person) -> ProbeContext:
+        dob = probe.dob
+        return cls(
+            dob,
+            probe.dob_text,
+            swap_day_month(dob) if dob is not None else None,
+            probe.forename,
+            probe.surname,
+            probe.aliases,
+            probe.postcode,
+            postcode_district(probe.postcode),
+            probe.address,
+            probe.sex,
+            probe.la_child_id,
+            probe.nhs_number,
+        )
+
+
+def weigh(probe: ProbeContext, child: Person) -> float | None:
+    """The candidate's score as `score` gives it, or None if it is under REVIEW - 3: one loop,
+    without an object per candidate (a large file compares each notification with dozens of
+    children). The cheap tests that rule a candidate out come first: the dates of birth disagree
+    (`score` returns None), or no name pairing reaches NAME_FLOOR (a total under REVIEW - 3
+    whatever else agrees), so most candidates are never scored. `imports.police.batch` applies
+    the same bound to a whole file's pairs at once, and weighs those left here."""
+    floor = REVIEW - 3.0
+    dob = probe.dob
+    cdob = child.dob
+    if dob is None or cdob is None:
+        dob_points = 0.0
+    elif cdob == dob:
+        dob_points = 5.0
+    elif cdob == probe.swapped:
+        dob_points = 3.0
+    elif OSA.distance(probe.dob_text, child.dob_text) <= 1:
+        dob_points = 2.0
+    else:
+        return None
+    # Everything but the names and the address, as `score` counts it (each a multiple of 0.5, so
+    # the sums are exact in any order).
+    rest = dob_points
+    postcode, cpostcode = probe.postcode, child.postcode
+    if postcode and cpostcode:
+        if postcode == cpostcode:
+            rest += 2.0
+        elif probe.district == postcode_district(cpostcode):
+            rest += 0.5
+        else:
+            rest -= 0.5
+    sex = probe.sex
+    if sex and child.sex:
+        rest += 0.5 if sex == child.sex else -3.0
+    la_child_id, nhs_number = probe.la_child_id, probe.nhs_number
+    if la_child_id and child.la_child_id and la_child_id != child.la_child_id:
+        rest -= 10.0
+    if nhs_number and child.nhs_number and nhs_number != child.nhs_number:
+        rest -= 10.0
+    address = probe.address
+    both_addresses = bool(address and child.address)
+    # What the names must earn for the total to reach the floor, whatever the address.
+    need = floor - rest - (1.0 if both_addresses else 0.0)
+    pf, ps = probe.forename, probe.surname
+    cf, cs = child.forename, child.surname
+    aliases, probe_aliases = child.aliases, probe.aliases
+    if not (probe_aliases or aliases):
+        # A name part under NAME_FLOOR earns -3 (forename) or -2 (surname), one reaching it at
+        # most 4: whether each part reaches it bounds what a pairing (as given, or swapped for
+        # 0.5 less) can earn. The forenames first: if even surnames reaching could not earn
+        # enough, the surnames are not compared. (No part reaching at all always falls short:
+        # the rest earns at most 8.5.)
+        given_f, swap_f = _forename_reaches(pf, cf), _forename_reaches(ps, cf)
+        if need > (8.0 if given_f else 1.0) and need > (7.5 if swap_f else 0.5):
+            return None
+        given_s, swap_s = _surname_reaches(ps, cs), _surname_reaches(pf, cs)
+        most = max(
+            (4.0 if given_f else -3.0) + (4.0 if given_s else -2.0),
+            (4.0 if swap_f else -3.0) + (4.0 if swap_s else -2.0) - 0.5,
+        )
+        if most < need:
+            return None
+    elif need > 8.0:
+        return None
+    names = _name_points(forename_similarity(pf, cf), surname_similarity(ps, cs))
+    if names < 8.0:
+        swapped_names = _name_points(forename_similarity(ps, cf), surname_similarity(pf, cs)) - 0.5
+        if swapped_names > names:
+            names = swapped_names
+        for af, asn in aliases:
+            alias = _name_points(forename_similarity(pf, af), surname_similarity(ps, asn)) - 0.5
+            if alias > names:
+                names = alias
+        for af, asn in probe_aliases:
+            alias = _name_points(forename_similarity(af, cf), surname_similarity(asn, cs)) - 0.5
+            if alias > names:
+                names = alias
+    total = names + rest
+    if (
+        both_addresses
+        and total + 1.0 >= floor
+        and fuzz.token_set_ratio(address, child.address) >= 90
+    ):
+        total += 1.0
+    return total if total >= floor else None

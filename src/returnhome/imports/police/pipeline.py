@@ -24,6 +24,7 @@ from returnhome.children.models import Alias, Child
 from returnhome.core.db import chunked
 from returnhome.episodes.models import Episode, Notification
 from returnhome.imports.models import PendingNotification, ReviewItem
+from returnhome.imports.police.batch import Prescored, prescore
 from returnhome.imports.police.matching import ChildIndex, Decision, Person
 from returnhome.imports.police.rows import COLUMNS, Notice, RowValidator
 from returnhome.imports.validation import RowError, check_header
@@ -261,6 +262,8 @@ def load_index(council: Organisation) -> ChildIndex:
 # with them (`load_index_for`); a larger one reads every child of the council (`load_index`),
 # which is then the cheaper of the two.
 STORED_KEYS_UP_TO = 2000
+# From this many notifications to match, a file's are matched all at once (`batch.prescore`).
+BATCH_FROM = 500
 
 
 def load_index_for(council: Organisation, probes: Iterable[Person]) -> ChildIndex:
@@ -427,6 +430,14 @@ class Planner:
         self.placed_in: set[int] = set()
         self.through_services: set[int] = set()
         self.councils: dict[str, Organisation | None] = {}
+        # A large file's notifications matched all at once (`batch.prescore`): the position of
+        # each notification in it, and the notifications (by position) that created a child.
+        self.prescored: Prescored | None = None
+        self.position: dict[int, int] = {}
+        self.probes: list[Person] = []
+        self.created: dict[int, int] = {}
+        # Children created by a notification not matched in the batch (none, normally).
+        self.unbatched = ChildIndex()
 
     def _temp(self) -> int:
         value = self.next_temp
@@ -520,9 +531,36 @@ class Planner:
 
     def _match(self, notice: Notice) -> Decision:
         assert self.index is not None
-        decision = self.index.match(probe_for(notice))
+        position = self.position.get(id(notice))
+        if position is None or self.prescored is None:
+            decision = self.index.match(probe_for(notice))
+        else:
+            probe = self.probes[position]
+            scored = self.prescored.scored(position, self.created)
+            if len(self.unbatched):
+                scored += self.unbatched._scored(probe)
+            decision = self.index.match(probe, scored)
         self.plan.match_how[f"{decision.outcome} ({decision.how})"] += 1
         return decision
+
+    def _prescore(self, order: list[Notice]) -> None:
+        """Match at once every notification of a large file that the plan may match: the
+        missing ones, and the found ones without their missing one (in the file or recorded)."""
+        assert self.index is not None
+        if self.index.partial:
+            return
+        missing = {n.episode_key for n in order if n.event == "missing"}
+        wanted = [
+            n
+            for n in order
+            if n.event == "missing"
+            or (n.episode_key not in missing and n.episode_key not in self.episodes_by_key)
+        ]
+        if len(wanted) < BATCH_FROM:
+            return
+        self.probes = [probe_for(n) for n in wanted]
+        self.position = {id(n): i for i, n in enumerate(wanted)}
+        self.prescored = prescore(self.index, self.probes, range(len(wanted)))
 
     def _review(
         self, notice: Notice, reason: str, message: str, decision: Decision | None = None, **kw: Any
@@ -609,7 +647,13 @@ class Planner:
             self.plan.actions.append(Action("new_child", notice, child_id=child_id))
             self.plan.new_children[child_id] = notice
             assert self.index is not None
-            self.index.add(probe_for(notice, child_id))
+            person = probe_for(notice, child_id)
+            self.index.add(person)
+            position = self.position.get(id(notice))
+            if position is not None:
+                self.created[position] = child_id
+            elif self.prescored is not None:
+                self.unbatched.add(person)
         else:
             assert decision.child_id is not None
             child_id = decision.child_id
@@ -711,6 +755,7 @@ class Planner:
     def run(self, notices: list[Notice]) -> Plan:
         self.load(notices)
         order = sorted(notices, key=lambda n: (n.event_at, n.event != "missing", n.row))
+        self._prescore(order)
         for notice in order:
             if notice.event == "missing":
                 self.missing(notice)

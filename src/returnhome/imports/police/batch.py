@@ -1,0 +1,502 @@
+"""Matching a large file's notifications all at once: the candidates `ChildIndex._scored` keeps,
+for every notification, with array operations (decision 0047).
+
+`ChildIndex.match` weighs one notification's candidates one at a time, in Python: at 100,000
+children a notification finds about 65 by blocking and keeps 1.5, so a file of 50,000 missing
+notifications weighed 3 million pairs one by one. Here the same work is done for the whole file:
+
+1. **Blocking keys as numbers.** Every key of `lib.blocking` (date of birth, postcode, a surname
+   part's Soundex code with two of year, month and day, or with an initial) is written as one
+   64-bit number, for each child (`child_keys`) and each notification (`lookup_keys`); sorting the
+   children's and searching the notifications' gives every (notification, child) pair sharing a
+   key: each notification's candidates, as `ChildIndex.candidates` finds them.
+2. **What cannot reach the floor, set-based.** For all pairs at once: the date of birth points
+   (`score` drops a pair whose dates disagree), the postcode, sex and identifier points, whether
+   both have an address, and whether each name part reaches `NAME_FLOOR`, worked out once per
+   distinct pair of names (rapidfuzz's `cpdist`, in C). A pair is dropped exactly when
+   `ChildIndex._weigh` would drop it on those grounds (the bound of decision 0045, the same rule).
+3. **The exact score** of each pair left is `ChildIndex._weigh`'s, the code the single path runs:
+   the totals decide, never the bound.
+
+A notification may be about a child that an earlier notification of the same file creates (no
+child fitted it). Every notification is also filed as such a possible child, and its pairs with
+the notifications after it are weighed the same way; the plan counts those whose notification did
+create a child (`Prescored.scored`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
+
+from returnhome.imports.police.matching import (
+    NAME_FLOOR,
+    REVIEW,
+    ChildIndex,
+    Person,
+    ProbeContext,
+    weigh,
+)
+from returnhome.lib.dates import swap_day_month
+from returnhome.lib.names import (
+    forename_similarity,
+    name_tokens,
+    nickname_keys,
+    phonetic,
+    surname_similarity,
+)
+
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+FLOOR = REVIEW - 3.0
+# Key kinds (the number's top part): see `_key`.
+DOB, POSTCODE, BY_YEAR_MONTH, BY_YEAR_DAY, BY_MONTH_DAY, BY_INITIAL = 1, 2, 3, 4, 5, 6
+
+
+def _key(kind: int | Ints, code: int | Ints, x: int | Ints, y: int | Ints) -> Ints:
+    """One blocking key as a number: kind, a code (< 2**20), and two small numbers (< 2**14)."""
+    return np.asarray((((np.int64(kind) << 20) + code) << 28) + (np.int64(x) << 14) + y)
+
+
+class _Vocabulary:
+    """Names, Soundex codes and postcodes as small numbers."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, int] = {"": 0}
+        self.codes: dict[str, int] = {"": 0}
+        self.postcodes: dict[str, int] = {"": 0}
+        self.districts: dict[str, int] = {"": 0}
+        self.la_child_ids: dict[str, int] = {"": 0}
+        self.nhs_numbers: dict[str, int] = {"": 0}
+        self.sexes: dict[str, int] = {"": 0}
+        self._token_codes: dict[str, tuple[int, ...]] = {}
+        self._surname_codes: dict[str, tuple[int, ...]] = {}
+
+    def name(self, text: str) -> int:
+        return self.names.setdefault(text, len(self.names))
+
+    def code(self, text: str) -> int:
+        return self.codes.setdefault(text, len(self.codes))
+
+    def token_codes(self, name: str) -> tuple[int, ...]:
+        """The codes of each part of a name (`lookup_keys`: "" dropped)."""
+        found = self._token_codes.get(name)
+        if found is None:
+            found = tuple(
+                dict.fromkeys(self.code(c) for t in name_tokens(name) if (c := phonetic(t)))
+            )
+            self._token_codes[name] = found
+        return found
+
+    def surname_codes(self, surname: str) -> tuple[int, ...]:
+        """`lib.blocking.surname_codes` ("" dropped: no notification looks it up)."""
+        found = self._surname_codes.get(surname)
+        if found is None:
+            found = tuple(
+                dict.fromkeys(
+                    self.code(c) for t in name_tokens(surname) if t and (c := phonetic(t))
+                )
+            )
+            self._surname_codes[surname] = found
+        return found
+
+
+@dataclass
+class _People:
+    """Persons as columns of numbers (what the bound needs)."""
+
+    dob: Ints  # ordinal, -1 if not given
+    year: Ints
+    month: Ints
+    day: Ints
+    digits: npt.NDArray[np.uint8]  # the date of birth as YYYYMMDD, one digit a column
+    postcode: Ints
+    district: Ints
+    sex: Ints  # 0 not given
+    address: Bools
+    la_child_id: Ints
+    nhs_number: Ints
+    forename: Ints
+    surname: Ints
+    aliases: Bools
+
+    def part(self, start: int) -> _People:
+        """The persons from `start` on."""
+        return _People(**{f: getattr(self, f)[start:] for f in self.__dataclass_fields__})
+
+    @classmethod
+    def of(cls, people: Sequence[Person], vocabulary: _Vocabulary) -> _People:
+        postcodes, districts = vocabulary.postcodes, vocabulary.districts
+        la, nhs, sexes = vocabulary.la_child_ids, vocabulary.nhs_numbers, vocabulary.sexes
+        name = vocabulary.name
+        dobs = [p.dob for p in people]
+        texts = "".join(p.dob_text or "00000000" for p in people).encode("ascii")
+        return cls(
+            dob=np.array([d.toordinal() if d else -1 for d in dobs], dtype=np.int64),
+            year=np.array([d.year if d else 0 for d in dobs], dtype=np.int64),
+            month=np.array([d.month if d else 0 for d in dobs], dtype=np.int64),
+            day=np.array([d.day if d else 0 for d in dobs], dtype=np.int64),
+            digits=np.frombuffer(texts, dtype=np.uint8).reshape(len(people), 8),
+            postcode=np.array(
+                [postcodes.setdefault(p.postcode, len(postcodes)) for p in people], dtype=np.int64
+            ),
+            district=np.array(
+                [
+                    districts.setdefault(p.postcode.split(" ")[0], len(districts))
+                    if p.postcode
+                    else 0
+                    for p in people
+                ],
+                dtype=np.int64,
+            ),
+            sex=np.array([sexes.setdefault(p.sex, len(sexes)) for p in people], dtype=np.int64),
+            address=np.array([bool(p.address) for p in people], dtype=np.bool_),
+            la_child_id=np.array(
+                [la.setdefault(p.la_child_id, len(la)) for p in people], dtype=np.int64
+            ),
+            nhs_number=np.array(
+                [nhs.setdefault(p.nhs_number, len(nhs)) for p in people], dtype=np.int64
+            ),
+            forename=np.array([name(p.forename) for p in people], dtype=np.int64),
+            surname=np.array([name(p.surname) for p in people], dtype=np.int64),
+            aliases=np.array([bool(p.aliases) for p in people], dtype=np.bool_),
+        )
+
+
+def _filed(
+    people: Sequence[Person], columns: _People, vocabulary: _Vocabulary
+) -> tuple[Ints, Ints]:
+    """(key, person) for every key each person is filed under (`lib.blocking.child_keys`, the
+    identifiers left out: no notification finds its candidates by them)."""
+    keys: list[Ints] = []
+    owners: list[Ints] = []
+    everyone = np.arange(len(people), dtype=np.int64)
+    has_dob = columns.dob >= 0
+    keys.append(_key(DOB, 0, columns.dob[has_dob] >> 14, columns.dob[has_dob] & 16383))
+    owners.append(everyone[has_dob])
+    has_postcode = columns.postcode > 0
+    keys.append(_key(POSTCODE, columns.postcode[has_postcode], 0, 0))
+    owners.append(everyone[has_postcode])
+    # (person, code) and (person, code, initial) of each person's surname codes.
+    person_code: list[tuple[int, int]] = []
+    person_code_initial: list[tuple[int, int, int]] = []
+    surname_codes = vocabulary.surname_codes
+    for i, p in enumerate(people):
+        codes = surname_codes(p.surname)
+        if p.aliases:
+            codes = tuple(
+                dict.fromkeys(
+                    [
+                        *codes,
+                        *(
+                            vocabulary.code(c)
+                            for _, asn in p.aliases
+                            if asn and (c := phonetic(asn))
+                        ),
+                    ]
+                )
+            )
+            initials = {x for x in {p.forename[:1], *(af[:1] for af, _ in p.aliases)} if x}
+        else:
+            initials = {p.forename[:1]} if p.forename else set()
+        for code in codes:
+            person_code.append((i, code))
+            for initial in initials:
+                person_code_initial.append((i, code, ord(initial)))
+    if person_code:
+        pc = np.array(person_code, dtype=np.int64)
+        who, code = pc[:, 0], pc[:, 1]
+        dated = has_dob[who]
+        who, code = who[dated], code[dated]
+        y, m, d = columns.year[who], columns.month[who], columns.day[who]
+        for kind, x, z in ((BY_YEAR_MONTH, y, m), (BY_YEAR_DAY, y, d), (BY_MONTH_DAY, m, d)):
+            keys.append(_key(kind, code, x, z))
+            owners.append(who)
+    if person_code_initial:
+        pci = np.array(person_code_initial, dtype=np.int64)
+        keys.append(_key(BY_INITIAL, pci[:, 1], pci[:, 2], 0))
+        owners.append(pci[:, 0])
+    return np.concatenate(keys), np.concatenate(owners)
+
+
+def _looked_up(
+    probes: Sequence[Person], columns: _People, vocabulary: _Vocabulary
+) -> tuple[Ints, Ints]:
+    """(key, notification) for every key a notification looks up (`lib.blocking.lookup_keys`)."""
+    keys: list[Ints] = []
+    owners: list[Ints] = []
+    everyone = np.arange(len(probes), dtype=np.int64)
+    has_dob = columns.dob >= 0
+    keys.append(_key(DOB, 0, columns.dob[has_dob] >> 14, columns.dob[has_dob] & 16383))
+    owners.append(everyone[has_dob])
+    swapped = np.array(
+        [s.toordinal() if p.dob and (s := swap_day_month(p.dob)) else -1 for p in probes],
+        dtype=np.int64,
+    )
+    has_swapped = swapped >= 0
+    keys.append(_key(DOB, 0, swapped[has_swapped] >> 14, swapped[has_swapped] & 16383))
+    owners.append(everyone[has_swapped])
+    full = np.array([" " in p.postcode for p in probes], dtype=np.bool_)
+    keys.append(_key(POSTCODE, columns.postcode[full], 0, 0))
+    owners.append(everyone[full])
+    person_code: list[tuple[int, int]] = []
+    person_code_initial: list[tuple[int, int, int]] = []
+    token_codes = vocabulary.token_codes
+    for i, p in enumerate(probes):
+        codes = {*token_codes(p.surname), *token_codes(p.forename)}
+        codes.update(vocabulary.code(c) for _, asn in p.aliases if (c := phonetic(asn)))
+        if p.dob is not None:
+            person_code.extend((i, code) for code in codes)
+        else:
+            initials = {p.forename[:1], p.surname[:1], *(af[:1] for af, _ in p.aliases)}
+            initials.discard("")  # no child is filed under an empty initial
+            person_code_initial.extend(
+                (i, code, ord(initial)) for code in codes for initial in initials
+            )
+    if person_code:
+        pc = np.array(person_code, dtype=np.int64)
+        who, code = pc[:, 0], pc[:, 1]
+        y, m, d = columns.year[who], columns.month[who], columns.day[who]
+        for kind, x, z in ((BY_YEAR_MONTH, y, m), (BY_YEAR_DAY, y, d), (BY_MONTH_DAY, m, d)):
+            keys.append(_key(kind, code, x, z))
+            owners.append(who)
+    if person_code_initial:
+        pci = np.array(person_code_initial, dtype=np.int64)
+        keys.append(_key(BY_INITIAL, pci[:, 1], pci[:, 2], 0))
+        owners.append(pci[:, 0])
+    return np.concatenate(keys), np.concatenate(owners)
+
+
+def _pairs(
+    filed: tuple[Ints, Ints], looked_up: tuple[Ints, Ints], children: int
+) -> tuple[Ints, Ints]:
+    """Every distinct (notification, child) sharing a key, sorted by notification then child."""
+    keys, owners = filed
+    order = np.argsort(keys, kind="stable")
+    keys, owners = keys[order], owners[order]
+    wanted, probes = looked_up
+    lo = np.searchsorted(keys, wanted, "left")
+    hi = np.searchsorted(keys, wanted, "right")
+    count = hi - lo
+    total = int(count.sum())
+    starts = np.cumsum(count) - count
+    position = np.repeat(lo - starts, count) + np.arange(total, dtype=np.int64)
+    pair = np.unique(np.repeat(probes, count) * children + owners[position])
+    return pair // children, pair % children
+
+
+class _NameReach:
+    """Whether a pair of names reaches NAME_FLOOR (`matching._forename_reaches`,
+    `_surname_reaches`), worked out once per distinct pair."""
+
+    def __init__(self, vocabulary: _Vocabulary) -> None:
+        names = list(vocabulary.names)
+        self.names = names
+        self.size = len(names)
+        self.plain = np.array([" " not in n and "-" not in n for n in names], dtype=np.bool_)
+        self.given = np.array([bool(n) for n in names], dtype=np.bool_)
+        self._nick_pairs: set[int] | None = None
+
+    def _nicknamed(self, a: Ints, b: Ints) -> Bools:
+        """Whether the names share a nickname key (`nickname_keys`), for plain names."""
+        if self._nick_pairs is None:
+            self._nick_pairs = set()
+        ids = np.unique(np.concatenate([a, b]))
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i in ids.tolist():
+            for key in nickname_keys(self.names[i]):
+                groups[key].append(i)
+        size = self.size
+        linked = self._nick_pairs
+        for members in groups.values():
+            if len(members) > 1:
+                linked.update(x * size + y for x in members for y in members)
+        if not linked:
+            return np.zeros(len(a), dtype=np.bool_)
+        return np.isin(a * size + b, np.fromiter(linked, dtype=np.int64))
+
+    def __call__(self, a: Ints, b: Ints, forenames: bool) -> Bools:
+        if len(a) == 0:
+            return np.zeros(0, dtype=np.bool_)
+        size = self.size
+        unique, inverse = np.unique(a * size + b, return_inverse=True)
+        ua, ub = unique // size, unique % size
+        names = self.names
+        reach = np.zeros(len(unique), dtype=np.bool_)
+        plain = self.plain[ua] & self.plain[ub]
+        given = self.given[ua] & self.given[ub]
+        simple = plain & given
+        sa, sb = ua[simple], ub[simple]
+        if len(sa):
+            similarity = process.cpdist(
+                [names[i] for i in sa.tolist()],
+                [names[i] for i in sb.tolist()],
+                scorer=JaroWinkler.normalized_similarity,
+                dtype=np.float64,
+                workers=1,
+            )
+            simple_reach = (sa == sb) | (similarity >= NAME_FLOOR)
+            if forenames:
+                rest = ~simple_reach
+                if rest.any():
+                    simple_reach[rest] = self._nicknamed(sa[rest], sb[rest])
+            reach[simple] = simple_reach
+        similar = forename_similarity if forenames else surname_similarity
+        for k in np.flatnonzero(~plain).tolist():
+            reach[k] = similar(names[ua[k]], names[ub[k]]) >= NAME_FLOOR
+        return reach[inverse]
+
+
+def _dob_points(
+    p: _People, c: _People, pi: Ints, ci: Ints, swapped: Ints
+) -> npt.NDArray[np.float64]:
+    """`score`'s date of birth points of each pair; NaN where they disagree (the pair is dropped)."""
+    pd, cd = p.dob[pi], c.dob[ci]
+    points = np.full(len(pi), np.nan)
+    either_missing = (pd < 0) | (cd < 0)
+    points[either_missing] = 0.0
+    both = ~either_missing
+    same = both & (pd == cd)
+    points[same] = 5.0
+    swap = both & ~same & (swapped[pi] >= 0) & (cd == swapped[pi])
+    points[swap] = 3.0
+    rest = np.flatnonzero(both & ~same & ~swap)
+    if len(rest):
+        a, b = p.digits[pi[rest]], c.digits[ci[rest]]
+        differ = a != b
+        count = differ.sum(axis=1)
+        one = count == 1
+        # Two neighbouring digits swapped (OSA distance 1 for strings of one length).
+        two = np.flatnonzero(count == 2)
+        transposed = np.zeros(len(rest), dtype=np.bool_)
+        if len(two):
+            da, db, dd = a[two], b[two], differ[two]
+            first = dd.argmax(axis=1)
+            second = first + 1
+            ok = second < 8
+            second = np.minimum(second, 7)
+            rows = np.arange(len(two))
+            ok &= dd[rows, second]
+            ok &= (da[rows, first] == db[rows, second]) & (da[rows, second] == db[rows, first])
+            transposed[two] = ok
+        points[rest[one | transposed]] = 2.0
+    return points
+
+
+@dataclass
+class Prescored:
+    """Each notification's kept candidates, as `ChildIndex._scored` gives them: (-score, child
+    id) among the index's children, and (-score, j) among the notifications j before it, as the
+    children they would create."""
+
+    known: list[list[tuple[float, int]]]
+    among_new: list[list[tuple[float, int]]]
+
+    def scored(self, i: int, created: dict[int, int]) -> list[tuple[float, int]]:
+        """Notification i's candidates, with the children created so far (`created`: the
+        notification's position -> the id its child has in the index)."""
+        kept = list(self.known[i])
+        for total, j in self.among_new[i]:
+            child_id = created.get(j)
+            if child_id is not None:
+                kept.append((total, child_id))
+        return kept
+
+
+def prescore(
+    index: ChildIndex, probes: Sequence[Person], rank: Sequence[int] | None = None
+) -> Prescored:
+    """The candidates each of `probes` keeps (`ChildIndex._scored`) among the index's children,
+    and among the probes before it in `rank` (the order the plan matches them in) as the
+    children they may create (probe j as a child of probe i only if rank[j] < rank[i])."""
+    people = list(index.people.values())
+    vocabulary = _Vocabulary()
+    n_people, n_probes = len(people), len(probes)
+    everyone = [*people, *probes]
+    columns = _People.of(everyone, vocabulary)
+    probe_columns = columns.part(n_people)
+    filed = _filed(everyone, columns, vocabulary)
+    looked_up = _looked_up(probes, probe_columns, vocabulary)
+    pi, ci = _pairs(filed, looked_up, len(everyone))
+    if rank is not None:
+        ranks = np.asarray(rank, dtype=np.int64)
+        is_new = ci >= n_people
+        later = np.zeros(len(pi), dtype=np.bool_)
+        later[is_new] = ranks[ci[is_new] - n_people] < ranks[pi[is_new]]
+        keep = ~is_new | later
+    else:
+        keep = ci < n_people
+    pi, ci = pi[keep], ci[keep]
+    p, c = probe_columns, columns
+    swapped = np.array(
+        [s.toordinal() if q.dob and (s := swap_day_month(q.dob)) else -1 for q in probes],
+        dtype=np.int64,
+    )
+    # Everything but the names and the address (`weigh`'s `rest`).
+    rest = _dob_points(p, c, pi, ci, swapped)
+    alive = ~np.isnan(rest)
+    pi, ci, rest = pi[alive], ci[alive], rest[alive]
+    ppc, cpc = p.postcode[pi], c.postcode[ci]
+    both = (ppc > 0) & (cpc > 0)
+    rest += np.where(
+        both,
+        np.where(ppc == cpc, 2.0, np.where(p.district[pi] == c.district[ci], 0.5, -0.5)),
+        0.0,
+    )
+    psx, csx = p.sex[pi], c.sex[ci]
+    rest += np.where((psx > 0) & (csx > 0), np.where(psx == csx, 0.5, -3.0), 0.0)
+    pla, cla = p.la_child_id[pi], c.la_child_id[ci]
+    rest -= np.where((pla > 0) & (cla > 0) & (pla != cla), 10.0, 0.0)
+    pnhs, cnhs = p.nhs_number[pi], c.nhs_number[ci]
+    rest -= np.where((pnhs > 0) & (cnhs > 0) & (pnhs != cnhs), 10.0, 0.0)
+    need = FLOOR - rest - np.where(p.address[pi] & c.address[ci], 1.0, 0.0)
+    # What the names can earn: with an alias on either side, at most 8; otherwise the bound of
+    # whether each name part reaches NAME_FLOOR (`weigh`).
+    alive = need <= 8.0
+    pi, ci, need = pi[alive], ci[alive], need[alive]
+    aliased = p.aliases[pi] | c.aliases[ci]
+    plain = np.flatnonzero(~aliased)
+    reach = _NameReach(vocabulary)
+    pf, ps = p.forename[pi[plain]], p.surname[pi[plain]]
+    cf, cs = c.forename[ci[plain]], c.surname[ci[plain]]
+    n = need[plain]
+    given_f = reach(pf, cf, forenames=True)
+    # (Above 7.5 a swapped pairing cannot earn enough whatever the names.)
+    swap_f = np.zeros(len(plain), dtype=np.bool_)
+    ask = n <= 7.5
+    swap_f[ask] = reach(ps[ask], cf[ask], forenames=True)
+    out = (n > np.where(given_f, 8.0, 1.0)) & (n > np.where(swap_f, 7.5, 0.5))
+    ask = np.flatnonzero(~out)
+    given_s = reach(ps[ask], cs[ask], forenames=False)
+    swap_s = reach(pf[ask], cs[ask], forenames=False)
+    gf, sf = given_f[ask], swap_f[ask]
+    most = np.maximum(
+        np.where(gf, 4.0, -3.0) + np.where(given_s, 4.0, -2.0),
+        np.where(sf, 4.0, -3.0) + np.where(swap_s, 4.0, -2.0) - 0.5,
+    )
+    survive = np.zeros(len(pi), dtype=np.bool_)
+    survive[np.flatnonzero(aliased)] = True
+    survive[plain[ask[most >= n[ask]]]] = True
+    pi, ci = pi[survive], ci[survive]
+    # The exact score of each pair left, as the single path weighs it.
+    known: list[list[tuple[float, int]]] = [[] for _ in range(n_probes)]
+    among_new: list[list[tuple[float, int]]] = [[] for _ in range(n_probes)]
+    contexts: dict[int, ProbeContext] = {}
+    for i, c_ in zip(pi.tolist(), ci.tolist(), strict=True):
+        context = contexts.get(i)
+        if context is None:
+            context = contexts[i] = ProbeContext.of(probes[i])
+        total = weigh(context, everyone[c_])
+        if total is not None:
+            if c_ < n_people:
+                known[i].append((-total, people[c_].id))
+            else:
+                among_new[i].append((-total, c_ - n_people))
+    return Prescored(known, among_new)
