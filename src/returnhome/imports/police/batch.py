@@ -19,9 +19,9 @@ notifications weighed 3 million pairs one by one. Here the same work is done for
    the totals decide, never the bound.
 
 A notification may be about a child that an earlier notification of the same file creates (no
-child fitted it). Every notification is also filed as such a possible child, and its pairs with
-the notifications after it are weighed the same way; the plan counts those whose notification did
-create a child (`Prescored.scored`).
+child fitted it). Every missing notification is also filed as such a possible child, and its pairs
+with the other notifications are weighed the same way; the plan counts those whose notification
+had created a child by then (`Prescored.scored`).
 """
 
 from __future__ import annotations
@@ -304,6 +304,20 @@ class _NameReach:
         self.given = np.array([bool(n) for n in names], dtype=np.bool_)
         self._nick_pairs: set[int] | None = None
 
+    def grow(self, vocabulary: _Vocabulary) -> None:
+        """Take the names added to the vocabulary since."""
+        names = list(vocabulary.names)
+        if len(names) == len(self.names):
+            return
+        if self._nick_pairs:  # the pair codes depend on the vocabulary's size
+            self._nick_pairs = {
+                (x // self.size) * len(names) + x % self.size for x in self._nick_pairs
+            }
+        self.names = names
+        self.size = len(names)
+        self.plain = np.array([" " not in n and "-" not in n for n in names], dtype=np.bool_)
+        self.given = np.array([bool(n) for n in names], dtype=np.bool_)
+
     def _nicknamed(self, a: Ints, b: Ints) -> Bools:
         """Whether the names share a nickname key (`nickname_keys`), for plain names."""
         if self._nick_pairs is None:
@@ -390,6 +404,58 @@ def _dob_points(
     return points
 
 
+def _alias_bound(
+    pi: Ints,
+    ci: Ints,
+    everyone: Sequence[Person],
+    columns: _People,
+    n_people: int,
+    vocabulary: _Vocabulary,
+    reach: _NameReach,
+) -> npt.NDArray[np.float64]:
+    """The most the names of each pair with an alias can earn (`weigh`): the best of its
+    pairings (as given, swapped, each alias of either side, 0.5 less but as given), each bounded
+    by whether its forename and surname reach NAME_FLOOR (4 each if they do, -3 and -2 if not)."""
+    name = vocabulary.name
+    # Each person's aliases (forename, surname) as ids, one row each, and where each person's
+    # rows start.
+    counts = np.array([len(p.aliases) for p in everyone], dtype=np.int64)
+    alias_names = np.array(
+        [(name(af), name(asn)) for p in everyone for af, asn in p.aliases], dtype=np.int64
+    ).reshape(-1, 2)
+    starts = np.cumsum(counts) - counts
+    probe_at = pi + n_people
+    pf, ps = columns.forename[probe_at], columns.surname[probe_at]
+    cf, cs = columns.forename[ci], columns.surname[ci]
+    pairs = np.arange(len(pi), dtype=np.int64)
+    parts = [
+        (pairs, pf, cf, ps, cs, np.zeros(len(pi))),
+        (pairs, ps, cf, pf, cs, np.full(len(pi), 0.5)),
+    ]
+    for childs in (True, False):
+        side = ci if childs else probe_at
+        many = counts[side]
+        k = np.repeat(pairs, many)
+        at = np.repeat(starts[side] - (np.cumsum(many) - many), many) + np.arange(
+            int(many.sum()), dtype=np.int64
+        )
+        af, asn = alias_names[at, 0], alias_names[at, 1]
+        if childs:  # the child's aliases against the probe's names
+            parts.append((k, pf[k], af, ps[k], asn, np.full(len(k), 0.5)))
+        else:  # the probe's aliases against the child's names
+            parts.append((k, af, cf[k], asn, cs[k], np.full(len(k), 0.5)))
+    k, fa, fb, sa, sb, less = (np.concatenate(column) for column in zip(*parts, strict=True))
+    reach.grow(vocabulary)
+    points = (
+        np.where(reach(fa, fb, forenames=True), 4.0, -3.0)
+        + np.where(reach(sa, sb, forenames=False), 4.0, -2.0)
+        - less
+    )
+    bound = np.full(len(pi), -np.inf)
+    np.maximum.at(bound, k, points)
+    return bound
+
+
 @dataclass
 class Prescored:
     """Each notification's kept candidates, as `ChildIndex._scored` gives them: (-score, child
@@ -399,9 +465,12 @@ class Prescored:
     known: list[list[tuple[float, int]]]
     among_new: list[list[tuple[float, int]]]
 
-    def scored(self, i: int, created: dict[int, int]) -> list[tuple[float, int]]:
+    def scored(self, i: int, created: dict[int, int]) -> list[tuple[float, int]] | None:
         """Notification i's candidates, with the children created so far (`created`: the
-        notification's position -> the id its child has in the index)."""
+        notification's position -> the id its child has in the index); None if its own
+        notification created one (not weighed here: then `ChildIndex._scored`)."""
+        if i in created:
+            return None
         kept = list(self.known[i])
         for total, j in self.among_new[i]:
             child_id = created.get(j)
@@ -411,11 +480,11 @@ class Prescored:
 
 
 def prescore(
-    index: ChildIndex, probes: Sequence[Person], rank: Sequence[int] | None = None
+    index: ChildIndex, probes: Sequence[Person], may_create: Sequence[bool] | None = None
 ) -> Prescored:
     """The candidates each of `probes` keeps (`ChildIndex._scored`) among the index's children,
-    and among the probes before it in `rank` (the order the plan matches them in) as the
-    children they may create (probe j as a child of probe i only if rank[j] < rank[i])."""
+    and among the other probes as the children they may create (those with `may_create`, all
+    by default; the plan counts those that did)."""
     people = list(index.people.values())
     vocabulary = _Vocabulary()
     n_people, n_probes = len(people), len(probes)
@@ -425,14 +494,10 @@ def prescore(
     filed = _filed(everyone, columns, vocabulary)
     looked_up = _looked_up(probes, probe_columns, vocabulary)
     pi, ci = _pairs(filed, looked_up, len(everyone))
-    if rank is not None:
-        ranks = np.asarray(rank, dtype=np.int64)
-        is_new = ci >= n_people
-        later = np.zeros(len(pi), dtype=np.bool_)
-        later[is_new] = ranks[ci[is_new] - n_people] < ranks[pi[is_new]]
-        keep = ~is_new | later
-    else:
-        keep = ci < n_people
+    creates = np.ones(n_probes, dtype=np.bool_) if may_create is None else np.array(may_create)
+    new = ci >= n_people
+    keep = ~new
+    keep[new] = creates[ci[new] - n_people] & (ci[new] - n_people != pi[new])
     pi, ci = pi[keep], ci[keep]
     p, c = probe_columns, columns
     swapped = np.array(
@@ -482,9 +547,21 @@ def prescore(
         np.where(sf, 4.0, -3.0) + np.where(swap_s, 4.0, -2.0) - 0.5,
     )
     survive = np.zeros(len(pi), dtype=np.bool_)
-    survive[np.flatnonzero(aliased)] = True
+    with_alias = np.flatnonzero(aliased)
+    survive[
+        with_alias[
+            _alias_bound(
+                pi[with_alias], ci[with_alias], everyone, columns, n_people, vocabulary, reach
+            )
+            >= need[with_alias]
+        ]
+    ] = True
     survive[plain[ask[most >= n[ask]]]] = True
     pi, ci = pi[survive], ci[survive]
+    import os
+
+    if os.environ.get("FM_DEBUG"):
+        print("pairs surviving", len(pi), "aliased", int(aliased.sum()), "of", len(aliased))
     # The exact score of each pair left, as the single path weighs it.
     known: list[list[tuple[float, int]]] = [[] for _ in range(n_probes)]
     among_new: list[list[tuple[float, int]]] = [[] for _ in range(n_probes)]

@@ -318,6 +318,21 @@ def probe_for(notice: Notice, id_: int = 0) -> Person:
     )
 
 
+def _details(notice: Notice) -> tuple[Any, ...]:
+    """What `probe_for` makes a notification's probe of."""
+    return (
+        notice.forename,
+        notice.surname,
+        notice.date_of_birth,
+        notice.sex,
+        notice.postcode,
+        notice.address,
+        notice.la_child_id,
+        notice.nhs_number,
+        notice.aliases,
+    )
+
+
 # --------------------------------------------------------------------------- plan
 
 
@@ -532,11 +547,13 @@ class Planner:
     def _match(self, notice: Notice) -> Decision:
         assert self.index is not None
         position = self.position.get(id(notice))
-        if position is None or self.prescored is None:
+        scored = None
+        if position is not None and self.prescored is not None:
+            scored = self.prescored.scored(position, self.created)
+        if scored is None:
             decision = self.index.match(probe_for(notice))
         else:
-            probe = self.probes[position]
-            scored = self.prescored.scored(position, self.created)
+            probe = self.probes[position]  # type: ignore[index]
             if len(self.unbatched):
                 scored += self.unbatched._scored(probe)
             decision = self.index.match(probe, scored)
@@ -545,22 +562,34 @@ class Planner:
 
     def _prescore(self, order: list[Notice]) -> None:
         """Match at once every notification of a large file that the plan may match: the
-        missing ones, and the found ones without their missing one (in the file or recorded)."""
+        missing ones, and the found ones without a recorded episode. A found one giving the
+        same details as its missing one in the file is that notification to matching (the
+        same probe: its candidates are the same, with the children created by then)."""
         assert self.index is not None
         if self.index.partial:
             return
-        missing = {n.episode_key for n in order if n.event == "missing"}
-        wanted = [
-            n
-            for n in order
-            if n.event == "missing"
-            or (n.episode_key not in missing and n.episode_key not in self.episodes_by_key)
-        ]
+        wanted: list[Notice] = []
+        position: dict[int, int] = {}
+        missing: dict[tuple[int, str], tuple[Notice, int]] = {}
+        for notice in order:
+            if notice.event == "missing":
+                missing[notice.episode_key] = (notice, len(wanted))
+                position[id(notice)] = len(wanted)
+                wanted.append(notice)
+        for notice in order:
+            if notice.event == "missing" or notice.episode_key in self.episodes_by_key:
+                continue
+            twin = missing.get(notice.episode_key)
+            if twin is not None and _details(twin[0]) == _details(notice):
+                position[id(notice)] = twin[1]
+            else:
+                position[id(notice)] = len(wanted)
+                wanted.append(notice)
         if len(wanted) < BATCH_FROM:
             return
         self.probes = [probe_for(n) for n in wanted]
-        self.position = {id(n): i for i, n in enumerate(wanted)}
-        self.prescored = prescore(self.index, self.probes, range(len(wanted)))
+        self.position = position
+        self.prescored = prescore(self.index, self.probes, [n.event == "missing" for n in wanted])
 
     def _review(
         self, notice: Notice, reason: str, message: str, decision: Decision | None = None, **kw: Any
