@@ -56,6 +56,8 @@ Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
 FLOOR = REVIEW - 3.0
+# The most cells of a table of name pairs (`_NameReach`): 64 MB.
+DENSE_UP_TO = 64_000_000
 # Key kinds (the number's top part): see `_key`.
 DOB, POSTCODE, BY_YEAR_MONTH, BY_YEAR_DAY, BY_MONTH_DAY, BY_INITIAL = 1, 2, 3, 4, 5, 6
 
@@ -340,10 +342,33 @@ class _NameReach:
         if len(a) == 0:
             return np.zeros(0, dtype=np.bool_)
         size = self.size
-        unique, inverse = np.unique(a * size + b, return_inverse=True)
-        ua, ub = unique // size, unique % size
+        # The distinct pairs: through a table of the names present on each side when it is
+        # small enough (no sorting), else by sorting the pairs.
+        present_a = np.zeros(size, dtype=np.bool_)
+        present_a[a] = True
+        present_b = np.zeros(size, dtype=np.bool_)
+        present_b[b] = True
+        names_a, names_b = np.flatnonzero(present_a), np.flatnonzero(present_b)
+        if len(names_a) * len(names_b) <= DENSE_UP_TO:
+            local_a = np.cumsum(present_a) - 1
+            local_b = np.cumsum(present_b) - 1
+            cell = local_a[a] * len(names_b) + local_b[b]
+            needed = np.zeros(len(names_a) * len(names_b), dtype=np.bool_)
+            needed[cell] = True
+            cells = np.flatnonzero(needed)
+            ua, ub = names_a[cells // len(names_b)], names_b[cells % len(names_b)]
+            table = needed  # reused: each distinct pair's answer, in its cell
+            table[cells] = self._distinct(ua, ub, forenames)
+            return table[cell]
+        else:
+            unique, inverse = np.unique(a * size + b, return_inverse=True)
+            ua, ub = unique // size, unique % size
+        return self._distinct(ua, ub, forenames)[inverse]
+
+    def _distinct(self, ua: Ints, ub: Ints, forenames: bool) -> Bools:
+        """Whether each of these distinct pairs of names reaches NAME_FLOOR."""
         names = self.names
-        reach = np.zeros(len(unique), dtype=np.bool_)
+        reach = np.zeros(len(ua), dtype=np.bool_)
         plain = self.plain[ua] & self.plain[ub]
         given = self.given[ua] & self.given[ub]
         simple = plain & given
@@ -365,7 +390,7 @@ class _NameReach:
         similar = forename_similarity if forenames else surname_similarity
         for k in np.flatnonzero(~plain).tolist():
             reach[k] = similar(names[ua[k]], names[ub[k]]) >= NAME_FLOOR
-        return reach[inverse]
+        return reach
 
 
 def _dob_points(
@@ -558,10 +583,6 @@ def prescore(
     ] = True
     survive[plain[ask[most >= n[ask]]]] = True
     pi, ci = pi[survive], ci[survive]
-    import os
-
-    if os.environ.get("FM_DEBUG"):
-        print("pairs surviving", len(pi), "aliased", int(aliased.sum()), "of", len(aliased))
     # The exact score of each pair left, as the single path weighs it.
     known: list[list[tuple[float, int]]] = [[] for _ in range(n_probes)]
     among_new: list[list[tuple[float, int]]] = [[] for _ in range(n_probes)]
