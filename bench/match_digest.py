@@ -51,8 +51,8 @@ def main() -> None:
     django.setup()
     from django.db import transaction
     from django.utils import timezone
-
     from import_notifications import build
+
     from returnhome.imports.police.pipeline import make_validator, plan_import, read_file
     from returnhome.organisations.models import Organisation
 
@@ -129,7 +129,9 @@ def main() -> None:
                 (i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b),
                 min(len(old), len(new)),
             )
-            print(f"check: DIFFERENT from line {first + 1} ({len(old)} lines recorded, {len(new)} now)")
+            print(
+                f"check: DIFFERENT from line {first + 1} ({len(old)} lines recorded, {len(new)} now)"
+            )
             print("  recorded:", old[first] if first < len(old) else "-")
             print("  now:     ", new[first] if first < len(new) else "-")
             sys.exit(1)

@@ -56,6 +56,9 @@ Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
 FLOOR = REVIEW - 3.0
+# The most (notification, child) pairs sharing a key that are matched at once (memory: about
+# 100 bytes a pair); above it, one at a time.
+MOST_PAIRS = 20_000_000
 # The most cells of a table of name pairs (`_NameReach`): 64 MB.
 DENSE_UP_TO = 64_000_000
 # Key kinds (the number's top part): see `_key`.
@@ -214,12 +217,11 @@ def _filed(
                 person_code_initial.append((i, code, ord(initial)))
     if person_code:
         pc = np.array(person_code, dtype=np.int64)
-        who, code = pc[:, 0], pc[:, 1]
-        dated = has_dob[who]
-        who, code = who[dated], code[dated]
+        dated = has_dob[pc[:, 0]]
+        who, codes_of = pc[dated, 0], pc[dated, 1]
         y, m, d = columns.year[who], columns.month[who], columns.day[who]
         for kind, x, z in ((BY_YEAR_MONTH, y, m), (BY_YEAR_DAY, y, d), (BY_MONTH_DAY, m, d)):
-            keys.append(_key(kind, code, x, z))
+            keys.append(_key(kind, codes_of, x, z))
             owners.append(who)
     if person_code_initial:
         pci = np.array(person_code_initial, dtype=np.int64)
@@ -278,8 +280,10 @@ def _looked_up(
 
 def _pairs(
     filed: tuple[Ints, Ints], looked_up: tuple[Ints, Ints], children: int
-) -> tuple[Ints, Ints]:
-    """Every distinct (notification, child) sharing a key, sorted by notification then child."""
+) -> tuple[Ints, Ints] | None:
+    """Every distinct (notification, child) sharing a key, sorted by notification then child;
+    None if the keys they share are more than MOST_PAIRS (a file of many notifications with one
+    date of birth, say: then one at a time)."""
     keys, owners = filed
     order = np.argsort(keys, kind="stable")
     keys, owners = keys[order], owners[order]
@@ -288,6 +292,8 @@ def _pairs(
     hi = np.searchsorted(keys, wanted, "right")
     count = hi - lo
     total = int(count.sum())
+    if total > MOST_PAIRS:
+        return None
     starts = np.cumsum(count) - count
     position = np.repeat(lo - starts, count) + np.arange(total, dtype=np.int64)
     pair = np.unique(np.repeat(probes, count) * children + owners[position])
@@ -489,6 +495,9 @@ class Prescored:
 
     known: list[list[tuple[float, int]]]
     among_new: list[list[tuple[float, int]]]
+    # Whether `among_new` holds the pairs among the probes (else the plan weighs the children
+    # it creates itself).
+    with_new: bool = True
 
     def scored(self, i: int, created: dict[int, int]) -> list[tuple[float, int]] | None:
         """Notification i's candidates, with the children created so far (`created`: the
@@ -506,24 +515,35 @@ class Prescored:
 
 def prescore(
     index: ChildIndex, probes: Sequence[Person], may_create: Sequence[bool] | None = None
-) -> Prescored:
+) -> Prescored | None:
     """The candidates each of `probes` keeps (`ChildIndex._scored`) among the index's children,
     and among the other probes as the children they may create (those with `may_create`, all
-    by default; the plan counts those that did)."""
+    by default; the plan counts those that did). None if there are too many pairs to do it at
+    once (`MOST_PAIRS`)."""
     people = list(index.people.values())
     vocabulary = _Vocabulary()
     n_people, n_probes = len(people), len(probes)
     everyone = [*people, *probes]
     columns = _People.of(everyone, vocabulary)
     probe_columns = columns.part(n_people)
-    filed = _filed(everyone, columns, vocabulary)
+    keys, owners = _filed(everyone, columns, vocabulary)
     looked_up = _looked_up(probes, probe_columns, vocabulary)
-    pi, ci = _pairs(filed, looked_up, len(everyone))
+    known_filed = owners < n_people
+    known = _pairs((keys[known_filed], owners[known_filed]), looked_up, len(everyone))
+    if known is None:
+        return None
+    pi, ci = known
+    # The probes as the children they may create: not when that makes too many pairs (many
+    # notifications alike); then the plan weighs the children it creates one at a time.
     creates = np.ones(n_probes, dtype=np.bool_) if may_create is None else np.array(may_create)
-    new = ci >= n_people
-    keep = ~new
-    keep[new] = creates[ci[new] - n_people] & (ci[new] - n_people != pi[new])
-    pi, ci = pi[keep], ci[keep]
+    new_filed = ~known_filed
+    new_filed[new_filed] = creates[owners[new_filed] - n_people]
+    among_probes = _pairs((keys[new_filed], owners[new_filed]), looked_up, len(everyone))
+    with_new = among_probes is not None
+    if among_probes is not None:
+        npi, nci = among_probes
+        other = nci - n_people != npi
+        pi, ci = np.concatenate([pi, npi[other]]), np.concatenate([ci, nci[other]])
     p, c = probe_columns, columns
     swapped = np.array(
         [s.toordinal() if q.dob and (s := swap_day_month(q.dob)) else -1 for q in probes],
@@ -584,7 +604,7 @@ def prescore(
     survive[plain[ask[most >= n[ask]]]] = True
     pi, ci = pi[survive], ci[survive]
     # The exact score of each pair left, as the single path weighs it.
-    known: list[list[tuple[float, int]]] = [[] for _ in range(n_probes)]
+    kept_known: list[list[tuple[float, int]]] = [[] for _ in range(n_probes)]
     among_new: list[list[tuple[float, int]]] = [[] for _ in range(n_probes)]
     contexts: dict[int, ProbeContext] = {}
     for i, c_ in zip(pi.tolist(), ci.tolist(), strict=True):
@@ -594,7 +614,7 @@ def prescore(
         total = weigh(context, everyone[c_])
         if total is not None:
             if c_ < n_people:
-                known[i].append((-total, people[c_].id))
+                kept_known[i].append((-total, people[c_].id))
             else:
                 among_new[i].append((-total, c_ - n_people))
-    return Prescored(known, among_new)
+    return Prescored(kept_known, among_new, with_new)

@@ -679,10 +679,11 @@ class Planner:
             person = probe_for(notice, child_id)
             self.index.add(person)
             position = self.position.get(id(notice))
-            if position is not None:
-                self.created[position] = child_id
-            elif self.prescored is not None:
-                self.unbatched.add(person)
+            if self.prescored is not None:
+                if position is not None and self.prescored.with_new:
+                    self.created[position] = child_id
+                else:
+                    self.unbatched.add(person)
         else:
             assert decision.child_id is not None
             child_id = decision.child_id
