@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
 from returnhome.imports.police.matching import (
@@ -45,6 +45,7 @@ from returnhome.imports.police.matching import (
 )
 from returnhome.lib.dates import swap_day_month
 from returnhome.lib.names import (
+    TYPO_CAP,
     forename_similarity,
     name_tokens,
     nickname_keys,
@@ -54,6 +55,23 @@ from returnhome.lib.names import (
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
+Floats = npt.NDArray[np.float64]
+Bands = npt.NDArray[np.uint8]
+
+# A name part's similarity in bands: under NAME_FLOOR, at or above it, 0.92, 0.95, 1.0; and the
+# points `matching._name_points` gives a forename and a surname in each.
+BANDS = (NAME_FLOOR, 0.92, 0.95, 1.0)
+FORENAME_POINTS = np.array([-3.0, 1.0, 2.5, 3.0, 4.0])
+SURNAME_POINTS = np.array([-2.0, 1.0, 2.5, 3.0, 4.0])
+
+
+def band(similarity: Floats) -> Bands:
+    """The band of each similarity (0: under NAME_FLOOR)."""
+    bands = np.zeros(len(similarity), dtype=np.uint8)
+    for threshold in BANDS:
+        bands += similarity >= threshold
+    return bands
+
 
 FLOOR = REVIEW - 3.0
 # The most (notification, child) pairs sharing a key that are matched at once (memory: about
@@ -81,6 +99,7 @@ class _Vocabulary:
         self.la_child_ids: dict[str, int] = {"": 0}
         self.nhs_numbers: dict[str, int] = {"": 0}
         self.sexes: dict[str, int] = {"": 0}
+        self.addresses: dict[str, int] = {"": 0}
         self._token_codes: dict[str, tuple[int, ...]] = {}
         self._surname_codes: dict[str, tuple[int, ...]] = {}
 
@@ -126,6 +145,7 @@ class _People:
     district: Ints
     sex: Ints  # 0 not given
     address: Bools
+    address_id: Ints
     la_child_id: Ints
     nhs_number: Ints
     forename: Ints
@@ -140,6 +160,7 @@ class _People:
     def of(cls, people: Sequence[Person], vocabulary: _Vocabulary) -> _People:
         postcodes, districts = vocabulary.postcodes, vocabulary.districts
         la, nhs, sexes = vocabulary.la_child_ids, vocabulary.nhs_numbers, vocabulary.sexes
+        addresses = vocabulary.addresses
         name = vocabulary.name
         dobs = [p.dob for p in people]
         texts = "".join(p.dob_text or "00000000" for p in people).encode("ascii")
@@ -163,6 +184,9 @@ class _People:
             ),
             sex=np.array([sexes.setdefault(p.sex, len(sexes)) for p in people], dtype=np.int64),
             address=np.array([bool(p.address) for p in people], dtype=np.bool_),
+            address_id=np.array(
+                [addresses.setdefault(p.address, len(addresses)) for p in people], dtype=np.int64
+            ),
             la_child_id=np.array(
                 [la.setdefault(p.la_child_id, len(la)) for p in people], dtype=np.int64
             ),
@@ -301,8 +325,9 @@ def _pairs(
 
 
 class _NameReach:
-    """Whether a pair of names reaches NAME_FLOOR (`matching._forename_reaches`,
-    `_surname_reaches`), worked out once per distinct pair."""
+    """How similar two names are (`forename_similarity`, `surname_similarity`), as the band of
+    `_name_points` it falls in (`BANDS`; 1 or more reaches NAME_FLOOR), worked out once per
+    distinct pair."""
 
     def __init__(self, vocabulary: _Vocabulary) -> None:
         names = list(vocabulary.names)
@@ -344,9 +369,10 @@ class _NameReach:
             return np.zeros(len(a), dtype=np.bool_)
         return np.isin(a * size + b, np.fromiter(linked, dtype=np.int64))
 
-    def __call__(self, a: Ints, b: Ints, forenames: bool) -> Bools:
+    def __call__(self, a: Ints, b: Ints, forenames: bool) -> Bands:
+        """The band (`BANDS`) of each pair's similarity."""
         if len(a) == 0:
-            return np.zeros(0, dtype=np.bool_)
+            return np.zeros(0, dtype=np.uint8)
         size = self.size
         # The distinct pairs: through a table of the names present on each side when it is
         # small enough (no sorting), else by sorting the pairs.
@@ -359,11 +385,11 @@ class _NameReach:
             local_a = np.cumsum(present_a) - 1
             local_b = np.cumsum(present_b) - 1
             cell = local_a[a] * len(names_b) + local_b[b]
-            needed = np.zeros(len(names_a) * len(names_b), dtype=np.bool_)
-            needed[cell] = True
+            needed = np.zeros(len(names_a) * len(names_b), dtype=np.uint8)
+            needed[cell] = 1
             cells = np.flatnonzero(needed)
             ua, ub = names_a[cells // len(names_b)], names_b[cells % len(names_b)]
-            table = needed  # reused: each distinct pair's answer, in its cell
+            table = needed  # reused: each distinct pair's band, in its cell
             table[cells] = self._distinct(ua, ub, forenames)
             return table[cell]
         else:
@@ -371,32 +397,35 @@ class _NameReach:
             ua, ub = unique // size, unique % size
         return self._distinct(ua, ub, forenames)[inverse]
 
-    def _distinct(self, ua: Ints, ub: Ints, forenames: bool) -> Bools:
-        """Whether each of these distinct pairs of names reaches NAME_FLOOR."""
+    def _distinct(self, ua: Ints, ub: Ints, forenames: bool) -> Bands:
+        """The band (`BANDS`) of each of these distinct pairs of names' similarity
+        (`forename_similarity` or `surname_similarity`)."""
         names = self.names
-        reach = np.zeros(len(ua), dtype=np.bool_)
+        similarity = np.zeros(len(ua), dtype=np.float64)
         plain = self.plain[ua] & self.plain[ub]
         given = self.given[ua] & self.given[ub]
         simple = plain & given
         sa, sb = ua[simple], ub[simple]
         if len(sa):
-            similarity = process.cpdist(
+            # One word each: 1.0 the same, 0.95 a nickname (forenames), else Jaro-Winkler up
+            # to TYPO_CAP.
+            jaro = process.cpdist(
                 [names[i] for i in sa.tolist()],
                 [names[i] for i in sb.tolist()],
                 scorer=JaroWinkler.normalized_similarity,
                 dtype=np.float64,
                 workers=1,
             )
-            simple_reach = (sa == sb) | (similarity >= NAME_FLOOR)
+            simple_similarity = np.minimum(TYPO_CAP, jaro)
             if forenames:
-                rest = ~simple_reach
-                if rest.any():
-                    simple_reach[rest] = self._nicknamed(sa[rest], sb[rest])
-            reach[simple] = simple_reach
+                other = np.flatnonzero(sa != sb)
+                simple_similarity[other[self._nicknamed(sa[other], sb[other])]] = 0.95
+            simple_similarity[sa == sb] = 1.0
+            similarity[simple] = simple_similarity
         similar = forename_similarity if forenames else surname_similarity
         for k in np.flatnonzero(~plain).tolist():
-            reach[k] = similar(names[ua[k]], names[ub[k]]) >= NAME_FLOOR
-        return reach
+            similarity[k] = similar(names[ua[k]], names[ub[k]])
+        return band(similarity)
 
 
 def _dob_points(
@@ -478,13 +507,29 @@ def _alias_bound(
     k, fa, fb, sa, sb, less = (np.concatenate(column) for column in zip(*parts, strict=True))
     reach.grow(vocabulary)
     points = (
-        np.where(reach(fa, fb, forenames=True), 4.0, -3.0)
-        + np.where(reach(sa, sb, forenames=False), 4.0, -2.0)
+        np.where(reach(fa, fb, forenames=True) >= 1, 4.0, -3.0)
+        + np.where(reach(sa, sb, forenames=False) >= 1, 4.0, -2.0)
         - less
     )
     bound = np.full(len(pi), -np.inf)
     np.maximum.at(bound, k, points)
     return bound
+
+
+def _addresses_alike(a: Ints, b: Ints, vocabulary: _Vocabulary) -> Bools:
+    """Whether each pair of addresses is alike (`score`: token set ratio 90 or more), worked out
+    once per distinct pair."""
+    size = len(vocabulary.addresses)
+    unique, inverse = np.unique(a * size + b, return_inverse=True)
+    texts = list(vocabulary.addresses)
+    ratio = process.cpdist(
+        [texts[i] for i in (unique // size).tolist()],
+        [texts[i] for i in (unique % size).tolist()],
+        scorer=fuzz.token_set_ratio,
+        dtype=np.float64,
+        workers=1,
+    )
+    return np.asarray(ratio >= 90)[inverse]
 
 
 @dataclass
@@ -570,7 +615,7 @@ def prescore(
     # What the names can earn: with an alias on either side, at most 8; otherwise the bound of
     # whether each name part reaches NAME_FLOOR (`weigh`).
     alive = need <= 8.0
-    pi, ci, need = pi[alive], ci[alive], need[alive]
+    pi, ci, need, rest = pi[alive], ci[alive], need[alive], rest[alive]
     aliased = p.aliases[pi] | c.aliases[ci]
     plain = np.flatnonzero(~aliased)
     reach = _NameReach(vocabulary)
@@ -579,42 +624,65 @@ def prescore(
     n = need[plain]
     given_f = reach(pf, cf, forenames=True)
     # (Above 7.5 a swapped pairing cannot earn enough whatever the names.)
-    swap_f = np.zeros(len(plain), dtype=np.bool_)
+    swap_f = np.zeros(len(plain), dtype=np.uint8)
     ask = n <= 7.5
     swap_f[ask] = reach(ps[ask], cf[ask], forenames=True)
-    out = (n > np.where(given_f, 8.0, 1.0)) & (n > np.where(swap_f, 7.5, 0.5))
+    out = (n > np.where(given_f >= 1, 8.0, 1.0)) & (n > np.where(swap_f >= 1, 7.5, 0.5))
     ask = np.flatnonzero(~out)
     given_s = reach(ps[ask], cs[ask], forenames=False)
     swap_s = reach(pf[ask], cs[ask], forenames=False)
     gf, sf = given_f[ask], swap_f[ask]
     most = np.maximum(
-        np.where(gf, 4.0, -3.0) + np.where(given_s, 4.0, -2.0),
-        np.where(sf, 4.0, -3.0) + np.where(swap_s, 4.0, -2.0) - 0.5,
+        np.where(gf >= 1, 4.0, -3.0) + np.where(given_s >= 1, 4.0, -2.0),
+        np.where(sf >= 1, 4.0, -3.0) + np.where(swap_s >= 1, 4.0, -2.0) - 0.5,
     )
-    survive = np.zeros(len(pi), dtype=np.bool_)
-    with_alias = np.flatnonzero(aliased)
-    survive[
-        with_alias[
-            _alias_bound(
-                pi[with_alias], ci[with_alias], everyone, columns, n_people, vocabulary, reach
-            )
-            >= need[with_alias]
-        ]
-    ] = True
-    survive[plain[ask[most >= n[ask]]]] = True
-    pi, ci = pi[survive], ci[survive]
-    # The exact score of each pair left, as the single path weighs it.
+    # The pairs without an alias: their exact score (`weigh`), from the bands. The names as
+    # given, or swapped for 0.5 less when that is more (where the swapped forename was not
+    # compared, above 7.5, no pairing under 8 reaches the floor: the pair is dropped anyway).
+    left = most >= n[ask]
+    at = plain[ask[left]]
+    gf, sf, given_s, swap_s = gf[left], sf[left], given_s[left], swap_s[left]
+    names = FORENAME_POINTS[gf] + SURNAME_POINTS[given_s]
+    swapped_names = np.where(
+        need[at] <= 7.5, FORENAME_POINTS[sf] + SURNAME_POINTS[swap_s] - 0.5, -np.inf
+    )
+    names = np.where(names < 8.0, np.maximum(names, swapped_names), names)
+    total = names + rest[at]
+    addressed = np.flatnonzero(p.address[pi[at]] & c.address[ci[at]] & (total + 1.0 >= FLOOR))
+    if len(addressed):
+        total[addressed] += np.where(
+            _addresses_alike(
+                p.address_id[pi[at[addressed]]], c.address_id[ci[at[addressed]]], vocabulary
+            ),
+            1.0,
+            0.0,
+        )
+    kept = total >= FLOOR
     kept_known: list[list[tuple[float, int]]] = [[] for _ in range(n_probes)]
     among_new: list[list[tuple[float, int]]] = [[] for _ in range(n_probes)]
+    ids = [person.id for person in people]
+    for i, c_, score in zip(
+        pi[at[kept]].tolist(), ci[at[kept]].tolist(), total[kept].tolist(), strict=True
+    ):
+        if c_ < n_people:
+            kept_known[i].append((-score, ids[c_]))
+        else:
+            among_new[i].append((-score, c_ - n_people))
+    # The pairs with an alias: what is left after the bound, weighed as the single path does.
+    with_alias = np.flatnonzero(aliased)
+    bound = _alias_bound(
+        pi[with_alias], ci[with_alias], everyone, columns, n_people, vocabulary, reach
+    )
+    weighed = with_alias[bound >= need[with_alias]]
     contexts: dict[int, ProbeContext] = {}
-    for i, c_ in zip(pi.tolist(), ci.tolist(), strict=True):
+    for i, c_ in zip(pi[weighed].tolist(), ci[weighed].tolist(), strict=True):
         context = contexts.get(i)
         if context is None:
             context = contexts[i] = ProbeContext.of(probes[i])
-        total = weigh(context, everyone[c_])
-        if total is not None:
+        score = weigh(context, everyone[c_])
+        if score is not None:
             if c_ < n_people:
-                kept_known[i].append((-total, people[c_].id))
+                kept_known[i].append((-score, ids[c_]))
             else:
-                among_new[i].append((-total, c_ - n_people))
+                among_new[i].append((-score, c_ - n_people))
     return Prescored(kept_known, among_new, with_new)
