@@ -46,11 +46,9 @@ from returnhome.imports.police.matching import (
 from returnhome.lib.dates import swap_day_month
 from returnhome.lib.names import (
     TYPO_CAP,
-    forename_similarity,
     name_tokens,
     nickname_keys,
     phonetic,
-    surname_similarity,
 )
 
 Ints = npt.NDArray[np.int64]
@@ -336,6 +334,7 @@ class _NameReach:
         self.plain = np.array([" " not in n and "-" not in n for n in names], dtype=np.bool_)
         self.given = np.array([bool(n) for n in names], dtype=np.bool_)
         self._nick_pairs: set[int] | None = None
+        self.tokens: dict[str, int] = {}
 
     def grow(self, vocabulary: _Vocabulary) -> None:
         """Take the names added to the vocabulary since."""
@@ -422,10 +421,97 @@ class _NameReach:
                 simple_similarity[other[self._nicknamed(sa[other], sb[other])]] = 0.95
             simple_similarity[sa == sb] = 1.0
             similarity[simple] = simple_similarity
-        similar = forename_similarity if forenames else surname_similarity
-        for k in np.flatnonzero(~plain).tolist():
-            similarity[k] = similar(names[ua[k]], names[ub[k]])
+        several = np.flatnonzero(~plain & given)
+        if len(several):
+            similarity[several] = self._several(ua[several], ub[several], forenames)
         return band(similarity)
+
+    def _several(self, ua: Ints, ub: Ints, forenames: bool) -> Floats:
+        """`forename_similarity` or `surname_similarity` of distinct pairs of names given, one
+        at least of several words (or with a hyphen), as those functions work it out."""
+        names = self.names
+        tokens = [name_tokens(n) for n in names]
+        vocabulary = self.tokens
+        # Each name's words as ids (-1 after the last; -2 on b's side, so that no padding
+        # equals anything).
+        width = max(1, max(len(tokens[i]) for i in np.concatenate([ua, ub]).tolist()))
+        words_a = np.full((len(ua), width), -1, dtype=np.int64)
+        words_b = np.full((len(ub), width), -2, dtype=np.int64)
+        for row, (i, j) in enumerate(zip(ua.tolist(), ub.tolist(), strict=True)):
+            for k, t in enumerate(tokens[i]):
+                words_a[row, k] = vocabulary.setdefault(t, len(vocabulary))
+            for k, t in enumerate(tokens[j]):
+                words_b[row, k] = vocabulary.setdefault(t, len(vocabulary))
+        count_a, count_b = (words_a >= 0).sum(axis=1), (words_b >= 0).sum(axis=1)
+        # equal[r, x, y]: word x of a is word y of b.
+        equal = words_a[:, :, None] == words_b[:, None, :]
+        a_in_b = (equal.any(axis=2) | (words_a < 0)).all(axis=1)
+        b_in_a = (equal.any(axis=1) | (words_b < 0)).all(axis=1)
+        same = ua == ub
+        if forenames:  # of words
+            several = (count_a > 1) | (count_b > 1)
+        else:  # of different words
+            several = np.array(
+                [
+                    len(set(tokens[i])) > 1 or len(set(tokens[j])) > 1
+                    for i, j in zip(ua.tolist(), ub.tolist(), strict=True)
+                ],
+                dtype=np.bool_,
+            )
+
+        def jaro(left: list[str], right: list[str]) -> Floats:
+            return np.asarray(
+                process.cpdist(
+                    left,
+                    right,
+                    scorer=JaroWinkler.normalized_similarity,
+                    dtype=np.float64,
+                    workers=1,
+                )
+            )
+
+        a_names = [names[i] for i in ua.tolist()]
+        b_names = [names[j] for j in ub.tolist()]
+        if forenames:
+            first_a = [tokens[i][0] for i in ua.tolist()]
+            first_b = [tokens[j][0] for j in ub.tolist()]
+            nicknamed = np.array(
+                [
+                    bool(nickname_keys(x) & nickname_keys(y))
+                    for x, y in zip(a_names, b_names, strict=True)
+                ],
+                dtype=np.bool_,
+            )
+            contained = several & ((words_a[:, 0] == words_b[:, 0]) | a_in_b | b_in_a)
+            whole = jaro(
+                [n.replace("-", " ") for n in a_names], [n.replace("-", " ") for n in b_names]
+            )
+            first = jaro(first_a, first_b)
+            typo = np.minimum(TYPO_CAP, np.maximum(whole, first * 0.98))
+            return np.where(same, 1.0, np.where(nicknamed | contained, 0.95, typo))
+        shared = equal.any(axis=(1, 2))
+        compact = jaro(
+            [n.replace("-", "").replace(" ", "") for n in a_names],
+            [n.replace("-", "").replace(" ", "") for n in b_names],
+        )
+        # The best pair of words, where either has several.
+        parts = np.zeros(len(ua))
+        rows = np.flatnonzero(several)
+        if len(rows):
+            pair_rows, left, right = [], [], []
+            for r in rows.tolist():
+                for x in set(tokens[ua[r]]):
+                    for y in set(tokens[ub[r]]):
+                        pair_rows.append(r)
+                        left.append(x)
+                        right.append(y)
+            np.maximum.at(parts, np.array(pair_rows, dtype=np.int64), jaro(left, right))
+        typo = np.where(
+            several,
+            np.minimum(TYPO_CAP, np.maximum(compact, parts * 0.95)),
+            np.minimum(TYPO_CAP, compact),
+        )
+        return np.where(same, 1.0, np.where(a_in_b | b_in_a, 0.95, np.where(shared, 0.9, typo)))
 
 
 def _dob_points(
