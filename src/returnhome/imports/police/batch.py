@@ -426,38 +426,38 @@ class _NameReach:
             similarity[several] = self._several(ua[several], ub[several], forenames)
         return band(similarity)
 
+    def _words(self) -> None:
+        """Each name's words as ids (`words`, -1 after the last), how many and how many different
+        (`counts`, `distinct`), and the texts the similarity functions compare."""
+        if getattr(self, "_words_of", 0) == self.size:
+            return
+        tokens = [name_tokens(n) for n in self.names]
+        vocabulary = self.tokens
+        width = max(1, max(len(t) for t in tokens))
+        words = np.full((self.size, width), -1, dtype=np.int64)
+        for i, parts in enumerate(tokens):
+            for k, t in enumerate(parts):
+                words[i, k] = vocabulary.setdefault(t, len(vocabulary))
+        self.words = words
+        self.counts = (words >= 0).sum(axis=1)
+        self.distinct = np.array([len(set(t)) for t in tokens], dtype=np.int64)
+        self.spaced = [n.replace("-", " ") for n in self.names]
+        self.compact = [n.replace("-", "").replace(" ", "") for n in self.names]
+        self.word_texts = list(vocabulary)
+        self._words_of = self.size
+
     def _several(self, ua: Ints, ub: Ints, forenames: bool) -> Floats:
         """`forename_similarity` or `surname_similarity` of distinct pairs of names given, one
         at least of several words (or with a hyphen), as those functions work it out."""
-        names = self.names
-        tokens = [name_tokens(n) for n in names]
-        vocabulary = self.tokens
-        # Each name's words as ids (-1 after the last; -2 on b's side, so that no padding
-        # equals anything).
-        width = max(1, max(len(tokens[i]) for i in np.concatenate([ua, ub]).tolist()))
-        words_a = np.full((len(ua), width), -1, dtype=np.int64)
-        words_b = np.full((len(ub), width), -2, dtype=np.int64)
-        for row, (i, j) in enumerate(zip(ua.tolist(), ub.tolist(), strict=True)):
-            for k, t in enumerate(tokens[i]):
-                words_a[row, k] = vocabulary.setdefault(t, len(vocabulary))
-            for k, t in enumerate(tokens[j]):
-                words_b[row, k] = vocabulary.setdefault(t, len(vocabulary))
-        count_a, count_b = (words_a >= 0).sum(axis=1), (words_b >= 0).sum(axis=1)
+        self._words()
+        words_a = self.words[ua]
+        words_b = np.where(self.words[ub] < 0, -2, self.words[ub])  # padding equals nothing
         # equal[r, x, y]: word x of a is word y of b.
         equal = words_a[:, :, None] == words_b[:, None, :]
         a_in_b = (equal.any(axis=2) | (words_a < 0)).all(axis=1)
         b_in_a = (equal.any(axis=1) | (words_b < 0)).all(axis=1)
         same = ua == ub
-        if forenames:  # of words
-            several = (count_a > 1) | (count_b > 1)
-        else:  # of different words
-            several = np.array(
-                [
-                    len(set(tokens[i])) > 1 or len(set(tokens[j])) > 1
-                    for i, j in zip(ua.tolist(), ub.tolist(), strict=True)
-                ],
-                dtype=np.bool_,
-            )
+        texts = self.word_texts
 
         def jaro(left: list[str], right: list[str]) -> Floats:
             return np.asarray(
@@ -470,46 +470,41 @@ class _NameReach:
                 )
             )
 
-        a_names = [names[i] for i in ua.tolist()]
-        b_names = [names[j] for j in ub.tolist()]
         if forenames:
-            first_a = [tokens[i][0] for i in ua.tolist()]
-            first_b = [tokens[j][0] for j in ub.tolist()]
-            nicknamed = np.array(
-                [
-                    bool(nickname_keys(x) & nickname_keys(y))
-                    for x, y in zip(a_names, b_names, strict=True)
-                ],
-                dtype=np.bool_,
-            )
+            several = (self.counts[ua] > 1) | (self.counts[ub] > 1)  # words
+            nicknamed = self._nicknamed(ua, ub)
             contained = several & ((words_a[:, 0] == words_b[:, 0]) | a_in_b | b_in_a)
-            whole = jaro(
-                [n.replace("-", " ") for n in a_names], [n.replace("-", " ") for n in b_names]
+            spaced = self.spaced
+            whole = jaro([spaced[i] for i in ua.tolist()], [spaced[j] for j in ub.tolist()])
+            first = jaro(
+                [texts[w] for w in words_a[:, 0].tolist()],
+                [texts[w] for w in self.words[ub, 0].tolist()],
             )
-            first = jaro(first_a, first_b)
             typo = np.minimum(TYPO_CAP, np.maximum(whole, first * 0.98))
             return np.where(same, 1.0, np.where(nicknamed | contained, 0.95, typo))
+        several = (self.distinct[ua] > 1) | (self.distinct[ub] > 1)  # different words
         shared = equal.any(axis=(1, 2))
-        compact = jaro(
-            [n.replace("-", "").replace(" ", "") for n in a_names],
-            [n.replace("-", "").replace(" ", "") for n in b_names],
-        )
+        compact = self.compact
+        whole = jaro([compact[i] for i in ua.tolist()], [compact[j] for j in ub.tolist()])
         # The best pair of words, where either has several.
         parts = np.zeros(len(ua))
         rows = np.flatnonzero(several)
         if len(rows):
-            pair_rows, left, right = [], [], []
-            for r in rows.tolist():
-                for x in set(tokens[ua[r]]):
-                    for y in set(tokens[ub[r]]):
-                        pair_rows.append(r)
-                        left.append(x)
-                        right.append(y)
-            np.maximum.at(parts, np.array(pair_rows, dtype=np.int64), jaro(left, right))
+            width_a, width_b = words_a.shape[1], words_b.shape[1]
+            left = np.repeat(words_a[rows], width_b, axis=1).ravel()
+            right = np.tile(self.words[ub[rows]], (1, width_a)).ravel()
+            row = np.repeat(rows, width_a * width_b)
+            valid = (left >= 0) & (right >= 0)
+            left, right, row = left[valid], right[valid], row[valid]
+            np.maximum.at(
+                parts,
+                row,
+                jaro([texts[w] for w in left.tolist()], [texts[w] for w in right.tolist()]),
+            )
         typo = np.where(
             several,
-            np.minimum(TYPO_CAP, np.maximum(compact, parts * 0.95)),
-            np.minimum(TYPO_CAP, compact),
+            np.minimum(TYPO_CAP, np.maximum(whole, parts * 0.95)),
+            np.minimum(TYPO_CAP, whole),
         )
         return np.where(same, 1.0, np.where(a_in_b | b_in_a, 0.95, np.where(shared, 0.9, typo)))
 
