@@ -13,8 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from returnhome.imports.validation import OLDEST_YEARS, RowCheck, Validator
+from returnhome.imports.validation import FUTURE_TOLERANCE, OLDEST_YEARS, RowCheck, Validator
+from returnhome.lib.dates import DateError, parse_date, parse_datetime
 from returnhome.lib.names import normalise_postcode
+
+_NHS_SEPARATORS = re.compile(r"[\s-]")
 
 COLUMNS: tuple[str, ...] = (
     "force",
@@ -187,6 +190,98 @@ class RowValidator(Validator[Notice]):
             la_code=la_code,
             circumstances=circumstances,
             raw=check.raw,
+        )
+
+    def quick(self, row: int, raw: dict[str, str]) -> Notice | None:
+        """The row's Notice when every value in it is plainly valid (most rows of a file), read
+        in one go; None when anything is not, and then `validate` reads it the general way and
+        says what is wrong. The same rules as `check`, in the same words nowhere: this never
+        rejects a row, only hands it on. `raw`: every column's text as sent (all strings)."""
+        force_text = raw["force"].strip()
+        reference = raw["police_reference"].strip()
+        event = raw["event"].strip().lower()
+        event_text = raw["event_at"].strip()
+        forename = raw["forename"].strip()
+        surname = raw["surname"].strip()
+        if not (force_text and reference and event and event_text and forename and surname):
+            return None
+        force = self.forces.get(force_text.lower())
+        if force is None or event not in EVENTS:
+            return None
+        latest = self.now + FUTURE_TOLERANCE
+        try:
+            event_at = parse_datetime(event_text)
+            seen_text = raw["last_seen_at"].strip()
+            last_seen_at = parse_datetime(seen_text) if seen_text else None
+            dob_text = raw["date_of_birth"].strip()
+            dob = parse_date(dob_text) if dob_text else None
+        except DateError:
+            return None
+        if event_at > latest or (last_seen_at is not None and last_seen_at > latest):
+            return None
+        if event == "missing" and last_seen_at is not None and last_seen_at > event_at:
+            return None
+        if dob is not None and (dob > self.today or dob < self.oldest or dob > event_at.date()):
+            return None
+        risk = " ".join(raw["risk_level"].lower().split())
+        if risk and risk not in RISK_LEVELS:
+            return None
+        sex_text = raw["sex"].strip().lower()
+        sex = SEXES.get(sex_text, "") if sex_text else ""
+        if sex_text and not sex:
+            return None
+        postcode_text = raw["postcode"].strip()
+        postcode = normalise_postcode(postcode_text) if postcode_text else ""
+        if postcode_text and not postcode:
+            return None
+        nhs = _NHS_SEPARATORS.sub("", raw["nhs_number"].strip())
+        if nhs and not nhs_number_valid(nhs):
+            return None
+        la_code = raw["la_code"].strip()
+        if la_code and la_code not in self.council_codes:
+            return None
+        aliases_text = raw["aliases"].strip()
+        address = raw["address"].strip()
+        missing_from = raw["missing_from"].strip()
+        found_location = raw["found_location"].strip()
+        la_child_id = raw["la_child_id"].strip()
+        circumstances = raw["circumstances"].strip()
+        most = MAX_LENGTHS
+        if (
+            len(reference) > most["police_reference"]
+            or len(forename) > most["forename"]
+            or len(surname) > most["surname"]
+            or len(aliases_text) > most["aliases"]
+            or len(address) > most["address"]
+            or len(missing_from) > most["missing_from"]
+            or len(found_location) > most["found_location"]
+            or len(la_child_id) > most["la_child_id"]
+            or len(circumstances) > most["circumstances"]
+        ):
+            return None
+        return Notice(
+            row,
+            force[0],
+            force[1],
+            reference,
+            event,
+            event_at,
+            last_seen_at,
+            risk,
+            forename,
+            surname,
+            [a.strip() for a in aliases_text.split(";") if a.strip()],
+            dob,
+            sex,
+            address,
+            postcode,
+            missing_from,
+            found_location,
+            la_child_id,
+            nhs,
+            la_code,
+            circumstances,
+            raw,
         )
 
     def _force(self, check: RowCheck) -> Force | None:
