@@ -206,6 +206,7 @@ def _import(
             mark = time.monotonic()
             plan = plan_import(council, checked.notices, received_at=now)
             timings["match_and_plan"] = round(time.monotonic() - mark, 3)
+            timings.update(plan.timings)
             errors.extend(plan.errors)
             for error in plan.errors:
                 notice = next((n for n in checked.notices if n.row == error.row), None)

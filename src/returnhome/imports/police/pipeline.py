@@ -11,6 +11,7 @@ The HTTP API will hand `validate_rows` the same column -> text mappings (one per
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -415,6 +416,10 @@ class Plan:
     new_children: dict[int, Notice] = field(default_factory=dict)
     matched_children: set[int] = field(default_factory=set)
     match_how: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # Seconds of each step of planning (the import's summary shows them): reading what the plan
+    # needs from the database, matching a large file at once, deciding notification by
+    # notification.
+    timings: dict[str, float] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         kinds: dict[str, int] = defaultdict(int)
@@ -791,15 +796,22 @@ class Planner:
         return None
 
     def run(self, notices: list[Notice]) -> Plan:
+        timings = self.plan.timings
+        mark = time.monotonic()
         self.load(notices)
+        timings["plan_read"] = round(time.monotonic() - mark, 3)
+        mark = time.monotonic()
         order = sorted(notices, key=lambda n: (n.event_at, n.event != "missing", n.row))
         self._prescore(order)
+        timings["plan_match_at_once"] = round(time.monotonic() - mark, 3)
+        mark = time.monotonic()
         for notice in order:
             if notice.event == "missing":
                 self.missing(notice)
             else:
                 self.found(notice)
         self._mark_routed()
+        timings["plan_decide"] = round(time.monotonic() - mark, 3)
         return self.plan
 
     def _mark_routed(self) -> None:
