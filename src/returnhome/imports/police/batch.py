@@ -74,7 +74,7 @@ def band(similarity: Floats) -> Bands:
 FLOOR = REVIEW - 3.0
 # The most (notification, child) pairs sharing a key that are matched at once (memory: about
 # 100 bytes a pair); above it, one at a time.
-MOST_PAIRS = 20_000_000
+MOST_PAIRS = 10_000_000
 # The most cells of a table of name pairs (`_NameReach`): 64 MB.
 DENSE_UP_TO = 64_000_000
 # Key kinds (the number's top part): see `_key`.
