@@ -79,7 +79,7 @@ def normalised(
         " ".join(address.lower().replace(",", " ").split()),
         la_child_id.strip().upper(),
         nhs_number.replace(" ", ""),
-        alias_pairs(aliases, fn, sn),
+        alias_pairs(aliases, fn, sn) if aliases else (),
     )
 
 
