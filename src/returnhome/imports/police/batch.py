@@ -654,6 +654,8 @@ def prescore(
     probe_columns = columns.part(n_people)
     keys, owners = _filed(everyone, columns, vocabulary)
     looked_up = _looked_up(probes, probe_columns, vocabulary)
+    if max(len(vocabulary.postcodes), len(vocabulary.codes)) >= 1 << 20:
+        return None  # more than a key's number holds (`_key`): one at a time
     known_filed = owners < n_people
     known = _pairs((keys[known_filed], owners[known_filed]), looked_up, len(everyone))
     if known is None:
