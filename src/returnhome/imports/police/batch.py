@@ -334,7 +334,9 @@ class _NameReach:
         self.plain = np.array([" " not in n and "-" not in n for n in names], dtype=np.bool_)
         self.given = np.array([bool(n) for n in names], dtype=np.bool_)
         self._nick_pairs: set[int] | None = None
+        # The words of names (`_words`): every word seen, and for how many names they are known.
         self.tokens: dict[str, int] = {}
+        self._words_of = 0
 
     def grow(self, vocabulary: _Vocabulary) -> None:
         """Take the names added to the vocabulary since."""
@@ -429,7 +431,7 @@ class _NameReach:
     def _words(self) -> None:
         """Each name's words as ids (`words`, -1 after the last), how many and how many different
         (`counts`, `distinct`), and the texts the similarity functions compare."""
-        if getattr(self, "_words_of", 0) == self.size:
+        if self._words_of == self.size:
             return
         tokens = [name_tokens(n) for n in self.names]
         vocabulary = self.tokens

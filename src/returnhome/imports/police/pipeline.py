@@ -92,7 +92,7 @@ def validate_rows(
         checked.rows += 1
         result: Notice | list[RowError] | None = None
         if quick is not None:
-            result = quick(number, values)  # type: ignore[arg-type]
+            result = quick(number, values)  # type: ignore[arg-type]  # `texts`: dicts
         if result is None:
             result = validator.validate(number, values)
         if isinstance(result, list):
@@ -563,10 +563,10 @@ class Planner:
         scored = None
         if position is not None and self.prescored is not None:
             scored = self.prescored.scored(position, self.created)
-        if scored is None:
+        if position is None or scored is None:
             decision = self.index.match(probe_for(notice))
         else:
-            probe = self.probes[position]  # type: ignore[index]
+            probe = self.probes[position]
             if len(self.unbatched):
                 scored += self.unbatched._scored(probe)
             decision = self.index.match(probe, scored)
