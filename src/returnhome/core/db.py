@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from operator import attrgetter
 from typing import Any, TypeVar
@@ -42,19 +42,60 @@ def refresh_statistics(rows: int) -> None:
         cursor.execute("ANALYZE")
 
 
+class BulkWrite:
+    """A bulk write under way (`bulk_write`): the children its writer says it touched.
+
+    A writer that reports every child its writes touch (`reports_children=True`: the police
+    file's and the API's bulk commit) has the triggers skip its rows entirely; the children it
+    reports here are derived once at the end. Every other writer leaves the triggers to note them.
+    """
+
+    def __init__(self, reports_children: bool) -> None:
+        self.reports_children = reports_children
+        self.children: set[int] = set()
+
+    def touched(self, child_ids: Iterable[int]) -> None:
+        """The children whose episodes, RHIs or interviews this write inserted or changed."""
+        self.children.update(child_ids)
+
+
+_UNDER_WAY = "returnhome_bulk_write"
+
+
 @contextmanager
-def bulk_write() -> Iterator[None]:
+def bulk_write(*, reports_children: bool = False) -> Iterator[BulkWrite]:
     """Many writes in one transaction (an import): what triggers derive from them (the report
     facts) is derived once at the end, set based, for what they touched, in the same transaction.
 
+    `reports_children`: the writer tells the `BulkWrite` it gets every child it touches (see
+    `BulkWrite`), and the triggers skip its rows; otherwise they note the children themselves.
     Must run inside a transaction (the import's). If the block raises, nothing is derived: the
-    transaction (or its savepoint) rolls back, and the switch with it.
+    transaction (or its savepoint) rolls back, and the switch with it. Nested in another, it is
+    part of that one (a writer that does not report its children cannot be nested in one that
+    does: its rows would be skipped and not reported).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("bulk_write() runs inside a transaction")
-    bulk_write_started.send(sender=bulk_write, connection=connection)
-    yield
-    bulk_write_ending.send(sender=bulk_write, connection=connection)
+    outer: BulkWrite | None = getattr(connection, _UNDER_WAY, None)
+    if outer is not None:
+        if outer.reports_children and not reports_children:
+            raise RuntimeError("a bulk write that reports its children holds one that does not")
+        yield outer
+        return
+    state = BulkWrite(reports_children)
+    setattr(connection, _UNDER_WAY, state)
+    try:
+        bulk_write_started.send(
+            sender=bulk_write, connection=connection, reports_children=reports_children
+        )
+        yield state
+        bulk_write_ending.send(
+            sender=bulk_write,
+            connection=connection,
+            children=sorted(state.children) if reports_children else None,
+        )
+    finally:
+        setattr(connection, _UNDER_WAY, None)
 
 
 # --------------------------------------------------------------------------- bulk insert

@@ -53,6 +53,7 @@ from returnhome.lib.clock import ClockStart, deadline
 from returnhome.organisations.models import Organisation
 
 BATCH = 2000
+LAST_STAGES: dict[str, Any] = {}
 
 
 class Found(NamedTuple):
@@ -463,8 +464,17 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
     council = Organisation.objects.select_related("service_configuration").get(pk=plan.council.pk)
     actor = acting_user if acting_user is not None and acting_user.pk else None
     batch = _Batch(plan, council, actor, run)
-    with bulk_write():  # the report facts derived once, for the children touched
+    import time as _t
+
+    _c = [(_t.perf_counter(), _t.process_time(), "start")]
+
+    def _tick(name: str) -> None:
+        _c.append((_t.perf_counter(), _t.process_time(), name))
+
+    # The report facts derived once, for the children touched (the triggers skip these rows).
+    with bulk_write(reports_children=True) as written:
         _new_children(batch)
+        _tick("children")
         opens = [a for a in plan.actions if a.kind == "open"]
         closes = [a for a in plan.actions if a.kind == "close"]
         batch.pendings_joined = {
@@ -474,15 +484,26 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
         }
         batch.close_of = {a.episode_id: a for a in closes if a.episode_id is not None}
         _open_episodes(batch, opens)
+        _tick("open")
         existing_ids = [
             a.episode_id for a in closes if a.episode_id is not None and a.episode_id > 0
         ]
         now = _close_existing(batch, existing_ids)
+        _tick("close_existing")
         _record_returns(batch, closes, existing_ids)
+        _tick("returns")
         _join_pending(batch, closes, now)
+        _tick("join")
         _add_notifications(batch)
+        _tick("add")
         _pending_and_review(batch)
+        _tick("pending_review")
         insert_chained(batch.audit)
+        written.touched(e.child_id for e in batch.episode_objs.values())
+        _tick("audit")
+    _tick("facts")
+    LAST_STAGES.clear()
+    LAST_STAGES.update({n: (round(w - _c[i][0], 3), round(c - _c[i][1], 3)) for i, (w, c, n) in enumerate(_c[1:])})
     # Everyone responsible for a child placed out of area hears, as through the services.
     tell_everyone_responsible_for(
         [
