@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
 from typing import Any, TypeVar
@@ -212,6 +212,77 @@ def fast_insert(model: type[Model], objs: list[Any], *, reserved: bool = False) 
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def _adapted(field: models.Field[Any, Any], values: Sequence[Any]) -> Sequence[Any]:
+    """A column's values as the database takes them (each distinct moment adapted once)."""
+    adapt = _adapter(field)
+    if adapt is None:
+        return values
+    if isinstance(field, models.JSONField):
+        return [None if v is None else adapt(v) for v in values]
+    cache: dict[Any, Any] = {}
+    column: list[Any] = []
+    for value in values:
+        if value is None:
+            column.append(None)
+            continue
+        adapted = cache.get(value)
+        if adapted is None:
+            adapted = cache[value] = adapt(value)
+        column.append(adapted)
+    return column
+
+
+def insert_values(
+    model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
+    """Insert rows given as tuples of the fields `names` (attribute names, `council_id`), in
+    one prepared statement (COPY on PostgreSQL), and return their new pks in order.
+
+    Every other field gets its default, as the model's constructor gives it (auto_now fields:
+    one moment for the whole insert); no model instance is built. Falls back to nothing: where
+    ids cannot be reserved it raises (`allocate_ids`).
+    """
+    if not rows:
+        return []
+    ids = allocate_ids(model, len(rows))
+    if ids is None:
+        raise NotImplementedError(f"insert_values on {connection.vendor}")
+    meta = model._meta
+    given = {name: i for i, name in enumerate(names)}
+    transposed = list(zip(*rows, strict=True))
+    now = timezone.now()
+    fields, columns = [], []
+    for f in meta.local_concrete_fields:
+        if f.primary_key:
+            continue
+        fields.append(f)
+        if f.attname in given:
+            column: Sequence[Any] = transposed[given[f.attname]]
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            column = [now] * len(rows)
+        else:
+            column = [f.get_default() for _ in range(len(rows))]
+        columns.append(_adapted(f, column))
+    _execute_insert(model, [meta.pk, *fields], list(zip(ids, *columns, strict=True)))
+    return ids
+
+
+def _execute_insert(model: type[Model], fields: list[Any], rows: list[tuple[Any, ...]]) -> None:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: one stream for all the rows, not a statement per row.
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+        for start in range(0, len(rows), 10_000):
+            cursor.executemany(sql, rows[start : start + 10_000])
 
 
 _DEFAULTS: dict[type[Model], tuple[dict[str, Any], list[Any]]] = {}
