@@ -87,6 +87,7 @@ def chain_writes(
     encoded once (stored and hashed), the few distinct kinds, actions and types once each."""
     moment = _CANONICAL.encode(_moment(at))
     words: dict[str, str] = {}
+    details: dict[tuple[tuple[str, Any], ...], str] = {}
 
     def word(value: str) -> str:
         known = words.get(value)
@@ -101,7 +102,14 @@ def chain_writes(
             if object_id.isascii() and object_id.isdigit()
             else _CANONICAL.encode(object_id)
         )
-        detail_json = _CANONICAL.encode(detail)
+        # The details of many rows are alike ({"source": "police"}): those of text values only
+        # (1, 1.0 and True are equal keys, their JSON is not) are encoded once each.
+        key = tuple(detail.items()) if all(isinstance(v, str) for v in detail.values()) else None
+        detail_json = details.get(key) if key is not None else None
+        if detail_json is None:
+            detail_json = _CANONICAL.encode(detail)
+            if key is not None:
+                details[key] = detail_json
         canonical = (
             f"[{moment},{_json_id(actor_id)},{word(str(kind))},{word(action)},"
             f"{word(object_type)},{oid},{_json_id(child_id)},{detail_json}]"

@@ -262,8 +262,10 @@ def insert_values(
             column: Sequence[Any] = transposed[given[f.attname]]
         elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             column = [now] * len(rows)
-        else:
+        elif f.has_default() and callable(f.default):  # a new value for each row (a dict)
             column = [f.get_default() for _ in range(len(rows))]
+        else:
+            column = [f.get_default()] * len(rows)
         columns.append(_adapted(f, column))
     _execute_insert(model, [meta.pk, *fields], list(zip(ids, *columns, strict=True)))
     return ids
