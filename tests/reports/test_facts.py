@@ -473,6 +473,10 @@ def test_a_bulk_write_that_reports_its_children_derives_theirs_and_their_intervi
 
 
 def test_a_bulk_write_that_does_not_report_its_children_cannot_sit_in_one_that_does() -> None:
-    with transaction.atomic(), bulk_write(reports_children=True):
-        with pytest.raises(RuntimeError), bulk_write():
-            pass
+    with (
+        transaction.atomic(),
+        bulk_write(reports_children=True),
+        pytest.raises(RuntimeError),
+        bulk_write(),
+    ):
+        pass

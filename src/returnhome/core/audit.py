@@ -216,7 +216,6 @@ def write_row(actor: Any, action: str, obj: models.Model, **detail: Any) -> Writ
     )
 
 
-
 def write_fields(actor: Any, action: str, obj: models.Model, **detail: Any) -> dict[str, Any]:
     """The fields of the audit row for a write: for `record_write`, and for bulk paths that
     build unsaved rows themselves (one row per record, exactly as `record_write` writes it)."""

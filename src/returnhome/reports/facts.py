@@ -467,7 +467,9 @@ def derive_deferred_facts(
                 f"INSERT OR IGNORE INTO {DEFERRED} (child_id) VALUES (%s)",
                 [(child,) for child in children],
             )
-            cursor.execute(f"INSERT OR IGNORE INTO {DEFERRED} (child_id) {_sharing_an_interview(noted)}")
+            cursor.execute(
+                f"INSERT OR IGNORE INTO {DEFERRED} (child_id) {_sharing_an_interview(noted)}"
+            )
         cursor.execute(upsert_sql(connection.vendor, f"e.child_id IN ({noted})"))
         cursor.execute(_delete_gone_sql(noted))
         cursor.execute(f"DELETE FROM {DEFERRED}")

@@ -463,41 +463,39 @@ def _ids(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _insert_dicts(model: type[Model], rows: list[dict[str, Any]]) -> list[int]:
+    """`insert_values` for rows given as dicts of the same fields."""
+    if not rows:
+        return []
+    names = tuple(rows[0])
+    return insert_values(model, names, [tuple(map(row.__getitem__, names)) for row in rows])
+
+
 def _pending_and_review(batch: _Batch) -> None:
     """Found notifications waiting for their missing one; the front door's review queue."""
     plan, run = batch.plan, batch.run
-    pending_objs = [
-        unsaved(
-            PendingNotification,
-            **_ids(
-                pending_fields(
-                    plan,
-                    a.notice,
-                    batch.child_pk(a.child_id) if a.child_id is not None else None,
-                    run,
-                )
-            ),
+    pendings = [
+        _ids(
+            pending_fields(
+                plan, a.notice, batch.child_pk(a.child_id) if a.child_id is not None else None, run
+            )
         )
         for a in plan.actions
         if a.kind == "pending" and a.notice is not None
     ]
-    fast_insert(PendingNotification, pending_objs)
-    for p in pending_objs:
-        batch.audit.append(
-            write_row(
-                batch.actor, "keep_found_notification", p, police_reference=p.police_reference
-            )
+    for pk, p in zip(_insert_dicts(PendingNotification, pendings), pendings, strict=True):
+        batch.write(
+            "keep_found_notification",
+            PendingNotification,
+            pk,
+            p["child_id"],
+            police_reference=p["police_reference"],
         )
-    review_objs = [
-        unsaved(ReviewItem, **_ids(review_fields(plan, a, run)))
-        for a in plan.actions
-        if a.kind == "review"
-    ]
-    fast_insert(ReviewItem, review_objs)
-    for item in review_objs:
-        batch.audit.append(
-            write_row(batch.actor, "send_to_review", item, reason=item.reason, event=item.event)
-        )
+    reviews = [_ids(review_fields(plan, a, run)) for a in plan.actions if a.kind == "review"]
+    for pk, r in zip(_insert_dicts(ReviewItem, reviews), reviews, strict=True):
+        # A new review item's child, for the trail, is the suggested one (`ReviewItem.child_id`).
+        child = r["suggested_child_id"]
+        batch.write("send_to_review", ReviewItem, pk, child, reason=r["reason"], event=r["event"])
 
 
 def _tell_everyone(batch: _Batch, events: list[tuple[int, str]]) -> None:
@@ -573,7 +571,9 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
         _tick("audit")
     _tick("facts")
     LAST_STAGES.clear()
-    LAST_STAGES.update({n: (round(w - _c[i][0], 3), round(c - _c[i][1], 3)) for i, (w, c, n) in enumerate(_c[1:])})
+    LAST_STAGES.update(
+        {n: (round(w - _c[i][0], 3), round(c - _c[i][1], 3)) for i, (w, c, n) in enumerate(_c[1:])}
+    )
     # Everyone responsible for a child placed out of area hears, as through the services.
     _tell_everyone(
         batch,
