@@ -68,14 +68,16 @@ _CODE = re.compile(r"[a-z0-9_]{1,40}\Z")
 
 def _detail(detail: dict[str, Any]) -> dict[str, Any]:
     """An audit row's detail: identifiers, field names and codes, never personal values."""
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in detail.items():
+        if isinstance(value, str):  # as it is (`jsonable` keeps text), unless free text
+            if key in FREE_TEXT_KEYS or (key in CODE_OR_TEXT_KEYS and not _CODE.match(value)):
+                out[str(key)] = bool(value.strip())
+            else:
+                out[str(key)] = value
+            continue
         if key in FIELD_NAME_KEYS and isinstance(value, dict):
             value = sorted(str(k) for k in value)
-        elif isinstance(value, str) and (
-            key in FREE_TEXT_KEYS or (key in CODE_OR_TEXT_KEYS and not _CODE.match(value))
-        ):
-            value = bool(value.strip())
         out[str(key)] = jsonable(value)
     return out
 

@@ -234,6 +234,10 @@ def _adapted(field: models.Field[Any, Any], values: Sequence[Any]) -> Sequence[A
     return column
 
 
+def _is_auto_now(field: models.Field[Any, Any]) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
 def insert_values(
     model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> list[int]:
@@ -253,19 +257,20 @@ def insert_values(
     given = {name: i for i, name in enumerate(names)}
     transposed = list(zip(*rows, strict=True))
     now = timezone.now()
-    fields, columns = [], []
+    fields: list[Any] = []
+    columns: list[Sequence[Any]] = []
     for f in meta.local_concrete_fields:
         if f.primary_key:
             continue
         fields.append(f)
         if f.attname in given:
             column: Sequence[Any] = transposed[given[f.attname]]
-        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            column = [now] * len(rows)
-        elif f.has_default() and callable(f.default):  # a new value for each row (a dict)
-            column = [f.get_default() for _ in range(len(rows))]
-        else:
-            column = [f.get_default()] * len(rows)
+        elif f.has_default() and callable(f.default) and not _is_auto_now(f):
+            column = [f.get_default() for _ in range(len(rows))]  # a new value each (a dict)
+        else:  # one value for every row, adapted once
+            value = now if _is_auto_now(f) else f.get_default()
+            columns.append(list(_adapted(f, [value])) * len(rows))
+            continue
         columns.append(_adapted(f, column))
     _execute_insert(model, [meta.pk, *fields], list(zip(ids, *columns, strict=True)))
     return ids

@@ -1,11 +1,15 @@
-"""Carrying out a police notification plan in bulk: the fast path for files.
+"""Carrying out a police notification plan in bulk: the fast path for files and API requests.
 
-It writes the records `one_by_one` writes through the services, with bulk inserts
-(`core.db.fast_insert`): the group of each new episode from the legal status and placement on the
-day it started (`children.groups.groups_for`, the one group rule), the RHI
-deadline with the council's `ClockRule` and `interviews.services.provider_for` (what `refer_rhi`
-does), and one audit row per record with the action and detail the services write.
-tests/imports/test_import_paths.py checks both paths give the same records.
+It writes the records `one_by_one` writes through the services, with bulk inserts: episodes,
+notifications, RHIs, waiting found notifications and review items as rows of values
+(`core.db.insert_values`), children with `core.db.fast_insert`; the group of each new episode
+from the legal status and placement on the day it started (`children.groups.groups_for`, the one
+group rule), the RHI deadline with the council's `ClockRule` and `interviews.services.provider_for`
+(what `refer_rhi` does), and one audit row per record with the action and detail the services
+write (`core.audit.write_row` / `write_about`, sealed and inserted in one pass by
+`insert_writes`). tests/imports/test_import_paths.py checks both paths give the same records.
+It reports every child whose episodes or RHIs it writes to `core.db.bulk_write`, so the report
+facts' triggers skip its rows and those children are derived once at the end (decision 0046).
 
 The steps, in the order they write: new children and their aliases; episodes opened (closed at
 once when their found notification is in the same plan); episodes already recorded that close
@@ -52,7 +56,6 @@ from returnhome.lib.clock import ClockStart, deadline
 from returnhome.organisations.models import Organisation
 
 BATCH = 2000
-LAST_STAGES: dict[str, Any] = {}
 
 
 class Found(NamedTuple):
@@ -501,7 +504,7 @@ def _pending_and_review(batch: _Batch) -> None:
 def _tell_everyone(batch: _Batch, events: list[tuple[int, str]]) -> None:
     """`tell_everyone_responsible_for` the episodes (by pk) of the few children placed out of
     area, read back for it; the others' episodes are not read."""
-    placed = set()
+    placed: set[int] = set()
     for part in chunked(sorted({batch.episode_child[pk] for pk, _event in events})):
         placed.update(
             Placement.objects.filter(child_id__in=part, out_of_area=True).values_list(
@@ -532,17 +535,9 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
     council = Organisation.objects.select_related("service_configuration").get(pk=plan.council.pk)
     actor = acting_user if acting_user is not None and acting_user.pk else None
     batch = _Batch(plan, council, actor, run)
-    import time as _t
-
-    _c = [(_t.perf_counter(), _t.process_time(), "start")]
-
-    def _tick(name: str) -> None:
-        _c.append((_t.perf_counter(), _t.process_time(), name))
-
     # The report facts derived once, for the children touched (the triggers skip these rows).
     with bulk_write(reports_children=True) as written:
         _new_children(batch)
-        _tick("children")
         opens = [a for a in plan.actions if a.kind == "open"]
         closes = [a for a in plan.actions if a.kind == "close"]
         batch.pendings_joined = {
@@ -552,28 +547,16 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
         }
         batch.close_of = {a.episode_id: a for a in closes if a.episode_id is not None}
         _open_episodes(batch, opens)
-        _tick("open")
         existing_ids = [
             a.episode_id for a in closes if a.episode_id is not None and a.episode_id > 0
         ]
         now = _close_existing(batch, existing_ids)
-        _tick("close_existing")
         _record_returns(batch, closes, existing_ids)
-        _tick("returns")
         _join_pending(batch, closes, now)
-        _tick("join")
         _add_notifications(batch)
-        _tick("add")
         _pending_and_review(batch)
-        _tick("pending_review")
         insert_writes(batch.audit)
         written.touched(batch.episode_child.values())
-        _tick("audit")
-    _tick("facts")
-    LAST_STAGES.clear()
-    LAST_STAGES.update(
-        {n: (round(w - _c[i][0], 3), round(c - _c[i][1], 3)) for i, (w, c, n) in enumerate(_c[1:])}
-    )
     # Everyone responsible for a child placed out of area hears, as through the services.
     _tell_everyone(
         batch,
