@@ -420,12 +420,13 @@ def defer_facts(
             cursor.execute(f"INSERT OR IGNORE INTO {DEFERRED} (child_id) VALUES (%s)", [row])
 
 
-def _sharing_an_interview(child_ids: str) -> str:
-    """The children of every episode sharing an interview with an episode of `child_ids` (SQL):
-    what the triggers would have noted besides the children themselves."""
+def _sharing_an_interview(of_children: str) -> str:
+    """The children of every episode sharing an interview with an episode `e1` of the children
+    `of_children` (an SQL condition on `e1.child_id`): what the triggers would have noted
+    besides the children themselves."""
     return (
         f"SELECT e2.child_id FROM {EPISODES} e1 CROSS JOIN {RHIS} r1 CROSS JOIN {RHIS} r2 "
-        f"CROSS JOIN {EPISODES} e2 WHERE e1.child_id IN ({child_ids}) "
+        f"CROSS JOIN {EPISODES} e2 WHERE {of_children} "
         "AND r1.episode_id = e1.id AND r1.interview_id IS NOT NULL "
         "AND r2.interview_id = r1.interview_id AND e2.id = r2.episode_id"
     )
@@ -448,18 +449,19 @@ def derive_deferred_facts(
             # the ids in the statement it reads the few children's episodes by index.
             cursor.execute(f"DELETE FROM {DEFERRED} RETURNING child_id")
             ids = {row[0] for row in cursor.fetchall()}
+            if not ids and not children:
+                return
+            # Without JIT: for thousands of children the planner's cost passes the JIT's
+            # threshold, and compiling the statement took 1.8 of its 2.3 s (8,512 episodes).
+            cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+            jit = cursor.fetchone()[0]
             if children:
-                cursor.execute(_sharing_an_interview("SELECT unnest(%s::bigint[])"), [children])
+                cursor.execute(_sharing_an_interview("e1.child_id = ANY(%s)"), [children])
                 ids.update(children, (row[0] for row in cursor.fetchall()))
-            if ids:
-                listed = sorted(ids)
-                # Without JIT: for thousands of children the planner's cost passes the JIT's
-                # threshold, and compiling the statement took 1.8 of its 2.3 s (8,512 episodes).
-                cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
-                jit = cursor.fetchone()[0]
-                cursor.execute(upsert_sql("postgresql", "e.child_id = ANY(%s)"), [listed])
-                cursor.execute(_delete_gone_sql("SELECT unnest(%s::bigint[])"), [listed])
-                cursor.execute("SELECT set_config('jit', %s, true)", [jit])
+            listed = sorted(ids)
+            cursor.execute(upsert_sql("postgresql", "e.child_id = ANY(%s)"), [listed])
+            cursor.execute(_delete_gone_sql("SELECT unnest(%s::bigint[])"), [listed])
+            cursor.execute("SELECT set_config('jit', %s, true)", [jit])
             return
         cursor.execute(f"DELETE FROM {DEFERRED} WHERE child_id <= %s", [DEFERRING_ROW])
         if children:
@@ -468,7 +470,8 @@ def derive_deferred_facts(
                 [(child,) for child in children],
             )
             cursor.execute(
-                f"INSERT OR IGNORE INTO {DEFERRED} (child_id) {_sharing_an_interview(noted)}"
+                f"INSERT OR IGNORE INTO {DEFERRED} (child_id) "
+                f"{_sharing_an_interview(f'e1.child_id IN ({noted})')}"
             )
         cursor.execute(upsert_sql(connection.vendor, f"e.child_id IN ({noted})"))
         cursor.execute(_delete_gone_sql(noted))
