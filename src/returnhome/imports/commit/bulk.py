@@ -52,7 +52,7 @@ from returnhome.interviews.services import (
     every_rule,
     provider_for,
 )
-from returnhome.lib.clock import ClockStart, deadline
+from returnhome.lib.clock import LONDON, ClockCount, ClockStart, deadline
 from returnhome.organisations.models import Organisation
 
 BATCH = 2000
@@ -311,7 +311,7 @@ class _DeadlinesByRule:
             for name, rule in every_rule()
         ]
         self.by_received: dict[float, dict[str, dt.datetime]] = {}
-        self.by_returned: dict[float, dict[str, dt.datetime]] = {}
+        self.by_returned_day: dict[dt.date, dict[str, dt.datetime]] = {}
 
     def __call__(
         self, returned_at: dt.datetime | None, received_at: dt.datetime | None
@@ -327,18 +327,23 @@ class _DeadlinesByRule:
                 for name, rule, at_notification in self.rules
                 if at_notification
             }
-        # Those that start at the return depend only on that instant (shared by few returns).
-        key = returned_at.timestamp()
-        back = self.by_returned.get(key)
-        if back is None:
-            back = self.by_returned[key] = {
+        # Those that start at the return and count days depend only on its UK date (shared by
+        # many returns); the one counting hours on the instant.
+        day = returned_at.astimezone(LONDON).date()
+        by_day = self.by_returned_day.get(day)
+        if by_day is None:
+            by_day = self.by_returned_day[day] = {
                 name: deadline(returned_at, rule.count)
                 for name, rule, at_notification in self.rules
-                if not at_notification
+                if not at_notification and ClockCount(rule.count) is not ClockCount.HOURS
             }
         return {
-            name: known[name] if at_notification else back[name]
-            for name, _rule, at_notification in self.rules
+            name: known[name]
+            if at_notification
+            else by_day[name]
+            if name in by_day
+            else deadline(returned_at, rule.count)
+            for name, rule, at_notification in self.rules
         }
 
 
