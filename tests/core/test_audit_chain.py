@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 
 from returnhome.core.audit import drop_triggers, record_read, record_write
+from returnhome.core.chain import chain_writes, row_hash
 from returnhome.core.models import AuditEvent
 from tests.conftest import Cast
 from tests.factories import ChildFactory
@@ -320,3 +321,25 @@ def test_the_migration_chains_the_rows_already_there_in_id_order(cast: Cast) -> 
     assert code == 0 and "7 rows checked" in said
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(child_id=3).delete()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        (None, "write", "record_return", "episodes.episode", "12", 7, {"source": "police"}),
+        (3, "write", "refer_rhi", "interviews.rhi", "40", None, {"due_at": "2025-05-03", "n": 1.5}),
+        (3, "read", "view", "children.child", "Zoë-1", 9, {"fields": ["a", "b"], "x": None}),
+        (1, "write", "add_alias", "children.child", "5", 5, {"kind": "alias", "é": {"b": True}}),
+    ],
+)
+def test_a_row_sealed_in_bulk_has_the_hash_a_row_saved_alone_has(
+    values: tuple[object, ...],
+) -> None:
+    """The bulk paths hash rows piece by piece (`chain_writes`): the same hash as `row_hash`,
+    and the stored detail is the same JSON value."""
+    at = dt.datetime(2025, 3, 30, 0, 59, 59, 123456, tzinfo=dt.UTC)
+    previous = "ab" * 32
+    detail_json, prev_hash, digest = next(chain_writes(previous, at, [values]))
+    assert prev_hash == previous
+    assert digest == row_hash(previous, [at, *values])
+    assert json.loads(detail_json) == values[-1]

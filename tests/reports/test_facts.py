@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from returnhome.children import services as child_services
 from returnhome.children.models import Child, Placement
+from returnhome.core.db import bulk_write
 from returnhome.demo.synthetic import Generator
 from returnhome.episodes.models import Episode
 from returnhome.imports.history.rows import ALL_COLUMNS
@@ -439,3 +440,43 @@ def test_a_history_import_and_its_changes_derive_the_facts() -> None:
     assert report.summary["committed"], report.summary["rejected"]
     assert report.summary["episodes_updated"] >= 2 and report.summary["episodes_created"] == 1
     assert_an_import_left_the_facts_right()
+
+
+# A writer that reports the children it touches (the police bulk commit, decision 0046) has the
+# triggers skip its rows: the children it reports, and those sharing an interview with them, are
+# derived at the end, as the triggers would have noted them.
+
+
+def test_a_bulk_write_that_reports_its_children_derives_theirs_and_their_interviews(
+    cast: Cast,
+) -> None:
+    one, other = b.mfh_child(cast), b.mfh_child(cast)
+    first, rhi = b.episode(cast, one, b.local(2025, 5, 2, 22), b.local(2025, 5, 3, 1))
+    second, rhi2 = b.episode(cast, one, b.local(2025, 5, 4, 20), b.local(2025, 5, 5, 8))
+    assert rhi is not None and rhi2 is not None
+    b.interview(
+        cast,
+        [accepted(cast, rhi, b.local(2025, 5, 5, 9)), accepted(cast, rhi2, b.local(2025, 5, 5, 9))],
+        b.local(2025, 5, 5, 10),
+    )
+    # An episode of another child in the same interview (as a merge undone can leave it).
+    Episode.objects.filter(pk=second.pk).update(child=other)
+    RHI.objects.filter(pk=rhi2.pk).update(child=other)
+    assert stored_facts()[second.pk]["interview_previous_at"] == first.reported_missing_at
+    with transaction.atomic(), bulk_write(reports_children=True) as written:
+        # Skipped by the triggers: nothing derived until the end, even for the other child.
+        Episode.objects.filter(pk=first.pk).update(reported_missing_at=b.local(2025, 5, 1, 9))
+        assert stored_facts()[second.pk]["interview_previous_at"] == first.reported_missing_at
+        written.touched([one.pk])  # only the child written to
+    assert stored_facts()[second.pk]["interview_previous_at"] == b.local(2025, 5, 1, 9)
+    assert_an_import_left_the_facts_right()
+
+
+def test_a_bulk_write_that_does_not_report_its_children_cannot_sit_in_one_that_does() -> None:
+    with (
+        transaction.atomic(),
+        bulk_write(reports_children=True),
+        pytest.raises(RuntimeError),
+        bulk_write(),
+    ):
+        pass

@@ -13,11 +13,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
-from returnhome.core.chain import CHAINED_FIELDS, GENESIS, jsonable, row_hash, seal
+from returnhome.core.chain import (
+    CHAINED_FIELDS,
+    GENESIS,
+    chain_writes,
+    head_hash,
+    jsonable,
+    row_hash,
+    seal,
+)
 from returnhome.core.models import AuditEvent
 
 TABLE = AuditEvent._meta.db_table
@@ -59,19 +68,24 @@ _CODE = re.compile(r"[a-z0-9_]{1,40}\Z")
 
 def _detail(detail: dict[str, Any]) -> dict[str, Any]:
     """An audit row's detail: identifiers, field names and codes, never personal values."""
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in detail.items():
+        if isinstance(value, str):  # as it is (`jsonable` keeps text), unless free text
+            if key in FREE_TEXT_KEYS or (key in CODE_OR_TEXT_KEYS and not _CODE.match(value)):
+                out[str(key)] = bool(value.strip())
+            else:
+                out[str(key)] = value
+            continue
         if key in FIELD_NAME_KEYS and isinstance(value, dict):
             value = sorted(str(k) for k in value)
-        elif isinstance(value, str) and (
-            key in FREE_TEXT_KEYS or (key in CODE_OR_TEXT_KEYS and not _CODE.match(value))
-        ):
-            value = bool(value.strip())
         out[str(key)] = jsonable(value)
     return out
 
 
 # --------------------------------------------------------------------------- the chain
+
+
+_COLUMNS = [*CHAINED_FIELDS, "prev_hash", "hash"]
 
 
 def _insert(rows: Sequence[AuditEvent]) -> None:
@@ -80,7 +94,6 @@ def _insert(rows: Sequence[AuditEvent]) -> None:
     ops = connection.ops
     encoder = AuditEvent._meta.get_field("detail").encoder
     at = ops.adapt_datetimefield_value(rows[0].at)
-    columns = [*CHAINED_FIELDS, "prev_hash", "hash"]
     params = [
         (
             at,
@@ -96,26 +109,34 @@ def _insert(rows: Sequence[AuditEvent]) -> None:
         )
         for r in rows
     ]
+    if len(params) == 1:  # a page view's read or a service's write: its pk is set
+        rows[0].pk = _insert_params(params)
+        rows[0]._state.adding = False
+        return
+    _insert_params(params)
+
+
+def _insert_params(params: list[tuple[Any, ...]]) -> int | None:
+    """Insert rows of `_COLUMNS`' values; a single row's pk."""
+    columns = _COLUMNS
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model)
         TABLE, ", ".join(columns), ", ".join(["%s"] * len(columns))
     )
     with connection.cursor() as cursor:
-        if len(params) == 1:  # a page view's read or a service's write: its pk is set
+        if len(params) == 1:
             if connection.vendor == "postgresql":
                 cursor.execute(f"{sql} RETURNING id", params[0])
-                rows[0].pk = cursor.fetchone()[0]
-            else:
-                cursor.execute(sql, params[0])
-                rows[0].pk = cursor.lastrowid
-            rows[0]._state.adding = False
-            return
+                return int(cursor.fetchone()[0])
+            cursor.execute(sql, params[0])
+            return int(cursor.lastrowid)
         if connection.vendor == "postgresql":  # COPY: one stream, ids in this order
             with cursor.cursor.copy(f"COPY {TABLE} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in params:
                     copy.write_row(row)
-            return
+            return None
         for start in range(0, len(params), 10_000):
             cursor.executemany(sql, params[start : start + 10_000])
+    return None
 
 
 def insert_chained(rows: Sequence[AuditEvent]) -> None:
@@ -129,7 +150,72 @@ def insert_chained(rows: Sequence[AuditEvent]) -> None:
         _insert(rows)
 
 
+class Write(NamedTuple):
+    """An audit row for a write, not yet sealed: what `record_write` writes, as the bulk paths
+    build it (`write_row`) and insert it (`insert_writes`), without a model instance."""
+
+    actor_id: int | None
+    kind: str
+    action: str
+    object_type: str
+    object_id: str
+    child_id: int | None
+    detail: dict[str, Any]
+
+
+def insert_writes(rows: Sequence[Write]) -> None:
+    """`insert_chained` for rows built by `write_row`: the same rows and hashes, each detail
+    encoded once (as canonical JSON, stored and hashed)."""
+    if not rows:
+        return
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+            raise RuntimeError("audit rows are sealed inside the transaction that inserts them")
+        now = timezone.now()
+        at = connection.ops.adapt_datetimefield_value(now)
+        sealed = chain_writes(head_hash(connection, TABLE), now, rows)
+        params = [
+            (at, r[0], r[1], r[2], r[3], r[4], r[5], detail, prev, digest)
+            for r, (detail, prev, digest) in zip(rows, sealed, strict=True)
+        ]
+        _insert_params(params)
+
+
 # --------------------------------------------------------------------------- writing rows
+
+
+def write_about(
+    actor: Any,
+    action: str,
+    model: type[models.Model],
+    pk: Any,
+    child_id: int | None,
+    **detail: Any,
+) -> Write:
+    """`write_row` for a record known by its model, pk and child (the child's own pk for a
+    child's record, its `child_id` otherwise), without an instance."""
+    return Write(
+        actor.pk if getattr(actor, "pk", None) else None,
+        AuditEvent.Kind.WRITE.value,
+        action,
+        model._meta.label_lower,
+        str(pk),
+        child_id,
+        _detail(detail),
+    )
+
+
+def write_row(actor: Any, action: str, obj: models.Model, **detail: Any) -> Write:
+    """The audit row `record_write` writes, as a `Write` (for `insert_writes`)."""
+    return Write(
+        actor.pk if getattr(actor, "pk", None) else None,
+        AuditEvent.Kind.WRITE.value,
+        action,
+        obj._meta.label_lower,
+        str(obj.pk),
+        _child_id(obj),
+        _detail(detail),
+    )
 
 
 def write_fields(actor: Any, action: str, obj: models.Model, **detail: Any) -> dict[str, Any]:

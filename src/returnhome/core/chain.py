@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -66,6 +66,57 @@ def _hash(prev_hash: str, moment: str, values: Sequence[Any]) -> str:
         [moment, actor_id, str(kind), action, object_type, object_id, child_id, detail]
     )
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode("ascii")).hexdigest()
+
+
+def _json_id(value: Any) -> str:
+    """An id (int or None) as canonical JSON, without the encoder for the usual cases."""
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return str(value)
+    return _CANONICAL.encode(value)
+
+
+def chain_writes(
+    prev_hash: str, at: dt.datetime, rows: Iterable[Sequence[Any]]
+) -> Iterator[tuple[str, str, str]]:
+    """For rows of (actor_id, kind, action, object_type, object_id, child_id, detail), in order,
+    with `detail` as it comes back from a JSON column (`jsonable`), all inserted at `at`: each
+    row's detail as canonical JSON (what the bulk paths store), its `prev_hash` and its `hash`,
+    exactly as `row_hash` makes it. The canonical array is written piece by piece: the detail
+    encoded once (stored and hashed), the few distinct kinds, actions and types once each."""
+    moment = _CANONICAL.encode(_moment(at))
+    words: dict[str, str] = {}
+    details: dict[tuple[tuple[str, Any], ...], str] = {}
+
+    def word(value: str) -> str:
+        known = words.get(value)
+        if known is None:
+            known = words[value] = _CANONICAL.encode(value)
+        return known
+
+    for actor_id, kind, action, object_type, object_id, child_id, detail in rows:
+        object_id = str(object_id)
+        oid = (
+            f'"{object_id}"'
+            if object_id.isascii() and object_id.isdigit()
+            else _CANONICAL.encode(object_id)
+        )
+        # The details of many rows are alike ({"source": "police"}): those of text values only
+        # (1, 1.0 and True are equal keys, their JSON is not) are encoded once each.
+        key = tuple(detail.items()) if all(isinstance(v, str) for v in detail.values()) else None
+        detail_json = details.get(key) if key is not None else None
+        if detail_json is None:
+            detail_json = _CANONICAL.encode(detail)
+            if key is not None:
+                details[key] = detail_json
+        canonical = (
+            f"[{moment},{_json_id(actor_id)},{word(str(kind))},{word(action)},"
+            f"{word(object_type)},{oid},{_json_id(child_id)},{detail_json}]"
+        )
+        digest = hashlib.sha256(f"{prev_hash}\n{canonical}".encode("ascii")).hexdigest()
+        yield detail_json, prev_hash, digest
+        prev_hash = digest
 
 
 def head_hash(connection: Any, table: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
 from typing import Any, TypeVar
@@ -42,19 +42,60 @@ def refresh_statistics(rows: int) -> None:
         cursor.execute("ANALYZE")
 
 
+class BulkWrite:
+    """A bulk write under way (`bulk_write`): the children its writer says it touched.
+
+    A writer that reports every child its writes touch (`reports_children=True`: the police
+    file's and the API's bulk commit) has the triggers skip its rows entirely; the children it
+    reports here are derived once at the end. Every other writer leaves the triggers to note them.
+    """
+
+    def __init__(self, reports_children: bool) -> None:
+        self.reports_children = reports_children
+        self.children: set[int] = set()
+
+    def touched(self, child_ids: Iterable[int]) -> None:
+        """The children whose episodes, RHIs or interviews this write inserted or changed."""
+        self.children.update(child_ids)
+
+
+_UNDER_WAY = "returnhome_bulk_write"
+
+
 @contextmanager
-def bulk_write() -> Iterator[None]:
+def bulk_write(*, reports_children: bool = False) -> Iterator[BulkWrite]:
     """Many writes in one transaction (an import): what triggers derive from them (the report
     facts) is derived once at the end, set based, for what they touched, in the same transaction.
 
+    `reports_children`: the writer tells the `BulkWrite` it gets every child it touches (see
+    `BulkWrite`), and the triggers skip its rows; otherwise they note the children themselves.
     Must run inside a transaction (the import's). If the block raises, nothing is derived: the
-    transaction (or its savepoint) rolls back, and the switch with it.
+    transaction (or its savepoint) rolls back, and the switch with it. Nested in another, it is
+    part of that one (a writer that does not report its children cannot be nested in one that
+    does: its rows would be skipped and not reported).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("bulk_write() runs inside a transaction")
-    bulk_write_started.send(sender=bulk_write, connection=connection)
-    yield
-    bulk_write_ending.send(sender=bulk_write, connection=connection)
+    outer: BulkWrite | None = getattr(connection, _UNDER_WAY, None)
+    if outer is not None:
+        if outer.reports_children and not reports_children:
+            raise RuntimeError("a bulk write that reports its children holds one that does not")
+        yield outer
+        return
+    state = BulkWrite(reports_children)
+    setattr(connection, _UNDER_WAY, state)
+    try:
+        bulk_write_started.send(
+            sender=bulk_write, connection=connection, reports_children=reports_children
+        )
+        yield state
+        bulk_write_ending.send(
+            sender=bulk_write,
+            connection=connection,
+            children=sorted(state.children) if reports_children else None,
+        )
+    finally:
+        setattr(connection, _UNDER_WAY, None)
 
 
 # --------------------------------------------------------------------------- bulk insert
@@ -171,6 +212,84 @@ def fast_insert(model: type[Model], objs: list[Any], *, reserved: bool = False) 
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def _adapted(field: models.Field[Any, Any], values: Sequence[Any]) -> Sequence[Any]:
+    """A column's values as the database takes them (each distinct moment adapted once)."""
+    adapt = _adapter(field)
+    if adapt is None:
+        return values
+    if isinstance(field, models.JSONField):
+        return [None if v is None else adapt(v) for v in values]
+    cache: dict[Any, Any] = {}
+    column: list[Any] = []
+    for value in values:
+        if value is None:
+            column.append(None)
+            continue
+        adapted = cache.get(value)
+        if adapted is None:
+            adapted = cache[value] = adapt(value)
+        column.append(adapted)
+    return column
+
+
+def _is_auto_now(field: models.Field[Any, Any]) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+def insert_values(
+    model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
+    """Insert rows given as tuples of the fields `names` (attribute names, `council_id`), in
+    one prepared statement (COPY on PostgreSQL), and return their new pks in order.
+
+    Every other field gets its default, as the model's constructor gives it (auto_now fields:
+    one moment for the whole insert); no model instance is built. Falls back to nothing: where
+    ids cannot be reserved it raises (`allocate_ids`).
+    """
+    if not rows:
+        return []
+    ids = allocate_ids(model, len(rows))
+    if ids is None:
+        raise NotImplementedError(f"insert_values on {connection.vendor}")
+    meta = model._meta
+    given = {name: i for i, name in enumerate(names)}
+    transposed = list(zip(*rows, strict=True))
+    now = timezone.now()
+    fields: list[Any] = []
+    columns: list[Sequence[Any]] = []
+    for f in meta.local_concrete_fields:
+        if f.primary_key:
+            continue
+        fields.append(f)
+        if f.attname in given:
+            column: Sequence[Any] = transposed[given[f.attname]]
+        elif f.has_default() and callable(f.default) and not _is_auto_now(f):
+            column = [f.get_default() for _ in range(len(rows))]  # a new value each (a dict)
+        else:  # one value for every row, adapted once
+            value = now if _is_auto_now(f) else f.get_default()
+            columns.append(list(_adapted(f, [value])) * len(rows))
+            continue
+        columns.append(_adapted(f, column))
+    _execute_insert(model, [meta.pk, *fields], list(zip(ids, *columns, strict=True)))
+    return ids
+
+
+def _execute_insert(model: type[Model], fields: list[Any], rows: list[tuple[Any, ...]]) -> None:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: one stream for all the rows, not a statement per row.
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+        for start in range(0, len(rows), 10_000):
+            cursor.executemany(sql, rows[start : start + 10_000])
 
 
 _DEFAULTS: dict[type[Model], tuple[dict[str, Any], list[Any]]] = {}

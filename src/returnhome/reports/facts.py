@@ -16,10 +16,13 @@ one.
 
 Imports defer them (decision 0036): inside `core.db.bulk_write()` the triggers only note the
 children a write touches in `reports_deferredfacts`, and those children are re-derived once, set
-based, when the import's writes end, in the same transaction. The switch is transaction-local:
-on PostgreSQL a setting made with `set_config(..., true)`; on SQLite a row (child 0) in the same
-table, which no other connection can see before commit and which is deleted before it (SQLite has
-one writer at a time, so nothing else writes meanwhile).
+based, when the import's writes end, in the same transaction. A writer that reports every child it
+touches itself (the police bulk commit, `bulk_write(reports_children=True)`, decision 0046) has the
+triggers skip its rows entirely. The switch is transaction-local: on PostgreSQL a setting made
+with `set_config(..., true)` ('on': note; 'skip': the triggers' WHEN does not even call them); on
+SQLite a row (child 0: note; child -1: skip) in the same table, which no other connection can see
+before commit and which is deleted before it (SQLite has one writer at a time, so nothing else
+writes meanwhile).
 
 `tests/reports/test_facts.py` checks the table against an independent computation in Python after
 every kind of write.
@@ -42,9 +45,16 @@ DEFERRED = "reports_deferredfacts"
 PLACEMENTS = "children_placement"
 # PostgreSQL: the transaction-local setting that makes the triggers note children instead.
 DEFER_SETTING = "returnhome.defer_facts"
-# SQLite: this row in DEFERRED (no child has id 0) makes the triggers note children instead.
+# ... set to this while a writer reports its children itself: the triggers do nothing at all.
+SKIP = "skip"
+# SQLite: this row in DEFERRED (no child has id 0) makes the triggers note children instead ...
 DEFERRING_ROW = 0
-_SQLITE_DEFERRING = f"EXISTS (SELECT 1 FROM {DEFERRED} WHERE child_id = {DEFERRING_ROW})"
+# ... and this one (with or without the other) makes them do nothing.
+SKIPPING_ROW = -1
+# One look at the table's first key each: derive when no switch row is there, note when the
+# first key is the noting switch (not the skipping one).
+_SQLITE_DERIVING = f"NOT EXISTS (SELECT 1 FROM {DEFERRED} WHERE child_id <= {DEFERRING_ROW})"
+_SQLITE_NOTING = f"(SELECT min(child_id) FROM {DEFERRED}) = {DEFERRING_ROW}"
 
 # An episode p reported missing before episode e (ties broken by id, so exactly one is first).
 _EARLIER = (
@@ -308,13 +318,13 @@ def sqlite_statements() -> list[str]:
         for event, (when, children) in events.items():
             statements.append(
                 f"CREATE TRIGGER {_trigger_name(table, event)} {when} ON {table} FOR EACH ROW "
-                f"WHEN NOT {_SQLITE_DEFERRING} "
+                f"WHEN {_SQLITE_DERIVING} "
                 f"BEGIN {upsert_sql('sqlite', f'e.child_id IN ({children})')}; "
                 f"{_delete_gone_sql(children)}; END"
             )
             statements.append(
                 f"CREATE TRIGGER {_trigger_name(table, event + '_deferred')} {when} ON {table} "
-                f"FOR EACH ROW WHEN {_SQLITE_DEFERRING} "
+                f"FOR EACH ROW WHEN {_SQLITE_NOTING} "
                 f"BEGIN INSERT OR IGNORE INTO {DEFERRED} (child_id) {children}; END"
             )
     return statements
@@ -343,7 +353,10 @@ def postgresql_statements() -> list[str]:
         statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         statements.append(
             f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {', '.join(columns)} "
-            f"ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"
+            f"ON {table} FOR EACH ROW "
+            # Not even called while a writer reports its children itself.
+            f"WHEN (current_setting('{DEFER_SETTING}', true) IS DISTINCT FROM '{SKIP}') "
+            f"EXECUTE FUNCTION {name}()"
         )
     return statements
 
@@ -392,22 +405,41 @@ def rebuild_facts(connection: Any = None) -> int:
         return int(cursor.fetchone()[0])
 
 
-def defer_facts(sender: Any, connection: Any, **kwargs: Any) -> None:
+def defer_facts(
+    sender: Any, connection: Any, reports_children: bool = False, **kwargs: Any
+) -> None:
     """From now until `derive_deferred_facts` in this transaction (core.signals.bulk_write_started):
-    the triggers note the children a write touches instead of re-deriving them."""
+    the triggers note the children a write touches instead of re-deriving them, or, when the
+    writer reports the children it touches itself (`reports_children`), do nothing at all."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT set_config(%s, 'on', true)", [DEFER_SETTING])
+            mode = SKIP if reports_children else "on"
+            cursor.execute("SELECT set_config(%s, %s, true)", [DEFER_SETTING, mode])
         else:
-            cursor.execute(
-                f"INSERT OR IGNORE INTO {DEFERRED} (child_id) VALUES (%s)", [DEFERRING_ROW]
-            )
+            row = SKIPPING_ROW if reports_children else DEFERRING_ROW
+            cursor.execute(f"INSERT OR IGNORE INTO {DEFERRED} (child_id) VALUES (%s)", [row])
 
 
-def derive_deferred_facts(sender: Any, connection: Any, **kwargs: Any) -> None:
+def _sharing_an_interview(of_children: str) -> str:
+    """The children of every episode sharing an interview with an episode `e1` of the children
+    `of_children` (an SQL condition on `e1.child_id`): what the triggers would have noted
+    besides the children themselves."""
+    return (
+        f"SELECT e2.child_id FROM {EPISODES} e1 CROSS JOIN {RHIS} r1 CROSS JOIN {RHIS} r2 "
+        f"CROSS JOIN {EPISODES} e2 WHERE {of_children} "
+        "AND r1.episode_id = e1.id AND r1.interview_id IS NOT NULL "
+        "AND r2.interview_id = r1.interview_id AND e2.id = r2.episode_id"
+    )
+
+
+def derive_deferred_facts(
+    sender: Any, connection: Any, children: list[int] | None = None, **kwargs: Any
+) -> None:
     """Re-derive, in one set-based pass, the facts of every child the triggers noted since
-    `defer_facts`, and make the triggers re-derive row by row again (core.signals.bulk_write_ending)."""
-    children = f"SELECT child_id FROM {DEFERRED}"
+    `defer_facts`, and of the `children` the writer reported (with the children of the episodes
+    sharing an interview with theirs, as the triggers would have noted), and make the triggers
+    re-derive row by row again (core.signals.bulk_write_ending)."""
+    noted = f"SELECT child_id FROM {DEFERRED}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config(%s, 'off', true)", [DEFER_SETTING])
@@ -416,14 +448,33 @@ def derive_deferred_facts(sender: Any, connection: Any, **kwargs: Any) -> None:
             # every episode (1.5 s at 1M episodes for an API request of 50 notifications). With
             # the ids in the statement it reads the few children's episodes by index.
             cursor.execute(f"DELETE FROM {DEFERRED} RETURNING child_id")
-            ids = sorted({row[0] for row in cursor.fetchall()})
-            if ids:
-                cursor.execute(upsert_sql("postgresql", "e.child_id = ANY(%s)"), [ids])
-                cursor.execute(_delete_gone_sql("SELECT unnest(%s::bigint[])"), [ids])
+            ids = {row[0] for row in cursor.fetchall()}
+            if not ids and not children:
+                return
+            # Without JIT: for thousands of children the planner's cost passes the JIT's
+            # threshold, and compiling the statement took 1.8 of its 2.3 s (8,512 episodes).
+            cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+            jit = cursor.fetchone()[0]
+            if children:
+                cursor.execute(_sharing_an_interview("e1.child_id = ANY(%s)"), [children])
+                ids.update(children, (row[0] for row in cursor.fetchall()))
+            listed = sorted(ids)
+            cursor.execute(upsert_sql("postgresql", "e.child_id = ANY(%s)"), [listed])
+            cursor.execute(_delete_gone_sql("SELECT unnest(%s::bigint[])"), [listed])
+            cursor.execute("SELECT set_config('jit', %s, true)", [jit])
             return
-        cursor.execute(f"DELETE FROM {DEFERRED} WHERE child_id = %s", [DEFERRING_ROW])
-        cursor.execute(upsert_sql(connection.vendor, f"e.child_id IN ({children})"))
-        cursor.execute(_delete_gone_sql(children))
+        cursor.execute(f"DELETE FROM {DEFERRED} WHERE child_id <= %s", [DEFERRING_ROW])
+        if children:
+            cursor.executemany(
+                f"INSERT OR IGNORE INTO {DEFERRED} (child_id) VALUES (%s)",
+                [(child,) for child in children],
+            )
+            cursor.execute(
+                f"INSERT OR IGNORE INTO {DEFERRED} (child_id) "
+                f"{_sharing_an_interview(f'e1.child_id IN ({noted})')}"
+            )
+        cursor.execute(upsert_sql(connection.vendor, f"e.child_id IN ({noted})"))
+        cursor.execute(_delete_gone_sql(noted))
         cursor.execute(f"DELETE FROM {DEFERRED}")
 
 

@@ -1,11 +1,15 @@
-"""Carrying out a police notification plan in bulk: the fast path for files.
+"""Carrying out a police notification plan in bulk: the fast path for files and API requests.
 
-It writes the records `one_by_one` writes through the services, with bulk inserts
-(`core.db.fast_insert`): the group of each new episode from the legal status and placement on the
-day it started (`children.groups.groups_for`, the one group rule), the RHI
-deadline with the council's `ClockRule` and `interviews.services.provider_for` (what `refer_rhi`
-does), and one audit row per record with the action and detail the services write.
-tests/imports/test_import_paths.py checks both paths give the same records.
+It writes the records `one_by_one` writes through the services, with bulk inserts: episodes,
+notifications, RHIs, waiting found notifications and review items as rows of values
+(`core.db.insert_values`), children with `core.db.fast_insert`; the group of each new episode
+from the legal status and placement on the day it started (`children.groups.groups_for`, the one
+group rule), the RHI deadline with the council's `ClockRule` and `interviews.services.provider_for`
+(what `refer_rhi` does), and one audit row per record with the action and detail the services
+write (`core.audit.write_row` / `write_about`, sealed and inserted in one pass by
+`insert_writes`). tests/imports/test_import_paths.py checks both paths give the same records.
+It reports every child whose episodes or RHIs it writes to `core.db.bulk_write`, so the report
+facts' triggers skip its rows and those children are derived once at the end (decision 0046).
 
 The steps, in the order they write: new children and their aliases; episodes opened (closed at
 once when their found notification is in the same plan); episodes already recorded that close
@@ -21,21 +25,20 @@ from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from returnhome.accounts.models import User
 from returnhome.children.groups import groups_for
-from returnhome.children.models import Alias, Child
-from returnhome.core.audit import insert_chained
-from returnhome.core.db import bulk_write, chunked, fast_insert, unsaved
-from returnhome.core.models import AuditEvent
+from returnhome.children.models import Alias, Child, Placement
+from returnhome.core.audit import Write, insert_writes, write_about, write_row
+from returnhome.core.db import bulk_write, chunked, fast_insert, insert_values, unsaved
 from returnhome.episodes.models import Episode, Notification
 from returnhome.episodes.partners import tell_everyone_responsible_for
 from returnhome.imports.commit.one_by_one import commit_rows
 from returnhome.imports.commit.records import (
     SOURCE,
     Outcome,
-    audit_row,
     child_fields,
     pending_fields,
     review_fields,
@@ -49,7 +52,7 @@ from returnhome.interviews.services import (
     every_rule,
     provider_for,
 )
-from returnhome.lib.clock import ClockStart, deadline
+from returnhome.lib.clock import LONDON, ClockCount, ClockStart, deadline
 from returnhome.organisations.models import Organisation
 
 BATCH = 2000
@@ -74,10 +77,10 @@ class _Batch:
     council: Organisation
     actor: User | None
     run: ImportRun | None
-    audit: list[AuditEvent] = field(default_factory=list)
+    audit: list[Write] = field(default_factory=list)
     children: dict[int, int] = field(default_factory=dict)  # plan's child id -> pk
     episodes: dict[int, int] = field(default_factory=dict)  # plan's episode id -> pk
-    episode_objs: dict[int, Episode] = field(default_factory=dict)
+    episode_child: dict[int, int] = field(default_factory=dict)  # episode pk -> its child's pk
     pendings_joined: dict[int, PendingNotification] = field(default_factory=dict)
     close_of: dict[int, Action] = field(default_factory=dict)  # episode id -> its close
 
@@ -114,6 +117,12 @@ class _Batch:
             n.police_reference,
         )
 
+    def write(
+        self, action: str, model: type[Model], pk: int, child_id: int | None, **detail: Any
+    ) -> None:
+        """The audit row of a write to a record known by its pk (as `write_row` writes it)."""
+        self.audit.append(write_about(self.actor, action, model, pk, child_id, **detail))
+
     def notification(self, episode_id: int, **fields: Any) -> Notification:
         """A police notification about `episode_id`, not yet saved."""
         return unsaved(
@@ -141,7 +150,7 @@ def _new_children(batch: _Batch) -> None:
             batch.children[action.child_id] = new.pk
             created_children.append(new)
             batch.audit.append(
-                audit_row(batch.actor, "create_child", new, fields=child_fields(action.notice))
+                write_row(batch.actor, "create_child", new, fields=child_fields(action.notice))
             )
     alias_objs = [
         Alias(child_id=batch.children[a.child_id], name=name.strip(), kind=Alias.Kind.ALIAS)
@@ -153,39 +162,54 @@ def _new_children(batch: _Batch) -> None:
     by_pk = {c.pk: c for c in created_children}
     for alias in alias_objs:
         batch.audit.append(
-            audit_row(
+            write_row(
                 batch.actor, "add_alias", by_pk[alias.child_id], alias=alias.name, kind=alias.kind
             )
         )
 
 
-def _new_episode(batch: _Batch, action: Action, group: str) -> Episode:
-    n = action.notice
-    assert n is not None and action.child_id is not None
-    episode = unsaved(
-        Episode,
-        child_id=batch.child_pk(action.child_id),
-        council_id=batch.council.pk,
-        group=group,
-        reported_missing_at=n.event_at,
-        last_seen_at=n.last_seen_at,
-        missing_from=n.missing_from,
-        police_force_id=n.force_id,
-        police_reference=n.police_reference,
-        risk_level=n.risk_level,
-        classification=Episode.Classification.MISSING,
-        circumstances=n.circumstances,
-    )
-    closing = batch.close_of.get(action.episode_id or 0)
-    if closing is not None:
-        found = batch.found(closing)
-        episode.returned_at = found.returned_at
-        episode.found_location = found.found_location
-    return episode
+# The fields the bulk commit writes, in the order of its rows' values.
+EPISODE_FIELDS = (
+    "child_id",
+    "council_id",
+    "group",
+    "reported_missing_at",
+    "last_seen_at",
+    "returned_at",
+    "missing_from",
+    "found_location",
+    "police_force_id",
+    "police_reference",
+    "risk_level",
+    "classification",
+    "circumstances",
+)
+NOTIFICATION_FIELDS = (
+    "episode_id",
+    "council_id",
+    "event",
+    "source",
+    "recorded_by_id",
+    "received_at",
+    "content",
+    "police_force_id",
+    "police_reference",
+)
+RHI_FIELDS = (
+    "episode_id",
+    "child_id",
+    "council_id",
+    "provider_id",
+    "referred_at",
+    "clock_started_at",
+    "due_at",
+    *(name for name, _rule in every_rule()),
+)
 
 
 def _open_episodes(batch: _Batch, opens: list[Action]) -> None:
-    """Episodes opened, each with its missing notification."""
+    """Episodes opened (closed at once when their return is in the plan), each with its
+    missing notification: rows of values, as `record_missing` writes them."""
     groups = groups_for(
         batch.council,
         (
@@ -194,33 +218,58 @@ def _open_episodes(batch: _Batch, opens: list[Action]) -> None:
             if a.child_id is not None and a.notice
         ),
     )
-    missing_notes: list[Notification] = []
-    for part in chunked(opens, BATCH):
-        objs = []
-        for action in part:
-            assert action.notice is not None and action.child_id is not None
-            group = groups[(batch.child_pk(action.child_id), action.notice.event_at)]
-            objs.append(_new_episode(batch, action, group))
-        fast_insert(Episode, objs)
-        for action, obj in zip(part, objs, strict=True):
-            n = action.notice
-            assert n is not None and action.episode_id is not None
-            batch.episodes[action.episode_id] = obj.pk
-            batch.episode_objs[action.episode_id] = obj
-            missing_notes.append(
-                batch.notification(
-                    obj.pk,
-                    event=Notification.Event.MISSING,
-                    received_at=batch.received,
-                    content=n.content(),
-                    police_force_id=n.force_id,
-                    police_reference=n.police_reference,
-                )
+    council_pk, actor_id, received = batch.council.pk, batch.actor_id, batch.received
+    not_found = Episode._meta.get_field("found_location").get_default()
+    rows: list[tuple[Any, ...]] = []
+    for action in opens:
+        n = action.notice
+        assert n is not None and action.child_id is not None
+        child = batch.child_pk(action.child_id)
+        returned_at, found_location = None, not_found
+        closing = batch.close_of.get(action.episode_id or 0)
+        if closing is not None:
+            found = batch.found(closing)
+            returned_at, found_location = found.returned_at, found.found_location
+        rows.append(
+            (
+                child,
+                council_pk,
+                groups[(child, n.event_at)],
+                n.event_at,
+                n.last_seen_at,
+                returned_at,
+                n.missing_from,
+                found_location,
+                n.force_id,
+                n.police_reference,
+                n.risk_level,
+                Episode.Classification.MISSING,
+                n.circumstances,
             )
-            batch.audit.append(
-                audit_row(batch.actor, "record_missing", obj, source=SOURCE, group=obj.group)
+        )
+    pks = insert_values(Episode, EPISODE_FIELDS, rows)
+    notes = []
+    missing = Notification.Event.MISSING
+    for action, pk, row in zip(opens, pks, rows, strict=True):
+        n = action.notice
+        assert n is not None and action.episode_id is not None
+        batch.episodes[action.episode_id] = pk
+        batch.episode_child[pk] = row[0]
+        notes.append(
+            (
+                pk,
+                council_pk,
+                missing,
+                SOURCE,
+                actor_id,
+                received,
+                n.content(),
+                n.force_id,
+                n.police_reference,
             )
-    fast_insert(Notification, missing_notes)
+        )
+        batch.write("record_missing", Episode, pk, row[0], source=SOURCE, group=row[2])
+    insert_values(Notification, NOTIFICATION_FIELDS, notes)
 
 
 def _close_existing(batch: _Batch, existing_ids: list[int]) -> dt.datetime:
@@ -239,7 +288,7 @@ def _close_existing(batch: _Batch, existing_ids: list[int]) -> dt.datetime:
             now,
         )
         to_update.append(obj)
-        batch.episode_objs[episode_id] = obj
+        batch.episode_child[obj.pk] = obj.child_id
         batch.episodes[episode_id] = obj.pk
     Episode.objects.bulk_update(
         to_update, ["returned_at", "found_location", "updated_at"], batch_size=BATCH
@@ -262,6 +311,7 @@ class _DeadlinesByRule:
             for name, rule in every_rule()
         ]
         self.by_received: dict[float, dict[str, dt.datetime]] = {}
+        self.by_returned_day: dict[dt.date, dict[str, dt.datetime]] = {}
 
     def __call__(
         self, returned_at: dt.datetime | None, received_at: dt.datetime | None
@@ -277,8 +327,22 @@ class _DeadlinesByRule:
                 for name, rule, at_notification in self.rules
                 if at_notification
             }
+        # Those that start at the return and count days depend only on its UK date (shared by
+        # many returns); the one counting hours on the instant.
+        day = returned_at.astimezone(LONDON).date()
+        by_day = self.by_returned_day.get(day)
+        if by_day is None:
+            by_day = self.by_returned_day[day] = {
+                name: deadline(returned_at, rule.count)
+                for name, rule, at_notification in self.rules
+                if not at_notification and ClockCount(rule.count) is not ClockCount.HOURS
+            }
         return {
-            name: known[name] if at_notification else deadline(returned_at, rule.count)
+            name: known[name]
+            if at_notification
+            else by_day[name]
+            if name in by_day
+            else deadline(returned_at, rule.count)
             for name, rule, at_notification in self.rules
         }
 
@@ -289,34 +353,41 @@ def _record_returns(batch: _Batch, closes: list[Action], existing_ids: list[int]
     council = batch.council
     rule = council.clock_rule()
     provider = provider_for(council)
-    found_notes: list[Notification] = []
-    rhis: list[RHI] = []
+    due_name = due_field(rule)
+    council_pk, actor_id = council.pk, batch.actor_id
+    found_notes: list[tuple[Any, ...]] = []
+    rhis: list[tuple[Any, ...]] = []
     existing_rhis = {
         r.episode_id: r
         for part in chunked([batch.episodes[i] for i in existing_ids])
         for r in RHI.objects.filter(episode_id__in=part)
     }
-    closed_episodes: list[Episode] = []
+    closed: list[tuple[int, int]] = []
     by_rule = _DeadlinesByRule()
+    found_event = Notification.Event.FOUND
     for action in closes:
         assert action.episode_id is not None
-        obj = batch.episode_objs[action.episode_id]
+        pk = batch.episodes[action.episode_id]
+        child = batch.episode_child[pk]
         found = batch.found(action)
         found_notes.append(
-            batch.notification(
-                obj.pk,
-                event=Notification.Event.FOUND,
-                received_at=found.received_at,
-                content=found.content,
-                police_force_id=found.force_id,
-                police_reference=found.police_reference,
+            (
+                pk,
+                council_pk,
+                found_event,
+                SOURCE,
+                actor_id,
+                found.received_at,
+                found.content,
+                found.force_id,
+                found.police_reference,
             )
         )
-        closed_episodes.append(obj)
+        closed.append((pk, child))
         start = rule.start_at(found.returned_at, found.received_at)
         every_due = by_rule(found.returned_at, found.received_at)
-        due = every_due[due_field(rule)]
-        current = existing_rhis.get(obj.pk)
+        due = every_due[due_name]
+        current = existing_rhis.get(pk)
         if current is not None:
             current.clock_started_at, current.due_at = start, due
             for name, value in every_due.items():
@@ -324,26 +395,14 @@ def _record_returns(batch: _Batch, closes: list[Action], existing_ids: list[int]
             current.save(update_fields=["clock_started_at", "due_at", *every_due, "updated_at"])
             continue
         rhis.append(
-            unsaved(
-                RHI,
-                episode_id=obj.pk,
-                child_id=obj.child_id,
-                council_id=council.pk,
-                provider_id=provider.pk,
-                referred_at=found.received_at,
-                clock_started_at=start,
-                due_at=due,
-                **every_due,
-            )
+            (pk, child, council_pk, provider.pk, found.received_at, start, due, *every_due.values())
         )
-    fast_insert(Notification, found_notes)
-    for obj in closed_episodes:
-        batch.audit.append(audit_row(batch.actor, "record_return", obj, source=SOURCE))
-    fast_insert(RHI, rhis)
-    for rhi in rhis:
-        batch.audit.append(
-            audit_row(batch.actor, "refer_rhi", rhi, provider=provider, due_at=rhi.due_at)
-        )
+    insert_values(Notification, NOTIFICATION_FIELDS, found_notes)
+    for pk, child in closed:
+        batch.write("record_return", Episode, pk, child, source=SOURCE)
+    rhi_pks = insert_values(RHI, RHI_FIELDS, rhis)
+    for pk, row in zip(rhi_pks, rhis, strict=True):
+        batch.write("refer_rhi", RHI, pk, row[1], provider=provider, due_at=row[6])
 
 
 def _join_pending(batch: _Batch, closes: list[Action], now: dt.datetime) -> None:
@@ -360,7 +419,7 @@ def _join_pending(batch: _Batch, closes: list[Action], now: dt.datetime) -> None
             )
             joined.append(p)
             batch.audit.append(
-                audit_row(batch.actor, "join_found_notification", p, episode=p.episode_id)
+                write_row(batch.actor, "join_found_notification", p, episode=p.episode_id)
             )
     PendingNotification.objects.bulk_update(
         joined, ["status", "episode", "joined_at", "updated_at"]
@@ -391,7 +450,7 @@ def _add_notifications(batch: _Batch) -> None:
         for note in add_notes:
             assert note.episode_id is not None
             batch.audit.append(
-                audit_row(
+                write_row(
                     batch.actor,
                     "add_notification",
                     targets[note.episode_id],
@@ -412,41 +471,59 @@ def _ids(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _insert_dicts(model: type[Model], rows: list[dict[str, Any]]) -> list[int]:
+    """`insert_values` for rows given as dicts of the same fields."""
+    if not rows:
+        return []
+    names = tuple(rows[0])
+    return insert_values(model, names, [tuple(map(row.__getitem__, names)) for row in rows])
+
+
 def _pending_and_review(batch: _Batch) -> None:
     """Found notifications waiting for their missing one; the front door's review queue."""
     plan, run = batch.plan, batch.run
-    pending_objs = [
-        unsaved(
-            PendingNotification,
-            **_ids(
-                pending_fields(
-                    plan,
-                    a.notice,
-                    batch.child_pk(a.child_id) if a.child_id is not None else None,
-                    run,
-                )
-            ),
+    pendings = [
+        _ids(
+            pending_fields(
+                plan, a.notice, batch.child_pk(a.child_id) if a.child_id is not None else None, run
+            )
         )
         for a in plan.actions
         if a.kind == "pending" and a.notice is not None
     ]
-    fast_insert(PendingNotification, pending_objs)
-    for p in pending_objs:
-        batch.audit.append(
-            audit_row(
-                batch.actor, "keep_found_notification", p, police_reference=p.police_reference
+    for pk, p in zip(_insert_dicts(PendingNotification, pendings), pendings, strict=True):
+        batch.write(
+            "keep_found_notification",
+            PendingNotification,
+            pk,
+            p["child_id"],
+            police_reference=p["police_reference"],
+        )
+    reviews = [_ids(review_fields(plan, a, run)) for a in plan.actions if a.kind == "review"]
+    for pk, r in zip(_insert_dicts(ReviewItem, reviews), reviews, strict=True):
+        # A new review item's child, for the trail, is the suggested one (`ReviewItem.child_id`).
+        child = r["suggested_child_id"]
+        batch.write("send_to_review", ReviewItem, pk, child, reason=r["reason"], event=r["event"])
+
+
+def _tell_everyone(batch: _Batch, events: list[tuple[int, str]]) -> None:
+    """`tell_everyone_responsible_for` the episodes (by pk) of the few children placed out of
+    area, read back for it; the others' episodes are not read."""
+    placed: set[int] = set()
+    for part in chunked(sorted({batch.episode_child[pk] for pk, _event in events})):
+        placed.update(
+            Placement.objects.filter(child_id__in=part, out_of_area=True).values_list(
+                "child_id", flat=True
             )
         )
-    review_objs = [
-        unsaved(ReviewItem, **_ids(review_fields(plan, a, run)))
-        for a in plan.actions
-        if a.kind == "review"
-    ]
-    fast_insert(ReviewItem, review_objs)
-    for item in review_objs:
-        batch.audit.append(
-            audit_row(batch.actor, "send_to_review", item, reason=item.reason, event=item.event)
-        )
+    wanted = [pk for pk, _event in events if batch.episode_child[pk] in placed]
+    if not wanted:
+        return
+    episodes = Episode.objects.in_bulk(wanted)
+    tell_everyone_responsible_for(
+        [(episodes[pk], event) for pk, event in events if pk in episodes],
+        acting_user=batch.actor,
+    )
 
 
 @transaction.atomic
@@ -463,7 +540,8 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
     council = Organisation.objects.select_related("service_configuration").get(pk=plan.council.pk)
     actor = acting_user if acting_user is not None and acting_user.pk else None
     batch = _Batch(plan, council, actor, run)
-    with bulk_write():  # the report facts derived once, for the children touched
+    # The report facts derived once, for the children touched (the triggers skip these rows).
+    with bulk_write(reports_children=True) as written:
         _new_children(batch)
         opens = [a for a in plan.actions if a.kind == "open"]
         closes = [a for a in plan.actions if a.kind == "close"]
@@ -482,15 +560,16 @@ def commit_batch(plan: Plan, *, acting_user: User | None, run: ImportRun | None 
         _join_pending(batch, closes, now)
         _add_notifications(batch)
         _pending_and_review(batch)
-        insert_chained(batch.audit)
+        insert_writes(batch.audit)
+        written.touched(batch.episode_child.values())
     # Everyone responsible for a child placed out of area hears, as through the services.
-    tell_everyone_responsible_for(
+    _tell_everyone(
+        batch,
         [
-            (batch.episode_objs[a.episode_id], "missing" if a.kind == "open" else "found")
+            (batch.episodes[a.episode_id], "missing" if a.kind == "open" else "found")
             for a in (*opens, *closes)
-            if a.episode_id in batch.episode_objs
+            if a.episode_id in batch.episodes
         ],
-        acting_user=actor,
     )
     return Outcome(
         run, {**routed.episodes, **batch.episodes}, {**routed.children, **batch.children}
