@@ -9,7 +9,7 @@ how many children went missing how often. Every figure comes from the indicator 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpResponse
@@ -32,10 +32,12 @@ from returnhome.reports.dashboard import (
     repeat_children,
     time_bucket_labels,
 )
+from returnhome.reports.figures_cache import cached_figures
 from returnhome.reports.indicators import (
     COLUMNS,
     DECLINE_REASONS,
     TOTAL,
+    GroupFigures,
     IndicatorReport,
 )
 from returnhome.reports.tables import DataTable, download
@@ -62,6 +64,7 @@ class Dashboard:
     times: dict[str, int]
     repeat: list[RepeatChild]
     names: dict[int, Child] | None  # None: the user may not see children's names
+    charts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def rule(self) -> ClockRule:
@@ -73,15 +76,42 @@ def build(
 ) -> Dashboard:
     rule = ClockRule(start=params["clock"], count=params["count"])
     date_from, date_to = params["date_from"], params["date_to"]
-    figures = dashboard_figures(council, date_from, date_to, rule)
+    figures = cached(council, params)
     report = IndicatorReport(council, date_from, date_to, rule, figures.groups)
-    repeat = repeat_children(council, date_from, date_to)
-    names = None
+    d = Dashboard(report, figures.series, figures.times, figures.repeat, None, figures.charts)
     if can_see_child_records(user):
-        shown = [r.child_id for r in repeat[:limit]]
-        names = Child.objects.visible_to(user).in_bulk(shown)
-        record_list_read(user, "dashboard_repeat_children", list(names.values()))
-    return Dashboard(report, figures.series, figures.times, repeat, names)
+        shown = [r.child_id for r in d.repeat[:limit]]
+        d.names = Child.objects.visible_to(user).in_bulk(shown)
+        record_list_read(user, "dashboard_repeat_children", list(d.names.values()))
+    return d
+
+
+@dataclass
+class CachedFigures:
+    """What the dashboard computes from the council's facts alone: the same for every reader."""
+
+    groups: dict[str, GroupFigures]
+    series: MonthlySeries
+    times: dict[str, int]
+    repeat: list[RepeatChild]  # ids and counts: names are read for each reader
+    charts: dict[str, Any]
+
+
+def cached(council: Organisation, params: dict[str, Any]) -> CachedFigures:
+    """The dashboard's figures and charts, cached until the council's facts change (decision
+    0048)."""
+    rule = ClockRule(start=params["clock"], count=params["count"])
+    date_from, date_to = params["date_from"], params["date_to"]
+
+    def compute() -> CachedFigures:
+        figures = dashboard_figures(council, date_from, date_to, rule)
+        report = IndicatorReport(council, date_from, date_to, rule, figures.groups)
+        repeat = repeat_children(council, date_from, date_to)
+        charts = _charts(Dashboard(report, figures.series, figures.times, repeat, None))
+        return CachedFigures(figures.groups, figures.series, figures.times, repeat, charts)
+
+    parts = (date_from, date_to, str(params["clock"]), str(params["count"]))
+    return cached_figures("dashboard", council, parts, compute)
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:
@@ -252,7 +282,7 @@ def dashboard_page(request: AuthedHttpRequest) -> HttpResponse:
         context.update(
             d=d,
             tables={t.key: t for t in tables(d, limit=PAGE_REPEAT_LIMIT)},
-            charts=_charts(d),
+            charts=d.charts,
             query=_query(params),
             repeat_total=len(d.repeat),
             repeat_limit=PAGE_REPEAT_LIMIT,

@@ -36,6 +36,7 @@ from returnhome.episodes.models import Episode
 from returnhome.interviews.models import RHI, Interview
 from returnhome.organisations.models import Organisation
 from returnhome.reports.dashboard import RepeatChild, repeat_children, twelve_months_to
+from returnhome.reports.figures_cache import cached_figures
 from returnhome.reports.indicators import period_bounds
 from returnhome.reports.models import EpisodeFacts
 from returnhome.sharing.models import SharingRecipient
@@ -160,7 +161,12 @@ def build_pack(
             "due_at", "pk"
         )[cut]
     )
-    repeat = repeat_children(council, twelve_months_to(sunday), sunday)
+    repeat = cached_figures(  # the same for every reader: who may see each child is read below
+        "meeting_pack_repeat",
+        council,
+        (twelve_months_to(sunday), sunday),
+        lambda: repeat_children(council, twelve_months_to(sunday), sunday),
+    )
     children = Child.objects.visible_to(user).in_bulk([r.child_id for r in repeat])
     repeat = [r for r in repeat if r.child_id in children]
     recent_from = sunday - dt.timedelta(weeks=RECENT_WEEKS) + dt.timedelta(days=1)

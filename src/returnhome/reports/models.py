@@ -171,3 +171,17 @@ class DeferredFacts(models.Model):
 
     def __str__(self) -> str:
         return f"facts of child {self.child_id} to derive"
+
+
+class FactsStamp(models.Model):
+    """A council's report figures' stamp (decision 0048): a new random value whenever a facts row
+    of the council changes (inserted, updated, deleted) or a follow-up action counted with them
+    does. Written only by database triggers (`reports.stamps`), in the same statement as the
+    change, so a cached figure keyed by it is never older than the facts it was drawn from.
+    """
+
+    council_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"figures stamp of council {self.council_id}"

@@ -1,0 +1,37 @@
+"""The report figures' stamps (decision 0048): a table of one row per council and the triggers on
+the facts table (and the follow-up actions) that give a council a new stamp whenever its figures may
+change. The facts triggers themselves are untouched."""
+
+from typing import Any
+
+from django.db import migrations, models
+
+
+def install(apps: Any, schema_editor: Any) -> None:
+    from returnhome.reports.stamps import install_stamp_triggers
+
+    install_stamp_triggers(schema_editor.connection)
+
+
+def drop(apps: Any, schema_editor: Any) -> None:
+    from returnhome.reports.stamps import drop_stamp_triggers
+
+    drop_stamp_triggers(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reports", "0007_facts_host_only_for_lac_out"),
+        ("followup", "0004_open_actions_index"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="FactsStamp",
+            fields=[
+                ("council_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("version", models.BigIntegerField()),
+            ],
+        ),
+        migrations.RunPython(install, reverse_code=drop),
+    ]
