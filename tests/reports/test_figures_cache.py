@@ -125,7 +125,15 @@ def _bypassing_write(cast: Cast, child: Child, interview: Any) -> None:
     Episode.objects.filter(child=child).update(reported_missing_at=b.local(2014, 1, 1, 9))
 
 
+def _moved_to_another_month(cast: Cast, child: Child, interview: Any) -> None:
+    """Only the months before and after the move are computed again: both must be."""
+    first = Episode.objects.filter(child=child).order_by("reported_missing_at").first()
+    assert first is not None
+    Episode.objects.filter(pk=first.pk).update(reported_missing_at=b.local(2025, 3, 5, 9))
+
+
 WRITES: dict[str, Callable[[Cast, Child, Any], None]] = {
+    "moved to another month": _moved_to_another_month,
     "service write": _service_write,
     "action's outcome": _action_progress,
     "merge": _merge,
@@ -233,11 +241,11 @@ def test_figures_are_computed_once_until_the_facts_change(cast: Cast) -> None:
         computed.append(Episode.objects.count())
         return computed[-1]
 
-    first = cached_figures("test", cast.council, ("a",), compute)
-    assert cached_figures("test", cast.council, ("a",), compute) == first
+    first = cached_figures("test", cast.council, (FROM, TO), ("a",), compute)
+    assert cached_figures("test", cast.council, (FROM, TO), ("a",), compute) == first
     assert len(computed) == 1
-    assert cached_figures("test", cast.council, ("b",), compute) == first  # other parts: computed
+    assert cached_figures("test", cast.council, (FROM, TO), ("b",), compute) == first  # other parts: computed
     assert len(computed) == 2
     _service_write(cast, child, interview)
-    assert cached_figures("test", cast.council, ("a",), compute) == first + 1
+    assert cached_figures("test", cast.council, (FROM, TO), ("a",), compute) == first + 1
     assert len(computed) == 3

@@ -27,12 +27,17 @@ from returnhome.reports.dashboard import (
     MONTH_FIGURES,
     MonthlySeries,
     RepeatChild,
-    dashboard_figures,
+    assemble,
     last_twelve_months,
-    repeat_children,
+    month_rows,
     time_bucket_labels,
 )
-from returnhome.reports.figures_cache import cached_figures
+from returnhome.reports.figures_cache import (
+    cached_by_month,
+    cached_figures,
+    cached_repeat_children,
+    month_stamps,
+)
 from returnhome.reports.indicators import (
     COLUMNS,
     DECLINE_REASONS,
@@ -98,20 +103,30 @@ class CachedFigures:
 
 
 def cached(council: Organisation, params: dict[str, Any]) -> CachedFigures:
-    """The dashboard's figures and charts, cached until the council's facts change (decision
-    0048)."""
+    """The dashboard's figures and charts, cached until the council's facts change; after a change,
+    only the changed months' figures are computed again (decision 0048)."""
     rule = ClockRule(start=params["clock"], count=params["count"])
     date_from, date_to = params["date_from"], params["date_to"]
+    period = (date_from, date_to)
+    parts = (str(params["clock"]), str(params["count"]))
+    stamps = month_stamps(council, *period)
 
     def compute() -> CachedFigures:
-        figures = dashboard_figures(council, date_from, date_to, rule)
+        rows = cached_by_month(
+            "dashboard_rows",
+            council,
+            period,
+            parts,
+            stamps,
+            lambda numbers: month_rows(council, date_from, date_to, rule, numbers),
+        )
+        figures = assemble(date_from, date_to, [r for m in sorted(rows) for r in rows[m]])
         report = IndicatorReport(council, date_from, date_to, rule, figures.groups)
-        repeat = repeat_children(council, date_from, date_to)
+        repeat = cached_repeat_children(council, date_from, date_to, stamps)
         charts = _charts(Dashboard(report, figures.series, figures.times, repeat, None))
         return CachedFigures(figures.groups, figures.series, figures.times, repeat, charts)
 
-    parts = (date_from, date_to, str(params["clock"]), str(params["count"]))
-    return cached_figures("dashboard", council, parts, compute)
+    return cached_figures("dashboard", council, period, parts, compute, stamps)
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:

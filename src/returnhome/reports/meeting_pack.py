@@ -35,8 +35,8 @@ from returnhome.children.models import Child
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import RHI, Interview
 from returnhome.organisations.models import Organisation
-from returnhome.reports.dashboard import RepeatChild, repeat_children, twelve_months_to
-from returnhome.reports.figures_cache import cached_figures
+from returnhome.reports.dashboard import RepeatChild, twelve_months_to
+from returnhome.reports.figures_cache import cached_figures, cached_repeat_children, month_stamps
 from returnhome.reports.indicators import period_bounds
 from returnhome.reports.models import EpisodeFacts
 from returnhome.sharing.models import SharingRecipient
@@ -161,11 +161,16 @@ def build_pack(
             "due_at", "pk"
         )[cut]
     )
-    repeat = cached_figures(  # the same for every reader: who may see each child is read below
-        "meeting_pack_repeat",
+    # The same for every reader, cached (decision 0048): who may see each child is read below.
+    year = (twelve_months_to(sunday), sunday)
+    stamps = month_stamps(council, *year)
+    repeat = cached_figures(
+        "pack_repeat",
         council,
-        (twelve_months_to(sunday), sunday),
-        lambda: repeat_children(council, twelve_months_to(sunday), sunday),
+        year,
+        (),
+        lambda: cached_repeat_children(council, *year, stamps),
+        stamps,
     )
     children = Child.objects.visible_to(user).in_bulk([r.child_id for r in repeat])
     repeat = [r for r in repeat if r.child_id in children]

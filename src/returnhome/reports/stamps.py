@@ -1,23 +1,24 @@
 # ruff: noqa: S608 - the SQL is built from this module's own constant table and column names
-"""The report figures' stamps (decision 0048): one row per council, a new value whenever its figures
-may have changed, so a cache of computed figures keyed by it is exactly as correct as computing them.
+"""The report figures' stamps (decision 0048): one row per council and UK month, a new value whenever
+the council's figures for that month may have changed, so a cache of computed figures keyed by the
+stamps of their period's months is exactly as correct as computing them.
 
 A council's figures are drawn from its report facts (`reports_episodefacts`, its own rows and the
 rows it hosts) and, for referrals, from the follow-up actions of the facts' interviews. So:
 
-- every statement that inserts, updates or deletes facts rows gives each council of those rows
-  (`council_id`) a new stamp, whoever wrote them: the facts triggers row by row, an import's
+- every statement that inserts, updates or deletes facts rows gives each (council, month) of those
+  rows (`council_id`, `month`; before and after an update) a new stamp, whoever wrote them: the facts triggers row by row, an import's
   set-based derive (`facts.derive_deferred_facts`), `facts.rebuild_facts`. The stamp triggers sit
   on the facts table itself, apart from the facts triggers on the source tables, so neither needs
   to know about the other;
-- every statement that writes follow-up actions gives a new stamp to the councils of the episodes
-  their interviews cover (through the RHIs: the facts' own `council_id`).
+- every statement that writes follow-up actions gives a new stamp to the (council, month) of the
+  facts rows of the episodes their interviews cover (through the RHIs).
 
 A host council's figures also read the rows it hosts (other councils' rows, `host_council_id`):
-its cache key holds the stamps of the councils that place children with it (`figures_stamp`), so a
-change to a hosted row (stamped under its own council) changes the host's key too, without the
-writer ever taking the host's stamp row (a transaction stamps only the councils whose rows it
-writes: one, for an import).
+its cache key holds the stamps of the councils that place children with it in the period's months
+(`figures_cache.month_stamps`), so a change to a hosted row (stamped under its own council) changes
+the host's key too, without the writer ever taking the host's stamp rows (a transaction stamps only
+the councils whose rows it writes: one, for an import).
 
 The value is random (63 bits), not a counter: a restored or rebuilt database never reissues a
 stamp an older cached figure was keyed by. PostgreSQL: one statement-level trigger per event
@@ -39,34 +40,35 @@ _PG_RANDOM = "floor(random() * 9e18)::bigint"
 _SQLITE_RANDOM = "abs(random() / 2)"
 
 
-def _councils_of_actions(rows: str) -> str:
-    """The councils of the episodes the interviews of these actions cover (as facts store them)."""
+def _months_of_actions(rows: str) -> str:
+    """The (council, month) of the facts rows of the episodes these actions' interviews cover."""
     return (
-        f"SELECT e.council_id FROM {RHIS} r JOIN {EPISODES} e ON e.id = r.episode_id "
+        f"SELECT f.council_id, f.month FROM {RHIS} r JOIN {FACTS} f ON f.episode_id = r.episode_id "
         f"WHERE r.interview_id IN ({rows})"
     )
 
 
 def sqlite_statements() -> list[str]:
-    def stamp(council: str) -> str:
+    def stamp(row: str) -> str:
         return (
-            f"INSERT INTO {STAMPS} (council_id, version) VALUES ({council}, {_SQLITE_RANDOM}) "
-            "ON CONFLICT (council_id) DO UPDATE SET version = excluded.version;"
+            f"INSERT INTO {STAMPS} (council_id, month, version) "
+            f"VALUES ({row}.council_id, {row}.month, {_SQLITE_RANDOM}) "
+            "ON CONFLICT (council_id, month) DO UPDATE SET version = excluded.version;"
         )
 
     def stamp_actions(interview: str) -> str:
         return (
             f"UPDATE {STAMPS} SET version = {_SQLITE_RANDOM} "
-            f"WHERE council_id IN ({_councils_of_actions(interview)});"
+            f"WHERE (council_id, month) IN ({_months_of_actions(interview)});"
         )
 
     return [
         f"CREATE TRIGGER stamp_facts_insert AFTER INSERT ON {FACTS} FOR EACH ROW "
-        f"BEGIN {stamp('NEW.council_id')} END",
+        f"BEGIN {stamp('NEW')} END",
         f"CREATE TRIGGER stamp_facts_delete AFTER DELETE ON {FACTS} FOR EACH ROW "
-        f"BEGIN {stamp('OLD.council_id')} END",
+        f"BEGIN {stamp('OLD')} END",
         f"CREATE TRIGGER stamp_facts_update AFTER UPDATE ON {FACTS} FOR EACH ROW "
-        f"BEGIN {stamp('OLD.council_id')} {stamp('NEW.council_id')} END",
+        f"BEGIN {stamp('OLD')} {stamp('NEW')} END",
         f"CREATE TRIGGER stamp_actions_insert AFTER INSERT ON {ACTIONS} FOR EACH ROW "
         f"BEGIN {stamp_actions('NEW.interview_id')} END",
         f"CREATE TRIGGER stamp_actions_delete AFTER DELETE ON {ACTIONS} FOR EACH ROW "
@@ -77,42 +79,42 @@ def sqlite_statements() -> list[str]:
     ]
 
 
-_PG_EVENTS = (("insert", "NEW TABLE AS new_rows"), ("delete", "OLD TABLE AS old_rows"))
+_PG_EVENTS = (
+    ("insert", "NEW TABLE AS new_rows"),
+    ("delete", "OLD TABLE AS old_rows"),
+    ("update", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+)
 
 
 def postgresql_statements() -> list[str]:
-    def councils(select: str) -> str:
-        return (
-            "  IF TG_OP = 'INSERT' THEN ids := ARRAY(SELECT DISTINCT council_id FROM "
-            f"({select.format(rows='new_rows')}) c ORDER BY 1);\n"
-            "  ELSIF TG_OP = 'DELETE' THEN ids := ARRAY(SELECT DISTINCT council_id FROM "
-            f"({select.format(rows='old_rows')}) c ORDER BY 1);\n"
-            f"  ELSE ids := ARRAY(SELECT council_id FROM ({select.format(rows='new_rows')}) n "
-            f"UNION SELECT council_id FROM ({select.format(rows='old_rows')}) o ORDER BY 1);\n"
-            "  END IF;\n"
-        )
-
     def function(name: str, select: str) -> str:
-        # INSERT ... SELECT in council order: the stamp rows are locked in that order, so two
-        # transactions stamping the same councils never wait for each other in a cycle.
+        new, old = select.format(rows="new_rows"), select.format(rows="old_rows")
+        # INSERT ... SELECT in (council, month) order: the stamp rows are locked in that order, so
+        # two transactions stamping the same months in one statement never wait in a cycle.
         return (
             f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
-            "DECLARE ids bigint[];\nBEGIN\n"
-            f"{councils(select)}"
-            "  IF cardinality(ids) > 0 THEN\n"
-            f"    INSERT INTO {STAMPS} (council_id, version) "
-            f"SELECT id, {_PG_RANDOM} FROM unnest(ids) AS id ORDER BY id\n"
-            "    ON CONFLICT (council_id) DO UPDATE SET version = excluded.version;\n"
+            "BEGIN\n"
+            "  IF TG_OP = 'INSERT' THEN\n"
+            f"    INSERT INTO {STAMPS} (council_id, month, version) SELECT council_id, month, "
+            f"{_PG_RANDOM} FROM (SELECT DISTINCT * FROM ({new}) n) c ORDER BY 1, 2\n"
+            "    ON CONFLICT (council_id, month) DO UPDATE SET version = excluded.version;\n"
+            "  ELSIF TG_OP = 'DELETE' THEN\n"
+            f"    INSERT INTO {STAMPS} (council_id, month, version) SELECT council_id, month, "
+            f"{_PG_RANDOM} FROM (SELECT DISTINCT * FROM ({old}) o) c ORDER BY 1, 2\n"
+            "    ON CONFLICT (council_id, month) DO UPDATE SET version = excluded.version;\n"
+            "  ELSE\n"
+            f"    INSERT INTO {STAMPS} (council_id, month, version) SELECT council_id, month, "
+            f"{_PG_RANDOM} FROM ({new} UNION {old}) c ORDER BY 1, 2\n"
+            "    ON CONFLICT (council_id, month) DO UPDATE SET version = excluded.version;\n"
             "  END IF;\n  RETURN NULL;\nEND\n$body$"
         )
 
     statements = [
-        function("stamp_facts", "SELECT council_id FROM {rows}"),
-        function("stamp_actions", _councils_of_actions("SELECT interview_id FROM {rows}")),
+        function("stamp_facts", "SELECT council_id, month FROM {rows}"),
+        function("stamp_actions", _months_of_actions("SELECT interview_id FROM {rows}")),
     ]
     for table, name in ((FACTS, "stamp_facts"), (ACTIONS, "stamp_actions")):
-        events = (*_PG_EVENTS, ("update", "OLD TABLE AS old_rows NEW TABLE AS new_rows"))
-        for event, referencing in events:
+        for event, referencing in _PG_EVENTS:
             statements.append(
                 f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {table} "
                 f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
@@ -135,7 +137,7 @@ def drop_statements(vendor: str) -> list[str]:
 
 
 def install_stamp_triggers(connection: Any = None) -> None:
-    """(Re)create the stamp triggers, and give every council with facts a stamp."""
+    """(Re)create the stamp triggers, and give every council's month with facts a new stamp."""
     connection = connection or default_connection
     vendor = connection.vendor
     if vendor not in {"sqlite", "postgresql"}:
@@ -144,9 +146,9 @@ def install_stamp_triggers(connection: Any = None) -> None:
     statements += postgresql_statements() if vendor == "postgresql" else sqlite_statements()
     random = _PG_RANDOM if vendor == "postgresql" else _SQLITE_RANDOM
     statements.append(
-        f"INSERT INTO {STAMPS} (council_id, version) SELECT council_id, {random} "
-        f"FROM (SELECT DISTINCT council_id FROM {FACTS}) c WHERE true "
-        "ON CONFLICT (council_id) DO UPDATE SET version = excluded.version"
+        f"INSERT INTO {STAMPS} (council_id, month, version) SELECT council_id, month, {random} "
+        f"FROM (SELECT DISTINCT council_id, month FROM {FACTS}) c WHERE true "
+        "ON CONFLICT (council_id, month) DO UPDATE SET version = excluded.version"
     )
     with connection.cursor() as cursor:
         for sql in statements:

@@ -129,7 +129,8 @@ def _report(council: Organisation, params: dict[str, Any]) -> IndicatorReport:
     groups = cached_figures(
         "indicators",
         council,
-        (date_from, date_to, str(params["clock"]), str(params["count"])),
+        (date_from, date_to),
+        (str(params["clock"]), str(params["count"])),
         lambda: indicators(council, date_from, date_to, rule).groups,
     )
     return IndicatorReport(council, date_from, date_to, rule, groups)

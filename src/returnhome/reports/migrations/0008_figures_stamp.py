@@ -1,6 +1,6 @@
-"""The report figures' stamps (decision 0048): a table of one row per council and the triggers on
-the facts table (and the follow-up actions) that give a council a new stamp whenever its figures may
-change. The facts triggers themselves are untouched."""
+"""The report figures' stamps (decision 0048): a table of one row per council and month, and the
+triggers on the facts table (and on the follow-up actions) that give a council's month a new stamp
+whenever its figures may change. The facts triggers themselves are untouched."""
 
 from typing import Any
 
@@ -29,9 +29,28 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="FactsStamp",
             fields=[
-                ("council_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("council_id", models.BigIntegerField()),
+                (
+                    "month",
+                    models.IntegerField(
+                        help_text="UK calendar month, as YYYYMM (the facts' month)"
+                    ),
+                ),
                 ("version", models.BigIntegerField()),
             ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("council_id", "month"), name="facts_stamp_unique"
+                    )
+                ],
+            },
         ),
         migrations.RunPython(install, reverse_code=drop),
     ]
