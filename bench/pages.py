@@ -231,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pages[args.profile]()  # warm
         profiler = cProfile.Profile()
         profiler.runcall(pages[args.profile])
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(os.environ.get("PAGES_PROFILE_FILTER", ""), 40)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PAGES_PROFILE_SORT", "cumulative")).print_stats(os.environ.get("PAGES_PROFILE_FILTER", ""), 40)
         return 0
     times, queries = measure(pages, args.runs)
     baseline = percentile(times[BASELINE], 0.95)
