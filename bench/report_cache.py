@@ -81,16 +81,18 @@ def main(argv: list[str] | None = None) -> int:
     database = caches["reports"]
     files = FileBasedCache(str(Path(data_dir) / "files"), {})
     key = "bench-report-cache"
-    database.set(key, value)
-    files.set(key, value)
 
     def afresh() -> None:
         database.clear()
         dashboard_views.cached(council, params)
 
     print(f"council {council.name}: dashboard 2025, cached value {size / 1024:.0f} KiB pickled")
-    results = {
-        "computed afresh (baseline)": timed(afresh, max(5, args.runs // 5)),
+    results = {"computed afresh (baseline)": timed(afresh, max(5, args.runs // 5))}
+    dashboard_views.cached(council, params)  # cached again
+    database.set(key, value)
+    files.set(key, value)
+    assert database.get(key) is not None and files.get(key) is not None
+    results |= {
         "database cache: get": timed(lambda: database.get(key), args.runs),
         "file cache: get": timed(lambda: files.get(key), args.runs),
         "database cache: set": timed(lambda: database.set(key, value), args.runs),
