@@ -189,7 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--explain", metavar="PAGE", help="print one page type's SQL with plans")
     parser.add_argument(
-        "--profile", metavar="PAGE", help="print where one request to a page type spends its time"
+        "--profile",
+        metavar="PAGE",
+        help="print where one request to a page type spends its time (environment: "
+        "PAGES_PROFILE_SORT=tottime, PAGES_PROFILE_FILTER=returnhome to narrow the listing)",
     )
     parser.add_argument(
         "--notifications",
@@ -231,7 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         pages[args.profile]()  # warm
         profiler = cProfile.Profile()
         profiler.runcall(pages[args.profile])
-        pstats.Stats(profiler).sort_stats(os.environ.get("PAGES_PROFILE_SORT", "cumulative")).print_stats(os.environ.get("PAGES_PROFILE_FILTER", ""), 40)
+        pstats.Stats(profiler).sort_stats(
+            os.environ.get("PAGES_PROFILE_SORT", "cumulative")
+        ).print_stats(os.environ.get("PAGES_PROFILE_FILTER", ""), 40)
         return 0
     times, queries = measure(pages, args.runs)
     baseline = percentile(times[BASELINE], 0.95)

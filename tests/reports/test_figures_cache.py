@@ -244,7 +244,8 @@ def test_figures_are_computed_once_until_the_facts_change(cast: Cast) -> None:
     first = cached_figures("test", cast.council, (FROM, TO), ("a",), compute)
     assert cached_figures("test", cast.council, (FROM, TO), ("a",), compute) == first
     assert len(computed) == 1
-    assert cached_figures("test", cast.council, (FROM, TO), ("b",), compute) == first  # other parts: computed
+    # Other parts (another rule, say): computed.
+    assert cached_figures("test", cast.council, (FROM, TO), ("b",), compute) == first
     assert len(computed) == 2
     _service_write(cast, child, interview)
     assert cached_figures("test", cast.council, (FROM, TO), ("a",), compute) == first + 1
