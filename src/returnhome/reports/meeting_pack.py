@@ -68,8 +68,13 @@ class Recurring:
 def _recurring(items: Iterable[tuple[str, int, str]]) -> list[Recurring]:
     """(text, child_id, source) mentions → those mentioned at least twice, most children first."""
     found: dict[str, Recurring] = {}
+    keys: dict[
+        str, str
+    ] = {}  # each distinct text normalised once: a few places recur thousands of times
     for text, child_id, source in items:
-        key = normalise(text)
+        key = keys.get(text)
+        if key is None:
+            key = keys[text] = normalise(text)
         if not key:
             continue
         entry = found.setdefault(key, Recurring(_SPACE.sub(" ", text).strip()))
