@@ -9,6 +9,7 @@ how many children went missing how often. Every figure comes from the indicator 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,7 +68,7 @@ class Dashboard:
     report: IndicatorReport
     series: MonthlySeries
     times: dict[str, int]
-    repeat: list[RepeatChild]
+    repeat: Sequence[RepeatChild]
     names: dict[int, Child] | None  # None: the user may not see children's names
     charts: dict[str, Any] = field(default_factory=dict)
 
@@ -98,7 +99,7 @@ class CachedFigures:
     groups: dict[str, GroupFigures]
     series: MonthlySeries
     times: dict[str, int]
-    repeat: list[RepeatChild]  # ids and counts: names are read for each reader
+    repeat: Sequence[RepeatChild]  # ids and counts: names are read for each reader
     charts: dict[str, Any]
 
 

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from array import array
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any, TypeVar, overload
 
 from django.conf import settings
 from django.core.cache import caches
@@ -36,7 +37,7 @@ from returnhome.reports.models import EpisodeFacts, FactsStamp
 
 CACHE = "reports"
 # Raised whenever the shape of a cached value changes, so a new release never reads an old one.
-SHAPE = 1
+SHAPE = 2
 T = TypeVar("T")
 Stamps = dict[int, str]
 
@@ -121,9 +122,41 @@ def _month_numbers(date_from: dt.date, date_to: dt.date) -> list[int]:
     return numbers
 
 
+class RepeatList(Sequence[RepeatChild]):
+    """A repeat-missing list held as two arrays (child ids, episodes): a national council's year
+    has thousands of repeat children, and a cached list of objects costs each view their
+    unpickling (and the garbage collector's passes over them). Reads as a list of RepeatChild."""
+
+    def __init__(self, items: Iterable[RepeatChild]) -> None:
+        self._ids, self._episodes = array("q"), array("q")
+        for item in items:
+            self._ids.append(item.child_id)
+            self._episodes.append(item.episodes)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> RepeatChild: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RepeatChild]: ...
+
+    def __getitem__(self, index: int | slice) -> RepeatChild | list[RepeatChild]:
+        if isinstance(index, slice):
+            pairs = zip(self._ids[index], self._episodes[index], strict=True)
+            return [RepeatChild(c, n) for c, n in pairs]
+        return RepeatChild(self._ids[index], self._episodes[index])
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def cached_repeat_children(
     council: Organisation, date_from: dt.date, date_to: dt.date, stamps: Stamps | None = None
-) -> list[RepeatChild]:
+) -> RepeatList:
     """`dashboard.repeat_children`, its months' counts cached (the hosted few read each time)."""
     if stamps is None:
         stamps = month_stamps(council, date_from, date_to)
@@ -135,7 +168,7 @@ def cached_repeat_children(
         stamps,
         lambda numbers: later_by_month(council, date_from, date_to, numbers),
     )
-    return repeat_from(council, date_from, date_to, list(later.values()))
+    return RepeatList(repeat_from(council, date_from, date_to, list(later.values())))
 
 
 def create_cache_table(sender: Any, using: str = "default", **kwargs: Any) -> None:

@@ -181,7 +181,7 @@ def build_pack(
     # The same for every reader, cached (decision 0048): who may see each child is read below.
     year = (twelve_months_to(sunday), sunday)
     stamps = month_stamps(council, *year)
-    repeat = cached_figures(
+    counted = cached_figures(
         "pack_repeat",
         council,
         year,
@@ -189,8 +189,8 @@ def build_pack(
         lambda: cached_repeat_children(council, *year, stamps),
         stamps,
     )
-    children = Child.objects.visible_to(user).in_bulk([r.child_id for r in repeat])
-    repeat = [r for r in repeat if r.child_id in children]
+    children = Child.objects.visible_to(user).in_bulk([r.child_id for r in counted])
+    repeat = [r for r in counted if r.child_id in children]
     recent_from = sunday - dt.timedelta(weeks=RECENT_WEEKS) + dt.timedelta(days=1)
     places, people = _places_and_people(user, council, recent_from, sunday)
     sharing_overdue = list(
