@@ -95,6 +95,32 @@ def page_types(world: load.World, rng: random.Random) -> dict[str, Callable[[], 
     }
 
 
+def send_notifications(world: load.World, total: int, seed: int) -> None:
+    """`total` new notifications (missing and found, in batches of 10-100) through the police API's
+    intake, in this process, as bench/load.py's police systems send them in a run."""
+    import datetime as dt
+
+    from returnhome.accounts.services import create_api_token
+    from returnhome.children.models import Child
+    from returnhome.demo.synthetic import Generator
+    from returnhome.imports.api.intake import receive_notifications
+    from returnhome.organisations.models import Organisation
+
+    council = Organisation.objects.get(la_code=world.la_code)
+    assert council.police_force is not None
+    token = create_api_token(council.police_force, name="bench/pages.py", acting_user=None).token
+    children = Child.objects.filter(council=council).count()
+    register = Generator(1, dt.date(2026, 1, 1)).register(children)[:children]
+    started, sent = time.perf_counter(), 0
+    # Their own references: a suffix no load run uses (bench/load.py numbers its runs from 1).
+    for batch in load.notification_batches(register, 900_000 + seed, total):
+        received = receive_notifications(token, {"council": world.la_code, "notifications": batch})
+        if received.status != 200:
+            raise SystemExit(f"the API refused a batch: {received.errors[:3]}")
+        sent += len(batch)
+    print(f"sent {sent:,} notifications in {time.perf_counter() - started:.0f} s", flush=True)
+
+
 def measure(
     pages: dict[str, Callable[[], Any]], runs: int
 ) -> tuple[dict[str, list[float]], dict[str, list[tuple[int, float]]]]:
@@ -163,7 +189,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--explain", metavar="PAGE", help="print one page type's SQL with plans")
     parser.add_argument(
-        "--profile", metavar="PAGE", help="print where one request to a page type spends its time"
+        "--profile",
+        metavar="PAGE",
+        help="print where one request to a page type spends its time (environment: "
+        "PAGES_PROFILE_SORT=tottime, PAGES_PROFILE_FILTER=returnhome to narrow the listing)",
+    )
+    parser.add_argument(
+        "--notifications",
+        type=int,
+        default=0,
+        metavar="N",
+        help="first send N new notifications dated in the last days through the police API's "
+        "intake (as a load run leaves them: the front door queue's and the meeting pack's week); "
+        "they stay in the database",
     )
     args = parser.parse_args(argv)
     data_dir = Path(args.data_dir)
@@ -179,6 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     from django.core.management import call_command
 
+    if args.notifications:
+        send_notifications(world, args.notifications, args.seed)
     call_command("collectstatic", "--noinput", verbosity=0)  # the production static storage
     rng = random.Random(args.seed)
     pages = page_types(world, rng)
@@ -194,7 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         pages[args.profile]()  # warm
         profiler = cProfile.Profile()
         profiler.runcall(pages[args.profile])
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats(
+            os.environ.get("PAGES_PROFILE_SORT", "cumulative")
+        ).print_stats(os.environ.get("PAGES_PROFILE_FILTER", ""), 40)
         return 0
     times, queries = measure(pages, args.runs)
     baseline = percentile(times[BASELINE], 0.95)

@@ -321,6 +321,13 @@ CACHES = {
         "RETURNHOME_API_THROTTLE_CACHE",
         default=f"filecache://{DATA_DIR / 'cache' / 'api-throttle'}",
     ),
+    # The report pages' computed figures (decision 0048), keyed by each council's figures stamp:
+    # a table in the service's own database by default (shared by every worker and app server,
+    # created by `migrate`), or another cache given by RETURNHOME_REPORTS_CACHE.
+    "reports": env.cache_url(
+        "RETURNHOME_REPORTS_CACHE",
+        default="dbcache://returnhome_cache?TIMEOUT=604800&MAX_ENTRIES=20000",
+    ),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "returnhome API for police systems",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from returnhome.alerts.models import Alert
 from returnhome.core.audit import verify_chain
 from returnhome.core.models import AuditEvent
+from returnhome.reports.models import FactsStamp
 
 OPTIONS = {"seed": 7, "children": 30, "today": "2026-03-14", "verbosity": 0}
 
@@ -44,8 +45,11 @@ def _dump(start: dt.datetime) -> dict[str, list[str]]:
             values = []
             for field in model._meta.concrete_fields:
                 value = getattr(obj, field.attname)
-                if field.name == "password" or (
-                    model is AuditEvent and field.name in {"hash", "prev_hash"}
+                if (
+                    field.name == "password"
+                    or (model is AuditEvent and field.name in {"hash", "prev_hash"})
+                    # Random by design, and numbered in the order the writes came (decision 0048).
+                    or (model is FactsStamp and field.name in {"id", "version"})
                 ):
                     value = "<masked>"
                 elif isinstance(value, dt.datetime) and value >= start:
@@ -53,7 +57,7 @@ def _dump(start: dt.datetime) -> dict[str, list[str]]:
                 values.append(repr(value))
             row = re.sub(r"'timings': \{[^}]*\}", "<t>", "|".join(values))
             rows.append(re.sub(r"'seconds': [0-9.]+", "<s>", row))
-        tables[model._meta.label] = rows
+        tables[model._meta.label] = sorted(rows) if model is FactsStamp else rows
     return tables
 
 

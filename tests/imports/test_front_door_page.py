@@ -89,3 +89,25 @@ def test_a_notification_says_its_coded_values_in_words_and_the_rest_as_received(
     assert shown["Police reference"] == "KP-26-000123"
     assert shown["When"] == "04/12/2026 15:00"
     assert shown["Date of birth"] == "14/12/2010"
+
+
+def test_the_last_weeks_notifications_newest_first_a_page_at_a_time(cast: Cast) -> None:
+    """Every notification of the last 7 days that recorded an episode, newest first (ties by the
+    latest recorded), 50 a page; none older."""
+    children = [
+        ChildFactory(council=cast.council, forename=f"Kid{n:02d}", surname="Weekchild")
+        for n in range(55)
+    ]
+    for n, child in enumerate(children):
+        missing(cast, child, ago(hours=150 - 2 * n))  # Kid54 the newest
+    old = ChildFactory(council=cast.council, forename="Oldnews", surname="Weekchild")
+    missing(cast, old, ago(days=9))
+    client = Client()
+    client.force_login(cast.front_door)
+    shown = []
+    for page in ("1", "2"):
+        html = client.get(reverse("imports:queue"), {"recent_page": page}).content.decode()
+        shown.append(re.findall(r"Kid(\d\d) Weekchild", html))
+        assert "Oldnews" not in html
+    assert shown[0] == [f"{n:02d}" for n in range(54, 4, -1)]
+    assert shown[1] == [f"{n:02d}" for n in range(4, -1, -1)]

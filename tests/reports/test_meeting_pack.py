@@ -137,3 +137,20 @@ def test_the_page_shows_each_tables_first_rows_and_says_how_many(
     csv_text = client.get(reverse("reports:meeting_pack_csv"), {**query, "table": "still_missing"})
     rows = csv_text.content.decode("utf-8-sig")
     assert week["a"].full_name in rows and week["b"].full_name in rows
+
+
+def test_a_pack_cut_for_the_page_holds_the_first_rows_of_the_whole_packs_lists(
+    cast: Cast, week: dict[str, Child]
+) -> None:
+    """Each list of the page's pack is the first rows of the whole pack's, in the same order, with
+    the same totals; the repeat list's "missing this week" is the whole week's."""
+    whole = build_pack(cast.manager, cast.council, MONDAY, now=NOW)
+    assert len(whole.missing) > 1 and len(whole.still_missing) > 1
+    cut = build_pack(cast.manager, cast.council, MONDAY, now=NOW, rows=1)
+    assert [e.pk for e in cut.missing] == [e.pk for e in whole.missing[:1]]
+    assert [e.pk for e in cut.still_missing] == [e.pk for e in whole.still_missing[:1]]
+    assert [r.pk for r in cut.overdue] == [r.pk for r in whole.overdue[:1]]
+    assert cut.missing_total == len(whole.missing)
+    assert cut.still_missing_total == len(whole.still_missing)
+    assert cut.overdue_total == len(whole.overdue)
+    assert cut.repeat_this_week == whole.repeat_this_week

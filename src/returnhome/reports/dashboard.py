@@ -163,16 +163,43 @@ def dashboard_figures(
     exactly `indicators(...)`'s counts and decline reasons. Referrals are not on the dashboard
     (the Reports page has them) and are left at 0 here.
     """
-    periods = months(date_from, date_to)
+    numbers = [m.number for m in months(date_from, date_to)]
+    rows = month_rows(council, date_from, date_to, rule, numbers)
+    return assemble(date_from, date_to, [row for m in numbers for row in rows[m]])
+
+
+def month_rows(
+    council: Organisation,
+    date_from: dt.date,
+    date_to: dt.date,
+    rule: ClockRule,
+    numbers: list[int],
+) -> dict[int, list[dict[str, Any]]]:
+    """The rows (one per group) of these months of the period (YYYYMM numbers): each month's
+    rows depend only on the period's bounds and that month's facts, so they can be computed (and
+    cached, decision 0048) month by month and summed by `assemble`."""
     facts, start = period_facts([council], date_from, date_to)
     aggregates = episode_aggregates(rule, start)
     aggregates.update(_time_aggregates(rule))
-    rows = list(facts.values("group", "month").annotate(**aggregates))
+    result: dict[int, list[dict[str, Any]]] = {m: [] for m in numbers}
+    every = len(numbers) == len(months(date_from, date_to))
+    chosen = facts if every else facts.filter(month__in=numbers)
+    for row in chosen.values("group", "month").annotate(**aggregates):
+        result[row["month"]].append(row)
     # Other councils' episodes hosted here: the Hosted group (decision 0039).
     hosted = episode_aggregates(rule, start, HOST_PREVIOUS)
     hosted.update(_time_aggregates(rule))
-    for row in hosted_facts([council], date_from, date_to).values("month").annotate(**hosted):
-        rows.append({**row, "group": Group.HOSTED.value})
+    hosted_facts_ = hosted_facts([council], date_from, date_to)
+    if not every:
+        hosted_facts_ = hosted_facts_.filter(month__in=numbers)
+    for row in hosted_facts_.values("month").annotate(**hosted):
+        result[row["month"]].append({**row, "group": Group.HOSTED.value})
+    return result
+
+
+def assemble(date_from: dt.date, date_to: dt.date, rows: list[dict[str, Any]]) -> DashboardFigures:
+    """The figures from the period's rows (`month_rows`, every month's)."""
+    periods = months(date_from, date_to)
     index = {m.number: i for i, m in enumerate(periods)}
     groups = {column: GroupFigures.empty() for column in COLUMNS}
     series = {c: {key: [0] * len(periods) for key, _ in MONTH_FIGURES} for c in COLUMNS}
@@ -211,23 +238,54 @@ def repeat_children(
 
     Read from the report facts: an episode whose child was reported missing before it within the
     period (`child_previous_at` at or after the start) is the child's second or later of the
-    period, so a child with n episodes has n - 1 such rows, and only those are grouped.
+    period, so a child with n episodes has n - 1 such rows, and only those are counted
+    (`later_by_month`).
 
     The children another council placed in this council's area count as the host counts them
     (decision 0039): their episodes in its area (the facts' `host_council`), and no other — the
     host reads only those. They are few (`facts_host_idx`), so each is counted outright.
     """
+    numbers = [m.number for m in months(date_from, date_to)]
+    later = later_by_month(council, date_from, date_to, numbers)
+    return repeat_from(council, date_from, date_to, list(later.values()), threshold)
+
+
+def later_by_month(
+    council: Organisation, date_from: dt.date, date_to: dt.date, numbers: list[int]
+) -> dict[int, dict[int, int]]:
+    """Per month of the period (YYYYMM numbers): each child's episodes in that month that are not
+    its first of the period. Each month's counts depend only on the period's bounds and that
+    month's facts (so they can be cached month by month, decision 0048)."""
+    facts, start = period_facts([council], date_from, date_to)
+    later = facts.filter(child_previous_at__gte=start)
+    if len(numbers) != len(months(date_from, date_to)):
+        later = later.filter(month__in=numbers)
+    result: dict[int, dict[int, int]] = {m: {} for m in numbers}
+    for month, child_id, n in (
+        later.values("month", "child_id")
+        .annotate(n=Count(ROW))
+        .values_list("month", "child_id", "n")
+    ):
+        result[month][child_id] = n
+    return result
+
+
+def repeat_from(
+    council: Organisation,
+    date_from: dt.date,
+    date_to: dt.date,
+    later: list[dict[int, int]],
+    threshold: int = REPEAT_THRESHOLD,
+) -> list[RepeatChild]:
+    """`repeat_children` from the months' `later_by_month` counts, and the hosted children."""
     if threshold < 2:
         raise ValueError("a repeat is 2 or more episodes")
-    facts, start = period_facts([council], date_from, date_to)
-    rows = (
-        facts.filter(child_previous_at__gte=start)
-        .values("child_id")
-        .annotate(later=Count(ROW))
-        .filter(later__gte=threshold - 1)
-        .order_by("-later", "child_id")
-    )
-    counts = {row["child_id"]: row["later"] + 1 for row in rows}
+    totals: dict[int, int] = {}
+    for month in later:
+        for child_id, n in month.items():
+            totals[child_id] = totals.get(child_id, 0) + n
+    counts = {child_id: n + 1 for child_id, n in totals.items() if n >= threshold - 1}
+    facts, _start = period_facts([council], date_from, date_to)
     hosted = dict(
         hosted_facts([council], date_from, date_to)
         .values("child_id")

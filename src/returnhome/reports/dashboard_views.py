@@ -9,7 +9,8 @@ how many children went missing how often. Every figure comes from the indicator 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpResponse
@@ -27,15 +28,22 @@ from returnhome.reports.dashboard import (
     MONTH_FIGURES,
     MonthlySeries,
     RepeatChild,
-    dashboard_figures,
+    assemble,
     last_twelve_months,
-    repeat_children,
+    month_rows,
     time_bucket_labels,
+)
+from returnhome.reports.figures_cache import (
+    cached_by_month,
+    cached_figures,
+    cached_repeat_children,
+    month_stamps,
 )
 from returnhome.reports.indicators import (
     COLUMNS,
     DECLINE_REASONS,
     TOTAL,
+    GroupFigures,
     IndicatorReport,
 )
 from returnhome.reports.tables import DataTable, download
@@ -60,8 +68,9 @@ class Dashboard:
     report: IndicatorReport
     series: MonthlySeries
     times: dict[str, int]
-    repeat: list[RepeatChild]
+    repeat: Sequence[RepeatChild]
     names: dict[int, Child] | None  # None: the user may not see children's names
+    charts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def rule(self) -> ClockRule:
@@ -73,15 +82,52 @@ def build(
 ) -> Dashboard:
     rule = ClockRule(start=params["clock"], count=params["count"])
     date_from, date_to = params["date_from"], params["date_to"]
-    figures = dashboard_figures(council, date_from, date_to, rule)
+    figures = cached(council, params)
     report = IndicatorReport(council, date_from, date_to, rule, figures.groups)
-    repeat = repeat_children(council, date_from, date_to)
-    names = None
+    d = Dashboard(report, figures.series, figures.times, figures.repeat, None, figures.charts)
     if can_see_child_records(user):
-        shown = [r.child_id for r in repeat[:limit]]
-        names = Child.objects.visible_to(user).in_bulk(shown)
-        record_list_read(user, "dashboard_repeat_children", list(names.values()))
-    return Dashboard(report, figures.series, figures.times, repeat, names)
+        shown = [r.child_id for r in d.repeat[:limit]]
+        d.names = Child.objects.visible_to(user).in_bulk(shown)
+        record_list_read(user, "dashboard_repeat_children", list(d.names.values()))
+    return d
+
+
+@dataclass
+class CachedFigures:
+    """What the dashboard computes from the council's facts alone: the same for every reader."""
+
+    groups: dict[str, GroupFigures]
+    series: MonthlySeries
+    times: dict[str, int]
+    repeat: Sequence[RepeatChild]  # ids and counts: names are read for each reader
+    charts: dict[str, Any]
+
+
+def cached(council: Organisation, params: dict[str, Any]) -> CachedFigures:
+    """The dashboard's figures and charts, cached until the council's facts change; after a change,
+    only the changed months' figures are computed again (decision 0048)."""
+    rule = ClockRule(start=params["clock"], count=params["count"])
+    date_from, date_to = params["date_from"], params["date_to"]
+    period = (date_from, date_to)
+    parts = (str(params["clock"]), str(params["count"]))
+    stamps = month_stamps(council, *period)
+
+    def compute() -> CachedFigures:
+        rows = cached_by_month(
+            "dashboard_rows",
+            council,
+            period,
+            parts,
+            stamps,
+            lambda numbers: month_rows(council, date_from, date_to, rule, numbers),
+        )
+        figures = assemble(date_from, date_to, [r for m in sorted(rows) for r in rows[m]])
+        report = IndicatorReport(council, date_from, date_to, rule, figures.groups)
+        repeat = cached_repeat_children(council, date_from, date_to, stamps)
+        charts = _charts(Dashboard(report, figures.series, figures.times, repeat, None))
+        return CachedFigures(figures.groups, figures.series, figures.times, repeat, charts)
+
+    return cached_figures("dashboard", council, period, parts, compute, stamps)
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:
@@ -252,7 +298,7 @@ def dashboard_page(request: AuthedHttpRequest) -> HttpResponse:
         context.update(
             d=d,
             tables={t.key: t for t in tables(d, limit=PAGE_REPEAT_LIMIT)},
-            charts=_charts(d),
+            charts=d.charts,
             query=_query(params),
             repeat_total=len(d.repeat),
             repeat_limit=PAGE_REPEAT_LIMIT,

@@ -35,7 +35,8 @@ from returnhome.children.models import Child
 from returnhome.episodes.models import Episode
 from returnhome.interviews.models import RHI, Interview
 from returnhome.organisations.models import Organisation
-from returnhome.reports.dashboard import RepeatChild, repeat_children, twelve_months_to
+from returnhome.reports.dashboard import RepeatChild, twelve_months_to
+from returnhome.reports.figures_cache import cached_figures, cached_repeat_children, month_stamps
 from returnhome.reports.indicators import period_bounds
 from returnhome.reports.models import EpisodeFacts
 from returnhome.sharing.models import SharingRecipient
@@ -67,8 +68,13 @@ class Recurring:
 def _recurring(items: Iterable[tuple[str, int, str]]) -> list[Recurring]:
     """(text, child_id, source) mentions → those mentioned at least twice, most children first."""
     found: dict[str, Recurring] = {}
+    keys: dict[
+        str, str
+    ] = {}  # each distinct text normalised once: a few places recur thousands of times
     for text, child_id, source in items:
-        key = normalise(text)
+        key = keys.get(text)
+        if key is None:
+            key = keys[text] = normalise(text)
         if not key:
             continue
         entry = found.setdefault(key, Recurring(_SPACE.sub(" ", text).strip()))
@@ -107,6 +113,7 @@ class MeetingPack:
     # lists hold when the pack was built for a page (`build_pack(rows=...)`).
     still_missing_total: int = 0
     overdue_total: int = 0
+    missing_total: int = 0
 
     def shows(self, child: Child, section: str) -> bool:
         """The reader may see this part of the child's record (`access.policy.child_sections`)."""
@@ -120,9 +127,9 @@ def build_pack(
     now: dt.datetime | None = None,
     rows: int | None = None,
 ) -> MeetingPack:
-    """The pack; with `rows`, the lists of children still missing and RHIs past their deadline
-    hold only their first `rows` (for a page: a national council's pack holds thousands), and
-    the totals say how many in all."""
+    """The pack; with `rows`, the lists of children who went missing this week, children still
+    missing and RHIs past their deadline hold only their first `rows` (for a page: a national
+    council's pack holds thousands), and the totals say how many in all."""
     now = now or timezone.now()
     cut = slice(rows)
     sunday = monday + dt.timedelta(days=6)
@@ -133,13 +140,24 @@ def build_pack(
         "reported_missing_at__gte": year_start,
         "reported_missing_at__lt": OuterRef("reported_missing_at"),
     }
-    missing = [
-        *_own(council, _before(Episode.objects.filter(council_id=council.pk, **earlier)))
-        .filter(reported_missing_at__gte=start, reported_missing_at__lt=end),
-        *_hosted(user, council, hosted_by(council).filter(**earlier))
-        .filter(reported_missing_at__gte=start, reported_missing_at__lt=end),
+    this_week = {"reported_missing_at__gte": start, "reported_missing_at__lt": end}
+    went_missing = [
+        _own(council, _before(Episode.objects.filter(council_id=council.pk, **earlier)))
+        .filter(**this_week),
+        _hosted(user, council, hosted_by(council).filter(**earlier)).filter(**this_week),
     ]  # fmt: skip
+    missing = [e for q in went_missing for e in q.order_by("reported_missing_at", "pk")[cut]]
     missing.sort(key=lambda e: (e.reported_missing_at, e.pk))
+    missing_total = _total(missing, went_missing, rows)
+    if rows is not None and len(missing) >= rows:  # cut: this week's children, by their ids
+        children_this_week = {
+            child_id
+            for q in (_own(council), _hosted(user, council))
+            for child_id in q.filter(**this_week).values_list("child_id", flat=True)
+        }
+    else:
+        children_this_week = {e.child_id for e in missing}
+    missing = missing[cut]
     open_before_end = {"returned_at__isnull": True, "reported_missing_at__lt": end}
     still_open = [
         _own(council).filter(**open_before_end),
@@ -155,14 +173,24 @@ def build_pack(
         # A hosted child's RHI: the host reads it when it delivers it (`rhi_filter`).
         | Q(pk__in=RHI.objects.visible_to(user).filter(episode_id__in=hosted_here).values("pk"))
     ).overdue(now)
-    overdue = list(
-        past_deadline.select_related("child", "episode", "allocated_worker").order_by(
-            "due_at", "pk"
-        )[cut]
+    # The keys in order first (a sort of the RHIs alone), then those rows with their child,
+    # episode and worker: a national council can have thousands past their deadline.
+    keys = list(past_deadline.order_by("due_at", "pk").values_list("pk", flat=True)[cut])
+    found = RHI.objects.select_related("child", "episode", "allocated_worker").in_bulk(keys)
+    overdue = [found[key] for key in keys]
+    # The same for every reader, cached (decision 0048): who may see each child is read below.
+    year = (twelve_months_to(sunday), sunday)
+    stamps = month_stamps(council, *year)
+    counted = cached_figures(
+        "pack_repeat",
+        council,
+        year,
+        (),
+        lambda: cached_repeat_children(council, *year, stamps),
+        stamps,
     )
-    repeat = repeat_children(council, twelve_months_to(sunday), sunday)
-    children = Child.objects.visible_to(user).in_bulk([r.child_id for r in repeat])
-    repeat = [r for r in repeat if r.child_id in children]
+    children = Child.objects.visible_to(user).in_bulk([r.child_id for r in counted])
+    repeat = [r for r in counted if r.child_id in children]
     recent_from = sunday - dt.timedelta(weeks=RECENT_WEEKS) + dt.timedelta(days=1)
     places, people = _places_and_people(user, council, recent_from, sunday)
     sharing_overdue = list(
@@ -173,8 +201,8 @@ def build_pack(
     )
     return MeetingPack(
         council, monday, sunday, now, missing, still_missing, overdue, repeat,
-        {e.child_id for e in missing}, places, people, recent_from, sharing_overdue, children, user,
-        still_missing_total, _total(overdue, [past_deadline], rows),
+        children_this_week, places, people, recent_from, sharing_overdue, children, user,
+        still_missing_total, _total(overdue, [past_deadline], rows), missing_total,
     )  # fmt: skip
 
 

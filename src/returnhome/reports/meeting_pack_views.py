@@ -229,7 +229,11 @@ def _context(
     pack = build_pack(request.user, council, monday, rows=rows)
     shown = {t.key: t for t in tables(pack)}
     if rows is not None:
-        totals = {"still_missing": pack.still_missing_total, "overdue": pack.overdue_total}
+        totals = {
+            "missing": pack.missing_total,
+            "still_missing": pack.still_missing_total,
+            "overdue": pack.overdue_total,
+        }
         shown = {
             key: replace(table, total=totals[key])
             if key in totals and totals[key] > len(table.rows)

@@ -171,3 +171,24 @@ class DeferredFacts(models.Model):
 
     def __str__(self) -> str:
         return f"facts of child {self.child_id} to derive"
+
+
+class FactsStamp(models.Model):
+    """A council's report figures' stamp for one month (decision 0048): a new random value whenever
+    a facts row of the council in that month changes (inserted, updated, deleted), or a follow-up
+    action counted with it does. Written only by database triggers (`reports.stamps`), in the same
+    statement as the change, so a figure cached under the stamps of its period's months is never
+    older than the facts it was drawn from.
+    """
+
+    council_id = models.BigIntegerField()
+    month = models.IntegerField(help_text="UK calendar month, as YYYYMM (the facts' month)")
+    version = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council_id", "month"], name="facts_stamp_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"figures stamp of council {self.council_id}, month {self.month}"

@@ -19,6 +19,7 @@ from returnhome.core.errors import require
 from returnhome.core.forms import Form, date_field
 from returnhome.lib.clock import ClockRule
 from returnhome.organisations.models import CLOCK_COUNT_CHOICES, CLOCK_START_CHOICES, Organisation
+from returnhome.reports.figures_cache import cached_figures
 from returnhome.reports.indicators import (
     COLUMNS,
     COUNTS,
@@ -122,8 +123,17 @@ def _params(form: IndicatorsForm) -> dict[str, Any] | None:
 
 
 def _report(council: Organisation, params: dict[str, Any]) -> IndicatorReport:
+    """The engine's figures, cached until the council's facts change (decision 0048)."""
     rule = ClockRule(start=params["clock"], count=params["count"])
-    return indicators(council, params["date_from"], params["date_to"], rule)
+    date_from, date_to = params["date_from"], params["date_to"]
+    groups = cached_figures(
+        "indicators",
+        council,
+        (date_from, date_to),
+        (str(params["clock"]), str(params["count"])),
+        lambda: indicators(council, date_from, date_to, rule).groups,
+    )
+    return IndicatorReport(council, date_from, date_to, rule, groups)
 
 
 def _audit(

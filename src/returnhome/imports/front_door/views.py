@@ -49,12 +49,14 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         items = items.filter(reason=reason)
     items_page = page_of(request, items.order_by("status", "received_at", "pk"), param="page")
     since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
+    # Read through `notification_recent_idx` in order, at most the counted rows' keys: the child's
+    # first episode is looked up for the page's rows only (a week at national scale holds
+    # thousands of notifications, docs/performance.md).
     recent_page = page_of(
         request,
         Notification.objects.filter(council=request.user.organisation, received_at__gte=since)
         .exclude(episode=None)
         .select_related("episode__child")
-        .annotate(child_first_missing=Min("episode__child__episodes__reported_missing_at"))
         .order_by("-received_at", "-pk"),
         param="recent_page",
     )
@@ -68,6 +70,7 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
     )
     decide, waiting = list(items_page.object_list), list(waiting_page.object_list)
     recent = list(recent_page.object_list)
+    _add_first_missing(recent)
     rows = [(n, review.created_the_child(n)) for n in recent]
     record_list_read(request.user, "front_door_queue", [*decide, *waiting])
     record_list_read(request.user, "front_door_recent", [n.episode for n in recent if n.episode])
@@ -83,6 +86,22 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
             "pages": {"items": items_page, "waiting": waiting_page, "recent": recent_page},
         },
     )
+
+
+def _add_first_missing(notes: list[Notification]) -> None:
+    """Each notification's `child_first_missing`: when its child was first reported missing (any
+    of the child's episodes), as `review.created_the_child` reads it."""
+    children = {n.episode.child_id for n in notes if n.episode is not None}
+    first = dict(
+        Episode.objects.filter(child_id__in=children)
+        .order_by()
+        .values("child_id")
+        .annotate(first=Min("reported_missing_at"))
+        .values_list("child_id", "first")
+    )
+    for note in notes:
+        if note.episode is not None:
+            note.child_first_missing = first.get(note.episode.child_id)  # type: ignore[attr-defined]
 
 
 def _candidates(request: AuthedHttpRequest, item: ReviewItem) -> list[dict[str, Any]]:
