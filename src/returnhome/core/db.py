@@ -178,18 +178,7 @@ def fast_insert(model: type[Model], objs: list[Any], *, reserved: bool = False) 
         if adapt is not None and isinstance(f, models.JSONField):
             values = [None if v is None else adapt(v) for v in values]
         elif adapt is not None:
-            # Adapted once per distinct value (many rows share a moment or a received time).
-            cache: dict[Any, Any] = {}
-            column: list[Any] = []
-            for value in values:
-                if value is None:
-                    column.append(None)
-                    continue
-                adapted = cache.get(value)
-                if adapted is None:
-                    adapted = cache[value] = adapt(value)
-                column.append(adapted)
-            values = column
+            values = _adapt_each(adapt, values)
         columns.append(values)
     rows = list(zip(*columns, strict=True))
     quote = connection.ops.quote_name
@@ -221,15 +210,23 @@ def _adapted(field: models.Field[Any, Any], values: Sequence[Any]) -> Sequence[A
         return values
     if isinstance(field, models.JSONField):
         return [None if v is None else adapt(v) for v in values]
+    return _adapt_each(adapt, values)
+
+
+def _adapt_each(adapt: Any, values: Sequence[Any]) -> list[Any]:
+    """Each distinct value adapted once (many rows share a moment or a received time). A
+    moment is known with its `fold`: the two 01:30s of the October change compare equal in
+    one time zone, and are an hour apart."""
     cache: dict[Any, Any] = {}
     column: list[Any] = []
     for value in values:
         if value is None:
             column.append(None)
             continue
-        adapted = cache.get(value)
+        key = (value, value.fold) if isinstance(value, dt.datetime) else value
+        adapted = cache.get(key)
         if adapted is None:
-            adapted = cache[value] = adapt(value)
+            adapted = cache[key] = adapt(value)
         column.append(adapted)
     return column
 

@@ -31,7 +31,14 @@ from django.utils import timezone
 from returnhome.accounts.models import User
 from returnhome.children.groups import groups_for
 from returnhome.children.models import Alias, Child, Placement
-from returnhome.core.audit import Write, insert_writes, write_about, write_row
+from returnhome.core.audit import (
+    Write,
+    insert_writes,
+    write_about,
+    write_detail,
+    write_row,
+    writes_about,
+)
 from returnhome.core.db import bulk_write, chunked, fast_insert, insert_values, unsaved
 from returnhome.episodes.models import Episode, Notification
 from returnhome.episodes.partners import tell_everyone_responsible_for
@@ -250,6 +257,8 @@ def _open_episodes(batch: _Batch, opens: list[Action]) -> None:
     pks = insert_values(Episode, EPISODE_FIELDS, rows)
     notes = []
     missing = Notification.Event.MISSING
+    details: dict[str, str] = {}  # the audit detail of each group, encoded once
+    audit: list[tuple[int, int, str]] = []
     for action, pk, row in zip(opens, pks, rows, strict=True):
         n = action.notice
         assert n is not None and action.episode_id is not None
@@ -268,7 +277,12 @@ def _open_episodes(batch: _Batch, opens: list[Action]) -> None:
                 n.police_reference,
             )
         )
-        batch.write("record_missing", Episode, pk, row[0], source=SOURCE, group=row[2])
+        group = row[2]
+        detail = details.get(group)
+        if detail is None:
+            detail = details[group] = write_detail(source=SOURCE, group=group)
+        audit.append((pk, row[0], detail))
+    batch.audit.extend(writes_about(batch.actor, "record_missing", Episode, audit))
     insert_values(Notification, NOTIFICATION_FIELDS, notes)
 
 
@@ -398,11 +412,25 @@ def _record_returns(batch: _Batch, closes: list[Action], existing_ids: list[int]
             (pk, child, council_pk, provider.pk, found.received_at, start, due, *every_due.values())
         )
     insert_values(Notification, NOTIFICATION_FIELDS, found_notes)
-    for pk, child in closed:
-        batch.write("record_return", Episode, pk, child, source=SOURCE)
+    returned = write_detail(source=SOURCE)
+    batch.audit.extend(
+        writes_about(
+            batch.actor, "record_return", Episode, ((pk, child, returned) for pk, child in closed)
+        )
+    )
     rhi_pks = insert_values(RHI, RHI_FIELDS, rhis)
+    # The audit detail of each deadline written once: known with its fold and zone (the two
+    # 01:30s of the October change compare equal, and are written apart).
+    referred: dict[Any, str] = {}
+    audit: list[tuple[int, int, str]] = []
     for pk, row in zip(rhi_pks, rhis, strict=True):
-        batch.write("refer_rhi", RHI, pk, row[1], provider=provider, due_at=row[6])
+        due = row[6]
+        key = (due, due.fold, due.tzinfo) if due is not None else None
+        detail = referred.get(key)
+        if detail is None:
+            detail = referred[key] = write_detail(provider=provider, due_at=due)
+        audit.append((pk, row[1], detail))
+    batch.audit.extend(writes_about(batch.actor, "refer_rhi", RHI, audit))
 
 
 def _join_pending(batch: _Batch, closes: list[Action], now: dt.datetime) -> None:
