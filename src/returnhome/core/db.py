@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
@@ -144,8 +145,13 @@ def _adapter(field: models.Field[Any, Any]) -> Any:
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value
     if isinstance(field, models.JSONField):
+        if connection.vendor == "sqlite" and field.encoder is None:
+            return _JSON.encode  # what `adapt_json_value` gives there (json.dumps), directly
         return lambda value: ops.adapt_json_value(value, field.encoder)
     return None
+
+
+_JSON = json.JSONEncoder()
 
 
 def fast_insert(model: type[Model], objs: list[Any], *, reserved: bool = False) -> None:
@@ -214,20 +220,22 @@ def _adapted(field: models.Field[Any, Any], values: Sequence[Any]) -> Sequence[A
 
 
 def _adapt_each(adapt: Any, values: Sequence[Any]) -> list[Any]:
-    """Each distinct value adapted once (many rows share a moment or a received time). A
-    moment is known with its `fold`: the two 01:30s of the October change compare equal in
-    one time zone, and are an hour apart."""
-    cache: dict[Any, Any] = {}
+    """Each value adapted, once for each object (many rows share the same moment object: a
+    received time, a deadline worked out once for a day). Known by identity, not equality:
+    cheaper to look up, and the two 01:30s of the October change, which compare equal in one
+    time zone, are an hour apart."""
+    cache: dict[int, Any] = {}
+    get = cache.get
     column: list[Any] = []
+    append = column.append
     for value in values:
         if value is None:
-            column.append(None)
+            append(None)
             continue
-        key = (value, value.fold) if isinstance(value, dt.datetime) else value
-        adapted = cache.get(key)
+        adapted = get(id(value))
         if adapted is None:
-            adapted = cache[key] = adapt(value)
-        column.append(adapted)
+            adapted = cache[id(value)] = adapt(value)
+        append(adapted)
     return column
 
 

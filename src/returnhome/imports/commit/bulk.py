@@ -124,6 +124,15 @@ class _Batch:
             n.police_reference,
         )
 
+    def returned(self, action: Action) -> tuple[dt.datetime, str]:
+        """When and where the child was found (`found`'s first and third, without the rest)."""
+        if action.pending_id is not None:
+            p = self.pendings_joined[action.pending_id]
+            return p.event_at, p.found_location
+        n = action.notice
+        assert n is not None
+        return n.event_at, n.found_location
+
     def write(
         self, action: str, model: type[Model], pk: int, child_id: int | None, **detail: Any
     ) -> None:
@@ -235,8 +244,7 @@ def _open_episodes(batch: _Batch, opens: list[Action]) -> None:
         returned_at, found_location = None, not_found
         closing = batch.close_of.get(action.episode_id or 0)
         if closing is not None:
-            found = batch.found(closing)
-            returned_at, found_location = found.returned_at, found.found_location
+            returned_at, found_location = batch.returned(closing)
         rows.append(
             (
                 child,
@@ -326,6 +334,12 @@ class _DeadlinesByRule:
         ]
         self.by_received: dict[float, dict[str, dt.datetime]] = {}
         self.by_returned_day: dict[dt.date, dict[str, dt.datetime]] = {}
+        self.by_both: dict[tuple[float, dt.date], dict[str, dt.datetime | None]] = {}
+        self.by_instant = [
+            (name, ClockCount(rule.count))
+            for name, rule, at_notification in self.rules
+            if not at_notification and ClockCount(rule.count) is ClockCount.HOURS
+        ]
 
     def __call__(
         self, returned_at: dt.datetime | None, received_at: dt.datetime | None
@@ -351,14 +365,17 @@ class _DeadlinesByRule:
                 for name, rule, at_notification in self.rules
                 if not at_notification and ClockCount(rule.count) is not ClockCount.HOURS
             }
-        return {
-            name: known[name]
-            if at_notification
-            else by_day[name]
-            if name in by_day
-            else deadline(returned_at, rule.count)
-            for name, rule, at_notification in self.rules
-        }
+        # The rule's order, those known already filled in once for each moment and day.
+        both = self.by_both.get((key, day))
+        if both is None:
+            both = self.by_both[(key, day)] = {
+                name: known[name] if at_notification else by_day.get(name)
+                for name, _rule, at_notification in self.rules
+            }
+        every = dict(both)
+        for name, count in self.by_instant:
+            every[name] = deadline(returned_at, count)
+        return every
 
 
 def _record_returns(batch: _Batch, closes: list[Action], existing_ids: list[int]) -> None:
