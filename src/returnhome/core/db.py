@@ -133,7 +133,7 @@ def _sqlite_datetime(value: dt.datetime) -> str:
         return str(value)
     if value.tzinfo is not dt.UTC:
         value = value.astimezone(dt.UTC)
-    return str(value.replace(tzinfo=None))
+    return value.isoformat(" ")[:-6]  # str() of the naive value: without the "+00:00"
 
 
 def _adapter(field: models.Field[Any, Any]) -> Any:
