@@ -6,7 +6,7 @@ notifications, RHIs, waiting found notifications and review items as rows of val
 from the legal status and placement on the day it started (`children.groups.groups_for`, the one
 group rule), the RHI deadline with the council's `ClockRule` and `interviews.services.provider_for`
 (what `refer_rhi` does), and one audit row per record with the action and detail the services
-write (`core.audit.write_row` / `write_about`, sealed and inserted in one pass by
+write (`core.audit.write_row` / `write_about` / `writes_about`, sealed and inserted in one pass by
 `insert_writes`). tests/imports/test_import_paths.py checks both paths give the same records.
 It reports every child whose episodes or RHIs it writes to `core.db.bulk_write`, so the report
 facts' triggers skip its rows and those children are derived once at the end (decision 0046).
