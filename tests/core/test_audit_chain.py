@@ -13,9 +13,19 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 
-from returnhome.core.audit import drop_triggers, record_read, record_write
-from returnhome.core.chain import chain_writes, row_hash
+from returnhome.core.audit import (
+    drop_triggers,
+    record_read,
+    record_write,
+    write_about,
+    write_detail,
+    writes_about,
+)
+from returnhome.core.chain import GENESIS, chain_writes, row_hash
+from returnhome.core.db import insert_values
 from returnhome.core.models import AuditEvent
+from returnhome.episodes.models import Notification
+from returnhome.lib.clock import LONDON
 from tests.conftest import Cast
 from tests.factories import ChildFactory
 from tests.imports.import_helpers import csv_bytes, found, make_area, row, run_import
@@ -343,3 +353,28 @@ def test_a_row_sealed_in_bulk_has_the_hash_a_row_saved_alone_has(
     assert prev_hash == previous
     assert digest == row_hash(previous, [at, *values])
     assert json.loads(detail_json) == values[-1]
+
+
+def test_a_detail_written_once_for_many_rows_seals_as_the_dict_would(cast: Cast) -> None:
+    """`write_detail` (a detail encoded once, for `writes_about`'s rows) gives each row the
+    hash and the stored detail a row built with `write_about` gets."""
+    due = dt.datetime(2026, 10, 25, 1, 30, fold=1, tzinfo=LONDON)
+    by_dict = write_about(None, "refer_rhi", AuditEvent, 40, 7, provider=cast.council, due_at=due)
+    [encoded] = writes_about(
+        None, "refer_rhi", AuditEvent, [(40, 7, write_detail(provider=cast.council, due_at=due))]
+    )
+    at = dt.datetime(2026, 10, 25, 1, 0, tzinfo=dt.UTC)
+    assert list(chain_writes(GENESIS, at, [encoded])) == list(chain_writes(GENESIS, at, [by_dict]))
+
+
+def test_a_bulk_insert_keeps_the_two_moments_of_the_october_change_apart(cast: Cast) -> None:
+    """01:30 before and after the clocks go back compare equal in Europe/London, and are an
+    hour apart: the bulk insert stores each moment, as a row saved alone does."""
+    first = dt.datetime(2026, 10, 25, 1, 30, tzinfo=LONDON)
+    second = first.replace(fold=1)
+    assert first == second  # equal in one zone, an hour apart
+    rows = [(cast.council.pk, "missing", "police", moment) for moment in (first, second)]
+    with transaction.atomic():
+        pks = insert_values(Notification, ("council_id", "event", "source", "received_at"), rows)
+    stored = Notification.objects.in_bulk(pks)
+    assert stored[pks[1]].received_at - stored[pks[0]].received_at == dt.timedelta(hours=1)

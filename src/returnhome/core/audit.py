@@ -11,7 +11,7 @@ transaction takes when it begins (settings: `transaction_mode` IMMEDIATE).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -21,6 +21,7 @@ from django.utils import timezone
 from returnhome.core.chain import (
     CHAINED_FIELDS,
     GENESIS,
+    canonical_json,
     chain_writes,
     head_hash,
     jsonable,
@@ -160,7 +161,7 @@ class Write(NamedTuple):
     object_type: str
     object_id: str
     child_id: int | None
-    detail: dict[str, Any]
+    detail: dict[str, Any] | str  # a str: the detail already as canonical JSON (`write_detail`)
 
 
 def insert_writes(rows: Sequence[Write]) -> None:
@@ -203,6 +204,28 @@ def write_about(
         child_id,
         _detail(detail),
     )
+
+
+def write_detail(**detail: Any) -> str:
+    """An audit row's detail (as `write_row` keeps it) written as canonical JSON, for rows
+    built by `writes_about`: a bulk path whose rows share a detail encodes it once."""
+    return canonical_json(_detail(detail))
+
+
+def writes_about(
+    actor: Any,
+    action: str,
+    model: type[models.Model],
+    rows: Iterable[tuple[Any, int | None, str]],
+) -> list[Write]:
+    """`write_about` for many records of one model, given as (pk, child id, detail as
+    `write_detail` writes it): the same rows, without a dict per row."""
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    kind, label = AuditEvent.Kind.WRITE.value, model._meta.label_lower
+    return [
+        Write(actor_id, kind, action, label, str(pk), child_id, detail)
+        for pk, child_id, detail in rows
+    ]
 
 
 def write_row(actor: Any, action: str, obj: models.Model, **detail: Any) -> Write:

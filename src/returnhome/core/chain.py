@@ -77,44 +77,57 @@ def _json_id(value: Any) -> str:
     return _CANONICAL.encode(value)
 
 
+def canonical_json(value: Any) -> str:
+    """`value` (as it comes back from a JSON column) as canonical JSON: what a row's hash
+    covers, and what the bulk paths store."""
+    return _CANONICAL.encode(value)
+
+
 def chain_writes(
     prev_hash: str, at: dt.datetime, rows: Iterable[Sequence[Any]]
 ) -> Iterator[tuple[str, str, str]]:
     """For rows of (actor_id, kind, action, object_type, object_id, child_id, detail), in order,
-    with `detail` as it comes back from a JSON column (`jsonable`), all inserted at `at`: each
-    row's detail as canonical JSON (what the bulk paths store), its `prev_hash` and its `hash`,
-    exactly as `row_hash` makes it. The canonical array is written piece by piece: the detail
-    encoded once (stored and hashed), the few distinct kinds, actions and types once each."""
+    with `detail` as it comes back from a JSON column (`jsonable`), or already written as
+    canonical JSON (a `str`, from `canonical_json`), all inserted at `at`: each row's detail as
+    canonical JSON (what the bulk paths store), its `prev_hash` and its `hash`, exactly as
+    `row_hash` makes it. The canonical array is written piece by piece: the detail encoded once
+    (stored and hashed), the few distinct actors, kinds, actions and types once each."""
     moment = _CANONICAL.encode(_moment(at))
-    words: dict[str, str] = {}
+    heads: dict[tuple[Any, ...], str] = {}
     details: dict[tuple[tuple[str, Any], ...], str] = {}
-
-    def word(value: str) -> str:
-        known = words.get(value)
-        if known is None:
-            known = words[value] = _CANONICAL.encode(value)
-        return known
+    sha256 = hashlib.sha256
 
     for actor_id, kind, action, object_type, object_id, child_id, detail in rows:
+        head_key = (actor_id, kind, action, object_type)
+        head = heads.get(head_key)
+        if head is None:
+            head = heads[head_key] = (
+                f"[{moment},{_json_id(actor_id)},{_CANONICAL.encode(str(kind))},"
+                f"{_CANONICAL.encode(action)},{_CANONICAL.encode(object_type)},"
+            )
         object_id = str(object_id)
         oid = (
             f'"{object_id}"'
             if object_id.isascii() and object_id.isdigit()
             else _CANONICAL.encode(object_id)
         )
-        # The details of many rows are alike ({"source": "police"}): those of text values only
-        # (1, 1.0 and True are equal keys, their JSON is not) are encoded once each.
-        key = tuple(detail.items()) if all(isinstance(v, str) for v in detail.values()) else None
-        detail_json = details.get(key) if key is not None else None
-        if detail_json is None:
-            detail_json = _CANONICAL.encode(detail)
-            if key is not None:
-                details[key] = detail_json
-        canonical = (
-            f"[{moment},{_json_id(actor_id)},{word(str(kind))},{word(action)},"
-            f"{word(object_type)},{oid},{_json_id(child_id)},{detail_json}]"
-        )
-        digest = hashlib.sha256(f"{prev_hash}\n{canonical}".encode("ascii")).hexdigest()
+        if detail.__class__ is str:
+            detail_json = detail
+        else:
+            # The details of many rows are alike ({"source": "police"}): those of text values
+            # only (1, 1.0 and True are equal keys, their JSON is not) are encoded once each.
+            key = (
+                tuple(detail.items()) if all(isinstance(v, str) for v in detail.values()) else None
+            )
+            detail_json = details.get(key) if key is not None else None
+            if detail_json is None:
+                detail_json = _CANONICAL.encode(detail)
+                if key is not None:
+                    details[key] = detail_json
+        child = str(child_id) if type(child_id) is int else _json_id(child_id)
+        digest = sha256(
+            f"{prev_hash}\n{head}{oid},{child},{detail_json}]".encode("ascii")
+        ).hexdigest()
         yield detail_json, prev_hash, digest
         prev_hash = digest
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
@@ -132,7 +133,7 @@ def _sqlite_datetime(value: dt.datetime) -> str:
         return str(value)
     if value.tzinfo is not dt.UTC:
         value = value.astimezone(dt.UTC)
-    return str(value.replace(tzinfo=None))
+    return value.isoformat(" ")[:-6]  # str() of the naive value: without the "+00:00"
 
 
 def _adapter(field: models.Field[Any, Any]) -> Any:
@@ -144,8 +145,13 @@ def _adapter(field: models.Field[Any, Any]) -> Any:
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value
     if isinstance(field, models.JSONField):
+        if connection.vendor == "sqlite" and field.encoder is None:
+            return _JSON.encode  # what `adapt_json_value` gives there (json.dumps), directly
         return lambda value: ops.adapt_json_value(value, field.encoder)
     return None
+
+
+_JSON = json.JSONEncoder()
 
 
 def fast_insert(model: type[Model], objs: list[Any], *, reserved: bool = False) -> None:
@@ -178,18 +184,7 @@ def fast_insert(model: type[Model], objs: list[Any], *, reserved: bool = False) 
         if adapt is not None and isinstance(f, models.JSONField):
             values = [None if v is None else adapt(v) for v in values]
         elif adapt is not None:
-            # Adapted once per distinct value (many rows share a moment or a received time).
-            cache: dict[Any, Any] = {}
-            column: list[Any] = []
-            for value in values:
-                if value is None:
-                    column.append(None)
-                    continue
-                adapted = cache.get(value)
-                if adapted is None:
-                    adapted = cache[value] = adapt(value)
-                column.append(adapted)
-            values = column
+            values = _adapt_each(adapt, values)
         columns.append(values)
     rows = list(zip(*columns, strict=True))
     quote = connection.ops.quote_name
@@ -221,16 +216,26 @@ def _adapted(field: models.Field[Any, Any], values: Sequence[Any]) -> Sequence[A
         return values
     if isinstance(field, models.JSONField):
         return [None if v is None else adapt(v) for v in values]
-    cache: dict[Any, Any] = {}
+    return _adapt_each(adapt, values)
+
+
+def _adapt_each(adapt: Any, values: Sequence[Any]) -> list[Any]:
+    """Each value adapted, once for each object (many rows share the same moment object: a
+    received time, a deadline worked out once for a day). Known by identity, not equality:
+    cheaper to look up, and the two 01:30s of the October change, which compare equal in one
+    time zone, are an hour apart."""
+    cache: dict[int, Any] = {}
+    get = cache.get
     column: list[Any] = []
+    append = column.append
     for value in values:
         if value is None:
-            column.append(None)
+            append(None)
             continue
-        adapted = cache.get(value)
+        adapted = get(id(value))
         if adapted is None:
-            adapted = cache[value] = adapt(value)
-        column.append(adapted)
+            adapted = cache[id(value)] = adapt(value)
+        append(adapted)
     return column
 
 

@@ -37,9 +37,16 @@ class Episode(TimeStampedModel):
         MISSING = "M", "Missing (whereabouts unknown)"
         AWAY = "A", "Away without authorisation (whereabouts known, at risk)"
 
-    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="episodes")
+    # No index of their own: `episode_child_history_idx` leads with the child,
+    # `episode_indicator_idx` and `episode_council_ref_idx` with the council (decision 0046).
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.PROTECT, related_name="episodes", db_index=False
+    )
     council = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="episodes"
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="episodes",
+        db_index=False,
     )
     group = models.CharField(max_length=10, choices=Group.choices())
     reported_missing_at = models.DateTimeField(db_index=True)
@@ -155,8 +162,9 @@ class Notification(models.Model):
     episode = models.ForeignKey(
         Episode, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
     )
+    # No index of its own: `notification_recent_idx` leads with the council (decision 0046).
     council = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     event = models.CharField(max_length=10, choices=Event.choices)
     source = models.CharField(max_length=20, choices=Source.choices)

@@ -151,12 +151,14 @@ class RHI(TimeStampedModel):
     decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
     outcome_note = models.TextField(blank=True, help_text="Why declined or not applicable")
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    # No index of its own: `rhi_report_by_interview_idx` leads with it (decision 0046).
     interview = models.ForeignKey(
         "interviews.Interview",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="rhis",
+        db_index=False,
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(

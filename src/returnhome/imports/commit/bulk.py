@@ -6,7 +6,7 @@ notifications, RHIs, waiting found notifications and review items as rows of val
 from the legal status and placement on the day it started (`children.groups.groups_for`, the one
 group rule), the RHI deadline with the council's `ClockRule` and `interviews.services.provider_for`
 (what `refer_rhi` does), and one audit row per record with the action and detail the services
-write (`core.audit.write_row` / `write_about`, sealed and inserted in one pass by
+write (`core.audit.write_row` / `write_about` / `writes_about`, sealed and inserted in one pass by
 `insert_writes`). tests/imports/test_import_paths.py checks both paths give the same records.
 It reports every child whose episodes or RHIs it writes to `core.db.bulk_write`, so the report
 facts' triggers skip its rows and those children are derived once at the end (decision 0046).
@@ -31,7 +31,14 @@ from django.utils import timezone
 from returnhome.accounts.models import User
 from returnhome.children.groups import groups_for
 from returnhome.children.models import Alias, Child, Placement
-from returnhome.core.audit import Write, insert_writes, write_about, write_row
+from returnhome.core.audit import (
+    Write,
+    insert_writes,
+    write_about,
+    write_detail,
+    write_row,
+    writes_about,
+)
 from returnhome.core.db import bulk_write, chunked, fast_insert, insert_values, unsaved
 from returnhome.episodes.models import Episode, Notification
 from returnhome.episodes.partners import tell_everyone_responsible_for
@@ -116,6 +123,15 @@ class _Batch:
             n.force_id,
             n.police_reference,
         )
+
+    def returned(self, action: Action) -> tuple[dt.datetime, str]:
+        """When and where the child was found (`found`'s first and third, without the rest)."""
+        if action.pending_id is not None:
+            p = self.pendings_joined[action.pending_id]
+            return p.event_at, p.found_location
+        n = action.notice
+        assert n is not None
+        return n.event_at, n.found_location
 
     def write(
         self, action: str, model: type[Model], pk: int, child_id: int | None, **detail: Any
@@ -228,8 +244,7 @@ def _open_episodes(batch: _Batch, opens: list[Action]) -> None:
         returned_at, found_location = None, not_found
         closing = batch.close_of.get(action.episode_id or 0)
         if closing is not None:
-            found = batch.found(closing)
-            returned_at, found_location = found.returned_at, found.found_location
+            returned_at, found_location = batch.returned(closing)
         rows.append(
             (
                 child,
@@ -250,6 +265,8 @@ def _open_episodes(batch: _Batch, opens: list[Action]) -> None:
     pks = insert_values(Episode, EPISODE_FIELDS, rows)
     notes = []
     missing = Notification.Event.MISSING
+    details: dict[str, str] = {}  # the audit detail of each group, encoded once
+    audit: list[tuple[int, int, str]] = []
     for action, pk, row in zip(opens, pks, rows, strict=True):
         n = action.notice
         assert n is not None and action.episode_id is not None
@@ -268,7 +285,12 @@ def _open_episodes(batch: _Batch, opens: list[Action]) -> None:
                 n.police_reference,
             )
         )
-        batch.write("record_missing", Episode, pk, row[0], source=SOURCE, group=row[2])
+        group = row[2]
+        detail = details.get(group)
+        if detail is None:
+            detail = details[group] = write_detail(source=SOURCE, group=group)
+        audit.append((pk, row[0], detail))
+    batch.audit.extend(writes_about(batch.actor, "record_missing", Episode, audit))
     insert_values(Notification, NOTIFICATION_FIELDS, notes)
 
 
@@ -312,6 +334,12 @@ class _DeadlinesByRule:
         ]
         self.by_received: dict[float, dict[str, dt.datetime]] = {}
         self.by_returned_day: dict[dt.date, dict[str, dt.datetime]] = {}
+        self.by_both: dict[tuple[float, dt.date], dict[str, dt.datetime | None]] = {}
+        self.by_instant = [
+            (name, ClockCount(rule.count))
+            for name, rule, at_notification in self.rules
+            if not at_notification and ClockCount(rule.count) is ClockCount.HOURS
+        ]
 
     def __call__(
         self, returned_at: dt.datetime | None, received_at: dt.datetime | None
@@ -337,14 +365,17 @@ class _DeadlinesByRule:
                 for name, rule, at_notification in self.rules
                 if not at_notification and ClockCount(rule.count) is not ClockCount.HOURS
             }
-        return {
-            name: known[name]
-            if at_notification
-            else by_day[name]
-            if name in by_day
-            else deadline(returned_at, rule.count)
-            for name, rule, at_notification in self.rules
-        }
+        # The rule's order, those known already filled in once for each moment and day.
+        both = self.by_both.get((key, day))
+        if both is None:
+            both = self.by_both[(key, day)] = {
+                name: known[name] if at_notification else by_day.get(name)
+                for name, _rule, at_notification in self.rules
+            }
+        every = dict(both)
+        for name, count in self.by_instant:
+            every[name] = deadline(returned_at, count)
+        return every
 
 
 def _record_returns(batch: _Batch, closes: list[Action], existing_ids: list[int]) -> None:
@@ -398,11 +429,25 @@ def _record_returns(batch: _Batch, closes: list[Action], existing_ids: list[int]
             (pk, child, council_pk, provider.pk, found.received_at, start, due, *every_due.values())
         )
     insert_values(Notification, NOTIFICATION_FIELDS, found_notes)
-    for pk, child in closed:
-        batch.write("record_return", Episode, pk, child, source=SOURCE)
+    returned = write_detail(source=SOURCE)
+    batch.audit.extend(
+        writes_about(
+            batch.actor, "record_return", Episode, ((pk, child, returned) for pk, child in closed)
+        )
+    )
     rhi_pks = insert_values(RHI, RHI_FIELDS, rhis)
+    # The audit detail of each deadline written once: known with its fold and zone (the two
+    # 01:30s of the October change compare equal, and are written apart).
+    referred: dict[Any, str] = {}
+    audit: list[tuple[int, int, str]] = []
     for pk, row in zip(rhi_pks, rhis, strict=True):
-        batch.write("refer_rhi", RHI, pk, row[1], provider=provider, due_at=row[6])
+        due = row[6]
+        key = (due, due.fold, due.tzinfo) if due is not None else None
+        detail = referred.get(key)
+        if detail is None:
+            detail = referred[key] = write_detail(provider=provider, due_at=due)
+        audit.append((pk, row[1], detail))
+    batch.audit.extend(writes_about(batch.actor, "refer_rhi", RHI, audit))
 
 
 def _join_pending(batch: _Batch, closes: list[Action], now: dt.datetime) -> None:
