@@ -89,6 +89,8 @@ def test_an_import_reading_stored_keys_decides_as_one_reading_every_child() -> N
     assert not StaleMatchKeys.objects.filter(council_id=council.pk).exists()
     assert len(stored) < len(whole)
     assert children[4].pk not in stored.people and children[6].pk not in stored.people
+    # Each child filed once under each of its keys, as `ChildIndex.add` files it.
+    assert all(len(ids) == len(set(ids)) for ids in stored.by_key.values())
     for probe in probes:
         assert stored.candidates(probe) == whole.candidates(probe)
         assert stored.match(probe) == whole.match(probe)

@@ -290,6 +290,10 @@ def load_index_for(council: Organisation, probes: Iterable[Person]) -> ChildInde
         keys.update(probe.lookup_keys())
         keys.update(k for k in identifier_keys(probe.la_child_id, probe.nhs_number) if k)
     filed, rows, aliases = children_sharing_keys(council.pk, sorted(keys))
+    # The children placed here filed now, by their keys worked out (`ChildIndex.by_key` files
+    # whoever is in the index when first asked); the council's children below by the stored keys
+    # just read, not worked out again for each (thousands a request).
+    by_key = index.by_key
     people = index.people
     for pk, forename, surname, dob, sex, postcode, address, la_id, nhs in rows:
         people[pk] = Person.build(
@@ -307,7 +311,7 @@ def load_index_for(council: Organisation, probes: Iterable[Person]) -> ChildInde
     # Filed under the keys looked up (the only ones any notification of the import looks up), as
     # `ChildIndex.add` would file them: the stored keys are `Person.filed_under()`.
     for key, child_id in filed:
-        index.by_key[key].append(child_id)
+        by_key[key].append(child_id)
     index.partial = True
     return index
 
