@@ -252,20 +252,25 @@ def _filed(
     return np.concatenate(keys), np.concatenate(owners)
 
 
+def _swapped(probes: Sequence[Person]) -> Ints:
+    """Each notification's date of birth with day and month swapped, as an ordinal (-1: none)."""
+    return np.array(
+        [s.toordinal() if p.dob and (s := swap_day_month(p.dob)) else -1 for p in probes],
+        dtype=np.int64,
+    )
+
+
 def _looked_up(
-    probes: Sequence[Person], columns: _People, vocabulary: _Vocabulary
+    probes: Sequence[Person], columns: _People, vocabulary: _Vocabulary, swapped: Ints
 ) -> tuple[Ints, Ints]:
-    """(key, notification) for every key a notification looks up (`lib.blocking.lookup_keys`)."""
+    """(key, notification) for every key a notification looks up (`lib.blocking.lookup_keys`);
+    `swapped`: `_swapped(probes)`."""
     keys: list[Ints] = []
     owners: list[Ints] = []
     everyone = np.arange(len(probes), dtype=np.int64)
     has_dob = columns.dob >= 0
     keys.append(_key(DOB, 0, columns.dob[has_dob] >> 14, columns.dob[has_dob] & 16383))
     owners.append(everyone[has_dob])
-    swapped = np.array(
-        [s.toordinal() if p.dob and (s := swap_day_month(p.dob)) else -1 for p in probes],
-        dtype=np.int64,
-    )
     has_swapped = swapped >= 0
     keys.append(_key(DOB, 0, swapped[has_swapped] >> 14, swapped[has_swapped] & 16383))
     owners.append(everyone[has_swapped])
@@ -516,15 +521,13 @@ def _dob_points(
 ) -> npt.NDArray[np.float64]:
     """`score`'s date of birth points of each pair; NaN where they disagree (the pair is dropped)."""
     pd, cd = p.dob[pi], c.dob[ci]
-    points = np.full(len(pi), np.nan)
-    either_missing = (pd < 0) | (cd < 0)
-    points[either_missing] = 0.0
-    both = ~either_missing
-    same = both & (pd == cd)
-    points[same] = 5.0
-    swap = both & ~same & (swapped[pi] >= 0) & (cd == swapped[pi])
-    points[swap] = 3.0
-    rest = np.flatnonzero(both & ~same & ~swap)
+    # Most pairs share the date of birth (their blocking key): the rest are looked at apart.
+    points = np.where((pd < 0) | (cd < 0), 0.0, np.where(pd == cd, 5.0, np.nan))
+    unequal = np.flatnonzero(np.isnan(points))
+    turned = swapped[pi[unequal]]
+    swap = (turned >= 0) & (cd[unequal] == turned)
+    points[unequal[swap]] = 3.0
+    rest = unequal[~swap]
     if len(rest):
         a, b = p.digits[pi[rest]], c.digits[ci[rest]]
         differ = a != b
@@ -655,7 +658,8 @@ def prescore(
     columns = _People.of(everyone, vocabulary)
     probe_columns = columns.part(n_people)
     keys, owners = _filed(everyone, columns, vocabulary)
-    looked_up = _looked_up(probes, probe_columns, vocabulary)
+    swapped = _swapped(probes)
+    looked_up = _looked_up(probes, probe_columns, vocabulary, swapped)
     if max(len(vocabulary.postcodes), len(vocabulary.codes)) >= 1 << 20:
         return None  # more than a key's number holds (`_key`): one at a time
     known_filed = owners < n_people
@@ -675,28 +679,25 @@ def prescore(
         other = nci - n_people != npi
         pi, ci = np.concatenate([pi, npi[other]]), np.concatenate([ci, nci[other]])
     p, c = probe_columns, columns
-    swapped = np.array(
-        [s.toordinal() if q.dob and (s := swap_day_month(q.dob)) else -1 for q in probes],
-        dtype=np.int64,
-    )
     # Everything but the names and the address (`weigh`'s `rest`).
     rest = _dob_points(p, c, pi, ci, swapped)
     alive = ~np.isnan(rest)
     pi, ci, rest = pi[alive], ci[alive], rest[alive]
+    # (Points are multiples of 0.5: exact, in any order. Each rule only where it applies.)
     ppc, cpc = p.postcode[pi], c.postcode[ci]
-    both = (ppc > 0) & (cpc > 0)
-    rest += np.where(
-        both,
-        np.where(ppc == cpc, 2.0, np.where(p.district[pi] == c.district[ci], 0.5, -0.5)),
-        0.0,
-    )
+    both = np.flatnonzero((ppc > 0) & (cpc > 0))
+    same = ppc[both] == cpc[both]
+    rest[both[same]] += 2.0
+    differ = both[~same]
+    rest[differ] += np.where(p.district[pi[differ]] == c.district[ci[differ]], 0.5, -0.5)
     psx, csx = p.sex[pi], c.sex[ci]
     rest += np.where((psx > 0) & (csx > 0), np.where(psx == csx, 0.5, -3.0), 0.0)
-    pla, cla = p.la_child_id[pi], c.la_child_id[ci]
-    rest -= np.where((pla > 0) & (cla > 0) & (pla != cla), 10.0, 0.0)
-    pnhs, cnhs = p.nhs_number[pi], c.nhs_number[ci]
-    rest -= np.where((pnhs > 0) & (cnhs > 0) & (pnhs != cnhs), 10.0, 0.0)
-    need = FLOOR - rest - np.where(p.address[pi] & c.address[ci], 1.0, 0.0)
+    for probe_side, child_side in ((p.la_child_id, c.la_child_id), (p.nhs_number, c.nhs_number)):
+        given = np.flatnonzero((probe_side > 0)[pi])  # few notifications give identifiers
+        held = child_side[ci[given]]
+        rest[given[(held > 0) & (held != probe_side[pi[given]])]] -= 10.0
+    need = FLOOR - rest
+    need[p.address[pi] & c.address[ci]] -= 1.0
     # What the names can earn: with an alias on either side, at most 8; otherwise the bound of
     # whether each name part reaches NAME_FLOOR (`weigh`).
     alive = need <= 8.0
