@@ -306,11 +306,17 @@ def _looked_up(
 
 
 def _pairs(
-    filed: tuple[Ints, Ints], looked_up: tuple[Ints, Ints], children: int
+    filed: tuple[Ints, Ints],
+    looked_up: tuple[Ints, Ints],
+    children: int,
+    dob: Ints,
+    probe_dob: Ints,
+    swapped: Ints,
 ) -> tuple[Ints, Ints] | None:
-    """Every distinct (notification, child) sharing a key, sorted by notification then child;
-    None if the keys they share are more than MOST_PAIRS (a file of many notifications with one
-    date of birth, say: then one at a time)."""
+    """Every distinct (notification, child) sharing a key, in no particular order; None if the
+    keys they share are more than MOST_PAIRS (a file of many notifications with one date of
+    birth, say: then one at a time). `dob`: the filed persons' dates of birth (ordinals, -1 not
+    given, by owner); `probe_dob` and `swapped`: the notifications' and their swapped ones."""
     keys, owners = filed
     order = np.argsort(keys, kind="stable")
     keys, owners = keys[order], owners[order]
@@ -323,8 +329,19 @@ def _pairs(
         return None
     starts = np.cumsum(count) - count
     position = np.repeat(lo - starts, count) + np.arange(total, dtype=np.int64)
-    pair = np.unique(np.repeat(probes, count) * children + owners[position])
-    return pair // children, pair % children
+    pi, ci = np.repeat(probes, count), owners[position]
+    # Most pairs share the date of birth, and those are distinct already: a child is filed
+    # under its one date, and a notification's date and its swapped one differ. A pair sharing
+    # another key is kept once, and only if its dates do not pair them already.
+    by_date = np.repeat(wanted >> 48 == DOB, count)
+    other_p, other_c = pi[~by_date], ci[~by_date]
+    held = dob[other_c]
+    dated = (held >= 0) & ((held == probe_dob[other_p]) | (held == swapped[other_p]))
+    other = np.unique(other_p[~dated] * children + other_c[~dated])
+    return (
+        np.concatenate([pi[by_date], other // children]),
+        np.concatenate([ci[by_date], other % children]),
+    )
 
 
 class _NameReach:
@@ -663,7 +680,8 @@ def prescore(
     if max(len(vocabulary.postcodes), len(vocabulary.codes)) >= 1 << 20:
         return None  # more than a key's number holds (`_key`): one at a time
     known_filed = owners < n_people
-    known = _pairs((keys[known_filed], owners[known_filed]), looked_up, len(everyone))
+    dated = (columns.dob, probe_columns.dob, swapped)
+    known = _pairs((keys[known_filed], owners[known_filed]), looked_up, len(everyone), *dated)
     if known is None:
         return None
     pi, ci = known
@@ -672,7 +690,7 @@ def prescore(
     creates = np.ones(n_probes, dtype=np.bool_) if may_create is None else np.array(may_create)
     new_filed = ~known_filed
     new_filed[new_filed] = creates[owners[new_filed] - n_people]
-    among_probes = _pairs((keys[new_filed], owners[new_filed]), looked_up, len(everyone))
+    among_probes = _pairs((keys[new_filed], owners[new_filed]), looked_up, len(everyone), *dated)
     with_new = among_probes is not None
     if among_probes is not None:
         npi, nci = among_probes
