@@ -729,8 +729,8 @@ def prescore(
     given_f = reach(pf, cf, forenames=True)
     # (Above 7.5 a swapped pairing cannot earn enough whatever the names.)
     swap_f = np.zeros(len(plain), dtype=np.uint8)
-    ask = n <= 7.5
-    swap_f[ask] = reach(ps[ask], cf[ask], forenames=True)
+    swappable = n <= 7.5
+    swap_f[swappable] = reach(ps[swappable], cf[swappable], forenames=True)
     out = (n > np.where(given_f >= 1, 8.0, 1.0)) & (n > np.where(swap_f >= 1, 7.5, 0.5))
     ask = np.flatnonzero(~out)
     given_s = reach(ps[ask], cs[ask], forenames=False)

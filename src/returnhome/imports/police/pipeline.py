@@ -16,9 +16,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from returnhome.children.matchkeys import children_sharing_keys, refresh_match_keys
@@ -439,6 +439,18 @@ class Plan:
         )._asdict()
 
 
+M = TypeVar("M", bound=Model)
+
+
+def _referring(rows: QuerySet[M], references: list[str]) -> QuerySet[M]:
+    """The rows with one of these police references. The references are passed as parameters
+    of one `IN` written here: Django's `__in` prepares each value in Python, which for a file
+    of 50,000 references cost more than the queries (decision 0047, round 2)."""
+    column = f"{rows.model._meta.db_table}.police_reference"
+    marks = ", ".join(["%s"] * len(references))
+    return rows.extra(where=[f"{column} IN ({marks})"], params=references)  # noqa: S610
+
+
 class Planner:
     """Walks the valid notices in the order the events happened, keeping the state they change."""
 
@@ -489,28 +501,32 @@ class Planner:
             "returned_at",
         )
         for refs in chunked(references):
-            for pk, child_id, force_id, ref, started, returned in Episode.objects.filter(
-                ours, police_reference__in=refs
+            for pk, child_id, force_id, ref, started, returned in _referring(
+                Episode.objects.filter(ours), refs
             ).values_list(*episode_fields):
                 state = self._episode(pk, child_id, force_id, ref, started, returned)
                 if force_id is not None:
                     self.episodes_by_key.setdefault((force_id, ref), state)
-            for force_id, ref, event, episode_id in Notification.objects.filter(
-                Q(council=council) | Q(episode__child_id__in=self.placed_in),
-                police_reference__in=refs,
-                police_force__isnull=False,
+            for force_id, ref, event, episode_id in _referring(
+                Notification.objects.filter(
+                    Q(council=council) | Q(episode__child_id__in=self.placed_in),
+                    police_force__isnull=False,
+                ),
+                refs,
             ).values_list("police_force_id", "police_reference", "event", "episode_id"):
                 self.notified.add((force_id, ref, event))
                 if event == "found" and episode_id in self.episodes:
                     self.episodes[episode_id].has_found = True
-            for pending in PendingNotification.objects.filter(
-                Q(council=council) | Q(child_id__in=self.placed_in),
-                police_reference__in=refs,
-                status=PendingNotification.Status.WAITING,
+            for pending in _referring(
+                PendingNotification.objects.filter(
+                    Q(council=council) | Q(child_id__in=self.placed_in),
+                    status=PendingNotification.Status.WAITING,
+                ),
+                refs,
             ):
                 self.pending[(pending.police_force_id, pending.police_reference)] = pending
-            for force_id, ref, event in ReviewItem.objects.filter(
-                council=council, police_reference__in=refs, status=ReviewItem.Status.OPEN
+            for force_id, ref, event in _referring(
+                ReviewItem.objects.filter(council=council, status=ReviewItem.Status.OPEN), refs
             ).values_list("police_force_id", "police_reference", "event"):
                 self.in_review.add((force_id, ref, event))
         open_episodes = Episode.objects.filter(ours, returned_at__isnull=True)
