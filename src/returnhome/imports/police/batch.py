@@ -26,6 +26,7 @@ had created a child by then (`Prescored.scored`).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ def band(similarity: Floats) -> Bands:
 
 
 FLOOR = REVIEW - 3.0
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 # The most (notification, child) pairs sharing a key that are matched at once (memory: about
 # 100 bytes a pair); above it, one at a time.
 MOST_PAIRS = 10_000_000
@@ -160,14 +162,25 @@ class _People:
         la, nhs, sexes = vocabulary.la_child_ids, vocabulary.nhs_numbers, vocabulary.sexes
         addresses = vocabulary.addresses
         name = vocabulary.name
-        dobs = [p.dob for p in people]
         texts = "".join(p.dob_text or "00000000" for p in people).encode("ascii")
+        digits = np.frombuffer(texts, dtype=np.uint8).reshape(len(people), 8)
+        # The date of birth's numbers from its digits (YYYYMMDD; 0 when not given), and its
+        # ordinal (`date.toordinal`) from them: days since 1970-01-01 plus that day's ordinal.
+        number = digits.astype(np.int64) - 48
+        year = number[:, 0] * 1000 + number[:, 1] * 100 + number[:, 2] * 10 + number[:, 3]
+        month = number[:, 4] * 10 + number[:, 5]
+        day = number[:, 6] * 10 + number[:, 7]
+        given = year > 0
+        months = ((year[given] - 1970) * 12 + month[given] - 1).astype("datetime64[M]")
+        days = months.astype("datetime64[D]") + (day[given] - 1).astype("timedelta64[D]")
+        dob = np.full(len(people), -1, dtype=np.int64)
+        dob[given] = days.astype(np.int64) + EPOCH_ORDINAL
         return cls(
-            dob=np.array([d.toordinal() if d else -1 for d in dobs], dtype=np.int64),
-            year=np.array([d.year if d else 0 for d in dobs], dtype=np.int64),
-            month=np.array([d.month if d else 0 for d in dobs], dtype=np.int64),
-            day=np.array([d.day if d else 0 for d in dobs], dtype=np.int64),
-            digits=np.frombuffer(texts, dtype=np.uint8).reshape(len(people), 8),
+            dob=dob,
+            year=year,
+            month=month,
+            day=day,
+            digits=digits,
             postcode=np.array(
                 [postcodes.setdefault(p.postcode, len(postcodes)) for p in people], dtype=np.int64
             ),
@@ -662,12 +675,20 @@ class Prescored:
 
 
 def prescore(
-    index: ChildIndex, probes: Sequence[Person], may_create: Sequence[bool] | None = None
+    index: ChildIndex,
+    probes: Sequence[Person],
+    may_create: Sequence[bool] | None = None,
+    moments: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> Prescored | None:
     """The candidates each of `probes` keeps (`ChildIndex._scored`) among the index's children,
     and among the other probes as the children they may create (those with `may_create`, all
     by default; the plan counts those that did). None if there are too many pairs to do it at
-    once (`MOST_PAIRS`)."""
+    once (`MOST_PAIRS`).
+
+    `moments`, if the plan knows them: when (in the plan's order) each probe may create its
+    child, and when it is matched for the last time. A probe j's child can be a candidate of
+    probe i only if j creates it before i is last matched: the other pairs are never counted
+    (`Prescored.scored`), so they are not weighed."""
     people = list(index.people.values())
     vocabulary = _Vocabulary()
     n_people, n_probes = len(people), len(probes)
@@ -695,6 +716,9 @@ def prescore(
     if among_probes is not None:
         npi, nci = among_probes
         other = nci - n_people != npi
+        if moments is not None:
+            creates_at, last_matched = (np.asarray(m, dtype=np.int64) for m in moments)
+            other &= creates_at[nci - n_people] < last_matched[npi]
         pi, ci = np.concatenate([pi, npi[other]]), np.concatenate([ci, nci[other]])
     p, c = probe_columns, columns
     # Everything but the names and the address (`weigh`'s `rest`).

@@ -618,7 +618,23 @@ class Planner:
             return
         self.probes = [probe_for(n) for n in wanted]
         self.position = position
-        self.prescored = prescore(self.index, self.probes, [n.event == "missing" for n in wanted])
+        # When each may create its child (a missing one, when it is planned), and when it is
+        # matched for the last time (itself, or a found one that is the same to matching).
+        never = len(order)
+        creates_at = [never] * len(wanted)
+        last_matched = [0] * len(wanted)
+        for moment, notice in enumerate(order):
+            at = position.get(id(notice))
+            if at is not None:
+                last_matched[at] = moment
+                if notice.event == "missing":
+                    creates_at[at] = moment
+        self.prescored = prescore(
+            self.index,
+            self.probes,
+            [n.event == "missing" for n in wanted],
+            (creates_at, last_matched),
+        )
 
     def _review(
         self, notice: Notice, reason: str, message: str, decision: Decision | None = None, **kw: Any
