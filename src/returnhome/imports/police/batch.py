@@ -224,42 +224,55 @@ def _filed(
     has_postcode = columns.postcode > 0
     keys.append(_key(POSTCODE, columns.postcode[has_postcode], 0, 0))
     owners.append(everyone[has_postcode])
-    # (person, code) and (person, code, initial) of each person's surname codes.
+    # (person, code) and (person, code, initial) of each person's surname codes: worked out
+    # once per distinct surname and forename for those without an alias, one by one for the rest.
+    surname_codes = vocabulary.surname_codes
+    names = list(vocabulary.names)
+    plain = np.flatnonzero(~columns.aliases)
+    surnames, at = np.unique(columns.surname[plain], return_inverse=True)
+    by_surname = [surname_codes(names[u]) for u in surnames.tolist()]
+    sizes = np.array([len(c) for c in by_surname], dtype=np.int64)
+    flat = np.fromiter((c for codes in by_surname for c in codes), dtype=np.int64)
+    many = sizes[at]
+    plain_who = np.repeat(plain, many)
+    within = np.arange(len(plain_who), dtype=np.int64) - np.repeat(np.cumsum(many) - many, many)
+    plain_code = flat[np.repeat((np.cumsum(sizes) - sizes)[at], many) + within]
+    initial_of = np.array([ord(n[0]) if n else 0 for n in names], dtype=np.int64)
+    initial = initial_of[columns.forename[plain_who]]
+    with_initial = initial > 0
+    person_code_arrays = [np.stack([plain_who, plain_code], axis=1)]
+    person_code_initial_arrays = [
+        np.stack([plain_who[with_initial], plain_code[with_initial], initial[with_initial]], axis=1)
+    ]
     person_code: list[tuple[int, int]] = []
     person_code_initial: list[tuple[int, int, int]] = []
-    surname_codes = vocabulary.surname_codes
-    for i, p in enumerate(people):
-        codes = surname_codes(p.surname)
-        if p.aliases:
-            codes = tuple(
-                dict.fromkeys(
-                    [
-                        *codes,
-                        *(
-                            vocabulary.code(c)
-                            for _, asn in p.aliases
-                            if asn and (c := phonetic(asn))
-                        ),
-                    ]
-                )
+    for i in np.flatnonzero(columns.aliases).tolist():
+        p = people[i]
+        codes = tuple(
+            dict.fromkeys(
+                [
+                    *surname_codes(p.surname),
+                    *(vocabulary.code(c) for _, asn in p.aliases if asn and (c := phonetic(asn))),
+                ]
             )
-            initials = {x for x in {p.forename[:1], *(af[:1] for af, _ in p.aliases)} if x}
-        else:
-            initials = {p.forename[:1]} if p.forename else set()
+        )
+        initials = {x for x in {p.forename[:1], *(af[:1] for af, _ in p.aliases)} if x}
         for code in codes:
             person_code.append((i, code))
-            for initial in initials:
-                person_code_initial.append((i, code, ord(initial)))
-    if person_code:
-        pc = np.array(person_code, dtype=np.int64)
+            for initial_ in initials:
+                person_code_initial.append((i, code, ord(initial_)))
+    person_code_arrays.append(np.array(person_code, dtype=np.int64).reshape(-1, 2))
+    person_code_initial_arrays.append(np.array(person_code_initial, dtype=np.int64).reshape(-1, 3))
+    pc = np.concatenate(person_code_arrays)
+    pci = np.concatenate(person_code_initial_arrays)
+    if len(pc):
         dated = has_dob[pc[:, 0]]
         who, codes_of = pc[dated, 0], pc[dated, 1]
         y, m, d = columns.year[who], columns.month[who], columns.day[who]
         for kind, x, z in ((BY_YEAR_MONTH, y, m), (BY_YEAR_DAY, y, d), (BY_MONTH_DAY, m, d)):
             keys.append(_key(kind, codes_of, x, z))
             owners.append(who)
-    if person_code_initial:
-        pci = np.array(person_code_initial, dtype=np.int64)
+    if len(pci):
         keys.append(_key(BY_INITIAL, pci[:, 1], pci[:, 2], 0))
         owners.append(pci[:, 0])
     return np.concatenate(keys), np.concatenate(owners)
