@@ -263,7 +263,8 @@ def load_index(council: Organisation) -> ChildIndex:
     (`placed_in_children`), for matching (not records merged into another)."""
     index = ChildIndex()
     theirs = Q(council=council) | Q(pk__in=placed_in_children(council).values("pk"))
-    _add_children(index, Child.objects.filter(theirs).current())
+    # In the order they were made (the model's order by name makes the database sort them all).
+    _add_children(index, Child.objects.filter(theirs).current().order_by("pk"))
     return index
 
 
