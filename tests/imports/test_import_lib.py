@@ -27,10 +27,22 @@ from returnhome.lib.tabular import TableError, read_table, safe_cell, write_csv
         ("2025-07-01 08:00:30", dt.datetime(2025, 7, 1, 8, 0, 30, tzinfo=LONDON)),
         ("2025-07-01T08:00Z", dt.datetime(2025, 7, 1, 8, 0, tzinfo=dt.UTC)),
         ("2025-10-26T01:30+01:00", dt.datetime(2025, 10, 26, 0, 30, tzinfo=dt.UTC)),
+        ("2025-10-26T01:30+0100", dt.datetime(2025, 10, 26, 0, 30, tzinfo=dt.UTC)),
+        ("2025-10-26T01:30:15-0130", dt.datetime(2025, 10, 26, 3, 0, 15, tzinfo=dt.UTC)),
+        ("26/10/2025 01:30 +0100", dt.datetime(2025, 10, 26, 0, 30, tzinfo=dt.UTC)),
     ],
 )
 def test_datetimes(text: str, expected: dt.datetime) -> None:
     assert parse_datetime(text) == expected
+
+
+@pytest.mark.parametrize("offset", ["+0000", "+00:00", "-0545", "-05:45", "+1400", "+14:00"])
+def test_an_offset_reads_the_same_with_or_without_its_colon(offset: str) -> None:
+    compact = offset.replace(":", "")
+    with_colon = f"{compact[:3]}:{compact[3:]}"
+    moment = parse_datetime(f"2026-06-13T21:20{offset}")
+    assert moment == parse_datetime(f"2026-06-13T21:20{with_colon}")
+    assert moment.utcoffset() == parse_datetime(f"13/06/2026 21:20 {with_colon}").utcoffset()
 
 
 def test_summer_time_in_local_times() -> None:

@@ -126,11 +126,12 @@ def _offset(text: str) -> dt.timezone:
     return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
 
 
-# The form systems write (2025-03-14T09:30, with seconds or a UTC offset or neither): read by
-# datetime.fromisoformat, which gives what the general reading below gives, faster (a large file
-# has a moment or two on every row). Anything else, or anything it refuses, goes the long way.
+# The form systems write (2025-03-14T09:30, with seconds or a UTC offset, +01:00 or +0100, or
+# neither): read by datetime.fromisoformat, which gives what the general reading below gives,
+# faster (a large file has a moment or two on every row). Anything else, or anything it refuses,
+# goes the long way.
 _ISO_MOMENT = re.compile(
-    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:[+-](?:[01]\d|2[0-3]):[0-5]\d)?"
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:[+-](?:[01]\d|2[0-3]):?[0-5]\d)?"
 )
 
 

@@ -210,6 +210,9 @@ def _csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]], li
         raise TableError(f"Row {reader.line_num}: the file cannot be read as CSV ({exc})") from None
     header_line = reader.line_num
     _check_cells(header_line, header, header)
+    # A text without any character no record may hold has no row holding one: then the rows
+    # are not searched one by one.
+    clean = BAD_CHARACTER.search(text) is None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         assert header is not None
@@ -224,8 +227,9 @@ def _csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]], li
                     f"Row {start}: the file cannot be read as CSV ({exc}); check for an "
                     "unmatched double quote"
                 ) from None
-            if any(cell.strip() for cell in cells):
-                _check_cells(start, cells, header)
+            if "".join(cells).strip():  # not blank: some cell holds more than spaces
+                if not clean:
+                    _check_cells(start, cells, header)
                 yield start, cells
             else:
                 blank[0] += 1

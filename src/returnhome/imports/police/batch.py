@@ -26,6 +26,7 @@ had created a child by then (`Prescored.scored`).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ def band(similarity: Floats) -> Bands:
 
 
 FLOOR = REVIEW - 3.0
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 # The most (notification, child) pairs sharing a key that are matched at once (memory: about
 # 100 bytes a pair); above it, one at a time.
 MOST_PAIRS = 10_000_000
@@ -160,14 +162,25 @@ class _People:
         la, nhs, sexes = vocabulary.la_child_ids, vocabulary.nhs_numbers, vocabulary.sexes
         addresses = vocabulary.addresses
         name = vocabulary.name
-        dobs = [p.dob for p in people]
         texts = "".join(p.dob_text or "00000000" for p in people).encode("ascii")
+        digits = np.frombuffer(texts, dtype=np.uint8).reshape(len(people), 8)
+        # The date of birth's numbers from its digits (YYYYMMDD; 0 when not given), and its
+        # ordinal (`date.toordinal`) from them: days since 1970-01-01 plus that day's ordinal.
+        number = digits.astype(np.int64) - 48
+        year = number[:, 0] * 1000 + number[:, 1] * 100 + number[:, 2] * 10 + number[:, 3]
+        month = number[:, 4] * 10 + number[:, 5]
+        day = number[:, 6] * 10 + number[:, 7]
+        given = year > 0
+        months = ((year[given] - 1970) * 12 + month[given] - 1).astype("datetime64[M]")
+        days = months.astype("datetime64[D]") + (day[given] - 1).astype("timedelta64[D]")
+        dob = np.full(len(people), -1, dtype=np.int64)
+        dob[given] = days.astype(np.int64) + EPOCH_ORDINAL
         return cls(
-            dob=np.array([d.toordinal() if d else -1 for d in dobs], dtype=np.int64),
-            year=np.array([d.year if d else 0 for d in dobs], dtype=np.int64),
-            month=np.array([d.month if d else 0 for d in dobs], dtype=np.int64),
-            day=np.array([d.day if d else 0 for d in dobs], dtype=np.int64),
-            digits=np.frombuffer(texts, dtype=np.uint8).reshape(len(people), 8),
+            dob=dob,
+            year=year,
+            month=month,
+            day=day,
+            digits=digits,
             postcode=np.array(
                 [postcodes.setdefault(p.postcode, len(postcodes)) for p in people], dtype=np.int64
             ),
@@ -211,61 +224,79 @@ def _filed(
     has_postcode = columns.postcode > 0
     keys.append(_key(POSTCODE, columns.postcode[has_postcode], 0, 0))
     owners.append(everyone[has_postcode])
-    # (person, code) and (person, code, initial) of each person's surname codes.
+    # (person, code) and (person, code, initial) of each person's surname codes: worked out
+    # once per distinct surname and forename for those without an alias, one by one for the rest.
+    surname_codes = vocabulary.surname_codes
+    names = list(vocabulary.names)
+    plain = np.flatnonzero(~columns.aliases)
+    surnames, at = np.unique(columns.surname[plain], return_inverse=True)
+    by_surname = [surname_codes(names[u]) for u in surnames.tolist()]
+    sizes = np.array([len(c) for c in by_surname], dtype=np.int64)
+    flat = np.fromiter((c for codes in by_surname for c in codes), dtype=np.int64)
+    many = sizes[at]
+    plain_who = np.repeat(plain, many)
+    within = np.arange(len(plain_who), dtype=np.int64) - np.repeat(np.cumsum(many) - many, many)
+    plain_code = flat[np.repeat((np.cumsum(sizes) - sizes)[at], many) + within]
+    initial_of = np.array([ord(n[0]) if n else 0 for n in names], dtype=np.int64)
+    initial = initial_of[columns.forename[plain_who]]
+    with_initial = initial > 0
+    person_code_arrays = [np.stack([plain_who, plain_code], axis=1)]
+    person_code_initial_arrays = [
+        np.stack([plain_who[with_initial], plain_code[with_initial], initial[with_initial]], axis=1)
+    ]
     person_code: list[tuple[int, int]] = []
     person_code_initial: list[tuple[int, int, int]] = []
-    surname_codes = vocabulary.surname_codes
-    for i, p in enumerate(people):
-        codes = surname_codes(p.surname)
-        if p.aliases:
-            codes = tuple(
-                dict.fromkeys(
-                    [
-                        *codes,
-                        *(
-                            vocabulary.code(c)
-                            for _, asn in p.aliases
-                            if asn and (c := phonetic(asn))
-                        ),
-                    ]
-                )
+    for i in np.flatnonzero(columns.aliases).tolist():
+        p = people[i]
+        codes = tuple(
+            dict.fromkeys(
+                [
+                    *surname_codes(p.surname),
+                    *(vocabulary.code(c) for _, asn in p.aliases if asn and (c := phonetic(asn))),
+                ]
             )
-            initials = {x for x in {p.forename[:1], *(af[:1] for af, _ in p.aliases)} if x}
-        else:
-            initials = {p.forename[:1]} if p.forename else set()
+        )
+        initials = {x for x in {p.forename[:1], *(af[:1] for af, _ in p.aliases)} if x}
         for code in codes:
             person_code.append((i, code))
-            for initial in initials:
-                person_code_initial.append((i, code, ord(initial)))
-    if person_code:
-        pc = np.array(person_code, dtype=np.int64)
+            for initial_ in initials:
+                person_code_initial.append((i, code, ord(initial_)))
+    person_code_arrays.append(np.array(person_code, dtype=np.int64).reshape(-1, 2))
+    person_code_initial_arrays.append(np.array(person_code_initial, dtype=np.int64).reshape(-1, 3))
+    pc = np.concatenate(person_code_arrays)
+    pci = np.concatenate(person_code_initial_arrays)
+    if len(pc):
         dated = has_dob[pc[:, 0]]
         who, codes_of = pc[dated, 0], pc[dated, 1]
         y, m, d = columns.year[who], columns.month[who], columns.day[who]
         for kind, x, z in ((BY_YEAR_MONTH, y, m), (BY_YEAR_DAY, y, d), (BY_MONTH_DAY, m, d)):
             keys.append(_key(kind, codes_of, x, z))
             owners.append(who)
-    if person_code_initial:
-        pci = np.array(person_code_initial, dtype=np.int64)
+    if len(pci):
         keys.append(_key(BY_INITIAL, pci[:, 1], pci[:, 2], 0))
         owners.append(pci[:, 0])
     return np.concatenate(keys), np.concatenate(owners)
 
 
+def _swapped(probes: Sequence[Person]) -> Ints:
+    """Each notification's date of birth with day and month swapped, as an ordinal (-1: none)."""
+    return np.array(
+        [s.toordinal() if p.dob and (s := swap_day_month(p.dob)) else -1 for p in probes],
+        dtype=np.int64,
+    )
+
+
 def _looked_up(
-    probes: Sequence[Person], columns: _People, vocabulary: _Vocabulary
+    probes: Sequence[Person], columns: _People, vocabulary: _Vocabulary, swapped: Ints
 ) -> tuple[Ints, Ints]:
-    """(key, notification) for every key a notification looks up (`lib.blocking.lookup_keys`)."""
+    """(key, notification) for every key a notification looks up (`lib.blocking.lookup_keys`);
+    `swapped`: `_swapped(probes)`."""
     keys: list[Ints] = []
     owners: list[Ints] = []
     everyone = np.arange(len(probes), dtype=np.int64)
     has_dob = columns.dob >= 0
     keys.append(_key(DOB, 0, columns.dob[has_dob] >> 14, columns.dob[has_dob] & 16383))
     owners.append(everyone[has_dob])
-    swapped = np.array(
-        [s.toordinal() if p.dob and (s := swap_day_month(p.dob)) else -1 for p in probes],
-        dtype=np.int64,
-    )
     has_swapped = swapped >= 0
     keys.append(_key(DOB, 0, swapped[has_swapped] >> 14, swapped[has_swapped] & 16383))
     owners.append(everyone[has_swapped])
@@ -301,11 +332,17 @@ def _looked_up(
 
 
 def _pairs(
-    filed: tuple[Ints, Ints], looked_up: tuple[Ints, Ints], children: int
+    filed: tuple[Ints, Ints],
+    looked_up: tuple[Ints, Ints],
+    children: int,
+    dob: Ints,
+    probe_dob: Ints,
+    swapped: Ints,
 ) -> tuple[Ints, Ints] | None:
-    """Every distinct (notification, child) sharing a key, sorted by notification then child;
-    None if the keys they share are more than MOST_PAIRS (a file of many notifications with one
-    date of birth, say: then one at a time)."""
+    """Every distinct (notification, child) sharing a key, in no particular order; None if the
+    keys they share are more than MOST_PAIRS (a file of many notifications with one date of
+    birth, say: then one at a time). `dob`: the filed persons' dates of birth (ordinals, -1 not
+    given, by owner); `probe_dob` and `swapped`: the notifications' and their swapped ones."""
     keys, owners = filed
     order = np.argsort(keys, kind="stable")
     keys, owners = keys[order], owners[order]
@@ -318,8 +355,19 @@ def _pairs(
         return None
     starts = np.cumsum(count) - count
     position = np.repeat(lo - starts, count) + np.arange(total, dtype=np.int64)
-    pair = np.unique(np.repeat(probes, count) * children + owners[position])
-    return pair // children, pair % children
+    pi, ci = np.repeat(probes, count), owners[position]
+    # Most pairs share the date of birth, and those are distinct already: a child is filed
+    # under its one date, and a notification's date and its swapped one differ. A pair sharing
+    # another key is kept once, and only if its dates do not pair them already.
+    by_date = np.repeat(wanted >> 48 == DOB, count)
+    other_p, other_c = pi[~by_date], ci[~by_date]
+    held = dob[other_c]
+    dated = (held >= 0) & ((held == probe_dob[other_p]) | (held == swapped[other_p]))
+    other = np.unique(other_p[~dated] * children + other_c[~dated])
+    return (
+        np.concatenate([pi[by_date], other // children]),
+        np.concatenate([ci[by_date], other % children]),
+    )
 
 
 class _NameReach:
@@ -516,15 +564,13 @@ def _dob_points(
 ) -> npt.NDArray[np.float64]:
     """`score`'s date of birth points of each pair; NaN where they disagree (the pair is dropped)."""
     pd, cd = p.dob[pi], c.dob[ci]
-    points = np.full(len(pi), np.nan)
-    either_missing = (pd < 0) | (cd < 0)
-    points[either_missing] = 0.0
-    both = ~either_missing
-    same = both & (pd == cd)
-    points[same] = 5.0
-    swap = both & ~same & (swapped[pi] >= 0) & (cd == swapped[pi])
-    points[swap] = 3.0
-    rest = np.flatnonzero(both & ~same & ~swap)
+    # Most pairs share the date of birth (their blocking key): the rest are looked at apart.
+    points = np.where((pd < 0) | (cd < 0), 0.0, np.where(pd == cd, 5.0, np.nan))
+    unequal = np.flatnonzero(np.isnan(points))
+    turned = swapped[pi[unequal]]
+    swap = (turned >= 0) & (cd[unequal] == turned)
+    points[unequal[swap]] = 3.0
+    rest = unequal[~swap]
     if len(rest):
         a, b = p.digits[pi[rest]], c.digits[ci[rest]]
         differ = a != b
@@ -642,12 +688,20 @@ class Prescored:
 
 
 def prescore(
-    index: ChildIndex, probes: Sequence[Person], may_create: Sequence[bool] | None = None
+    index: ChildIndex,
+    probes: Sequence[Person],
+    may_create: Sequence[bool] | None = None,
+    moments: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> Prescored | None:
     """The candidates each of `probes` keeps (`ChildIndex._scored`) among the index's children,
     and among the other probes as the children they may create (those with `may_create`, all
     by default; the plan counts those that did). None if there are too many pairs to do it at
-    once (`MOST_PAIRS`)."""
+    once (`MOST_PAIRS`).
+
+    `moments`, if the plan knows them: when (in the plan's order) each probe may create its
+    child, and when it is matched for the last time. A probe j's child can be a candidate of
+    probe i only if j creates it before i is last matched: the other pairs are never counted
+    (`Prescored.scored`), so they are not weighed."""
     people = list(index.people.values())
     vocabulary = _Vocabulary()
     n_people, n_probes = len(people), len(probes)
@@ -655,11 +709,13 @@ def prescore(
     columns = _People.of(everyone, vocabulary)
     probe_columns = columns.part(n_people)
     keys, owners = _filed(everyone, columns, vocabulary)
-    looked_up = _looked_up(probes, probe_columns, vocabulary)
+    swapped = _swapped(probes)
+    looked_up = _looked_up(probes, probe_columns, vocabulary, swapped)
     if max(len(vocabulary.postcodes), len(vocabulary.codes)) >= 1 << 20:
         return None  # more than a key's number holds (`_key`): one at a time
     known_filed = owners < n_people
-    known = _pairs((keys[known_filed], owners[known_filed]), looked_up, len(everyone))
+    dated = (columns.dob, probe_columns.dob, swapped)
+    known = _pairs((keys[known_filed], owners[known_filed]), looked_up, len(everyone), *dated)
     if known is None:
         return None
     pi, ci = known
@@ -668,35 +724,35 @@ def prescore(
     creates = np.ones(n_probes, dtype=np.bool_) if may_create is None else np.array(may_create)
     new_filed = ~known_filed
     new_filed[new_filed] = creates[owners[new_filed] - n_people]
-    among_probes = _pairs((keys[new_filed], owners[new_filed]), looked_up, len(everyone))
+    among_probes = _pairs((keys[new_filed], owners[new_filed]), looked_up, len(everyone), *dated)
     with_new = among_probes is not None
     if among_probes is not None:
         npi, nci = among_probes
         other = nci - n_people != npi
+        if moments is not None:
+            creates_at, last_matched = (np.asarray(m, dtype=np.int64) for m in moments)
+            other &= creates_at[nci - n_people] < last_matched[npi]
         pi, ci = np.concatenate([pi, npi[other]]), np.concatenate([ci, nci[other]])
     p, c = probe_columns, columns
-    swapped = np.array(
-        [s.toordinal() if q.dob and (s := swap_day_month(q.dob)) else -1 for q in probes],
-        dtype=np.int64,
-    )
     # Everything but the names and the address (`weigh`'s `rest`).
     rest = _dob_points(p, c, pi, ci, swapped)
     alive = ~np.isnan(rest)
     pi, ci, rest = pi[alive], ci[alive], rest[alive]
+    # (Points are multiples of 0.5: exact, in any order. Each rule only where it applies.)
     ppc, cpc = p.postcode[pi], c.postcode[ci]
-    both = (ppc > 0) & (cpc > 0)
-    rest += np.where(
-        both,
-        np.where(ppc == cpc, 2.0, np.where(p.district[pi] == c.district[ci], 0.5, -0.5)),
-        0.0,
-    )
+    both = np.flatnonzero((ppc > 0) & (cpc > 0))
+    same = ppc[both] == cpc[both]
+    rest[both[same]] += 2.0
+    differ = both[~same]
+    rest[differ] += np.where(p.district[pi[differ]] == c.district[ci[differ]], 0.5, -0.5)
     psx, csx = p.sex[pi], c.sex[ci]
     rest += np.where((psx > 0) & (csx > 0), np.where(psx == csx, 0.5, -3.0), 0.0)
-    pla, cla = p.la_child_id[pi], c.la_child_id[ci]
-    rest -= np.where((pla > 0) & (cla > 0) & (pla != cla), 10.0, 0.0)
-    pnhs, cnhs = p.nhs_number[pi], c.nhs_number[ci]
-    rest -= np.where((pnhs > 0) & (cnhs > 0) & (pnhs != cnhs), 10.0, 0.0)
-    need = FLOOR - rest - np.where(p.address[pi] & c.address[ci], 1.0, 0.0)
+    for probe_side, child_side in ((p.la_child_id, c.la_child_id), (p.nhs_number, c.nhs_number)):
+        given = np.flatnonzero((probe_side > 0)[pi])  # few notifications give identifiers
+        held = child_side[ci[given]]
+        rest[given[(held > 0) & (held != probe_side[pi[given]])]] -= 10.0
+    need = FLOOR - rest
+    need[p.address[pi] & c.address[ci]] -= 1.0
     # What the names can earn: with an alias on either side, at most 8; otherwise the bound of
     # whether each name part reaches NAME_FLOOR (`weigh`).
     alive = need <= 8.0
@@ -710,8 +766,8 @@ def prescore(
     given_f = reach(pf, cf, forenames=True)
     # (Above 7.5 a swapped pairing cannot earn enough whatever the names.)
     swap_f = np.zeros(len(plain), dtype=np.uint8)
-    ask = n <= 7.5
-    swap_f[ask] = reach(ps[ask], cf[ask], forenames=True)
+    swappable = n <= 7.5
+    swap_f[swappable] = reach(ps[swappable], cf[swappable], forenames=True)
     out = (n > np.where(given_f >= 1, 8.0, 1.0)) & (n > np.where(swap_f >= 1, 7.5, 0.5))
     ask = np.flatnonzero(~out)
     given_s = reach(ps[ask], cs[ask], forenames=False)

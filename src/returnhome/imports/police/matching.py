@@ -51,6 +51,12 @@ KEEP_CANDIDATES = 5
 NAME_FLOOR = 0.87
 
 
+@lru_cache(maxsize=65536)
+def _digits(day: dt.date) -> str:
+    """A date of birth as YYYYMMDD (`Person.dob_text`): worked out once per date."""
+    return day.isoformat().replace("-", "")
+
+
 @dataclass(slots=True)
 class Person:
     """A child as matching sees them (normalised)."""
@@ -108,7 +114,7 @@ class Person:
             n.la_child_id,
             n.nhs_number,
             n.aliases,
-            n.dob.isoformat().replace("-", "") if n.dob else "",
+            _digits(n.dob) if n.dob else "",
         )
 
     def filed_under(self) -> list[str]:
