@@ -248,7 +248,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         unknown = set(args.only) - set(pages)
         if unknown:
             raise SystemExit(f"--only: one of {', '.join(pages)}")
-        pages = {name: page for name, page in pages.items() if name == BASELINE or name in args.only}
+        pages = {
+            name: page for name, page in pages.items() if name == BASELINE or name in args.only
+        }
     times, queries = measure(pages, args.runs)
     baseline = percentile(times[BASELINE], 0.95)
     print(
