@@ -68,16 +68,21 @@ class Recurring:
 def _recurring(items: Iterable[tuple[str, int, str]]) -> list[Recurring]:
     """(text, child_id, source) mentions → those mentioned at least twice, most children first."""
     found: dict[str, Recurring] = {}
-    keys: dict[
-        str, str
-    ] = {}  # each distinct text normalised once: a few places recur thousands of times
+    # Each distinct text normalised once, and its entry made once: a few places recur thousands
+    # of times, and thousands of texts are mentioned once.
+    entries: dict[str, Recurring | None] = {}
     for text, child_id, source in items:
-        key = keys.get(text)
-        if key is None:
-            key = keys[text] = normalise(text)
-        if not key:
+        try:
+            entry = entries[text]
+        except KeyError:
+            key = normalise(text)
+            entry = entries[text] = (
+                (found.get(key) or found.setdefault(key, Recurring(_SPACE.sub(" ", text).strip())))
+                if key
+                else None
+            )
+        if entry is None:
             continue
-        entry = found.setdefault(key, Recurring(_SPACE.sub(" ", text).strip()))
         entry.mentions += 1
         entry.children.add(child_id)
         entry.sources.add(source)
