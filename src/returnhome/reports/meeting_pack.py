@@ -43,7 +43,6 @@ from returnhome.sharing.models import SharingRecipient
 
 RECENT_WEEKS = 12
 _SPLIT = re.compile(r"[\n;,]+")
-_SPACE = re.compile(r"\s+")
 
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -54,7 +53,7 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
 
 def normalise(text: str) -> str:
     """How two mentions of a place or person are judged the same: case, spacing, end punctuation."""
-    return _SPACE.sub(" ", text).strip(" .:-'\"()").casefold()
+    return " ".join(text.split()).strip(" .:-'\"()").casefold()
 
 
 @dataclass
@@ -77,7 +76,7 @@ def _recurring(items: Iterable[tuple[str, int, str]]) -> list[Recurring]:
         except KeyError:
             key = normalise(text)
             entry = entries[text] = (
-                (found.get(key) or found.setdefault(key, Recurring(_SPACE.sub(" ", text).strip())))
+                (found.get(key) or found.setdefault(key, Recurring(" ".join(text.split()))))
                 if key
                 else None
             )
