@@ -64,9 +64,9 @@ class Recurring:
     sources: set[str] = field(default_factory=set)
 
 
-def _recurring(items: Iterable[tuple[str, int, str]]) -> list[Recurring]:
-    """(text, child_id, source) mentions → those mentioned at least twice, most children first."""
-    found: dict[str, Recurring] = {}
+def _tally(found: dict[str, Recurring], items: Iterable[tuple[str, int, str]]) -> None:
+    """Adds (text, child_id, source) mentions to `found` (normalised text → its entry, shown as
+    first mentioned)."""
     # Each distinct text normalised once, and its entry made once: a few places recur thousands
     # of times, and thousands of texts are mentioned once.
     entries: dict[str, Recurring | None] = {}
@@ -85,6 +85,10 @@ def _recurring(items: Iterable[tuple[str, int, str]]) -> list[Recurring]:
         entry.mentions += 1
         entry.children.add(child_id)
         entry.sources.add(source)
+
+
+def _recurring(found: dict[str, Recurring]) -> list[Recurring]:
+    """The entries mentioned at least twice, most children first."""
     recurring = [r for r in found.values() if r.mentions >= 2]
     return sorted(recurring, key=lambda r: (-len(r.children), -r.mentions, r.text.casefold()))
 
@@ -247,17 +251,23 @@ def _places_and_people(
     user: Any, council: Organisation, date_from: dt.date, date_to: dt.date
 ) -> tuple[list[Recurring], list[Recurring] | None]:
     start, end = period_bounds(date_from, date_to)
-    place_mentions: list[tuple[str, int, str]] = []
     period = {"reported_missing_at__gte": start, "reported_missing_at__lt": end}
-    for episodes in (_own(council), _hosted(user, council)):
-        for child_id, missing_from, found in episodes.filter(**period).values_list(
-            "child_id", "missing_from", "found_location"
-        ):
-            place_mentions.append((missing_from, child_id, "missing from"))
-            place_mentions.append((found, child_id, "found at"))
+    # The council's own episodes' places, the same for every reader (a national council's 12
+    # weeks hold thousands): cached under the stamps of the weeks' months, which an episode's
+    # places changed renews too (`stamps`, decision 0048). Then the hosted episodes' the reader
+    # may see, and the interview records', after them.
+    own = cached_figures(
+        "pack_places",
+        council,
+        (date_from, date_to),
+        (),
+        lambda: _place_entries(_own(council).filter(**period)),
+    )
+    places = {key: Recurring(text, n, set(kids), set(where)) for key, text, n, kids, where in own}
+    _tally(places, _episode_places(_hosted(user, council).filter(**period)))
     if not can_read_interviews(user):
-        return _recurring(place_mentions), None
-    person_mentions: list[tuple[str, int, str]] = []
+        return _recurring(places), None
+    people: dict[str, Recurring] = {}
     hosted_here = hosted_by(council).filter(interview__isnull=False).values("interview_id")
     records = (
         Interview.objects.visible_to(user)
@@ -265,7 +275,33 @@ def _places_and_people(
         .filter(held_at__gte=start, held_at__lt=end)
         .values_list("child_id", "places_of_concern", "people_of_concern")
     )
-    for child_id, places, people in records:
-        place_mentions.extend((p, child_id, "interview record") for p in _pieces(places))
-        person_mentions.extend((p, child_id, "interview record") for p in _pieces(people))
-    return _recurring(place_mentions), _recurring(person_mentions)
+    place_mentions: list[tuple[str, int, str]] = []
+    person_mentions: list[tuple[str, int, str]] = []
+    for child_id, places_of_concern, people_of_concern in records:
+        place_mentions.extend((p, child_id, "interview record") for p in _pieces(places_of_concern))
+        person_mentions.extend(
+            (p, child_id, "interview record") for p in _pieces(people_of_concern)
+        )
+    _tally(places, place_mentions)
+    _tally(people, person_mentions)
+    return _recurring(places), _recurring(people)
+
+
+def _episode_places(episodes: QuerySet[Episode]) -> Iterable[tuple[str, int, str]]:
+    """The places the episodes were missing from and found at, as mentions."""
+    for child_id, missing_from, found in episodes.values_list(
+        "child_id", "missing_from", "found_location"
+    ):
+        yield missing_from, child_id, "missing from"
+        yield found, child_id, "found at"
+
+
+def _place_entries(
+    episodes: QuerySet[Episode],
+) -> list[tuple[str, str, int, tuple[int, ...], tuple[str, ...]]]:
+    """The episodes' places, every text mentioned (once or more), as plain tuples to cache."""
+    found: dict[str, Recurring] = {}
+    _tally(found, _episode_places(episodes))
+    return [
+        (key, r.text, r.mentions, tuple(r.children), tuple(r.sources)) for key, r in found.items()
+    ]
