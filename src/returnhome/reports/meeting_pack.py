@@ -64,9 +64,15 @@ class Recurring:
     sources: set[str] = field(default_factory=set)
 
 
-def _tally(found: dict[str, Recurring], items: Iterable[tuple[str, int, str]]) -> None:
+Counted = dict[str, tuple[str, int, tuple[int, ...], tuple[str, ...]]]
+"""Mentions counted ahead (cached): normalised text → (shown as, mentions, children, where)."""
+
+
+def _tally(
+    found: dict[str, Recurring], items: Iterable[tuple[str, int, str]], counted: Counted
+) -> None:
     """Adds (text, child_id, source) mentions to `found` (normalised text → its entry, shown as
-    first mentioned)."""
+    first mentioned), after those `counted` ahead (an entry of them is made when mentioned again)."""
     # Each distinct text normalised once, and its entry made once: a few places recur thousands
     # of times, and thousands of texts are mentioned once.
     entries: dict[str, Recurring | None] = {}
@@ -75,11 +81,15 @@ def _tally(found: dict[str, Recurring], items: Iterable[tuple[str, int, str]]) -
             entry = entries[text]
         except KeyError:
             key = normalise(text)
-            entry = entries[text] = (
-                (found.get(key) or found.setdefault(key, Recurring(" ".join(text.split()))))
-                if key
-                else None
-            )
+            entry = found.get(key) if key else None
+            if key and entry is None:
+                ahead = counted.get(key)
+                entry = found[key] = (
+                    Recurring(ahead[0], ahead[1], set(ahead[2]), set(ahead[3]))
+                    if ahead
+                    else Recurring(" ".join(text.split()))
+                )
+            entries[text] = entry
         if entry is None:
             continue
         entry.mentions += 1
@@ -87,9 +97,14 @@ def _tally(found: dict[str, Recurring], items: Iterable[tuple[str, int, str]]) -
         entry.sources.add(source)
 
 
-def _recurring(found: dict[str, Recurring]) -> list[Recurring]:
+def _recurring(found: dict[str, Recurring], counted: Counted) -> list[Recurring]:
     """The entries mentioned at least twice, most children first."""
     recurring = [r for r in found.values() if r.mentions >= 2]
+    recurring += [
+        Recurring(text, mentions, set(children), set(sources))
+        for key, (text, mentions, children, sources) in counted.items()
+        if mentions >= 2 and key not in found
+    ]
     return sorted(recurring, key=lambda r: (-len(r.children), -r.mentions, r.text.casefold()))
 
 
@@ -263,10 +278,10 @@ def _places_and_people(
         (),
         lambda: _place_entries(_own(council).filter(**period)),
     )
-    places = {key: Recurring(text, n, set(kids), set(where)) for key, text, n, kids, where in own}
-    _tally(places, _episode_places(_hosted(user, council).filter(**period)))
+    places: dict[str, Recurring] = {}
+    _tally(places, _episode_places(_hosted(user, council).filter(**period)), own)
     if not can_read_interviews(user):
-        return _recurring(places), None
+        return _recurring(places, own), None
     people: dict[str, Recurring] = {}
     hosted_here = hosted_by(council).filter(interview__isnull=False).values("interview_id")
     records = (
@@ -282,9 +297,9 @@ def _places_and_people(
         person_mentions.extend(
             (p, child_id, "interview record") for p in _pieces(people_of_concern)
         )
-    _tally(places, place_mentions)
-    _tally(people, person_mentions)
-    return _recurring(places), _recurring(people)
+    _tally(places, place_mentions, own)
+    _tally(people, person_mentions, {})
+    return _recurring(places, own), _recurring(people, {})
 
 
 def _episode_places(episodes: QuerySet[Episode]) -> Iterable[tuple[str, int, str]]:
@@ -296,12 +311,10 @@ def _episode_places(episodes: QuerySet[Episode]) -> Iterable[tuple[str, int, str
         yield found, child_id, "found at"
 
 
-def _place_entries(
-    episodes: QuerySet[Episode],
-) -> list[tuple[str, str, int, tuple[int, ...], tuple[str, ...]]]:
+def _place_entries(episodes: QuerySet[Episode]) -> Counted:
     """The episodes' places, every text mentioned (once or more), as plain tuples to cache."""
     found: dict[str, Recurring] = {}
-    _tally(found, _episode_places(episodes))
-    return [
-        (key, r.text, r.mentions, tuple(r.children), tuple(r.sources)) for key, r in found.items()
-    ]
+    _tally(found, _episode_places(episodes), {})
+    return {
+        key: (r.text, r.mentions, tuple(r.children), tuple(r.sources)) for key, r in found.items()
+    }
