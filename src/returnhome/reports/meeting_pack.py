@@ -284,12 +284,19 @@ def _places_and_people(
         return _recurring(places, own), None
     people: dict[str, Recurring] = {}
     hosted_here = hosted_by(council).filter(interview__isnull=False).values("interview_id")
-    records = (
-        Interview.objects.visible_to(user)
-        .filter(Q(council_id=council.pk) | Q(pk__in=hosted_here))
-        .filter(held_at__gte=start, held_at__lt=end)
-        .values_list("child_id", "places_of_concern", "people_of_concern")
-    )
+    visible = Interview.objects.visible_to(user).filter(held_at__gte=start, held_at__lt=end)
+    # The council's own and the hosted ones apart: their OR kept PostgreSQL from reading the
+    # council's own by (council, held_at) (`interview_council_held_idx`): it read every council's
+    # interviews of the 12 weeks. Then as one list, latest first (and distinct, as it was).
+    fields = ("child_id", "places_of_concern", "people_of_concern", "held_at")
+    rows = [
+        *visible.filter(council_id=council.pk).values_list(*fields),
+        *visible.filter(pk__in=hosted_here).exclude(council_id=council.pk).values_list(*fields),
+    ]
+    if visible.query.distinct:
+        rows = list(dict.fromkeys(rows))
+    rows.sort(key=lambda row: row[3], reverse=True)
+    records = [row[:3] for row in rows]
     place_mentions: list[tuple[str, int, str]] = []
     person_mentions: list[tuple[str, int, str]] = []
     for child_id, places_of_concern, people_of_concern in records:
