@@ -189,6 +189,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--explain", metavar="PAGE", help="print one page type's SQL with plans")
     parser.add_argument(
+        "--only",
+        metavar="PAGE",
+        action="append",
+        help="measure only this page type (and the baseline); may be given more than once",
+    )
+    parser.add_argument(
         "--profile",
         metavar="PAGE",
         help="print where one request to a page type spends its time (environment: "
@@ -238,6 +244,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.environ.get("PAGES_PROFILE_SORT", "cumulative")
         ).print_stats(os.environ.get("PAGES_PROFILE_FILTER", ""), 40)
         return 0
+    if args.only:
+        unknown = set(args.only) - set(pages)
+        if unknown:
+            raise SystemExit(f"--only: one of {', '.join(pages)}")
+        pages = {
+            name: page for name, page in pages.items() if name == BASELINE or name in args.only
+        }
     times, queries = measure(pages, args.runs)
     baseline = percentile(times[BASELINE], 0.95)
     print(

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
@@ -29,7 +30,7 @@ from returnhome.lib.clock import ClockRule
 from returnhome.organisations.models import Organisation
 from returnhome.privacy import services as privacy_services
 from returnhome.reports.dashboard import repeat_children, twelve_months_to
-from returnhome.reports.figures_cache import cached_figures
+from returnhome.reports.figures_cache import CACHE, cached_figures
 from returnhome.reports.indicators import indicators
 from returnhome.reports.meeting_pack import week_of
 from tests.conftest import Cast
@@ -250,3 +251,44 @@ def test_figures_are_computed_once_until_the_facts_change(cast: Cast) -> None:
     _service_write(cast, child, interview)
     assert cached_figures("test", cast.council, (FROM, TO), ("a",), compute) == first + 1
     assert len(computed) == 3
+
+
+def _pack_places(user: Any, week: str = WEEK) -> list[tuple[str, int, list[int], list[str]]]:
+    client = Client()
+    client.force_login(user)
+    pack = _page(client, "reports:meeting_pack", {"week": week})["pack"]
+    return [(p.text, p.mentions, sorted(p.children), sorted(p.sources)) for p in pack.places]
+
+
+def _places_by_queryset(episodes: list[Episode], place: str) -> None:
+    Episode.objects.filter(pk__in=[e.pk for e in episodes]).update(missing_from=place)
+
+
+def _found_by_bulk_update(episodes: list[Episode], place: str) -> None:
+    for episode in episodes:
+        episode.found_location = place
+    Episode.objects.bulk_update(episodes, ["found_location"])
+
+
+@pytest.mark.parametrize(
+    "write", [_places_by_queryset, _found_by_bulk_update], ids=["queryset update", "bulk update"]
+)
+def test_the_meeting_packs_places_change_on_the_next_view_after_an_episodes_places_change(
+    cast: Cast, write: Callable[[list[Episode], str], None]
+) -> None:
+    """The pack's recurring places are cached (decision 0048, round 2); a write that changes only
+    an episode's places (no report facts change) still shows on the next view."""
+    children = [b.mfh_child(cast), b.mfh_child(cast)]
+    episodes = [
+        b.missing(cast, child, b.local(2025, 6, day, 10), missing_from="12 High Street")
+        for child, day in zip(children, (2, 9), strict=True)
+    ]
+    before = _pack_places(cast.manager)
+    assert [p[0] for p in before] == ["12 High Street"]
+    assert _pack_places(cast.manager) == before  # a second view, from the cache
+    write(episodes, "The Park")
+    after = _pack_places(cast.manager)
+    caches[CACHE].clear()
+    assert after == _pack_places(cast.manager)  # as computed afresh
+    assert after != before
+    assert "The Park" in [p[0] for p in after]

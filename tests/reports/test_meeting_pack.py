@@ -6,7 +6,9 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -154,3 +156,30 @@ def test_a_pack_cut_for_the_page_holds_the_first_rows_of_the_whole_packs_lists(
     assert cut.still_missing_total == len(whole.still_missing)
     assert cut.overdue_total == len(whole.overdue)
     assert cut.repeat_this_week == whole.repeat_this_week
+
+
+def test_the_pages_queries_do_not_grow_with_its_rows(cast: Cast) -> None:
+    """No query per row: the page with three times the children in every list (missing this
+    week, still missing, RHIs past their deadline, repeat, places) runs as many queries."""
+    client = Client()
+    client.force_login(cast.manager)
+
+    def add(children: int) -> None:
+        for n in range(children):
+            child = b.mfh_child(cast)
+            for day in (2, 3):
+                b.episode(cast, child, b.local(2025, 6, day, 10), b.local(2025, 6, day, 12))
+            missing(cast, child, b.local(2025, 6, 10, 10 + n), missing_from="12 High Street")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("reports:meeting_pack"), {"week": MONDAY.isoformat()})
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    add(1)
+    queries()  # the cached figures of the year's other months (decision 0048)
+    add(1)  # then each view after a write in June alike
+    fewer = queries()
+    add(4)
+    assert queries() == fewer

@@ -43,7 +43,6 @@ from returnhome.sharing.models import SharingRecipient
 
 RECENT_WEEKS = 12
 _SPLIT = re.compile(r"[\n;,]+")
-_SPACE = re.compile(r"\s+")
 
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -54,7 +53,7 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
 
 def normalise(text: str) -> str:
     """How two mentions of a place or person are judged the same: case, spacing, end punctuation."""
-    return _SPACE.sub(" ", text).strip(" .:-'\"()").casefold()
+    return " ".join(text.split()).strip(" .:-'\"()").casefold()
 
 
 @dataclass
@@ -65,23 +64,47 @@ class Recurring:
     sources: set[str] = field(default_factory=set)
 
 
-def _recurring(items: Iterable[tuple[str, int, str]]) -> list[Recurring]:
-    """(text, child_id, source) mentions → those mentioned at least twice, most children first."""
-    found: dict[str, Recurring] = {}
-    keys: dict[
-        str, str
-    ] = {}  # each distinct text normalised once: a few places recur thousands of times
+Counted = dict[str, tuple[str, int, tuple[int, ...], tuple[str, ...]]]
+"""Mentions counted ahead (cached): normalised text → (shown as, mentions, children, where)."""
+
+
+def _tally(
+    found: dict[str, Recurring], items: Iterable[tuple[str, int, str]], counted: Counted
+) -> None:
+    """Adds (text, child_id, source) mentions to `found` (normalised text → its entry, shown as
+    first mentioned), after those `counted` ahead (an entry of them is made when mentioned again)."""
+    # Each distinct text normalised once, and its entry made once: a few places recur thousands
+    # of times, and thousands of texts are mentioned once.
+    entries: dict[str, Recurring | None] = {}
     for text, child_id, source in items:
-        key = keys.get(text)
-        if key is None:
-            key = keys[text] = normalise(text)
-        if not key:
+        try:
+            entry = entries[text]
+        except KeyError:
+            key = normalise(text)
+            entry = found.get(key) if key else None
+            if key and entry is None:
+                ahead = counted.get(key)
+                entry = found[key] = (
+                    Recurring(ahead[0], ahead[1], set(ahead[2]), set(ahead[3]))
+                    if ahead
+                    else Recurring(" ".join(text.split()))
+                )
+            entries[text] = entry
+        if entry is None:
             continue
-        entry = found.setdefault(key, Recurring(_SPACE.sub(" ", text).strip()))
         entry.mentions += 1
         entry.children.add(child_id)
         entry.sources.add(source)
+
+
+def _recurring(found: dict[str, Recurring], counted: Counted) -> list[Recurring]:
+    """The entries mentioned at least twice, most children first."""
     recurring = [r for r in found.values() if r.mentions >= 2]
+    recurring += [
+        Recurring(text, mentions, set(children), set(sources))
+        for key, (text, mentions, children, sources) in counted.items()
+        if mentions >= 2 and key not in found
+    ]
     return sorted(recurring, key=lambda r: (-len(r.children), -r.mentions, r.text.casefold()))
 
 
@@ -243,25 +266,62 @@ def _places_and_people(
     user: Any, council: Organisation, date_from: dt.date, date_to: dt.date
 ) -> tuple[list[Recurring], list[Recurring] | None]:
     start, end = period_bounds(date_from, date_to)
-    place_mentions: list[tuple[str, int, str]] = []
     period = {"reported_missing_at__gte": start, "reported_missing_at__lt": end}
-    for episodes in (_own(council), _hosted(user, council)):
-        for child_id, missing_from, found in episodes.filter(**period).values_list(
-            "child_id", "missing_from", "found_location"
-        ):
-            place_mentions.append((missing_from, child_id, "missing from"))
-            place_mentions.append((found, child_id, "found at"))
-    if not can_read_interviews(user):
-        return _recurring(place_mentions), None
-    person_mentions: list[tuple[str, int, str]] = []
-    hosted_here = hosted_by(council).filter(interview__isnull=False).values("interview_id")
-    records = (
-        Interview.objects.visible_to(user)
-        .filter(Q(council_id=council.pk) | Q(pk__in=hosted_here))
-        .filter(held_at__gte=start, held_at__lt=end)
-        .values_list("child_id", "places_of_concern", "people_of_concern")
+    # The council's own episodes' places, the same for every reader (a national council's 12
+    # weeks hold thousands): cached under the stamps of the weeks' months, which an episode's
+    # places changed renews too (`stamps`, decision 0048). Then the hosted episodes' the reader
+    # may see, and the interview records', after them.
+    own = cached_figures(
+        "pack_places",
+        council,
+        (date_from, date_to),
+        (),
+        lambda: _place_entries(_own(council).filter(**period)),
     )
-    for child_id, places, people in records:
-        place_mentions.extend((p, child_id, "interview record") for p in _pieces(places))
-        person_mentions.extend((p, child_id, "interview record") for p in _pieces(people))
-    return _recurring(place_mentions), _recurring(person_mentions)
+    places: dict[str, Recurring] = {}
+    _tally(places, _episode_places(_hosted(user, council).filter(**period)), own)
+    if not can_read_interviews(user):
+        return _recurring(places, own), None
+    people: dict[str, Recurring] = {}
+    hosted_here = hosted_by(council).filter(interview__isnull=False).values("interview_id")
+    visible = Interview.objects.visible_to(user).filter(held_at__gte=start, held_at__lt=end)
+    # The council's own and the hosted ones apart: their OR kept PostgreSQL from reading the
+    # council's own by (council, held_at) (`interview_council_held_idx`): it read every council's
+    # interviews of the 12 weeks. Then as one list, latest first (and distinct, as it was).
+    fields = ("child_id", "places_of_concern", "people_of_concern", "held_at")
+    rows = [
+        *visible.filter(council_id=council.pk).values_list(*fields),
+        *visible.filter(pk__in=hosted_here).exclude(council_id=council.pk).values_list(*fields),
+    ]
+    if visible.query.distinct:
+        rows = list(dict.fromkeys(rows))
+    rows.sort(key=lambda row: row[3], reverse=True)
+    records = [row[:3] for row in rows]
+    place_mentions: list[tuple[str, int, str]] = []
+    person_mentions: list[tuple[str, int, str]] = []
+    for child_id, places_of_concern, people_of_concern in records:
+        place_mentions.extend((p, child_id, "interview record") for p in _pieces(places_of_concern))
+        person_mentions.extend(
+            (p, child_id, "interview record") for p in _pieces(people_of_concern)
+        )
+    _tally(places, place_mentions, own)
+    _tally(people, person_mentions, {})
+    return _recurring(places, own), _recurring(people, {})
+
+
+def _episode_places(episodes: QuerySet[Episode]) -> Iterable[tuple[str, int, str]]:
+    """The places the episodes were missing from and found at, as mentions."""
+    for child_id, missing_from, found in episodes.values_list(
+        "child_id", "missing_from", "found_location"
+    ):
+        yield missing_from, child_id, "missing from"
+        yield found, child_id, "found at"
+
+
+def _place_entries(episodes: QuerySet[Episode]) -> Counted:
+    """The episodes' places, every text mentioned (once or more), as plain tuples to cache."""
+    found: dict[str, Recurring] = {}
+    _tally(found, _episode_places(episodes), {})
+    return {
+        key: (r.text, r.mentions, tuple(r.children), tuple(r.sources)) for key, r in found.items()
+    }

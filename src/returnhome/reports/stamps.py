@@ -14,6 +14,11 @@ rows it hosts) and, for referrals, from the follow-up actions of the facts' inte
 - every statement that writes follow-up actions gives a new stamp to the (council, month) of the
   facts rows of the episodes their interviews cover (through the RHIs).
 
+- every statement that changes an episode's places (missing from, found at: no facts column, so
+  the facts triggers leave the facts row as it was) gives a new stamp to the (council, month) of
+  that episode's facts row: the meeting pack's recurring places of the council's own episodes are
+  cached under them (`meeting_pack`, decision 0048, round 2).
+
 A host council's figures also read the rows it hosts (other councils' rows, `host_council_id`):
 its cache key holds the stamps of the councils that place children with it in the period's months
 (`figures_cache.month_stamps`), so a change to a hosted row (stamped under its own council) changes
@@ -36,6 +41,7 @@ FACTS = "reports_episodefacts"
 ACTIONS = "followup_proposedaction"
 RHIS = "interviews_rhi"
 EPISODES = "episodes_episode"
+PLACES = ("missing_from", "found_location")  # an episode's places (the meeting pack's)
 _PG_RANDOM = "floor(random() * 9e18)::bigint"
 _SQLITE_RANDOM = "abs(random() / 2)"
 
@@ -62,7 +68,13 @@ def sqlite_statements() -> list[str]:
             f"WHERE (council_id, month) IN ({_months_of_actions(interview)});"
         )
 
+    places_changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in PLACES)
     return [
+        f"CREATE TRIGGER stamp_places_update AFTER UPDATE OF {', '.join(PLACES)} ON {EPISODES} "
+        f"FOR EACH ROW WHEN {places_changed} BEGIN "
+        f"INSERT INTO {STAMPS} (council_id, month, version) SELECT council_id, month, "
+        f"{_SQLITE_RANDOM} FROM {FACTS} WHERE episode_id = NEW.id "
+        "ON CONFLICT (council_id, month) DO UPDATE SET version = excluded.version; END",
         f"CREATE TRIGGER stamp_facts_insert AFTER INSERT ON {FACTS} FOR EACH ROW "
         f"BEGIN {stamp('NEW')} END",
         f"CREATE TRIGGER stamp_facts_delete AFTER DELETE ON {FACTS} FOR EACH ROW "
@@ -112,6 +124,19 @@ def postgresql_statements() -> list[str]:
     statements = [
         function("stamp_facts", "SELECT council_id, month FROM {rows}"),
         function("stamp_actions", _months_of_actions("SELECT interview_id FROM {rows}")),
+        # Transition tables take no column list: the rows whose places changed, compared here.
+        f"CREATE OR REPLACE FUNCTION stamp_places() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
+        "BEGIN\n"
+        f"  INSERT INTO {STAMPS} (council_id, month, version) SELECT council_id, month, "
+        f"{_PG_RANDOM} FROM (SELECT DISTINCT f.council_id, f.month FROM {FACTS} f "
+        "JOIN new_rows n ON n.id = f.episode_id JOIN old_rows o ON o.id = n.id "
+        f"WHERE ({', '.join('n.' + c for c in PLACES)}) IS DISTINCT FROM "
+        f"({', '.join('o.' + c for c in PLACES)})) c ORDER BY 1, 2\n"
+        "  ON CONFLICT (council_id, month) DO UPDATE SET version = excluded.version;\n"
+        "  RETURN NULL;\nEND\n$body$",
+        f"CREATE TRIGGER stamp_places_update AFTER UPDATE ON {EPISODES} "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION stamp_places()",
     ]
     for table, name in ((FACTS, "stamp_facts"), (ACTIONS, "stamp_actions")):
         for event, referencing in _PG_EVENTS:
@@ -128,10 +153,12 @@ def drop_statements(vendor: str) -> list[str]:
         for table, name in ((FACTS, "stamp_facts"), (ACTIONS, "stamp_actions"))
         for event in ("insert", "delete", "update")
     ]
+    names.append((EPISODES, "stamp_places_update"))
     if vendor == "postgresql":
         return [f"DROP TRIGGER IF EXISTS {name} ON {table}" for table, name in names] + [
             "DROP FUNCTION IF EXISTS stamp_facts()",
             "DROP FUNCTION IF EXISTS stamp_actions()",
+            "DROP FUNCTION IF EXISTS stamp_places()",
         ]
     return [f"DROP TRIGGER IF EXISTS {name}" for _table, name in names]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms, template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from returnhome.lib.groups import GROUP_LABELS, Group, group_counted_by
@@ -213,3 +213,25 @@ def pagination(
         if page.has_next()
         else "",
     }
+
+
+_ROW = '\n    <tr class="govuk-table__row">{}</tr>\n  '
+_HEADER_CELL = '<th scope="row" class="govuk-table__header">{}</th>'
+_CELL = '<td class="govuk-table__cell">{}</td>'
+_NUMERIC_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+
+
+@register.simple_tag
+def table_rows(table: Any) -> SafeString:
+    """A report table's body rows (`reports.tables.DataTable`), each cell escaped: the markup a
+    template loop over `display_rows` gave, built in one pass (a meeting pack holds seven tables
+    of up to 100 rows: the loop was a tenth of the page's time)."""
+    rows = []
+    for row in table.display_rows():
+        cells = [_HEADER_CELL.format(conditional_escape(row[0]["text"]))] if row else []
+        cells.extend(
+            (_NUMERIC_CELL if cell["numeric"] else _CELL).format(conditional_escape(cell["text"]))
+            for cell in row[1:]
+        )
+        rows.append(_ROW.format("".join(cells)))
+    return mark_safe("".join(rows))  # noqa: S308 - every cell is escaped above
