@@ -24,7 +24,7 @@ from returnhome.children.models import (
 from returnhome.core.models import AuditEvent
 from returnhome.episodes.models import Episode
 from returnhome.followup.models import ProposedAction
-from returnhome.imports.police.pipeline import load_index
+from returnhome.imports.police.register import load_index
 from returnhome.interviews import services as rhi_services
 from returnhome.interviews.models import RHI, Interview
 from returnhome.interviews.services import ActionProposal, InterviewDetails

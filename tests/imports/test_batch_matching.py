@@ -11,7 +11,7 @@ from typing import Any
 from returnhome.demo.synthetic import Generator
 from returnhome.imports.police.batch import prescore
 from returnhome.imports.police.matching import ChildIndex, Person
-from returnhome.imports.police.pipeline import probe_for
+from returnhome.imports.police.register import probe_for
 from returnhome.imports.police.rows import RowValidator
 
 TODAY = dt.date(2025, 6, 1)

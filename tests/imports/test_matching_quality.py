@@ -11,7 +11,7 @@ from collections import Counter
 
 from returnhome.demo.synthetic import Generator
 from returnhome.imports.police.matching import ChildIndex, Person
-from returnhome.imports.police.pipeline import probe_for
+from returnhome.imports.police.register import probe_for
 from returnhome.imports.police.rows import RowValidator
 
 REGISTER = 30_000

@@ -14,7 +14,7 @@ from returnhome.children.models import Alias, Child, MatchKey, StaleMatchKeys
 from returnhome.children.services import add_alias, update_child
 from returnhome.demo.synthetic import Generator
 from returnhome.imports.police.matching import Person
-from returnhome.imports.police.pipeline import load_index, load_index_for, probe_for
+from returnhome.imports.police.register import load_index, load_index_for, probe_for
 from returnhome.imports.police.rows import RowValidator
 from returnhome.organisations.models import Organisation
 from tests.factories import CouncilFactory

@@ -39,7 +39,7 @@ from returnhome.episodes import services
 from returnhome.episodes.models import DirectReport, Episode, Notification
 from returnhome.imports.models import ReviewItem
 from returnhome.imports.police.matching import Decision, Person
-from returnhome.imports.police.pipeline import load_index_for
+from returnhome.imports.police.register import load_index_for
 from returnhome.interviews.services import provider_for
 from returnhome.organisations.models import Organisation
 

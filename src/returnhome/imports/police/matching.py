@@ -317,9 +317,9 @@ def explained(probe: Person, child: Person) -> Candidate:
 
 class ChildIndex:
     """Children indexed by their blocking keys (`lib.blocking`). New children planned in an
-    import are added. The whole council's children (`pipeline.load_index`), or only those
+    import are added. The whole council's children (`register.load_index`), or only those
     sharing a key with the notifications of an import, fetched by their stored keys
-    (`pipeline.load_index_for`): the candidates of a notification are the same either way."""
+    (`register.load_index_for`): the candidates of a notification are the same either way."""
 
     def __init__(self) -> None:
         self.people: dict[int, Person] = {}

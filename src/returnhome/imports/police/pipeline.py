@@ -21,16 +21,21 @@ from typing import Any, NamedTuple, TypeVar
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
-from returnhome.children.matchkeys import children_sharing_keys, refresh_match_keys
-from returnhome.children.models import Alias, Child
 from returnhome.core.db import chunked
 from returnhome.episodes.models import Episode, Notification
 from returnhome.imports.models import PendingNotification, ReviewItem
 from returnhome.imports.police.batch import Prescored, prescore
 from returnhome.imports.police.matching import ChildIndex, Decision, Person
+from returnhome.imports.police.register import (
+    STORED_KEYS_UP_TO,
+    load_index,
+    load_index_for,
+    placed_in_children,
+    placed_out_of_area,
+    probe_for,
+)
 from returnhome.imports.police.rows import COLUMNS, Notice, RowValidator
 from returnhome.imports.validation import RowError, check_header
-from returnhome.lib.blocking import identifier_keys
 from returnhome.lib.tabular import Table, TableError, read_table
 from returnhome.organisations.models import Organisation
 
@@ -185,151 +190,8 @@ def read_file(source: Any, name: str, validator: RowValidator) -> Checked:
     return checked
 
 
-# --------------------------------------------------------------------------- children
-
-
-def placed_in_children(council: Organisation) -> QuerySet[Child]:
-    """The extra children a notification to `council` may be about: looked after by another
-    council and placed in this council's area now (issue 12). A notification that matches one
-    lands on that council's record (`Action.routed`); a council never attaches an episode to
-    another council's child without such a placement."""
-    today = timezone.localdate()
-    return (
-        Child.objects.current()
-        .exclude(council=council)
-        .filter(
-            Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=today),
-            placements__council_area=council,
-            placements__out_of_area=True,
-            placements__start_date__lte=today,
-        )
-        .distinct()
-    )
-
-
-def placed_out_of_area(council: Organisation) -> set[int]:
-    """The council's children with an out-of-area placement: their RHIs may go to a provider
-    named for it (`interviews.services.provider_for_episode`) and everyone responsible for them
-    is told when they go missing or come back (`episodes.partners`), so the bulk commit hands
-    their actions to the services."""
-    return set(
-        Child.objects.filter(council=council, placements__out_of_area=True).values_list(
-            "pk", flat=True
-        )
-    )
-
-
-def _add_children(index: ChildIndex, children: QuerySet[Child]) -> None:
-    """Add these children (with their aliases) to the index."""
-    aliases: dict[int, list[str]] = defaultdict(list)
-    for child_id, name in (
-        Alias.objects.filter(child__in=children.values("pk"))
-        .order_by("pk")
-        .values_list("child_id", "name")
-    ):
-        aliases[child_id].append(name)
-    rows = children.values_list(
-        "pk",
-        "forename",
-        "surname",
-        "date_of_birth",
-        "sex",
-        "postcode",
-        "address",
-        "la_child_id",
-        "nhs_number",
-    )
-    for pk, forename, surname, dob, sex, postcode, address, la_id, nhs in rows.iterator(
-        chunk_size=5000
-    ):
-        index.add(
-            Person.build(
-                pk,
-                forename,
-                surname,
-                dob,
-                sex=sex,
-                postcode=postcode,
-                address=address,
-                la_child_id=la_id,
-                nhs_number=nhs,
-                aliases=aliases.get(pk, ()),
-            )
-        )
-
-
-def load_index(council: Organisation) -> ChildIndex:
-    """Every child the council holds, and those placed in its area by other councils
-    (`placed_in_children`), for matching (not records merged into another)."""
-    index = ChildIndex()
-    theirs = Q(council=council) | Q(pk__in=placed_in_children(council).values("pk"))
-    # In the order they were made (the model's order by name makes the database sort them all).
-    _add_children(index, Child.objects.filter(theirs).current().order_by("pk"))
-    return index
-
-
-# Up to this many notifications an import fetches only the children that share a blocking key
-# with them (`load_index_for`); a larger one reads every child of the council (`load_index`),
-# which is then the cheaper of the two.
-STORED_KEYS_UP_TO = 2000
 # From this many notifications to match, a file's are matched all at once (`batch.prescore`).
 BATCH_FROM = 500
-
-
-def load_index_for(council: Organisation, probes: Iterable[Person]) -> ChildIndex:
-    """The children a notification in `probes` may be about, for matching: those of the council
-    sharing a blocking key with one of them (by the stored keys, `children.MatchKey`, refreshed
-    first), and every child placed in its area by another council. Each notification finds the
-    same candidates in it as in `load_index(council)`, so matching decides the same."""
-    refresh_match_keys(council.pk)
-    index = ChildIndex()
-    _add_children(
-        index, Child.objects.filter(pk__in=placed_in_children(council).values("pk")).current()
-    )
-    keys: set[str] = set()
-    for probe in probes:
-        keys.update(probe.lookup_keys())
-        keys.update(k for k in identifier_keys(probe.la_child_id, probe.nhs_number) if k)
-    filed, rows, aliases = children_sharing_keys(council.pk, sorted(keys))
-    # The children placed here filed now, by their keys worked out (`ChildIndex.by_key` files
-    # whoever is in the index when first asked); the council's children below by the stored keys
-    # just read, not worked out again for each (thousands a request).
-    by_key = index.by_key
-    people = index.people
-    for pk, forename, surname, dob, sex, postcode, address, la_id, nhs in rows:
-        people[pk] = Person.build(
-            pk,
-            forename,
-            surname,
-            dob,
-            sex=sex,
-            postcode=postcode,
-            address=address,
-            la_child_id=la_id,
-            nhs_number=nhs,
-            aliases=aliases.get(pk, ()),
-        )
-    # Filed under the keys looked up (the only ones any notification of the import looks up), as
-    # `ChildIndex.add` would file them: the stored keys are `Person.filed_under()`.
-    for key, child_id in filed:
-        by_key[key].append(child_id)
-    index.partial = True
-    return index
-
-
-def probe_for(notice: Notice, id_: int = 0) -> Person:
-    return Person.build(
-        id_,
-        notice.forename,
-        notice.surname,
-        notice.date_of_birth,
-        sex=notice.sex,
-        postcode=notice.postcode,
-        address=notice.address,
-        la_child_id=notice.la_child_id,
-        nhs_number=notice.nhs_number,
-        aliases=notice.aliases,
-    )
 
 
 def _details(notice: Notice) -> tuple[Any, ...]:
