@@ -481,6 +481,88 @@ class Prescored:
         return kept
 
 
+def _other_points(
+    p: _People, c: _People, pi: Ints, ci: Ints, swapped: Ints
+) -> tuple[Ints, Ints, Floats, Floats]:
+    """The pairs whose dates of birth agree enough, with everything but the names and the address
+    (`weigh`'s `rest`) and what the names must earn to reach the floor (`need`)."""
+    # Everything but the names and the address (`weigh`'s `rest`).
+    rest = _dob_points(p, c, pi, ci, swapped)
+    alive = ~np.isnan(rest)
+    pi, ci, rest = pi[alive], ci[alive], rest[alive]
+    # (Points are multiples of 0.5: exact, in any order. Each rule only where it applies.)
+    ppc, cpc = p.postcode[pi], c.postcode[ci]
+    both = np.flatnonzero((ppc > 0) & (cpc > 0))
+    same = ppc[both] == cpc[both]
+    rest[both[same]] += 2.0
+    differ = both[~same]
+    rest[differ] += np.where(p.district[pi[differ]] == c.district[ci[differ]], 0.5, -0.5)
+    psx, csx = p.sex[pi], c.sex[ci]
+    rest += np.where((psx > 0) & (csx > 0), np.where(psx == csx, 0.5, -3.0), 0.0)
+    for probe_side, child_side in ((p.la_child_id, c.la_child_id), (p.nhs_number, c.nhs_number)):
+        given = np.flatnonzero((probe_side > 0)[pi])  # few notifications give identifiers
+        held = child_side[ci[given]]
+        rest[given[(held > 0) & (held != probe_side[pi[given]])]] -= 10.0
+    need = FLOOR - rest
+    need[p.address[pi] & c.address[ci]] -= 1.0
+    return pi, ci, rest, need
+
+
+def _plain_totals(
+    p: _People,
+    c: _People,
+    pi: Ints,
+    ci: Ints,
+    need: Floats,
+    rest: Floats,
+    aliased: Bools,
+    vocabulary: _Vocabulary,
+    reach: NameReach,
+) -> tuple[Ints, Floats]:
+    """The pairs without an alias that may reach the floor (positions in `pi`), with their exact
+    score (`weigh`), from the bands of their names' similarity."""
+    plain = np.flatnonzero(~aliased)
+    pf, ps = p.forename[pi[plain]], p.surname[pi[plain]]
+    cf, cs = c.forename[ci[plain]], c.surname[ci[plain]]
+    n = need[plain]
+    given_f = reach(pf, cf, forenames=True)
+    # (Above 7.5 a swapped pairing cannot earn enough whatever the names.)
+    swap_f = np.zeros(len(plain), dtype=np.uint8)
+    swappable = n <= 7.5
+    swap_f[swappable] = reach(ps[swappable], cf[swappable], forenames=True)
+    out = (n > np.where(given_f >= 1, 8.0, 1.0)) & (n > np.where(swap_f >= 1, 7.5, 0.5))
+    ask = np.flatnonzero(~out)
+    given_s = reach(ps[ask], cs[ask], forenames=False)
+    swap_s = reach(pf[ask], cs[ask], forenames=False)
+    gf, sf = given_f[ask], swap_f[ask]
+    most = np.maximum(
+        np.where(gf >= 1, 4.0, -3.0) + np.where(given_s >= 1, 4.0, -2.0),
+        np.where(sf >= 1, 4.0, -3.0) + np.where(swap_s >= 1, 4.0, -2.0) - 0.5,
+    )
+    # The pairs without an alias: their exact score (`weigh`), from the bands. The names as
+    # given, or swapped for 0.5 less when that is more (where the swapped forename was not
+    # compared, above 7.5, no pairing under 8 reaches the floor: the pair is dropped anyway).
+    left = most >= n[ask]
+    at = plain[ask[left]]
+    gf, sf, given_s, swap_s = gf[left], sf[left], given_s[left], swap_s[left]
+    names = FORENAME_POINTS[gf] + SURNAME_POINTS[given_s]
+    swapped_names = np.where(
+        need[at] <= 7.5, FORENAME_POINTS[sf] + SURNAME_POINTS[swap_s] - 0.5, -np.inf
+    )
+    names = np.where(names < 8.0, np.maximum(names, swapped_names), names)
+    total = names + rest[at]
+    addressed = np.flatnonzero(p.address[pi[at]] & c.address[ci[at]] & (total + 1.0 >= FLOOR))
+    if len(addressed):
+        total[addressed] += np.where(
+            _addresses_alike(
+                p.address_id[pi[at[addressed]]], c.address_id[ci[at[addressed]]], vocabulary
+            ),
+            1.0,
+            0.0,
+        )
+    return at, total
+
+
 def prescore(
     index: ChildIndex,
     probes: Sequence[Person],
@@ -528,70 +610,14 @@ def prescore(
             other &= creates_at[nci - n_people] < last_matched[npi]
         pi, ci = np.concatenate([pi, npi[other]]), np.concatenate([ci, nci[other]])
     p, c = probe_columns, columns
-    # Everything but the names and the address (`weigh`'s `rest`).
-    rest = _dob_points(p, c, pi, ci, swapped)
-    alive = ~np.isnan(rest)
-    pi, ci, rest = pi[alive], ci[alive], rest[alive]
-    # (Points are multiples of 0.5: exact, in any order. Each rule only where it applies.)
-    ppc, cpc = p.postcode[pi], c.postcode[ci]
-    both = np.flatnonzero((ppc > 0) & (cpc > 0))
-    same = ppc[both] == cpc[both]
-    rest[both[same]] += 2.0
-    differ = both[~same]
-    rest[differ] += np.where(p.district[pi[differ]] == c.district[ci[differ]], 0.5, -0.5)
-    psx, csx = p.sex[pi], c.sex[ci]
-    rest += np.where((psx > 0) & (csx > 0), np.where(psx == csx, 0.5, -3.0), 0.0)
-    for probe_side, child_side in ((p.la_child_id, c.la_child_id), (p.nhs_number, c.nhs_number)):
-        given = np.flatnonzero((probe_side > 0)[pi])  # few notifications give identifiers
-        held = child_side[ci[given]]
-        rest[given[(held > 0) & (held != probe_side[pi[given]])]] -= 10.0
-    need = FLOOR - rest
-    need[p.address[pi] & c.address[ci]] -= 1.0
+    pi, ci, rest, need = _other_points(p, c, pi, ci, swapped)
     # What the names can earn: with an alias on either side, at most 8; otherwise the bound of
     # whether each name part reaches NAME_FLOOR (`weigh`).
     alive = need <= 8.0
     pi, ci, need, rest = pi[alive], ci[alive], need[alive], rest[alive]
     aliased = p.aliases[pi] | c.aliases[ci]
-    plain = np.flatnonzero(~aliased)
     reach = NameReach(vocabulary)
-    pf, ps = p.forename[pi[plain]], p.surname[pi[plain]]
-    cf, cs = c.forename[ci[plain]], c.surname[ci[plain]]
-    n = need[plain]
-    given_f = reach(pf, cf, forenames=True)
-    # (Above 7.5 a swapped pairing cannot earn enough whatever the names.)
-    swap_f = np.zeros(len(plain), dtype=np.uint8)
-    swappable = n <= 7.5
-    swap_f[swappable] = reach(ps[swappable], cf[swappable], forenames=True)
-    out = (n > np.where(given_f >= 1, 8.0, 1.0)) & (n > np.where(swap_f >= 1, 7.5, 0.5))
-    ask = np.flatnonzero(~out)
-    given_s = reach(ps[ask], cs[ask], forenames=False)
-    swap_s = reach(pf[ask], cs[ask], forenames=False)
-    gf, sf = given_f[ask], swap_f[ask]
-    most = np.maximum(
-        np.where(gf >= 1, 4.0, -3.0) + np.where(given_s >= 1, 4.0, -2.0),
-        np.where(sf >= 1, 4.0, -3.0) + np.where(swap_s >= 1, 4.0, -2.0) - 0.5,
-    )
-    # The pairs without an alias: their exact score (`weigh`), from the bands. The names as
-    # given, or swapped for 0.5 less when that is more (where the swapped forename was not
-    # compared, above 7.5, no pairing under 8 reaches the floor: the pair is dropped anyway).
-    left = most >= n[ask]
-    at = plain[ask[left]]
-    gf, sf, given_s, swap_s = gf[left], sf[left], given_s[left], swap_s[left]
-    names = FORENAME_POINTS[gf] + SURNAME_POINTS[given_s]
-    swapped_names = np.where(
-        need[at] <= 7.5, FORENAME_POINTS[sf] + SURNAME_POINTS[swap_s] - 0.5, -np.inf
-    )
-    names = np.where(names < 8.0, np.maximum(names, swapped_names), names)
-    total = names + rest[at]
-    addressed = np.flatnonzero(p.address[pi[at]] & c.address[ci[at]] & (total + 1.0 >= FLOOR))
-    if len(addressed):
-        total[addressed] += np.where(
-            _addresses_alike(
-                p.address_id[pi[at[addressed]]], c.address_id[ci[at[addressed]]], vocabulary
-            ),
-            1.0,
-            0.0,
-        )
+    at, total = _plain_totals(p, c, pi, ci, need, rest, aliased, vocabulary, reach)
     kept = total >= FLOOR
     kept_known: list[list[tuple[float, int]]] = [[] for _ in range(n_probes)]
     among_new: list[list[tuple[float, int]]] = [[] for _ in range(n_probes)]
