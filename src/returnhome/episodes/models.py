@@ -189,7 +189,7 @@ class Notification(models.Model):
         ordering = ["received_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["council", "police_force", "police_reference", "event"],
+                fields=["council", "police_reference", "police_force", "event"],
                 condition=models.Q(police_force__isnull=False) & ~models.Q(police_reference=""),
                 name="unique_police_notification",
             )

@@ -99,7 +99,7 @@ class PendingNotification(TimeStampedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["council", "police_force", "police_reference", "event"],
+                fields=["council", "police_reference", "police_force", "event"],
                 name="unique_pending_notification",
             )
         ]
@@ -188,7 +188,7 @@ class ReviewItem(TimeStampedModel):
         ordering = ["created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["council", "police_force", "police_reference", "event"],
+                fields=["council", "police_reference", "police_force", "event"],
                 condition=Q(status="open")
                 & Q(police_force__isnull=False)
                 & ~Q(police_reference=""),
