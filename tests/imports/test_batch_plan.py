@@ -15,8 +15,8 @@ from django.utils import timezone
 from returnhome.children.models import Alias, Child
 from returnhome.demo.synthetic import Generator
 from returnhome.imports.police import pipeline
-from returnhome.imports.police.register import STORED_KEYS_UP_TO
 from returnhome.imports.police.pipeline import Checked, Planner, make_validator, validate_rows
+from returnhome.imports.police.register import STORED_KEYS_UP_TO
 from tests.imports.import_helpers import Area
 
 
