@@ -172,7 +172,10 @@ def test_erasure_leaves_no_personal_value_anywhere_and_keeps_the_trail_and_the_f
 
     assert personal_values_left() == []
     # The audit trail: every earlier row as it was, the chain whole, the erasure recorded.
-    assert list(AuditEvent.objects.filter(pk__lte=audit_before[-1]["id"]).order_by("pk").values()) == audit_before
+    assert (
+        list(AuditEvent.objects.filter(pk__lte=audit_before[-1]["id"]).order_by("pk").values())
+        == audit_before
+    )
     assert verify_chain().broken is None
     erased = AuditEvent.objects.filter(action="erase_child").order_by("pk")
     assert [e.child_id for e in erased] == [everything.child.pk, everything.duplicate.pk]
