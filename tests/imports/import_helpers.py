@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management import call_command
 
 from returnhome.children.models import Child
+from returnhome.imports.police.matching import ChildIndex, Person
 from returnhome.imports.police.rows import COLUMNS
 from returnhome.organisations.models import Organisation
 from tests.factories import ChildFactory, CouncilFactory, PoliceFactory
@@ -108,3 +109,24 @@ def run_import(
     except SystemExit as exc:
         code = int(exc.code or 0)
     return code, json.loads(out.getvalue())
+
+
+def index_of(register: list[Any]) -> ChildIndex:
+    """The synthetic generator's register as matching's index (each child under its `key`)."""
+    index = ChildIndex()
+    for c in register:
+        index.add(
+            Person.build(
+                c.key,
+                c.forename,
+                c.surname,
+                c.dob,
+                sex=c.sex,
+                postcode=c.postcode,
+                address=c.address,
+                la_child_id=c.la_child_id,
+                nhs_number=c.nhs_number,
+                aliases=c.aliases,
+            )
+        )
+    return index

@@ -10,31 +10,12 @@ from typing import Any
 
 from returnhome.demo.synthetic import Generator
 from returnhome.imports.police.batch import prescore
-from returnhome.imports.police.matching import ChildIndex, Person
+from returnhome.imports.police.matching import Person
 from returnhome.imports.police.register import probe_for
 from returnhome.imports.police.rows import RowValidator
+from tests.imports.import_helpers import index_of
 
 TODAY = dt.date(2025, 6, 1)
-
-
-def _index(register: list[Any]) -> ChildIndex:
-    index = ChildIndex()
-    for c in register:
-        index.add(
-            Person.build(
-                c.key,
-                c.forename,
-                c.surname,
-                c.dob,
-                sex=c.sex,
-                postcode=c.postcode,
-                address=c.address,
-                la_child_id=c.la_child_id,
-                nhs_number=c.nhs_number,
-                aliases=c.aliases,
-            )
-        )
-    return index
 
 
 def _probes(seed: int, children: int, rows: int) -> tuple[list[Any], list[Person]]:
@@ -59,7 +40,7 @@ def _probes(seed: int, children: int, rows: int) -> tuple[list[Any], list[Person
 
 def test_the_batch_finds_the_candidates_one_at_a_time_finds() -> None:
     register, probes = _probes(7, 4000, 1500)
-    index = _index(register)
+    index = index_of(register)
     batch = prescore(index, probes, [False] * len(probes))
     assert batch is not None
     assert len(batch.known) == len(probes)
@@ -73,7 +54,7 @@ def test_the_batch_finds_the_candidates_one_at_a_time_finds() -> None:
 
 def test_the_batch_decides_as_one_at_a_time_with_the_children_the_file_creates() -> None:
     register, probes = _probes(11, 3000, 1500)
-    one_by_one, batched = _index(register), _index(register)
+    one_by_one, batched = index_of(register), index_of(register)
     batch = prescore(batched, probes)
     assert batch is not None
     created: dict[int, int] = {}

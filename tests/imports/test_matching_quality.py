@@ -10,9 +10,9 @@ import datetime as dt
 from collections import Counter
 
 from returnhome.demo.synthetic import Generator
-from returnhome.imports.police.matching import ChildIndex, Person
 from returnhome.imports.police.register import probe_for
 from returnhome.imports.police.rows import RowValidator
+from tests.imports.import_helpers import index_of
 
 REGISTER = 30_000
 ROWS = 8_000
@@ -23,22 +23,7 @@ TODAY = dt.date(2025, 6, 1)
 def test_precision_and_recall_on_a_labelled_synthetic_set() -> None:
     generator = Generator(SEED, TODAY)
     register = generator.register(REGISTER)
-    index = ChildIndex()
-    for c in register:
-        index.add(
-            Person.build(
-                c.key,
-                c.forename,
-                c.surname,
-                c.dob,
-                sex=c.sex,
-                postcode=c.postcode,
-                address=c.address,
-                la_child_id=c.la_child_id,
-                nhs_number=c.nhs_number,
-                aliases=c.aliases,
-            )
-        )
+    index = index_of(register)
     validator = RowValidator(
         forces={"synthetic police": (1, "Synthetic Police")},
         council_codes=set(),

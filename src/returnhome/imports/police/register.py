@@ -5,12 +5,17 @@ children other councils placed in its area; and a notification as matching sees 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from returnhome.children.matchkeys import children_sharing_keys, refresh_match_keys
+from returnhome.children.matchkeys import (
+    MATCHING_COLUMNS,
+    children_sharing_keys,
+    refresh_match_keys,
+)
 from returnhome.children.models import Alias, Child
 from returnhome.imports.police.matching import ChildIndex, Person
 from returnhome.imports.police.rows import Notice
@@ -58,34 +63,25 @@ def _add_children(index: ChildIndex, children: QuerySet[Child]) -> None:
         .values_list("child_id", "name")
     ):
         aliases[child_id].append(name)
-    rows = children.values_list(
-        "pk",
-        "forename",
-        "surname",
-        "date_of_birth",
-        "sex",
-        "postcode",
-        "address",
-        "la_child_id",
-        "nhs_number",
+    for row in children.values_list(*MATCHING_COLUMNS).iterator(chunk_size=5000):
+        index.add(_person(row, aliases.get(row[0], ())))
+
+
+def _person(row: Sequence[Any], aliases: Iterable[str]) -> Person:
+    """A child as matching sees it, from its `MATCHING_COLUMNS` and its aliases."""
+    pk, forename, surname, dob, sex, postcode, address, la_child_id, nhs_number = row
+    return Person.build(
+        pk,
+        forename,
+        surname,
+        dob,
+        sex=sex,
+        postcode=postcode,
+        address=address,
+        la_child_id=la_child_id,
+        nhs_number=nhs_number,
+        aliases=aliases,
     )
-    for pk, forename, surname, dob, sex, postcode, address, la_id, nhs in rows.iterator(
-        chunk_size=5000
-    ):
-        index.add(
-            Person.build(
-                pk,
-                forename,
-                surname,
-                dob,
-                sex=sex,
-                postcode=postcode,
-                address=address,
-                la_child_id=la_id,
-                nhs_number=nhs,
-                aliases=aliases.get(pk, ()),
-            )
-        )
 
 
 def load_index(council: Organisation) -> ChildIndex:
@@ -124,19 +120,8 @@ def load_index_for(council: Organisation, probes: Iterable[Person]) -> ChildInde
     # just read, not worked out again for each (thousands a request).
     by_key = index.by_key
     people = index.people
-    for pk, forename, surname, dob, sex, postcode, address, la_id, nhs in rows:
-        people[pk] = Person.build(
-            pk,
-            forename,
-            surname,
-            dob,
-            sex=sex,
-            postcode=postcode,
-            address=address,
-            la_child_id=la_id,
-            nhs_number=nhs,
-            aliases=aliases.get(pk, ()),
-        )
+    for row in rows:
+        people[row[0]] = _person(row, aliases.get(row[0], ()))
     # Filed under the keys looked up (the only ones any notification of the import looks up), as
     # `ChildIndex.add` would file them: the stored keys are `Person.filed_under()`.
     for key, child_id in filed:
